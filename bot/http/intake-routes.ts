@@ -1,0 +1,111 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { AlertSource, ParsedAlert } from '../../handlers/alerts/alert.ts';
+import { type IngestDeps, ingestAlerts } from '../../handlers/alerts/ingest.ts';
+import { IntakeParseError } from '../../handlers/alerts/intake/intake-error.ts';
+import type { Clock } from '../clock.ts';
+import { AppError } from '../errors.ts';
+import type { BotMetrics } from '../metrics.ts';
+import { checkBearer, checkGrafanaSignature } from './auth.ts';
+import { type BotServer, errorBody } from './server.ts';
+
+export interface IntakeRouteDeps {
+  ingest: IngestDeps;
+  parsers: Readonly<Record<AlertSource, (body: unknown) => ParsedAlert[]>>;
+  token: string;
+  grafana: { hmacSecret?: string; signatureHeader: string; timestampHeader?: string };
+  metrics: BotMetrics;
+  clock: Clock;
+  /** Called after a payload changed something, so delivery starts at once. */
+  onAccepted: () => void;
+}
+
+/** Grafana's signed timestamp must be this fresh, against replays. */
+const SIGNATURE_MAX_AGE_MS = 5 * 60_000;
+
+function header(req: FastifyRequest, name: string): string | undefined {
+  const v = req.headers[name];
+  return Array.isArray(v) ? v[0] : v;
+}
+
+/** Why the request is not authentic, or null when it is. */
+function rejectReason(source: AlertSource, req: FastifyRequest, deps: IntakeRouteDeps): string | null {
+  if (!checkBearer(req.headers.authorization, deps.token)) {
+    return 'Missing or wrong bearer token: send "Authorization: Bearer <ALERT_WEBHOOK_TOKEN>".';
+  }
+  const { hmacSecret, signatureHeader, timestampHeader } = deps.grafana;
+  if (source !== 'grafana' || !hmacSecret) return null;
+  const timestamp = timestampHeader ? header(req, timestampHeader) : undefined;
+  if (timestampHeader) {
+    const ts = Number(timestamp) * 1000;
+    if (!Number.isFinite(ts) || Math.abs(deps.clock.now() - ts) > SIGNATURE_MAX_AGE_MS) {
+      return `Missing or stale ${timestampHeader} header.`;
+    }
+  }
+  if (
+    !checkGrafanaSignature(
+      req.rawBody ?? Buffer.alloc(0),
+      header(req, signatureHeader),
+      hmacSecret,
+      timestamp,
+    )
+  ) {
+    return `Missing or wrong ${signatureHeader} signature.`;
+  }
+  return null;
+}
+
+/**
+ * `POST /api/alerts/{alertmanager,azure-monitor,grafana}`. Answers 202 only once the alerts are
+ * durably stored; 400 names the malformed field (nothing stored); 503 asks the sender to retry
+ * (never 429 or another 4xx, which senders treat as final).
+ */
+export function registerIntakeRoutes(app: BotServer, deps: IntakeRouteDeps): void {
+  for (const source of Object.keys(deps.parsers) as AlertSource[]) {
+    app.post(`/api/alerts/${source}`, async (req: FastifyRequest, reply: FastifyReply) => {
+      const started = performance.now();
+      let status: number;
+      try {
+        status = await handle(source, req, reply);
+      } catch (err) {
+        // Whatever went wrong, the sender keeps the alerts and retries: 503, never a final 4xx/500.
+        status = 503;
+        const code = err instanceof AppError ? err.code : 'INTAKE_FAILED';
+        req.log.error(
+          { err, code, source, requestId: req.id },
+          'alert intake failed; asked the sender to retry',
+        );
+        reply
+          .code(503)
+          .header('Retry-After', '5')
+          .send(errorBody(code, `Temporarily unable to store alerts (ref ${req.id}); retry.`));
+      }
+      deps.metrics.intakeRequests.inc({ source, status });
+      deps.metrics.intakeDuration.observe({ source }, (performance.now() - started) / 1000);
+      return reply;
+    });
+  }
+
+  async function handle(source: AlertSource, req: FastifyRequest, reply: FastifyReply): Promise<number> {
+    const reason = rejectReason(source, req, deps);
+    if (reason) {
+      reply.code(401).header('WWW-Authenticate', 'Bearer').send(errorBody('UNAUTHORIZED', reason));
+      return 401;
+    }
+    let alerts: ParsedAlert[];
+    try {
+      alerts = deps.parsers[source](req.body);
+    } catch (err) {
+      if (!(err instanceof IntakeParseError)) throw err;
+      reply.code(400).send(errorBody(err.code, err.message));
+      return 400;
+    }
+    const result = await ingestAlerts(deps.ingest, alerts);
+    for (const [tier, n] of Object.entries(result.byTier)) {
+      if (n > 0) deps.metrics.alertsReceived.inc({ source, tier }, n);
+    }
+    if (result.incidentIds.length > 0) deps.onAccepted();
+    req.log.debug({ source, ...result, requestId: req.id }, 'alerts accepted');
+    reply.code(202).send({ status: 'accepted', received: result.received, changed: result.changed });
+    return 202;
+  }
+}

@@ -1,0 +1,76 @@
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+
+/** The bot's own metrics, on a registry of its own (several bots can share a test process). */
+export function createMetrics(outboxDepth: () => Promise<number>) {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: 'oncall_bot_' });
+  const alertsReceived = new Counter({
+    name: 'oncall_bot_alerts_received_total',
+    help: 'Alerts received, by source and tier (re-deliveries included).',
+    labelNames: ['source', 'tier'] as const,
+    registers: [registry],
+  });
+  const intakeRequests = new Counter({
+    name: 'oncall_bot_intake_requests_total',
+    help: 'Alert webhook requests, by source and HTTP status.',
+    labelNames: ['source', 'status'] as const,
+    registers: [registry],
+  });
+  const intakeDuration = new Histogram({
+    name: 'oncall_bot_intake_duration_seconds',
+    help: 'Time from request to durable storage and response, by source.',
+    labelNames: ['source'] as const,
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
+    registers: [registry],
+  });
+  const deliveries = new Counter({
+    name: 'oncall_bot_deliveries_total',
+    help: 'Outbox delivery attempts, by surface and outcome.',
+    labelNames: ['surface', 'outcome'] as const,
+    registers: [registry],
+  });
+  const deliveryRetries = new Counter({
+    name: 'oncall_bot_delivery_retries_total',
+    help: 'Deliveries scheduled for another attempt, by surface.',
+    labelNames: ['surface'] as const,
+    registers: [registry],
+  });
+  const deliveryDuration = new Histogram({
+    name: 'oncall_bot_delivery_duration_seconds',
+    help: 'Time one delivery attempt took, by surface.',
+    labelNames: ['surface'] as const,
+    buckets: [0.005, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+    registers: [registry],
+  });
+  const deliveryLatency = new Histogram({
+    name: 'oncall_bot_delivery_latency_seconds',
+    help: 'Time from queueing to successful delivery, retries included, by surface.',
+    labelNames: ['surface'] as const,
+    buckets: [0.01, 0.05, 0.1, 0.5, 1, 5, 30, 60, 300],
+    registers: [registry],
+  });
+  new Gauge({
+    name: 'oncall_bot_outbox_depth',
+    help: 'Messages waiting in the outbox.',
+    registers: [registry],
+    async collect() {
+      try {
+        this.set(await outboxDepth());
+      } catch {
+        // Store unavailable: leave the last value; readiness reports the outage.
+      }
+    },
+  });
+  return {
+    registry,
+    alertsReceived,
+    intakeRequests,
+    intakeDuration,
+    deliveries,
+    deliveryRetries,
+    deliveryDuration,
+    deliveryLatency,
+  };
+}
+
+export type BotMetrics = ReturnType<typeof createMetrics>;

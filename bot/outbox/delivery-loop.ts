@@ -1,0 +1,188 @@
+import { loadIncidentCard } from '../../handlers/alerts/incident-view.ts';
+import type { Store } from '../../store/store.ts';
+import type { ChatSurface } from '../adapters/chat-surface.ts';
+import type { Clock } from '../clock.ts';
+import { DeliveryError } from '../errors.ts';
+import type { Logger } from '../logger.ts';
+import type { BotMetrics } from '../metrics.ts';
+import type { Policy } from '../policy.ts';
+import { type BackoffOptions, DEFAULT_BACKOFF, nextDelayMs } from './backoff.ts';
+import type { OutboxEntry, SurfaceId } from './outbox-entry.ts';
+
+export interface DeliveryLoopDeps {
+  store: Store;
+  surfaces: ReadonlyMap<SurfaceId, ChatSurface>;
+  policy: Policy;
+  clock: Clock;
+  logger: Logger;
+  metrics: BotMetrics;
+  backoff?: BackoffOptions;
+  /** Entries leased per round; different order keys are delivered concurrently. */
+  batchSize?: number;
+  /** How long a claimed entry stays invisible to other workers. */
+  leaseMs?: number;
+  /** Longest sleep between rounds, so entries written by other replicas are picked up. */
+  pollMs?: number;
+  /** Unknown (non-DeliveryError) failures are retried this many times, then the entry fails. */
+  maxUnknownAttempts?: number;
+}
+
+type Outcome = 'delivered' | 'skipped' | 'retry' | 'failed';
+
+/**
+ * The only path to a chat platform. Claims due entries, delivers them, and on failure schedules a
+ * retry (exponential backoff, Retry-After honoured) — a crash, a 429 or an outage delays a message
+ * but never loses it.
+ */
+export class DeliveryLoop {
+  private timer: NodeJS.Timeout | undefined;
+  private running = false;
+  private stopped = true;
+  private wakeRequested = false;
+  private idle: Promise<void> = Promise.resolve();
+
+  constructor(private readonly deps: DeliveryLoopDeps) {}
+
+  start(): void {
+    this.stopped = false;
+    this.kick();
+  }
+
+  /** Waits for the round in progress and stops scheduling new ones. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    await this.idle;
+  }
+
+  /** Something was queued: run a round now instead of at the next poll. */
+  kick(): void {
+    if (this.stopped) return;
+    if (this.running) {
+      this.wakeRequested = true;
+      return;
+    }
+    clearTimeout(this.timer);
+    this.idle = this.loop();
+  }
+
+  private async loop(): Promise<void> {
+    this.running = true;
+    try {
+      let worked = true;
+      while (!this.stopped && (worked || this.wakeRequested)) {
+        this.wakeRequested = false;
+        worked = (await this.runOnce()) > 0;
+      }
+    } catch (err) {
+      this.deps.logger.error({ err, code: 'OUTBOX_LOOP' }, 'delivery round failed; retrying shortly');
+    } finally {
+      this.running = false;
+    }
+    if (!this.stopped) await this.scheduleNext();
+  }
+
+  private async scheduleNext(): Promise<void> {
+    const poll = this.deps.pollMs ?? 1_000;
+    let wait = poll;
+    try {
+      const due = await this.deps.store.outbox.nextDueIn(this.deps.clock.now());
+      if (due !== null) wait = Math.min(poll, Math.max(10, due));
+    } catch {
+      // Store unavailable: poll again later; readiness reports it.
+    }
+    if (this.stopped) return;
+    this.timer = setTimeout(() => this.kick(), wait);
+    this.timer.unref();
+  }
+
+  /** One round: claim, deliver, record. Returns how many entries were attempted. */
+  async runOnce(): Promise<number> {
+    const { store, clock } = this.deps;
+    const entries = await store.outbox.claimDue(
+      clock.now(),
+      this.deps.batchSize ?? 16,
+      this.deps.leaseMs ?? 60_000,
+    );
+    await Promise.all(entries.map((e) => this.deliver(e)));
+    return entries.length;
+  }
+
+  private async deliver(entry: OutboxEntry): Promise<Outcome> {
+    const { store, clock, metrics, logger } = this.deps;
+    const started = clock.now();
+    let outcome: Outcome;
+    try {
+      outcome = await this.send(entry);
+      await store.outbox.complete(entry.id, clock.now());
+    } catch (err) {
+      outcome = await this.handleFailure(entry, err);
+      logger[outcome === 'failed' ? 'error' : 'warn'](
+        {
+          err,
+          code: err instanceof DeliveryError ? err.code : 'DELIVERY_FAILED',
+          outboxId: entry.id,
+          surface: entry.surface,
+          attempts: entry.attempts,
+        },
+        outcome === 'failed' ? 'delivery failed for good' : 'delivery failed; will retry',
+      );
+    }
+    metrics.deliveries.inc({ surface: entry.surface, outcome });
+    if (outcome === 'delivered') {
+      metrics.deliveryLatency.observe({ surface: entry.surface }, (clock.now() - entry.createdAt) / 1000);
+    }
+    metrics.deliveryDuration.observe({ surface: entry.surface }, (clock.now() - started) / 1000);
+    return outcome;
+  }
+
+  private async handleFailure(entry: OutboxEntry, err: unknown): Promise<Outcome> {
+    const { store, clock, metrics } = this.deps;
+    const message = err instanceof Error ? err.message : String(err);
+    const retryable =
+      err instanceof DeliveryError ? err.retryable : entry.attempts < (this.deps.maxUnknownAttempts ?? 8);
+    if (!retryable) {
+      await store.outbox.fail(entry.id, clock.now(), message);
+      return 'failed';
+    }
+    const retryAfter = err instanceof DeliveryError ? err.retryAfterMs : undefined;
+    const delay = nextDelayMs(entry.attempts, retryAfter, this.deps.backoff ?? DEFAULT_BACKOFF);
+    await store.outbox.retryLater(entry.id, clock.now() + delay, message);
+    metrics.deliveryRetries.inc({ surface: entry.surface });
+    return 'retry';
+  }
+
+  private surface(id: SurfaceId): ChatSurface {
+    const s = this.deps.surfaces.get(id);
+    if (!s) throw new DeliveryError('SURFACE_NOT_CONFIGURED', `no chat surface "${id}" is configured`, false);
+    return s;
+  }
+
+  private async send(entry: OutboxEntry): Promise<Outcome> {
+    const { store, policy, clock } = this.deps;
+    const surface = this.surface(entry.surface);
+    const p = entry.payload;
+    if (p.kind === 'incident-card') {
+      const view = await loadIncidentCard(store, p.incidentId, policy, clock.now());
+      if (!view) return 'skipped';
+      const ref = await store.chatMessages.getIncidentCard(p.incidentId, entry.surface);
+      if (ref) {
+        await surface.update(ref, view.message);
+        return 'delivered';
+      }
+      // A silenced incident is not announced; its card appears if the silence ends while it fires.
+      if (view.incident.silenceId !== null) return 'skipped';
+      const posted = await surface.post(entry.channel, view.message);
+      await store.chatMessages.saveIncidentCard(p.incidentId, posted, clock.now());
+      return 'delivered';
+    }
+    const parent =
+      p.thread ??
+      (p.incidentId !== null
+        ? await store.chatMessages.getIncidentCard(p.incidentId, entry.surface)
+        : undefined);
+    if (parent) await surface.reply(parent, p.message);
+    else await surface.post(entry.channel, p.message);
+    return 'delivered';
+  }
+}

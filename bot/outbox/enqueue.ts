@@ -1,0 +1,75 @@
+import type { Message } from '../../cards/model.ts';
+import type { Repos } from '../../store/store.ts';
+import type { MessageRef, SurfaceId } from './outbox-entry.ts';
+
+/** Where incident cards go: the on-call channel of each configured surface. */
+export interface ChannelTarget {
+  surface: SurfaceId;
+  channel: string;
+}
+
+/** Per surface: an incident's card and its thread replies are delivered in order. */
+const incidentOrderKey = (incidentId: number, surface: SurfaceId) => `incident:${incidentId}:${surface}`;
+
+/**
+ * Queues a card sync for an incident on every target. Syncs coalesce: however many changes happen
+ * before delivery, one post or update goes out, rendered from the latest state.
+ */
+export async function enqueueIncidentCard(
+  tx: Repos,
+  targets: readonly ChannelTarget[],
+  incidentId: number,
+  now: number,
+): Promise<void> {
+  for (const t of targets) {
+    await tx.outbox.enqueue(
+      {
+        surface: t.surface,
+        channel: t.channel,
+        payload: { kind: 'incident-card', incidentId },
+        orderKey: incidentOrderKey(incidentId, t.surface),
+        coalesceKey: `card:${incidentId}:${t.surface}`,
+      },
+      now,
+    );
+  }
+}
+
+/** Queues a reply in an incident's thread on every target, after any pending card sync. */
+export async function enqueueIncidentReply(
+  tx: Repos,
+  targets: readonly ChannelTarget[],
+  incidentId: number,
+  message: Message,
+  now: number,
+): Promise<void> {
+  for (const t of targets) {
+    await tx.outbox.enqueue(
+      {
+        surface: t.surface,
+        channel: t.channel,
+        payload: { kind: 'message', message, incidentId, thread: null },
+        orderKey: incidentOrderKey(incidentId, t.surface),
+      },
+      now,
+    );
+  }
+}
+
+/** Queues an answer to someone in chat: in the thread they wrote in, or in the channel. */
+export async function enqueueReply(
+  tx: Repos,
+  to: { surface: SurfaceId; channel: string; thread: MessageRef | null },
+  message: Message,
+  now: number,
+): Promise<void> {
+  await tx.outbox.enqueue(
+    {
+      surface: to.surface,
+      channel: to.channel,
+      payload: { kind: 'message', message, incidentId: null, thread: to.thread },
+      orderKey: to.thread ? `thread:${to.surface}:${to.thread.id}` : `channel:${to.surface}:${to.channel}`,
+    },
+    now,
+  );
+}

@@ -1,0 +1,55 @@
+import { z } from 'zod';
+import { message } from '../../cards/model.ts';
+
+export const surfaceId = z.enum(['console', 'teams', 'slack']);
+export type SurfaceId = z.infer<typeof surfaceId>;
+
+/** A platform's handle on a posted message: enough to update it or reply in its thread. */
+export const messageRef = z.object({
+  surface: surfaceId,
+  channel: z.string(),
+  /** Platform message id: console id, Slack ts, Teams activity id. */
+  id: z.string(),
+  /** Platform extras needed to address the message again (Teams conversation id, serviceUrl …). */
+  extra: z.record(z.string(), z.string()).default({}),
+});
+export type MessageRef = z.infer<typeof messageRef>;
+
+/**
+ * What a delivery does. `incident-card` carries no content: the card is rendered from the
+ * incident's state at delivery time, so queued updates coalesce into one that shows the latest.
+ */
+export const outboxPayload = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('incident-card'), incidentId: z.number().int() }),
+  z.object({
+    kind: z.literal('message'),
+    message,
+    /** Reply in this incident's card thread (posted to the channel if the card is not there). */
+    incidentId: z.number().int().nullable().default(null),
+    /** Reply in this message's thread. */
+    thread: messageRef.nullable().default(null),
+  }),
+]);
+export type OutboxPayload = z.infer<typeof outboxPayload>;
+
+export interface OutboxEntry {
+  id: number;
+  surface: SurfaceId;
+  channel: string;
+  payload: OutboxPayload;
+  /** Entries with the same order key are delivered strictly in id order. */
+  orderKey: string;
+  /** A pending, not-in-flight entry with the same key absorbs new ones (card updates). */
+  coalesceKey: string | null;
+  attempts: number;
+  nextAttemptAt: number;
+  createdAt: number;
+}
+
+export interface NewOutboxEntry {
+  surface: SurfaceId;
+  channel: string;
+  payload: OutboxPayload;
+  orderKey: string;
+  coalesceKey?: string | null;
+}

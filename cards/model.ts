@@ -1,0 +1,114 @@
+import { z } from 'zod';
+
+/**
+ * The platform-neutral message. Templates build it; renderers turn it into an Adaptive Card or
+ * Block Kit blocks; nothing else knows about either platform's format.
+ */
+
+export const messageStatus = z.enum([
+  'firing',
+  'acknowledged',
+  'silenced',
+  'flapping',
+  'resolved',
+  'info',
+  'success',
+  'warning',
+  'error',
+  'pending',
+]);
+export type MessageStatus = z.infer<typeof messageStatus>;
+
+export const messageTier = z.enum(['P1', 'P2', 'P3']);
+
+export const header = z.object({
+  title: z.string().min(1),
+  tier: messageTier.optional(),
+  status: messageStatus.optional(),
+  /** One short line under the title: ids, ages, who did what. */
+  subtitle: z.string().optional(),
+});
+
+export const fact = z.tuple([z.string(), z.string()]);
+export type Fact = z.infer<typeof fact>;
+
+/** Emphasis of a cell or a notice; renderers map it to platform colours. */
+export const tone = z.enum(['default', 'good', 'warning', 'attention', 'accent']);
+export type Tone = z.infer<typeof tone>;
+
+export const tableCell = z.union([z.string(), z.object({ text: z.string(), tone })]);
+export type TableCell = z.infer<typeof tableCell>;
+
+export const section = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('text'), text: z.string() }),
+  z.object({ kind: z.literal('facts'), title: z.string().optional(), facts: z.array(fact) }),
+  z.object({
+    kind: z.literal('table'),
+    title: z.string().optional(),
+    columns: z.array(z.string()).min(1),
+    rows: z.array(z.array(tableCell)),
+    /** Rows left out of `rows`; renderers say "N more". */
+    more: z.number().int().nonnegative().default(0),
+  }),
+  z.object({
+    kind: z.literal('image'),
+    url: z.url(),
+    alt: z.string().min(1),
+    title: z.string().optional(),
+  }),
+  z.object({
+    kind: z.literal('code'),
+    title: z.string(),
+    code: z.string(),
+    collapsed: z.boolean().default(true),
+  }),
+  z.object({ kind: z.literal('notice'), text: z.string(), tone }),
+  z.object({ kind: z.literal('links'), links: z.array(z.object({ title: z.string(), url: z.url() })) }),
+]);
+export type Section = z.infer<typeof section>;
+
+/** A choice the user makes before pressing the action's button (e.g. silence duration). */
+export const actionInput = z.object({
+  id: z.string().regex(/^[a-zA-Z][\w-]*$/),
+  label: z.string(),
+  choices: z.array(z.object({ title: z.string(), value: z.string() })).min(1),
+  value: z.string(),
+});
+
+export const action = z.object({
+  /** Handler verb; the button-press event carries it back. */
+  verb: z.string().regex(/^[a-z][a-z0-9-]*$/),
+  title: z.string().min(1).max(75),
+  style: z.enum(['default', 'positive', 'destructive']).default('default'),
+  data: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).default({}),
+  input: actionInput.optional(),
+});
+export type MessageAction = z.infer<typeof action>;
+
+export const message = z.object({
+  header: header.optional(),
+  facts: z.array(fact).default([]),
+  sections: z.array(section).default([]),
+  actions: z.array(action).default([]),
+});
+export type Message = z.infer<typeof message>;
+/** What templates may write: defaults filled in by {@link buildMessage}. */
+export type MessageInput = z.input<typeof message>;
+
+/** Validates a template's output once, so renderers can trust every field. */
+export function buildMessage(input: MessageInput): Message {
+  return message.parse(input);
+}
+
+/** Plain-text summary used as the notification/fallback text on every platform. */
+export function summarizeMessage(msg: Message): string {
+  const parts: string[] = [];
+  if (msg.header) {
+    const badge = [msg.header.tier, msg.header.status?.toUpperCase()].filter(Boolean).join(' ');
+    parts.push(badge ? `[${badge}] ${msg.header.title}` : msg.header.title);
+  } else {
+    const firstText = msg.sections.find((s) => s.kind === 'text' || s.kind === 'notice');
+    if (firstText && 'text' in firstText) parts.push(firstText.text.split('\n')[0] ?? '');
+  }
+  return parts.join(' ').slice(0, 300) || 'Message from the on-call bot';
+}

@@ -1,0 +1,97 @@
+import { z } from 'zod';
+
+/** Where an alert came from: one value per intake endpoint. */
+export const alertSource = z.enum(['alertmanager', 'azure-monitor', 'grafana']);
+export type AlertSource = z.infer<typeof alertSource>;
+
+/**
+ * Response tiers of the operations guide. `log` is the "never page" tier: the alert is stored and
+ * counted but never opens an incident or a card.
+ */
+export const tier = z.enum(['P1', 'P2', 'P3', 'log']);
+export type Tier = z.infer<typeof tier>;
+
+export const alertStatus = z.enum(['firing', 'resolved']);
+export type AlertStatus = z.infer<typeof alertStatus>;
+
+/** ISO-8601 instant, always UTC with milliseconds, as produced by `Date#toISOString`. */
+export const isoInstant = z.iso.datetime({ offset: false });
+
+/** What the alert is about, lifted out of labels/dimensions so templates and policy need not guess. */
+export const alertResource = z
+  .object({
+    cluster: z.string(),
+    node: z.string(),
+    gpu: z.string(),
+    namespace: z.string(),
+    pod: z.string(),
+    deployment: z.string(),
+    model: z.string(),
+    modelVersion: z.string(),
+    appRole: z.string(),
+    azureResourceId: z.string(),
+  })
+  .partial();
+export type AlertResource = z.infer<typeof alertResource>;
+
+export const alertLink = z.object({
+  kind: z.enum(['runbook', 'generator', 'portal', 'silence', 'dashboard', 'panel', 'image', 'search']),
+  url: z.url(),
+});
+export type AlertLink = z.infer<typeof alertLink>;
+
+/**
+ * One alert as a source reported it, normalised. Parsers produce this; `classify` adds `kind` and
+ * `tier` to make an {@link Alert}.
+ */
+export const parsedAlert = z.object({
+  source: alertSource,
+  /** Stable identity of one alert instance within its source (AM/Grafana fingerprint, Azure alertId). */
+  fingerprint: z.string().min(1).max(512),
+  /** The sender's notion of a notification group (AM groupKey; Azure rule + targets). */
+  groupKey: z.string().min(1).max(2048),
+  rule: z.string().min(1).max(512),
+  status: alertStatus,
+  /** Severity exactly as the source spelled it (`critical`, `Sev2`, …), or null. */
+  sourceSeverity: z.string().max(64).nullable(),
+  summary: z.string().max(2048),
+  description: z.string().max(8192).nullable(),
+  labels: z.record(z.string(), z.string()),
+  annotations: z.record(z.string(), z.string()),
+  resource: alertResource,
+  startsAt: isoInstant,
+  /** When the source says the alert ended; null while firing (Go zero time and future ends are dropped). */
+  endsAt: isoInstant.nullable(),
+  links: z.array(alertLink),
+  /** Measured values that triggered the alert (Grafana `values`, Azure `metricValue`). */
+  values: z.record(z.string(), z.number()),
+});
+export type ParsedAlert = z.infer<typeof parsedAlert>;
+
+/** What an alert is about, in the bot's own vocabulary; drives tiers, evidence and remediations. */
+export const alertKind = z.enum([
+  'outage',
+  'gpu-ecc',
+  'gpu-xid',
+  'cost-runaway',
+  'aoai-throttling',
+  'latency-slo',
+  'gpu-temperature',
+  'gpu-memory',
+  'error-spike',
+  'quota-approaching',
+  'cost-forecast',
+  'gpu-utilisation',
+  'token-budget',
+  'network',
+  'other',
+]);
+export type AlertKind = z.infer<typeof alertKind>;
+
+export const alert = parsedAlert.extend({
+  kind: alertKind,
+  tier,
+  /** Why this tier: the policy rule or mapping that decided it, shown on the card. */
+  tierReason: z.string(),
+});
+export type Alert = z.infer<typeof alert>;

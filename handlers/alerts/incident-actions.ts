@@ -1,0 +1,187 @@
+import type { Clock } from '../../bot/clock.ts';
+import { formatDuration } from '../../bot/duration.ts';
+import { UserFacingError } from '../../bot/errors.ts';
+import { type ChannelTarget, enqueueIncidentCard, enqueueIncidentReply } from '../../bot/outbox/enqueue.ts';
+import type { Policy } from '../../bot/policy.ts';
+import { textReply } from '../../cards/templates/incident-replies.ts';
+import type { Repos, Store } from '../../store/store.ts';
+import { formatIncidentId, type Incident } from './incident.ts';
+import { matchLabels } from './kinds.ts';
+import { formatMatcher, type Matcher, matchesAll } from './matchers.ts';
+import type { Silence } from './silence.ts';
+
+/** What the operations on incidents need; built once in the composition root. */
+export interface IncidentOpsDeps {
+  store: Store;
+  policy: Policy;
+  clock: Clock;
+  targets: readonly ChannelTarget[];
+}
+
+async function requireIncident(tx: Repos, id: number): Promise<Incident> {
+  const incident = await tx.incidents.get(id);
+  if (!incident)
+    throw new UserFacingError(
+      'UNKNOWN_INCIDENT',
+      `There is no ${formatIncidentId(id)}. Type /alerts to see open incidents.`,
+    );
+  return incident;
+}
+
+async function saveChange(
+  deps: IncidentOpsDeps,
+  tx: Repos,
+  next: Incident,
+  event: { type: string; actor: string; detail: string },
+) {
+  const now = deps.clock.now();
+  await tx.incidents.update({ ...next, updatedAt: now, version: next.version + 1 });
+  await tx.incidents.addEvent({ incidentId: next.id, at: now, ...event });
+  await enqueueIncidentCard(tx, deps.targets, next.id, now);
+}
+
+/** Acknowledges an open incident; who and when show on its card and in its thread. */
+export async function acknowledgeIncident(deps: IncidentOpsDeps, id: number, user: string): Promise<string> {
+  return deps.store.transaction(async (tx) => {
+    const incident = await requireIncident(tx, id);
+    const name = formatIncidentId(id);
+    if (incident.status === 'resolved')
+      throw new UserFacingError('INCIDENT_RESOLVED', `${name} is already resolved.`);
+    if (incident.acknowledgedBy) return `${name} was already acknowledged by ${incident.acknowledgedBy}.`;
+    const now = deps.clock.now();
+    await saveChange(
+      deps,
+      tx,
+      { ...incident, acknowledgedBy: user, acknowledgedAt: now },
+      { type: 'acknowledged', actor: user, detail: '' },
+    );
+    await enqueueIncidentReply(
+      tx,
+      deps.targets,
+      id,
+      textReply(`${name} acknowledged by ${user}.`, 'good'),
+      now,
+    );
+    return `${name} acknowledged.`;
+  });
+}
+
+/** Labels every alert of the incident shares: silencing them silences this group and its repeats. */
+async function commonMatchers(tx: Repos, incidentId: number): Promise<Matcher[]> {
+  const alerts = await tx.alerts.listByIncident(incidentId);
+  const [first, ...rest] = alerts.map((s) => matchLabels(s.alert));
+  if (!first) return [];
+  return Object.entries(first)
+    .filter(([name, value]) => rest.every((l) => l[name] === value))
+    .map(([name, value]) => ({ name, op: '=' as const, value }));
+}
+
+function checkDuration(deps: IncidentOpsDeps, ms: number): void {
+  const max = deps.policy.silences.maxDuration;
+  if (ms > max)
+    throw new UserFacingError('SILENCE_TOO_LONG', `Silences last at most ${formatDuration(max)}.`);
+}
+
+/** Applies a new silence to the open incidents it covers; returns their ids. */
+async function applyToOpenIncidents(deps: IncidentOpsDeps, tx: Repos, s: Silence): Promise<number[]> {
+  const covered: number[] = [];
+  for (const incident of await tx.incidents.listOpen(10_000)) {
+    if (incident.silenceId !== null) continue;
+    const alerts = await tx.alerts.listByIncident(incident.id);
+    const firing = alerts.filter((a) => a.alert.status === 'firing');
+    if (firing.length === 0 || !firing.every((a) => matchesAll(s.matchers, matchLabels(a.alert)))) continue;
+    await saveChange(
+      deps,
+      tx,
+      { ...incident, silenceId: s.id, silencedBy: s.createdBy, silencedUntil: s.endsAt },
+      { type: 'silenced', actor: s.createdBy, detail: `silence #${s.id}` },
+    );
+    covered.push(incident.id);
+  }
+  return covered;
+}
+
+/** `/silence <matchers> <duration>`: silences matching alerts, now and until the silence ends. */
+export async function createSilence(
+  deps: IncidentOpsDeps,
+  input: { matchers: Matcher[]; durationMs: number; user: string; comment: string; incidentId?: number },
+): Promise<{ silence: Silence; incidentIds: number[] }> {
+  checkDuration(deps, input.durationMs);
+  return deps.store.transaction(async (tx) => {
+    const now = deps.clock.now();
+    let matchers = input.matchers;
+    if (input.incidentId !== undefined) {
+      const incident = await requireIncident(tx, input.incidentId);
+      if (incident.status === 'resolved') {
+        throw new UserFacingError(
+          'INCIDENT_RESOLVED',
+          `${formatIncidentId(incident.id)} is already resolved.`,
+        );
+      }
+      if (matchers.length === 0) matchers = await commonMatchers(tx, incident.id);
+    }
+    if (matchers.length === 0) {
+      throw new UserFacingError(
+        'SILENCE_NEEDS_MATCHERS',
+        'Say what to silence, e.g. /silence alertname=GpuTempHigh node=node-7 2h.',
+      );
+    }
+    const silence = await tx.silences.create({
+      matchers,
+      createdBy: input.user,
+      createdAt: now,
+      endsAt: now + input.durationMs,
+      comment: input.comment,
+      incidentId: input.incidentId ?? null,
+    });
+    const incidentIds = await applyToOpenIncidents(deps, tx, silence);
+    const text = `Silenced by ${input.user} for ${formatDuration(input.durationMs)} (silence #${silence.id}: ${matchers.map(formatMatcher).join(' ')}).`;
+    for (const id of incidentIds) await enqueueIncidentReply(tx, deps.targets, id, textReply(text), now);
+    return { silence, incidentIds };
+  });
+}
+
+/** Lifts the silence of the incidents it covers; their cards update (or appear, if never posted). */
+async function liftSilence(
+  deps: IncidentOpsDeps,
+  tx: Repos,
+  silenceId: number,
+  actor: string,
+): Promise<number[]> {
+  const lifted: number[] = [];
+  for (const incident of await tx.incidents.listOpen(10_000)) {
+    if (incident.silenceId !== silenceId) continue;
+    await saveChange(
+      deps,
+      tx,
+      { ...incident, silenceId: null, silencedBy: null, silencedUntil: null },
+      { type: 'unsilenced', actor, detail: `silence #${silenceId}` },
+    );
+    lifted.push(incident.id);
+  }
+  return lifted;
+}
+
+/** `/unsilence <id>` or the Unsilence button. */
+export async function expireSilence(
+  deps: IncidentOpsDeps,
+  silenceId: number,
+  user: string,
+): Promise<number[]> {
+  return deps.store.transaction(async (tx) => {
+    const silence = await tx.silences.get(silenceId);
+    if (!silence) throw new UserFacingError('UNKNOWN_SILENCE', `There is no silence #${silenceId}.`);
+    await tx.silences.expire(silenceId, deps.clock.now());
+    return liftSilence(deps, tx, silenceId, user);
+  });
+}
+
+/** Periodic: incidents whose silence ran out get their card back. Idempotent, safe on any replica. */
+export async function sweepExpiredSilences(deps: IncidentOpsDeps): Promise<number> {
+  return deps.store.transaction(async (tx) => {
+    let count = 0;
+    const ids = new Set((await tx.incidents.listSilenceExpired(deps.clock.now())).map((i) => i.silenceId!));
+    for (const id of ids) count += (await liftSilence(deps, tx, id, 'silence expiry')).length;
+    return count;
+  });
+}

@@ -1,0 +1,196 @@
+import type { Clock } from '../../bot/clock.ts';
+import { type ChannelTarget, enqueueIncidentCard, enqueueIncidentReply } from '../../bot/outbox/enqueue.ts';
+import type { Policy } from '../../bot/policy.ts';
+import { resolvedReply } from '../../cards/templates/incident-replies.ts';
+import type { Repos, Store, StoredAlert } from '../../store/store.ts';
+import type { Alert, ParsedAlert, Tier } from './alert.ts';
+import { classifyAlert } from './classify.ts';
+import { groupKeyFor } from './group-key.ts';
+import { type Incident, type IncidentTier, mostUrgentTier } from './incident.ts';
+import { matchLabels } from './kinds.ts';
+import { matchesAll } from './matchers.ts';
+import type { Silence } from './silence.ts';
+
+export interface IngestDeps {
+  store: Store;
+  policy: Policy;
+  targets: readonly ChannelTarget[];
+  clock: Clock;
+}
+
+export interface IngestResult {
+  /** Alerts in the payload. */
+  received: number;
+  /** Alerts that changed something (new, status change, new content); the rest were re-deliveries. */
+  changed: number;
+  byTier: Record<Tier, number>;
+  /** Incidents whose cards were queued for an update. */
+  incidentIds: number[];
+}
+
+/** Identical content means a re-delivery (Alertmanager repeats, Azure retries): nothing to do. */
+function sameContent(a: Alert, b: Alert): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
+interface Batch {
+  tx: Repos;
+  now: number;
+  policy: Policy;
+  silences: Silence[];
+  dirty: Set<number>;
+}
+
+function newIncident(a: Alert, groupKey: string, now: number): Omit<Incident, 'id'> {
+  return {
+    groupKey,
+    source: a.source,
+    title: a.summary || a.rule,
+    kind: a.kind,
+    tier: a.tier as IncidentTier,
+    status: 'open',
+    flapping: false,
+    flapCount: 0,
+    resource: a.resource,
+    acknowledgedBy: null,
+    acknowledgedAt: null,
+    silenceId: null,
+    silencedBy: null,
+    silencedUntil: null,
+    openedAt: now,
+    updatedAt: now,
+    resolvedAt: null,
+    version: 1,
+  };
+}
+
+/** Puts the incident under the first active silence that matches the alert, if it has none yet. */
+function applySilence(incident: Incident, a: Alert, silences: readonly Silence[]): Incident {
+  if (incident.silenceId !== null) return incident;
+  const labels = matchLabels(a);
+  const s = silences.find((candidate) => matchesAll(candidate.matchers, labels));
+  return s ? { ...incident, silenceId: s.id, silencedBy: s.createdBy, silencedUntil: s.endsAt } : incident;
+}
+
+/** Finds (or opens, or re-opens as flapping) the incident a firing alert belongs to. */
+async function incidentForFiring(b: Batch, a: Alert, prev: StoredAlert | undefined): Promise<Incident> {
+  const refiredInWindow =
+    prev?.alert.status === 'resolved' &&
+    prev.resolvedAt !== null &&
+    b.now - prev.resolvedAt <= b.policy.flap.window;
+  if (prev?.incidentId) {
+    const known = await b.tx.incidents.get(prev.incidentId);
+    if (known && (known.status === 'open' || refiredInWindow)) {
+      if (!refiredInWindow) return known;
+      const flapped: Incident = {
+        ...known,
+        status: 'open',
+        resolvedAt: null,
+        flapping: true,
+        flapCount: known.flapCount + 1,
+      };
+      await b.tx.incidents.addEvent({
+        incidentId: known.id,
+        at: b.now,
+        type: 'flapping',
+        actor: null,
+        detail: `${a.rule} fired again within the flap window`,
+      });
+      return flapped;
+    }
+  }
+  const groupKey = groupKeyFor(a, b.policy);
+  const latest = await b.tx.incidents.latestForGroup(groupKey);
+  if (latest?.status === 'open') return latest;
+  const created = await b.tx.incidents.create(newIncident(a, groupKey, b.now));
+  await b.tx.incidents.addEvent({
+    incidentId: created.id,
+    at: b.now,
+    type: 'opened',
+    actor: null,
+    detail: a.rule,
+  });
+  return created;
+}
+
+async function applyAlert(b: Batch, a: Alert): Promise<boolean> {
+  const prev = await b.tx.alerts.get(a.source, a.fingerprint);
+  if (prev && sameContent(prev.alert, a)) {
+    await b.tx.alerts.put({ ...prev, lastSeenAt: b.now, receiveCount: prev.receiveCount + 1 });
+    return false;
+  }
+  const stored: StoredAlert = {
+    alert: a,
+    incidentId: prev?.incidentId ?? null,
+    firstSeenAt: prev?.firstSeenAt ?? b.now,
+    lastSeenAt: b.now,
+    resolvedAt:
+      a.status === 'resolved' ? (prev?.alert.status === 'resolved' ? prev.resolvedAt : b.now) : null,
+    refireCount:
+      (prev?.refireCount ?? 0) + (prev?.alert.status === 'resolved' && a.status === 'firing' ? 1 : 0),
+    receiveCount: (prev?.receiveCount ?? 0) + 1,
+  };
+  // Log-only alerts and resolutions of alerts never seen firing are recorded, never shown.
+  if (a.tier === 'log' || (a.status === 'resolved' && !prev?.incidentId)) {
+    await b.tx.alerts.put(stored);
+    return true;
+  }
+  let incident =
+    a.status === 'firing'
+      ? await incidentForFiring(b, a, prev)
+      : (await b.tx.incidents.get(prev!.incidentId!))!;
+  if (a.status === 'firing') incident = applySilence(incident, a, b.silences);
+  incident = { ...incident, tier: mostUrgentTier(incident.tier, a.tier as IncidentTier) };
+  await b.tx.incidents.update(incident);
+  await b.tx.alerts.put({ ...stored, incidentId: incident.id });
+  b.dirty.add(incident.id);
+  return true;
+}
+
+/** Recomputes an incident's status from its alerts and queues its card (and a resolve note). */
+async function settleIncident(b: Batch, targets: readonly ChannelTarget[], id: number): Promise<void> {
+  const incident = (await b.tx.incidents.get(id))!;
+  const alerts = await b.tx.alerts.listByIncident(id);
+  const allResolved = alerts.every((s) => s.alert.status === 'resolved');
+  const status = allResolved ? 'resolved' : 'open';
+  const settled: Incident = {
+    ...incident,
+    status,
+    resolvedAt: allResolved ? (incident.resolvedAt ?? b.now) : null,
+    updatedAt: b.now,
+    version: incident.version + 1,
+  };
+  await b.tx.incidents.update(settled);
+  await enqueueIncidentCard(b.tx, targets, id, b.now);
+  if (status === 'resolved' && incident.status === 'open') {
+    await b.tx.incidents.addEvent({ incidentId: id, at: b.now, type: 'resolved', actor: null, detail: '' });
+    if (settled.silenceId === null) {
+      await enqueueIncidentReply(b.tx, targets, id, resolvedReply(settled, alerts.length), b.now);
+    }
+  }
+}
+
+/**
+ * The alert spine's one write: classifies a payload's alerts and, in one transaction, stores them,
+ * groups them into incidents (dedupe, flap detection, silences) and queues the card syncs. When
+ * this resolves, everything is durable; when it throws, nothing was written.
+ */
+export async function ingestAlerts(deps: IngestDeps, parsed: readonly ParsedAlert[]): Promise<IngestResult> {
+  const now = deps.clock.now();
+  const alerts = parsed.map((p) => classifyAlert(p, deps.policy));
+  const byTier: Record<Tier, number> = { P1: 0, P2: 0, P3: 0, log: 0 };
+  for (const a of alerts) byTier[a.tier]++;
+  return deps.store.transaction(async (tx) => {
+    const batch: Batch = {
+      tx,
+      now,
+      policy: deps.policy,
+      silences: await tx.silences.listActive(now),
+      dirty: new Set(),
+    };
+    let changed = 0;
+    for (const a of alerts) if (await applyAlert(batch, a)) changed++;
+    for (const id of batch.dirty) await settleIncident(batch, deps.targets, id);
+    return { received: alerts.length, changed, byTier, incidentIds: [...batch.dirty] };
+  });
+}

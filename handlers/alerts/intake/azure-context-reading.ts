@@ -1,0 +1,184 @@
+import type { AlertLink } from '../alert.ts';
+import { type CriterionView, toNumber } from './azure-condition.ts';
+import {
+  type Dimension,
+  legacyLogContext,
+  logContext,
+  METRIC_CONDITION_TYPES,
+  metricContext,
+  otherContext,
+} from './azure-context.ts';
+import type { AzureEssentials } from './azure-payload.ts';
+import { parsePayload } from './intake-error.ts';
+
+/** What the alert context contributes to a normalised Azure alert. */
+export interface ContextReading {
+  kind: 'metric' | 'log' | 'legacy-log' | 'other';
+  criteria: CriterionView[];
+  windowSize: string | null;
+  /** Dimensions, event columns, managed-Prometheus labels: become alert labels. */
+  labels: Dimension[];
+  annotations: Record<string, string>;
+  links: [AlertLink['kind'], string | null | undefined][];
+}
+
+const LEGACY_SERVICES = new Set(['Log Analytics', 'Application Insights']);
+const AT = ['data', 'alertContext'] as const;
+
+/**
+ * Reads `alertContext` by its kind: `conditionType` picks metric or Log Alerts V2; legacy v1 log
+ * alerts have no `conditionType` but PascalCase keys; anything else (activity log, health, budget,
+ * smart detection…) contributes what it can without being rejected.
+ */
+export function readAlertContext(
+  essentials: AzureEssentials,
+  raw: Record<string, unknown> | null,
+): ContextReading {
+  const context = raw ?? {};
+  const conditionType = typeof context.conditionType === 'string' ? context.conditionType : null;
+  if (conditionType !== null && (METRIC_CONDITION_TYPES as readonly string[]).includes(conditionType)) {
+    return readMetric(context);
+  }
+  if (conditionType === 'LogQueryCriteria') return readLog(context);
+  const looksLegacy =
+    Object.hasOwn(context, 'SearchQuery') || Object.hasOwn(context, 'SearchIntervalStartTimeUtc');
+  if (conditionType === null && (LEGACY_SERVICES.has(essentials.monitoringService ?? '') || looksLegacy)) {
+    return readLegacy(context);
+  }
+  return readOther(context, conditionType);
+}
+
+function readMetric(raw: unknown): ContextReading {
+  const ctx = parsePayload(metricContext, raw, AT);
+  const dynamic = ctx.conditionType === 'DynamicThresholdCriteria';
+  const criteria = ctx.condition.allOf.map((c) => ({
+    name: c.metricName || 'metricValue',
+    value: toNumber(c.metricValue),
+    operator: c.operator ?? null,
+    threshold: c.threshold === null || c.threshold === undefined ? null : String(c.threshold),
+    aggregation: c.timeAggregation ?? null,
+    dimensions: c.dimensions ?? [],
+    dynamic,
+    sensitivity: dynamic ? (c.alertSensitivity ?? null) : null,
+  }));
+  const first = ctx.condition.allOf[0];
+  const labels: Dimension[] = [];
+  if (first?.metricName) labels.push({ name: 'metricName', value: first.metricName });
+  if (first?.metricNamespace) labels.push({ name: 'metricNamespace', value: first.metricNamespace });
+  return {
+    kind: 'metric',
+    criteria,
+    windowSize: ctx.condition.windowSize ?? null,
+    labels: [...labels, ...criteria.flatMap((c) => c.dimensions)],
+    annotations: compact({
+      ...ctx.properties,
+      conditionType: ctx.conditionType,
+      webTestName: first?.webTestName,
+      windowStartTime: ctx.condition.windowStartTime,
+      windowEndTime: ctx.condition.windowEndTime,
+    }),
+    links: [],
+  };
+}
+
+function readLog(raw: unknown): ContextReading {
+  const ctx = parsePayload(logContext, raw, AT);
+  const criteria = ctx.condition.allOf.map((c) => ({
+    name: c.metricMeasureColumn || 'resultCount',
+    value: toNumber(c.metricValue),
+    operator: c.operator ?? null,
+    threshold: c.threshold === null || c.threshold === undefined ? null : String(c.threshold),
+    aggregation: c.timeAggregation ?? null,
+    dimensions: c.dimensions ?? [],
+    dynamic: false,
+    sensitivity: null,
+  }));
+  const first = ctx.condition.allOf[0];
+  const events = first?.event ?? ctx.condition.event ?? [];
+  return {
+    kind: 'log',
+    criteria,
+    windowSize: ctx.condition.windowSize ?? null,
+    // A simple log alert fires per row; the row's columns describe what fired.
+    labels: [...criteria.flatMap((c) => c.dimensions), ...(events[0] ?? [])],
+    annotations: compact({
+      ...ctx.properties,
+      conditionType: ctx.conditionType,
+      searchQuery: first?.searchQuery,
+      searchResultsApi: first?.linkToFilteredSearchResultsAPI || first?.linkToSearchResultsAPI,
+      eventRows: events.length > 1 ? String(events.length) : null,
+      windowStartTime: ctx.condition.windowStartTime,
+      windowEndTime: ctx.condition.windowEndTime,
+    }),
+    links: [
+      [
+        'search',
+        first?.linkToFilteredSearchResultsUI || first?.linkToSearchResultsUI || first?.linkToSearchResultsAPI,
+      ],
+    ],
+  };
+}
+
+function readLegacy(raw: unknown): ContextReading {
+  const ctx = parsePayload(legacyLogContext, raw, AT);
+  const dimensions = ctx.Dimensions ?? [];
+  return {
+    kind: 'legacy-log',
+    criteria: [
+      {
+        name: 'resultCount',
+        value: toNumber(ctx.ResultCount),
+        operator: ctx.Operator ?? null,
+        threshold: ctx.Threshold === null || ctx.Threshold === undefined ? null : String(ctx.Threshold),
+        aggregation: null,
+        dimensions,
+        dynamic: false,
+        sensitivity: null,
+      },
+    ],
+    windowSize: ctx.SearchIntervalInMinutes ? `PT${ctx.SearchIntervalInMinutes}M` : null,
+    labels: dimensions,
+    annotations: compact({
+      searchQuery: ctx.SearchQuery,
+      searchIntervalStart: ctx.SearchIntervalStartTimeUtc,
+      searchIntervalEnd: ctx.SearchIntervalEndtimeUtc,
+      searchResultsApi: ctx.LinkToFilteredSearchResultsAPI || ctx.LinkToSearchResultsAPI,
+      alertType: ctx.AlertType,
+      severityDescription: ctx.SeverityDescription,
+      workspaceId: ctx.WorkspaceId,
+      applicationId: ctx.ApplicationId,
+    }),
+    links: [
+      ['search', ctx.LinkToFilteredSearchResultsUI || ctx.LinkToSearchResults || ctx.LinkToSearchResultsAPI],
+    ],
+  };
+}
+
+function readOther(raw: unknown, conditionType: string | null): ContextReading {
+  const ctx = parsePayload(otherContext, raw, AT);
+  return {
+    kind: 'other',
+    criteria: [],
+    windowSize: null,
+    labels: Object.entries(ctx.labels ?? {}).map(([name, value]) => ({ name, value })),
+    annotations: compact({
+      ...ctx.AlertData,
+      ...ctx.properties,
+      ...ctx.annotations,
+      conditionType,
+      expression: ctx.expression,
+      expressionValue:
+        ctx.expressionValue === null || ctx.expressionValue === undefined
+          ? null
+          : String(ctx.expressionValue),
+    }),
+    links: [],
+  };
+}
+
+function compact(entries: Record<string, string | null | undefined>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [key, value] of Object.entries(entries))
+    if (value !== null && value !== undefined && value !== '') out[key] = value;
+  return out;
+}

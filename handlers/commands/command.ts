@@ -1,0 +1,67 @@
+import type { z } from 'zod';
+import type { ChatPlace, ChatUser } from '../../bot/adapters/chat-surface.ts';
+import type { Message } from '../../cards/model.ts';
+import type { IncidentOpsDeps } from '../alerts/incident-actions.ts';
+
+/** Everything a handler may use; handlers never see platform SDKs. */
+export interface HandlerDeps extends IncidentOpsDeps {}
+
+export interface CommandContext<A> {
+  args: A;
+  user: ChatUser;
+  place: ChatPlace;
+  /** The incident whose thread the command was typed in, if any. */
+  incidentId: number | undefined;
+}
+
+/** Tokens of a command line: `key=value` pairs are named unless they look like label matchers. */
+export interface CommandArgs {
+  positional: string[];
+  named: Record<string, string>;
+  raw: string;
+}
+
+/** A chat command: data, listed once in the composition root. */
+export interface CommandHandler<S extends z.ZodType = z.ZodType> {
+  id: string;
+  usage: string;
+  description: string;
+  /** Turns the tokenised command line into typed arguments; errors name the bad argument. */
+  args: S;
+  handle(ctx: CommandContext<z.output<S>>, deps: HandlerDeps): Promise<Message>;
+}
+
+/** Erases a command's argument type so differently-typed commands fit in one list. */
+export function defineCommand<S extends z.ZodType>(command: CommandHandler<S>): CommandHandler {
+  return command as unknown as CommandHandler;
+}
+
+/** A card button: data, listed once in the composition root. */
+export interface ButtonHandler {
+  verb: string;
+  handle(
+    ctx: { data: Record<string, unknown>; user: ChatUser; place: ChatPlace; incidentId: number | undefined },
+    deps: HandlerDeps,
+  ): Promise<Message>;
+}
+
+const TOKEN = /"((?:[^"\\]|\\.)*)"|(\S+)/g;
+
+/** Splits a command line into tokens, honouring double quotes. */
+export function tokenize(text: string): string[] {
+  return [...text.matchAll(TOKEN)].map(([, quoted, bare]) =>
+    quoted !== undefined ? quoted.replace(/\\(.)/g, '$1') : bare!,
+  );
+}
+
+/** Positional tokens and `name=value` options (`=~`, `!=`, `!~` stay positional: they are matchers). */
+export function parseCommandArgs(text: string): CommandArgs {
+  const positional: string[] = [];
+  const named: Record<string, string> = {};
+  for (const token of tokenize(text)) {
+    const m = /^([a-z][\w-]*)=([^~].*|)$/i.exec(token);
+    if (m && !token.includes('!=')) named[m[1]!.toLowerCase()] = m[2]!;
+    else positional.push(token);
+  }
+  return { positional, named, raw: text.trim() };
+}

@@ -1,0 +1,108 @@
+import { z } from 'zod';
+import { formatDuration, parseDuration } from '../../bot/duration.ts';
+import { UserFacingError } from '../../bot/errors.ts';
+import { textReply } from '../../cards/templates/incident-replies.ts';
+import { formatIncidentId, parseIncidentId } from '../alerts/incident.ts';
+import { createSilence, expireSilence } from '../alerts/incident-actions.ts';
+import { parseMatcher } from '../alerts/matchers.ts';
+import { type ButtonHandler, defineCommand, type HandlerDeps, tokenize } from './command.ts';
+import { resolveIncidentId } from './incident-ref.ts';
+
+const MATCHER_LIKE = /^[A-Za-z_][\w.]*(=~|!~|!=|=)/;
+
+/** `/silence` arguments: matchers, one duration, an optional incident id, the rest is a comment. */
+const silenceArgs = z.object({ raw: z.string() }).transform(({ raw }) => {
+  const matchers = [];
+  const comment: string[] = [];
+  let durationMs: number | undefined;
+  let incident: number | undefined;
+  for (const token of tokenize(raw)) {
+    if (MATCHER_LIKE.test(token)) matchers.push(parseMatcher(token));
+    else if (durationMs === undefined && parseDuration(token) !== undefined)
+      durationMs = parseDuration(token);
+    else if (incident === undefined && /^(inc-|#)\d+$/i.test(token)) incident = parseIncidentId(token);
+    else comment.push(token);
+  }
+  return { matchers, durationMs, incident, comment: comment.join(' ') };
+});
+
+function silencedText(
+  result: { silence: { id: number; endsAt: number }; incidentIds: number[] },
+  durationMs: number,
+): string {
+  const covered = result.incidentIds.length
+    ? `covers ${result.incidentIds.map(formatIncidentId).join(', ')}`
+    : 'no open incident matches yet; new alerts that match will not be announced';
+  return `Silence #${result.silence.id} for ${formatDuration(durationMs)}: ${covered}. Lift it with /unsilence ${result.silence.id}.`;
+}
+
+/** `/silence <matchers…> <duration> [comment]`, or `/silence 2h` in an incident's thread. */
+export const silenceCommand = defineCommand({
+  id: 'silence',
+  usage: '/silence [matchers…] [duration] [comment]',
+  description:
+    'Silence alerts matching label matchers (node=node-7 alertname=~Gpu.*) for a duration (default 1h).',
+  args: silenceArgs,
+  async handle({ args, user, incidentId }, deps: HandlerDeps) {
+    const target = args.incident ?? (args.matchers.length === 0 ? incidentId : undefined);
+    if (args.matchers.length === 0 && target === undefined) {
+      throw new UserFacingError(
+        'SILENCE_NEEDS_MATCHERS',
+        'Say what to silence: /silence alertname=GpuTempHigh node=node-7 2h, or use /silence 2h in an incident thread.',
+      );
+    }
+    const durationMs = args.durationMs ?? deps.policy.silences.defaultDuration;
+    const result = await createSilence(deps, {
+      matchers: args.matchers,
+      durationMs,
+      user: user.displayName,
+      comment: args.comment,
+      incidentId: target,
+    });
+    return textReply(silencedText(result, durationMs));
+  },
+});
+
+/** `/unsilence <silence id>`. */
+export const unsilenceCommand = defineCommand({
+  id: 'unsilence',
+  usage: '/unsilence <silence id>',
+  description: 'Lift a silence before it ends.',
+  args: z.object({ positional: z.tuple([z.string().regex(/^#?\d+$/, 'write the silence number, e.g. 3')]) }),
+  async handle({ args, user }, deps) {
+    const id = Number(args.positional[0].replace('#', ''));
+    const lifted = await expireSilence(deps, id, user.displayName);
+    return textReply(
+      `Silence #${id} lifted${lifted.length ? `; ${lifted.map(formatIncidentId).join(', ')} active again` : ''}.`,
+    );
+  },
+});
+
+/** The Silence button (its duration comes from the card's choice input). */
+export const silenceButton: ButtonHandler = {
+  verb: 'silence',
+  async handle({ data, user, incidentId }, deps) {
+    const id = resolveIncidentId(data.incidentId, incidentId, '/silence INC-42 1h');
+    const durationMs = parseDuration(String(data.duration ?? '')) ?? deps.policy.silences.defaultDuration;
+    const result = await createSilence(deps, {
+      matchers: [],
+      durationMs,
+      user: user.displayName,
+      comment: 'from the card',
+      incidentId: id,
+    });
+    return textReply(silencedText(result, durationMs));
+  },
+};
+
+/** The Unsilence button of a silenced incident's card. */
+export const unsilenceButton: ButtonHandler = {
+  verb: 'unsilence',
+  async handle({ data, user, incidentId }, deps) {
+    const id = resolveIncidentId(data.incidentId, incidentId, '/unsilence <silence id>');
+    const incident = await deps.store.incidents.get(id);
+    if (incident?.silenceId == null) return textReply(`${formatIncidentId(id)} is not silenced.`);
+    await expireSilence(deps, incident.silenceId, user.displayName);
+    return textReply(`Silence #${incident.silenceId} lifted by ${user.displayName}.`);
+  },
+};

@@ -1,0 +1,197 @@
+import type { AlertSource } from '../../handlers/alerts/alert.ts';
+import {
+  type AmAlert,
+  alertmanagerGroup,
+  azureLogAlert,
+  azureMetricAlert,
+  grafanaNotification,
+} from './payloads.ts';
+
+/** One webhook call of a scenario, `atMs` after the scenario starts. */
+export interface ScenarioStep {
+  atMs: number;
+  source: AlertSource;
+  what: string;
+  body: unknown;
+}
+
+const s = 1000;
+
+/**
+ * The local-mode story, told through the real webhook endpoints within a minute: node-7 runs hot
+ * (P2), gpt-4o is throttled (P2), node-3 loses a GPU to an uncorrectable ECC error (P1), latency
+ * regresses after a model version change (P2), a quota nears its limit (P3); then a second GPU
+ * joins the hot node's card, Alertmanager re-sends a group unchanged, things resolve, and the hot
+ * node flaps once.
+ */
+export function aiPlatformIncidents(startMs: number, episode = 1): ScenarioStep[] {
+  const at = (offset: number) => new Date(startMs + offset).toISOString();
+  const guid = (n: number) =>
+    `0c1d2e3f-4a5b-4c6d-8e7f-${String(episode).padStart(4, '0')}${String(n).padStart(8, '0')}`;
+
+  const gpuTemp = (gpu: string, status: AmAlert['status'], startsAt: string, endsAt?: string): AmAlert => ({
+    status,
+    startsAt,
+    endsAt,
+    labels: {
+      alertname: 'GpuTemperatureHigh',
+      severity: 'warning',
+      cluster: 'aks-gpu-01',
+      Hostname: 'node-7',
+      gpu,
+      namespace: 'ml',
+      pod: 'llm-api-7c9f6-x2k4q',
+      deployment: 'llm-api',
+    },
+    annotations: {
+      summary: `GPU ${gpu} on node-7 above 83 °C`,
+      description: 'DCGM_FI_DEV_GPU_TEMP has been above 83 °C for 5 minutes; clocks are thermally throttled.',
+      runbook_url: 'https://runbooks.sim.local/gpu-temperature',
+    },
+  });
+  const nodeGroup = { alertname: 'GpuTemperatureHigh', Hostname: 'node-7' };
+
+  const ecc = (status: AmAlert['status']): AmAlert[] => [
+    {
+      status,
+      startsAt: at(6 * s),
+      labels: {
+        alertname: 'GpuEccUncorrectable',
+        severity: 'critical',
+        cluster: 'aks-gpu-01',
+        Hostname: 'node-3',
+        gpu: '5',
+        namespace: 'ml',
+        pod: 'llm-train-0',
+      },
+      annotations: {
+        summary: 'Uncorrectable ECC error on node-3 GPU 5: replace the GPU',
+        description: 'DCGM_FI_DEV_ECC_DBE_VOL_TOTAL rose to 2; XID 48 (Double Bit ECC Error) was reported.',
+        runbook_url: 'https://runbooks.sim.local/gpu-ecc',
+      },
+    },
+  ];
+
+  const throttle = (condition: 'Fired' | 'Resolved') =>
+    azureMetricAlert({
+      rule: 'aoai-gpt-4o-429-rate',
+      alertGuid: guid(2),
+      severity: 'Sev2',
+      condition,
+      firedAt: at(4 * s),
+      resolvedAt: condition === 'Resolved' ? at(20 * s) : undefined,
+      account: 'aoai-prod-eastus2',
+      metricName: 'AzureOpenAIRequests',
+      dimensions: [
+        { name: 'StatusCode', value: '429' },
+        { name: 'ModelDeploymentName', value: 'gpt-4o' },
+      ],
+      threshold: 100,
+      value: 311,
+      description: 'More than 5% of gpt-4o requests throttled (429) for 10 minutes.',
+    });
+
+  return [
+    {
+      atMs: 2 * s,
+      source: 'alertmanager',
+      what: 'node-7 GPU 3 runs hot',
+      body: alertmanagerGroup(nodeGroup, [gpuTemp('3', 'firing', at(2 * s))]),
+    },
+    { atMs: 4 * s, source: 'azure-monitor', what: 'gpt-4o throttled', body: throttle('Fired') },
+    {
+      atMs: 6 * s,
+      source: 'alertmanager',
+      what: 'node-3 ECC error',
+      body: alertmanagerGroup({ alertname: 'GpuEccUncorrectable' }, ecc('firing')),
+    },
+    {
+      atMs: 8 * s,
+      source: 'grafana',
+      what: 'latency regression after model version change',
+      body: grafanaNotification({
+        status: 'firing',
+        startsAt: at(8 * s),
+        labels: {
+          alertname: 'LLM P99 latency over SLO',
+          severity: 'warning',
+          deployment: 'gpt-4o',
+          model: 'gpt-4o',
+          model_version: '2024-11-20',
+          app_role: 'chat-api',
+        },
+        annotations: {
+          summary: 'gpt-4o P99 latency 4.8 s over the 2.5 s SLO since model version 2024-11-20',
+          description:
+            'P99 latency has exceeded the SLO for 15 minutes, starting with the rollout of model version 2024-11-20.',
+          runbook_url: 'https://runbooks.sim.local/latency-slo',
+        },
+        values: { B: 4.8, C: 1 },
+      }),
+    },
+    {
+      atMs: 10 * s,
+      source: 'azure-monitor',
+      what: 'TPM quota above 80%',
+      body: azureLogAlert({
+        rule: 'aoai-tpm-quota-80pct',
+        alertGuid: guid(5),
+        severity: 'Sev3',
+        condition: 'Fired',
+        firedAt: at(10 * s),
+        query:
+          'AppRequests | summarize TpmUsedPct = 100.0 * sum(todouble(Properties["tokens.total"])) / 450000 by bin(TimeGenerated, 1m)',
+        dimensions: [{ name: 'ModelDeploymentName', value: 'gpt-4o-mini' }],
+        threshold: 80,
+        value: 86,
+        description: 'gpt-4o-mini is using more than 80% of its tokens-per-minute quota.',
+      }),
+    },
+    {
+      atMs: 13 * s,
+      source: 'alertmanager',
+      what: 'a second GPU on node-7 runs hot',
+      body: alertmanagerGroup(nodeGroup, [
+        gpuTemp('3', 'firing', at(2 * s)),
+        gpuTemp('4', 'firing', at(13 * s)),
+      ]),
+    },
+    {
+      atMs: 16 * s,
+      source: 'alertmanager',
+      what: 'Alertmanager re-sends the node-7 group unchanged',
+      body: alertmanagerGroup(nodeGroup, [
+        gpuTemp('3', 'firing', at(2 * s)),
+        gpuTemp('4', 'firing', at(13 * s)),
+      ]),
+    },
+    { atMs: 20 * s, source: 'azure-monitor', what: 'gpt-4o throttling resolved', body: throttle('Resolved') },
+    {
+      atMs: 24 * s,
+      source: 'alertmanager',
+      what: 'node-7 cooled down',
+      body: alertmanagerGroup(nodeGroup, [
+        gpuTemp('3', 'resolved', at(2 * s), at(24 * s)),
+        gpuTemp('4', 'resolved', at(13 * s), at(24 * s)),
+      ]),
+    },
+    {
+      atMs: 28 * s,
+      source: 'alertmanager',
+      what: 'node-7 GPU 3 hot again (flapping)',
+      body: alertmanagerGroup(nodeGroup, [
+        gpuTemp('3', 'firing', at(2 * s)),
+        gpuTemp('4', 'resolved', at(13 * s), at(24 * s)),
+      ]),
+    },
+    {
+      atMs: 45 * s,
+      source: 'alertmanager',
+      what: 'node-7 cooled down for good',
+      body: alertmanagerGroup(nodeGroup, [
+        gpuTemp('3', 'resolved', at(2 * s), at(45 * s)),
+        gpuTemp('4', 'resolved', at(13 * s), at(24 * s)),
+      ]),
+    },
+  ];
+}

@@ -1,0 +1,112 @@
+/**
+ * Schema migrations, applied in order and recorded in `PRAGMA user_version`. Never edit a
+ * migration that has shipped; add a new one. Column types stay portable to PostgreSQL: times are
+ * integer milliseconds since the epoch, structured values are JSON text.
+ */
+export const MIGRATIONS: readonly string[] = [
+  `
+  CREATE TABLE incidents (
+    id               INTEGER PRIMARY KEY AUTOINCREMENT,
+    group_key        TEXT    NOT NULL,
+    source           TEXT    NOT NULL,
+    title            TEXT    NOT NULL,
+    kind             TEXT    NOT NULL,
+    tier             TEXT    NOT NULL,
+    status           TEXT    NOT NULL,
+    flapping         INTEGER NOT NULL DEFAULT 0,
+    flap_count       INTEGER NOT NULL DEFAULT 0,
+    resource         TEXT    NOT NULL,
+    acknowledged_by  TEXT,
+    acknowledged_at  INTEGER,
+    silence_id       INTEGER,
+    silenced_by      TEXT,
+    silenced_until   INTEGER,
+    opened_at        INTEGER NOT NULL,
+    updated_at       INTEGER NOT NULL,
+    resolved_at      INTEGER,
+    version          INTEGER NOT NULL
+  );
+  -- At most one open incident per group: grouping is enforced by the database, not by memory.
+  CREATE UNIQUE INDEX incidents_open_group ON incidents (group_key) WHERE status = 'open';
+  CREATE INDEX incidents_group ON incidents (group_key, id);
+  CREATE INDEX incidents_status ON incidents (status, id);
+
+  CREATE TABLE incident_events (
+    id          INTEGER PRIMARY KEY AUTOINCREMENT,
+    incident_id INTEGER NOT NULL REFERENCES incidents (id),
+    at          INTEGER NOT NULL,
+    type        TEXT    NOT NULL,
+    actor       TEXT,
+    detail      TEXT    NOT NULL
+  );
+  CREATE INDEX incident_events_incident ON incident_events (incident_id, id);
+
+  CREATE TABLE alerts (
+    source         TEXT    NOT NULL,
+    fingerprint    TEXT    NOT NULL,
+    incident_id    INTEGER REFERENCES incidents (id),
+    status         TEXT    NOT NULL,
+    body           TEXT    NOT NULL,
+    first_seen_at  INTEGER NOT NULL,
+    last_seen_at   INTEGER NOT NULL,
+    resolved_at    INTEGER,
+    refire_count   INTEGER NOT NULL DEFAULT 0,
+    receive_count  INTEGER NOT NULL DEFAULT 1,
+    PRIMARY KEY (source, fingerprint)
+  );
+  CREATE INDEX alerts_incident ON alerts (incident_id);
+
+  CREATE TABLE silences (
+    id          INTEGER PRIMARY KEY AUTOINCREMENT,
+    matchers    TEXT    NOT NULL,
+    created_by  TEXT    NOT NULL,
+    created_at  INTEGER NOT NULL,
+    ends_at     INTEGER NOT NULL,
+    comment     TEXT    NOT NULL,
+    incident_id INTEGER,
+    expired_at  INTEGER
+  );
+  CREATE INDEX silences_active ON silences (ends_at) WHERE expired_at IS NULL;
+
+  CREATE TABLE outbox (
+    id              INTEGER PRIMARY KEY AUTOINCREMENT,
+    surface         TEXT    NOT NULL,
+    channel         TEXT    NOT NULL,
+    payload         TEXT    NOT NULL,
+    order_key       TEXT    NOT NULL,
+    coalesce_key    TEXT,
+    status          TEXT    NOT NULL DEFAULT 'pending',
+    attempts        INTEGER NOT NULL DEFAULT 0,
+    next_attempt_at INTEGER NOT NULL,
+    lease_until     INTEGER,
+    last_error      TEXT,
+    created_at      INTEGER NOT NULL,
+    finished_at     INTEGER
+  );
+  CREATE INDEX outbox_pending_order ON outbox (order_key, id) WHERE status = 'pending';
+  CREATE INDEX outbox_pending_coalesce ON outbox (coalesce_key) WHERE status = 'pending';
+
+  CREATE TABLE chat_messages (
+    surface     TEXT    NOT NULL,
+    message_id  TEXT    NOT NULL,
+    incident_id INTEGER NOT NULL,
+    ref         TEXT    NOT NULL,
+    created_at  INTEGER NOT NULL,
+    PRIMARY KEY (surface, message_id)
+  );
+  CREATE UNIQUE INDEX chat_messages_incident ON chat_messages (incident_id, surface);
+
+  CREATE TABLE console_messages (
+    id         TEXT    PRIMARY KEY,
+    seq        INTEGER NOT NULL,
+    channel    TEXT    NOT NULL,
+    thread_id  TEXT,
+    author     TEXT    NOT NULL,
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL,
+    text       TEXT    NOT NULL,
+    card       TEXT
+  );
+  CREATE INDEX console_messages_channel ON console_messages (channel, seq);
+  `,
+];

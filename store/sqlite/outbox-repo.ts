@@ -1,0 +1,103 @@
+import type Database from 'better-sqlite3';
+import { type OutboxEntry, outboxPayload, surfaceId } from '../../bot/outbox/outbox-entry.ts';
+import type { OutboxRepo } from '../store.ts';
+import { fromJson, toJson } from './json.ts';
+
+interface OutboxRow {
+  id: number;
+  surface: string;
+  channel: string;
+  payload: string;
+  order_key: string;
+  coalesce_key: string | null;
+  attempts: number;
+  next_attempt_at: number;
+  created_at: number;
+}
+
+function toEntry(row: OutboxRow): OutboxEntry {
+  return {
+    id: row.id,
+    surface: surfaceId.parse(row.surface),
+    channel: row.channel,
+    payload: outboxPayload.parse(fromJson(row.payload)),
+    orderKey: row.order_key,
+    coalesceKey: row.coalesce_key,
+    attempts: row.attempts,
+    nextAttemptAt: row.next_attempt_at,
+    createdAt: row.created_at,
+  };
+}
+
+export function createOutboxRepo(db: Database.Database): OutboxRepo {
+  // An entry that is leased right now is being delivered with the state read at its start; a
+  // newer change must queue behind it rather than be absorbed by it.
+  const findCoalescible = db.prepare<[string, number], { id: number }>(`
+    SELECT id FROM outbox WHERE coalesce_key = ? AND status = 'pending' AND (lease_until IS NULL OR lease_until <= ?)
+    ORDER BY id DESC LIMIT 1`);
+  const insert = db.prepare(`
+    INSERT INTO outbox (surface, channel, payload, order_key, coalesce_key, next_attempt_at, created_at)
+    VALUES (@surface, @channel, @payload, @orderKey, @coalesceKey, @now, @now)`);
+  const heads = db.prepare<[number, number, number], OutboxRow>(`
+    SELECT o.* FROM outbox o
+    WHERE o.status = 'pending'
+      AND o.id = (SELECT min(h.id) FROM outbox h WHERE h.order_key = o.order_key AND h.status = 'pending')
+      AND o.next_attempt_at <= ? AND (o.lease_until IS NULL OR o.lease_until <= ?)
+    ORDER BY o.id LIMIT ?`);
+  const lease = db.prepare('UPDATE outbox SET lease_until = ?, attempts = attempts + 1 WHERE id = ?');
+  const complete = db.prepare(
+    "UPDATE outbox SET status = 'delivered', finished_at = ?, lease_until = NULL, last_error = NULL WHERE id = ?",
+  );
+  const retry = db.prepare(
+    'UPDATE outbox SET next_attempt_at = ?, lease_until = NULL, last_error = ? WHERE id = ?',
+  );
+  const fail = db.prepare(
+    "UPDATE outbox SET status = 'failed', finished_at = ?, lease_until = NULL, last_error = ? WHERE id = ?",
+  );
+  const pending = db.prepare<[], { n: number }>("SELECT count(*) AS n FROM outbox WHERE status = 'pending'");
+  const nextDue = db.prepare<[], { at: number | null }>(
+    "SELECT min(max(next_attempt_at, coalesce(lease_until, 0))) AS at FROM outbox WHERE status = 'pending'",
+  );
+  const claim = db.transaction((now: number, limit: number, leaseMs: number) => {
+    const rows = heads.all(now, now, limit);
+    for (const row of rows) lease.run(now + leaseMs, row.id);
+    return rows.map((row) => ({ ...toEntry(row), attempts: row.attempts + 1 }));
+  });
+
+  return {
+    async enqueue(entry, now) {
+      if (entry.coalesceKey) {
+        const existing = findCoalescible.get(entry.coalesceKey, now);
+        if (existing) return existing.id;
+      }
+      const { lastInsertRowid } = insert.run({
+        surface: entry.surface,
+        channel: entry.channel,
+        payload: toJson(entry.payload),
+        orderKey: entry.orderKey,
+        coalesceKey: entry.coalesceKey ?? null,
+        now,
+      });
+      return Number(lastInsertRowid);
+    },
+    async claimDue(now, limit, leaseMs) {
+      return claim(now, limit, leaseMs);
+    },
+    async complete(id, now) {
+      complete.run(now, id);
+    },
+    async retryLater(id, nextAttemptAt, error) {
+      retry.run(nextAttemptAt, error.slice(0, 2000), id);
+    },
+    async fail(id, now, error) {
+      fail.run(now, error.slice(0, 2000), id);
+    },
+    async pendingCount() {
+      return pending.get()!.n;
+    },
+    async nextDueIn(now) {
+      const at = nextDue.get()?.at;
+      return at == null ? null : Math.max(0, at - now);
+    },
+  };
+}

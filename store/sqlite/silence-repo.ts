@@ -1,0 +1,56 @@
+import type Database from 'better-sqlite3';
+import { silence } from '../../handlers/alerts/silence.ts';
+import type { SilenceRepo } from '../store.ts';
+import { fromJson, toJson } from './json.ts';
+
+interface SilenceRow {
+  id: number;
+  matchers: string;
+  created_by: string;
+  created_at: number;
+  ends_at: number;
+  comment: string;
+  incident_id: number | null;
+  expired_at: number | null;
+}
+
+function toSilence(row: SilenceRow) {
+  return silence.parse({
+    id: row.id,
+    matchers: fromJson(row.matchers),
+    createdBy: row.created_by,
+    createdAt: row.created_at,
+    endsAt: row.ends_at,
+    comment: row.comment,
+    incidentId: row.incident_id,
+    expiredAt: row.expired_at,
+  });
+}
+
+export function createSilenceRepo(db: Database.Database): SilenceRepo {
+  const insert = db.prepare(`
+    INSERT INTO silences (matchers, created_by, created_at, ends_at, comment, incident_id)
+    VALUES (@matchers, @createdBy, @createdAt, @endsAt, @comment, @incidentId)`);
+  const get = db.prepare<[number], SilenceRow>('SELECT * FROM silences WHERE id = ?');
+  const active = db.prepare<[number], SilenceRow>(
+    'SELECT * FROM silences WHERE expired_at IS NULL AND ends_at > ? ORDER BY id',
+  );
+  const expire = db.prepare('UPDATE silences SET expired_at = ? WHERE id = ? AND expired_at IS NULL');
+
+  return {
+    async create(s) {
+      const { lastInsertRowid } = insert.run({ ...s, matchers: toJson(s.matchers) });
+      return { ...s, id: Number(lastInsertRowid), expiredAt: null };
+    },
+    async get(id) {
+      const row = get.get(id);
+      return row && toSilence(row);
+    },
+    async listActive(now) {
+      return active.all(now).map(toSilence);
+    },
+    async expire(id, at) {
+      expire.run(at, id);
+    },
+  };
+}

@@ -1,0 +1,123 @@
+import type { MessageRef, NewOutboxEntry, OutboxEntry, SurfaceId } from '../bot/outbox/outbox-entry.ts';
+import type { Alert } from '../handlers/alerts/alert.ts';
+import type { Incident } from '../handlers/alerts/incident.ts';
+import type { Silence } from '../handlers/alerts/silence.ts';
+
+/** An alert as stored: the normalised alert plus what the bot learned about it over time. */
+export interface StoredAlert {
+  alert: Alert;
+  incidentId: number | null;
+  firstSeenAt: number;
+  lastSeenAt: number;
+  /** When the bot last saw it resolve (null while it has never resolved). */
+  resolvedAt: number | null;
+  /** Times it fired again after resolving. */
+  refireCount: number;
+  receiveCount: number;
+}
+
+export interface AlertRepo {
+  get(source: Alert['source'], fingerprint: string): Promise<StoredAlert | undefined>;
+  put(stored: StoredAlert): Promise<void>;
+  listByIncident(incidentId: number): Promise<StoredAlert[]>;
+  count(): Promise<number>;
+}
+
+export type NewIncident = Omit<Incident, 'id'>;
+
+export interface IncidentRepo {
+  create(incident: NewIncident): Promise<Incident>;
+  get(id: number): Promise<Incident | undefined>;
+  /** The open incident of a group, or the most recently resolved one (for flap detection). */
+  latestForGroup(groupKey: string): Promise<Incident | undefined>;
+  update(incident: Incident): Promise<void>;
+  listOpen(limit: number): Promise<Incident[]>;
+  /** Open incidents silenced until before `now`. */
+  listSilenceExpired(now: number): Promise<Incident[]>;
+  addEvent(event: {
+    incidentId: number;
+    at: number;
+    type: string;
+    actor: string | null;
+    detail: string;
+  }): Promise<void>;
+}
+
+export type NewSilence = Omit<Silence, 'id' | 'expiredAt'>;
+
+export interface SilenceRepo {
+  create(silence: NewSilence): Promise<Silence>;
+  get(id: number): Promise<Silence | undefined>;
+  /** Silences whose end lies after `now` and that were not expired by hand. */
+  listActive(now: number): Promise<Silence[]>;
+  expire(id: number, at: number): Promise<void>;
+}
+
+export interface OutboxRepo {
+  /** Adds an entry, or returns the id of the pending entry that absorbs it (same coalesce key). */
+  enqueue(entry: NewOutboxEntry, now: number): Promise<number>;
+  /**
+   * Leases due entries: for each order key only its oldest pending entry, and only if due and not
+   * leased by another worker. Leased entries are invisible to other workers until `leaseUntil`.
+   */
+  claimDue(now: number, limit: number, leaseMs: number): Promise<OutboxEntry[]>;
+  complete(id: number, now: number): Promise<void>;
+  retryLater(id: number, nextAttemptAt: number, error: string): Promise<void>;
+  /** Gives up on an entry (not retryable); it stays for inspection with its error. */
+  fail(id: number, now: number, error: string): Promise<void>;
+  pendingCount(): Promise<number>;
+  /** Milliseconds until the earliest pending entry is due (0 if one is due now), or null. */
+  nextDueIn(now: number): Promise<number | null>;
+}
+
+export interface ChatMessageRepo {
+  /** The posted card of an incident on one surface. */
+  getIncidentCard(incidentId: number, surface: SurfaceId): Promise<MessageRef | undefined>;
+  saveIncidentCard(incidentId: number, ref: MessageRef, now: number): Promise<void>;
+  /** Which incident a posted card belongs to (button presses and thread replies). */
+  findIncidentByMessage(surface: SurfaceId, messageId: string): Promise<number | undefined>;
+}
+
+/** The local console is a chat platform of its own; this is its message history. */
+export interface ConsoleMessage {
+  id: string;
+  channel: string;
+  threadId: string | null;
+  author: string;
+  createdAt: number;
+  updatedAt: number;
+  text: string;
+  card: unknown | null;
+}
+
+export interface ConsoleMessageRepo {
+  insert(msg: ConsoleMessage): Promise<void>;
+  update(id: string, patch: { text: string; card: unknown | null; updatedAt: number }): Promise<boolean>;
+  get(id: string): Promise<ConsoleMessage | undefined>;
+  /** Most recent `limit` messages of a channel, oldest first. */
+  list(channel: string, limit: number): Promise<ConsoleMessage[]>;
+}
+
+export interface Repos {
+  alerts: AlertRepo;
+  incidents: IncidentRepo;
+  silences: SilenceRepo;
+  outbox: OutboxRepo;
+  chatMessages: ChatMessageRepo;
+  consoleMessages: ConsoleMessageRepo;
+}
+
+/**
+ * The bot's durable state. Every method of the repos commits on its own; `transaction` groups
+ * several into one atomic unit. Implementations: SQLite (embedded default) and PostgreSQL.
+ *
+ * A transaction callback must only await the repos it is given — never network or timers — so
+ * that it holds the database for as short a time as possible.
+ */
+export interface Store extends Repos {
+  readonly engine: 'sqlite' | 'postgres';
+  transaction<T>(fn: (tx: Repos) => Promise<T>): Promise<T>;
+  /** Cheap round trip for readiness probes. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,107 @@
+import { defaultPolicy } from '../../bot/policy.ts';
+import type { Message } from '../../cards/model.ts';
+import { incidentCard } from '../../cards/templates/incident-card.ts';
+import { incidentList } from '../../cards/templates/incident-list.ts';
+import { resolvedReply, textReply } from '../../cards/templates/incident-replies.ts';
+import { classifyAlert } from '../../handlers/alerts/classify.ts';
+import type { Incident } from '../../handlers/alerts/incident.ts';
+import type { StoredAlert } from '../../store/store.ts';
+import { parsed } from './alerts.ts';
+
+const T0 = Date.parse('2026-11-28T09:00:00Z');
+const NOW = T0 + 14 * 60_000;
+const time = { timeZone: 'UTC', now: NOW };
+
+function stored(overrides: Parameters<typeof parsed>[0], extra: Partial<StoredAlert> = {}): StoredAlert {
+  return {
+    alert: classifyAlert(parsed(overrides), defaultPolicy()),
+    incidentId: 42,
+    firstSeenAt: T0,
+    lastSeenAt: NOW,
+    resolvedAt: null,
+    refireCount: 0,
+    receiveCount: 1,
+    ...extra,
+  };
+}
+
+const base: Incident = {
+  id: 42,
+  groupKey: 'alertmanager|{}:{alertname="GpuTemperatureHigh"}',
+  source: 'alertmanager',
+  title: 'GPU 3 on node-7 above 83 °C',
+  kind: 'gpu-temperature',
+  tier: 'P2',
+  status: 'open',
+  flapping: false,
+  flapCount: 0,
+  resource: { node: 'node-7', gpu: '3' },
+  acknowledgedBy: null,
+  acknowledgedAt: null,
+  silenceId: null,
+  silencedBy: null,
+  silencedUntil: null,
+  openedAt: T0,
+  updatedAt: NOW,
+  resolvedAt: null,
+  version: 3,
+};
+
+const gpuAlerts = [
+  stored({
+    description: 'DCGM_FI_DEV_GPU_TEMP has been above 83 °C for 5 minutes.',
+    values: { temperature: 87 },
+    annotations: { threshold: '83' },
+    links: [
+      { kind: 'runbook', url: 'https://runbooks.example.com/gpu-temperature' },
+      { kind: 'generator', url: 'http://prometheus.example.com/graph?g0.expr=DCGM_FI_DEV_GPU_TEMP' },
+    ],
+  }),
+  stored(
+    { fingerprint: 'fp-2', summary: 'GPU 4 on node-7 above 83 °C', resource: { node: 'node-7', gpu: '4' } },
+    { refireCount: 1 },
+  ),
+];
+
+/** Every card template in its representative states, for golden files and schema checks. */
+export function sampleCards(): Record<string, Message> {
+  const eccAlert = stored({
+    rule: 'GpuEccUncorrectable',
+    summary: 'Uncorrectable ECC error on node-3 GPU 5: replace the GPU',
+    labels: { alertname: 'GpuEccUncorrectable', severity: 'critical' },
+    resource: { node: 'node-3', gpu: '5', cluster: 'aks-gpu-01' },
+  });
+  const resolved = gpuAlerts.map((s) => ({ ...s, alert: { ...s.alert, status: 'resolved' as const } }));
+  return {
+    'incident-p1-firing': incidentCard({
+      incident: { ...base, id: 7, title: eccAlert.alert.summary, kind: 'gpu-ecc', tier: 'P1' },
+      alerts: [eccAlert],
+      time,
+    }),
+    'incident-p2-firing': incidentCard({ incident: base, alerts: gpuAlerts, time }),
+    'incident-acknowledged': incidentCard({
+      incident: { ...base, acknowledgedBy: 'bob', acknowledgedAt: T0 + 10 * 60_000 },
+      alerts: gpuAlerts,
+      time,
+    }),
+    'incident-silenced': incidentCard({
+      incident: { ...base, silenceId: 3, silencedBy: 'alice', silencedUntil: NOW + 3_600_000 },
+      alerts: gpuAlerts,
+      time,
+    }),
+    'incident-flapping': incidentCard({
+      incident: { ...base, flapping: true, flapCount: 2 },
+      alerts: gpuAlerts,
+      time,
+    }),
+    'incident-resolved': incidentCard({
+      incident: { ...base, status: 'resolved', resolvedAt: NOW },
+      alerts: resolved,
+      time,
+    }),
+    'incident-list': incidentList([base, { ...base, id: 7, tier: 'P1', title: 'ECC error on node-3' }], NOW),
+    'incident-list-empty': incidentList([], NOW),
+    'reply-resolved': resolvedReply({ ...base, resolvedAt: NOW }, 2),
+    'reply-text': textReply('INC-42 acknowledged.', 'good'),
+  };
+}

@@ -1,0 +1,74 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../../../bot/config.ts';
+import { ConfigError } from '../../../bot/config-error.ts';
+
+function problems(env: Record<string, string>): string[] {
+  try {
+    loadConfig(env);
+  } catch (err) {
+    if (err instanceof ConfigError) return err.problems;
+    throw err;
+  }
+  return [];
+}
+
+describe('loadConfig', () => {
+  it('runs in local mode with defaults and a generated token when nothing is set', () => {
+    const c = loadConfig({});
+    expect(c).toMatchObject({
+      mode: 'local',
+      port: 3978,
+      host: '127.0.0.1',
+      sim: true,
+      alertWebhookTokenGenerated: true,
+    });
+    expect(c.alertWebhookToken.length).toBeGreaterThanOrEqual(32);
+    expect(c.dataDir).toMatch(/\/data$/);
+    expect(c.secrets).toContain(c.alertWebhookToken);
+  });
+
+  it('switches to production mode when platform credentials are set, and then requires a webhook token', () => {
+    const p = problems({ SLACK_BOT_TOKEN: 'xoxb-1' });
+    expect(p).toHaveLength(1);
+    expect(p[0]).toMatch(/^ALERT_WEBHOOK_TOKEN: required in production mode.*openssl rand -hex 32/);
+    const c = loadConfig({ SLACK_BOT_TOKEN: 'xoxb-1', ALERT_WEBHOOK_TOKEN: 'a'.repeat(32) });
+    expect(c).toMatchObject({ mode: 'production', host: '0.0.0.0', sim: false });
+  });
+
+  it('reports every problem at once, each with how to fix it', () => {
+    const p = problems({ PORT: 'eighty', ALERT_WEBHOOK_TOKEN: 'short', SIM: 'maybe' });
+    expect(p.find((l) => l.startsWith('PORT:'))).toMatch(/Use a TCP port number/);
+    expect(p.find((l) => l.startsWith('ALERT_WEBHOOK_TOKEN:'))).toMatch(/at least 16 characters.*openssl/);
+    expect(p.find((l) => l.startsWith('SIM:'))).toMatch(/SIM=on or SIM=off/);
+  });
+
+  it('honours SIM=off and refuses SIM in production', () => {
+    expect(loadConfig({ SIM: 'off' }).sim).toBe(false);
+    expect(problems({ BOT_MODE: 'production', ALERT_WEBHOOK_TOKEN: 'a'.repeat(32), SIM: 'on' })[0]).toMatch(
+      /^SIM:/,
+    );
+  });
+
+  it('loads a policy file and names the bad path inside it', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'policy-'));
+    const good = join(dir, 'good.yaml');
+    writeFileSync(good, 'timeZone: Europe/Amsterdam\nflap:\n  window: 30m\n');
+    expect(loadConfig({ POLICY_FILE: good }).policy).toMatchObject({
+      timeZone: 'Europe/Amsterdam',
+      flap: { window: 1_800_000 },
+    });
+    const bad = join(dir, 'bad.yaml');
+    writeFileSync(
+      bad,
+      'timeZone: Mars/Olympus\ntiers:\n  rules:\n    - { name: x, match: ["node"], tier: P9 }\n',
+    );
+    const p = problems({ POLICY_FILE: bad });
+    expect(p.some((l) => l.includes('timeZone') && l.includes('IANA'))).toBe(true);
+    expect(p.some((l) => l.includes('tiers.rules.0.match.0') && l.includes('is not a matcher'))).toBe(true);
+    expect(p.some((l) => l.includes('tiers.rules.0.tier'))).toBe(true);
+    expect(problems({ POLICY_FILE: join(dir, 'missing.yaml') })[0]).toMatch(/^POLICY_FILE: cannot read/);
+  });
+});

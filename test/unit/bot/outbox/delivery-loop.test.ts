@@ -1,0 +1,176 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { ChatSurface } from '../../../../bot/adapters/chat-surface.ts';
+import { ManualClock } from '../../../../bot/clock.ts';
+import { DeliveryError } from '../../../../bot/errors.ts';
+import { createLogger } from '../../../../bot/logger.ts';
+import { createMetrics } from '../../../../bot/metrics.ts';
+import { nextDelayMs } from '../../../../bot/outbox/backoff.ts';
+import { DeliveryLoop } from '../../../../bot/outbox/delivery-loop.ts';
+import { enqueueIncidentCard, enqueueIncidentReply } from '../../../../bot/outbox/enqueue.ts';
+import type { MessageRef } from '../../../../bot/outbox/outbox-entry.ts';
+import { defaultPolicy } from '../../../../bot/policy.ts';
+import { summarizeMessage } from '../../../../cards/model.ts';
+import { textReply } from '../../../../cards/templates/incident-replies.ts';
+import { ingestAlerts } from '../../../../handlers/alerts/ingest.ts';
+import { openSqliteStore } from '../../../../store/sqlite/sqlite-store.ts';
+import type { Store } from '../../../../store/store.ts';
+import { parsed } from '../../../helpers/alerts.ts';
+
+/** A chat platform that records calls and fails on demand (outages, 429s with Retry-After). */
+class RecordingSurface implements ChatSurface {
+  readonly id = 'console' as const;
+  calls: string[] = [];
+  failures: Array<DeliveryError | Error> = [];
+  private seq = 0;
+  private next(): void {
+    const f = this.failures.shift();
+    if (f) throw f;
+  }
+  async post(channel: string, m: Parameters<ChatSurface['post']>[1]): Promise<MessageRef> {
+    this.next();
+    this.calls.push(`post ${summarizeMessage(m)}`);
+    return { surface: 'console', channel, id: `m${++this.seq}`, extra: {} };
+  }
+  async update(ref: MessageRef, m: Parameters<ChatSurface['update']>[1]): Promise<void> {
+    this.next();
+    this.calls.push(`update ${ref.id} ${summarizeMessage(m)}`);
+  }
+  async reply(thread: MessageRef, m: Parameters<ChatSurface['reply']>[1]): Promise<MessageRef> {
+    this.next();
+    this.calls.push(`reply ${thread.id} ${summarizeMessage(m)}`);
+    return { surface: 'console', channel: thread.channel, id: `m${++this.seq}`, extra: {} };
+  }
+}
+
+describe('DeliveryLoop', () => {
+  let store: Store;
+  let clock: ManualClock;
+  let surface: RecordingSurface;
+  let loop: DeliveryLoop;
+  const targets = [{ surface: 'console' as const, channel: 'oncall' }];
+  const drain = async () => {
+    while ((await loop.runOnce()) > 0) {
+      // deliver until nothing is due
+    }
+  };
+
+  beforeEach(() => {
+    store = openSqliteStore({ path: ':memory:' });
+    clock = new ManualClock();
+    surface = new RecordingSurface();
+    loop = new DeliveryLoop({
+      store,
+      surfaces: new Map([['console', surface]]),
+      policy: defaultPolicy(),
+      clock,
+      logger: createLogger({ level: 'silent' }),
+      metrics: createMetrics(() => store.outbox.pendingCount()),
+      backoff: { baseMs: 1000, maxMs: 60_000, random: () => 0.5 },
+    });
+  });
+
+  it('posts a new incident card once, then updates it in place', async () => {
+    await ingestAlerts({ store, policy: defaultPolicy(), targets, clock }, [parsed()]);
+    await drain();
+    await ingestAlerts({ store, policy: defaultPolicy(), targets, clock }, [parsed({ status: 'resolved' })]);
+    await drain();
+    expect(surface.calls[0]).toMatch(/^post \[P2 FIRING\]/);
+    expect(surface.calls[1]).toMatch(/^update m1 \[P2 RESOLVED\]/);
+    expect(surface.calls[2]).toMatch(/^reply m1 INC-1 resolved/);
+  });
+
+  it('coalesces queued changes into one delivery showing the latest state', async () => {
+    const deps = { store, policy: defaultPolicy(), targets, clock };
+    await ingestAlerts(deps, [parsed()]);
+    await ingestAlerts(deps, [parsed({ fingerprint: 'b' })]);
+    await ingestAlerts(deps, [parsed({ fingerprint: 'c' })]);
+    await drain();
+    expect(surface.calls).toHaveLength(1);
+  });
+
+  it('honours Retry-After and keeps per-incident order while retrying', async () => {
+    await ingestAlerts({ store, policy: defaultPolicy(), targets, clock }, [parsed()]);
+    await store.transaction((tx) => enqueueIncidentReply(tx, targets, 1, textReply('second'), clock.now()));
+    surface.failures.push(new DeliveryError('RATE_LIMITED', 'HTTP 429', true, 30_000));
+    expect(await loop.runOnce()).toBe(1);
+    expect(surface.calls).toEqual([]);
+    // The reply must not overtake the card that is waiting for its retry.
+    clock.advance(29_000);
+    expect(await loop.runOnce()).toBe(0);
+    clock.advance(1_000);
+    await drain();
+    expect(surface.calls.map((c) => c.split(' ')[0])).toEqual(['post', 'reply']);
+  });
+
+  it('delivers the whole backlog in order after a 10-minute outage', async () => {
+    const deps = { store, policy: defaultPolicy(), targets, clock };
+    await ingestAlerts(deps, [parsed()]);
+    for (let i = 0; i < 5; i++) {
+      await store.transaction((tx) =>
+        enqueueIncidentReply(tx, targets, 1, textReply(`note ${i}`), clock.now()),
+      );
+    }
+    for (let minute = 0; minute < 10; minute++) {
+      surface.failures.push(new DeliveryError('UNAVAILABLE', 'HTTP 503', true));
+      await loop.runOnce();
+      clock.advance(60_000);
+    }
+    surface.failures = [];
+    clock.advance(60_000);
+    await drain();
+    expect(surface.calls.map((c) => c.replace(/^(\w+).*?(note \d|\[P2 FIRING\]).*$/, '$1 $2'))).toEqual([
+      'post [P2 FIRING]',
+      'reply note 0',
+      'reply note 1',
+      'reply note 2',
+      'reply note 3',
+      'reply note 4',
+    ]);
+    expect(await store.outbox.pendingCount()).toBe(0);
+  });
+
+  it('gives up on non-retryable failures and moves on to the next entry', async () => {
+    await store.transaction((tx) =>
+      enqueueIncidentReply(tx, targets, 99, textReply('to a deleted channel'), clock.now()),
+    );
+    await store.transaction((tx) => enqueueIncidentReply(tx, targets, 99, textReply('next'), clock.now()));
+    surface.failures.push(new DeliveryError('CHANNEL_NOT_FOUND', 'channel_not_found', false));
+    await drain();
+    expect(surface.calls).toEqual(['post next']);
+    expect(await store.outbox.pendingCount()).toBe(0);
+  });
+
+  it('does not announce a silenced incident, and posts it once the silence is lifted', async () => {
+    const deps = { store, policy: defaultPolicy(), targets, clock };
+    await ingestAlerts(deps, [parsed()]);
+    const incident = (await store.incidents.get(1))!;
+    await store.incidents.update({
+      ...incident,
+      silenceId: 1,
+      silencedBy: 'a',
+      silencedUntil: clock.now() + 1,
+    });
+    await drain();
+    expect(surface.calls).toEqual([]);
+    await store.incidents.update({ ...incident, silenceId: null });
+    await store.transaction((tx) => enqueueIncidentCard(tx, targets, 1, clock.now()));
+    await drain();
+    expect(surface.calls[0]).toMatch(/^post/);
+  });
+});
+
+describe('nextDelayMs', () => {
+  const o = { baseMs: 1000, maxMs: 60_000, random: () => 0.5 };
+  it('doubles per attempt up to the cap', () => {
+    expect([1, 2, 3, 4, 10].map((a) => nextDelayMs(a, undefined, o))).toEqual([
+      1000, 2000, 4000, 8000, 60_000,
+    ]);
+  });
+  it('never waits less than Retry-After', () => {
+    expect(nextDelayMs(1, 30_000, o)).toBe(30_000);
+  });
+  it('jitters within ±20 %', () => {
+    expect(nextDelayMs(3, undefined, { ...o, random: () => 0 })).toBe(3200);
+    expect(nextDelayMs(3, undefined, { ...o, random: () => 0.999999 })).toBe(4800);
+  });
+});
