@@ -1,0 +1,100 @@
+import { createHash } from 'node:crypto';
+import { type Clock, systemClock } from '../../bot/clock.ts';
+import { reconcileAll } from './controllers/reconcile.ts';
+import { canonicalJson } from './json.ts';
+import { resourceTypeOf } from './resources.ts';
+import { type KubeObject, type NewObject, ObjectStore } from './store.ts';
+
+/** How the simulated cluster behaves. */
+export interface ClusterOptions {
+  /** Source of "now"; pass a ManualClock in tests and move it explicitly. */
+  clock?: Clock;
+  /** Time from a pod being scheduled to it being Ready (default 10 s). */
+  podReadyDelayMs?: number;
+  /** Store events kept for watches to resume from (default 2000). */
+  watchHistory?: number;
+}
+
+const alphabet = 'bcdfghjklmnpqrstvwxz2456789';
+
+/** A short name suffix from a hash, in the alphabet Kubernetes uses for generated names. */
+export function safeSuffix(input: string, length: number): string {
+  const digest = createHash('sha256').update(input).digest();
+  let out = '';
+  for (let i = 0; i < length; i++) out += alphabet[(digest[i] ?? 0) % alphabet.length];
+  return out;
+}
+
+/** The pod-template-hash of a pod template. */
+export function templateHash(template: unknown): string {
+  return safeSuffix(canonicalJson(template), 10);
+}
+
+/**
+ * The simulated cluster: the object store plus the controllers that move it toward its spec
+ * (deployment rollouts, replica sets, scheduling, pod readiness, HPA bounds, PDB status, node
+ * taints). Controllers run on {@link KubeCluster.tick}, which the server also calls before every
+ * request, so state at a given clock reading is deterministic.
+ */
+export class KubeCluster {
+  readonly store: ObjectStore;
+  readonly clock: Clock;
+  readonly podReadyDelayMs: number;
+  /** HPA recommendations (namespace/name → replicas) that stand in for metrics; see {@link setHpaRecommendation}. */
+  readonly hpaRecommendations = new Map<string, number>();
+  private counter = 0;
+  /** Clock reading and store revision at the last fixed point; unchanged means nothing to do. */
+  private settled = { at: Number.NaN, revision: '' };
+
+  constructor(opts: ClusterOptions = {}) {
+    this.clock = opts.clock ?? systemClock;
+    this.store = new ObjectStore(this.clock, opts.watchHistory);
+    this.podReadyDelayMs = opts.podReadyDelayMs ?? 10_000;
+  }
+
+  /** Run every controller until nothing changes at the current clock reading. */
+  tick(): void {
+    const at = this.clock.now();
+    if (at === this.settled.at && this.store.resourceVersion === this.settled.revision) return;
+    reconcileAll(this);
+    this.settled = { at, revision: this.store.resourceVersion };
+  }
+
+  /** Make an HPA want this many replicas (bounded by its min/max), as if metrics said so. */
+  setHpaRecommendation(namespace: string, name: string, replicas: number): void {
+    this.hpaRecommendations.set(`${namespace}/${name}`, replicas);
+    this.settled = { at: Number.NaN, revision: '' };
+  }
+
+  /** A fresh, deterministic number for generated names and pod IPs. */
+  nextNumber(): number {
+    this.counter += 1;
+    return this.counter;
+  }
+
+  /** Objects of a kind, in one namespace or all. */
+  list(kind: string, namespace?: string): KubeObject[] {
+    return this.store.list(resourceTypeOf(kind), namespace);
+  }
+
+  /** One object of a kind, or undefined. */
+  find(kind: string, namespace: string | undefined, name: string): KubeObject | undefined {
+    return this.store.find(resourceTypeOf(kind), namespace, name);
+  }
+
+  /** Create an object of a kind (controllers and seeding). */
+  create(kind: string, obj: NewObject): KubeObject {
+    return this.store.create(resourceTypeOf(kind), { apiVersion: '', kind, ...obj });
+  }
+
+  /** Write a controller's view of an object, status included; unconditional. */
+  save(obj: KubeObject): KubeObject {
+    const { resourceVersion: _rv, ...metadata } = obj.metadata;
+    return this.store.update(resourceTypeOf(obj.kind), { ...obj, metadata });
+  }
+
+  /** Delete an object of a kind. */
+  remove(kind: string, namespace: string | undefined, name: string): void {
+    this.store.delete(resourceTypeOf(kind), namespace, name);
+  }
+}
