@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { sweepExpiredSilences } from '../handlers/alerts/incident-actions.ts';
+import { createIngestQueue } from '../handlers/alerts/ingest.ts';
 import { parseAlertmanager, parseAzureMonitor, parseGrafana } from '../handlers/alerts/intake/index.ts';
 import { ackButton, ackCommand } from '../handlers/commands/ack-command.ts';
 import { alertsCommand } from '../handlers/commands/alerts-command.ts';
@@ -89,7 +90,7 @@ export async function startBot(config: Config, overrides: BotOverrides = {}): Pr
 
   const app = createServer({ logger, maxBodyBytes: config.maxBodyBytes });
   registerIntakeRoutes(app, {
-    ingest: { store, policy: config.policy, targets, clock },
+    ingest: createIngestQueue({ store, policy: config.policy, targets, clock }),
     parsers: { alertmanager: parseAlertmanager, 'azure-monitor': parseAzureMonitor, grafana: parseGrafana },
     token: config.alertWebhookToken,
     grafana: config.grafana,

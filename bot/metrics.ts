@@ -25,7 +25,7 @@ export function createMetrics(outboxDepth: () => Promise<number>) {
   });
   const deliveries = new Counter({
     name: 'oncall_bot_deliveries_total',
-    help: 'Outbox delivery attempts, by surface and outcome.',
+    help: 'Outbox delivery attempts, by surface and outcome (posted, updated, replied, skipped, retry, failed).',
     labelNames: ['surface', 'outcome'] as const,
     registers: [registry],
   });

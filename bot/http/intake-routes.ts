@@ -1,6 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AlertSource, ParsedAlert } from '../../handlers/alerts/alert.ts';
-import { type IngestDeps, ingestAlerts } from '../../handlers/alerts/ingest.ts';
+import type { IngestResult } from '../../handlers/alerts/ingest.ts';
 import { IntakeParseError } from '../../handlers/alerts/intake/intake-error.ts';
 import type { Clock } from '../clock.ts';
 import { AppError } from '../errors.ts';
@@ -9,7 +9,8 @@ import { checkBearer, checkGrafanaSignature } from './auth.ts';
 import { type BotServer, errorBody } from './server.ts';
 
 export interface IntakeRouteDeps {
-  ingest: IngestDeps;
+  /** Stores a payload's alerts durably (group-committed with concurrent payloads). */
+  ingest: (alerts: readonly ParsedAlert[]) => Promise<IngestResult>;
   parsers: Readonly<Record<AlertSource, (body: unknown) => ParsedAlert[]>>;
   token: string;
   grafana: { hmacSecret?: string; signatureHeader: string; timestampHeader?: string };
@@ -99,7 +100,7 @@ export function registerIntakeRoutes(app: BotServer, deps: IntakeRouteDeps): voi
       reply.code(400).send(errorBody(err.code, err.message));
       return 400;
     }
-    const result = await ingestAlerts(deps.ingest, alerts);
+    const result = await deps.ingest(alerts);
     for (const [tier, n] of Object.entries(result.byTier)) {
       if (n > 0) deps.metrics.alertsReceived.inc({ source, tier }, n);
     }

@@ -1,3 +1,4 @@
+import { setImmediate } from 'node:timers/promises';
 import { loadIncidentCard } from '../../handlers/alerts/incident-view.ts';
 import type { Store } from '../../store/store.ts';
 import type { ChatSurface } from '../adapters/chat-surface.ts';
@@ -27,7 +28,9 @@ export interface DeliveryLoopDeps {
   maxUnknownAttempts?: number;
 }
 
-type Outcome = 'delivered' | 'skipped' | 'retry' | 'failed';
+/** What a delivery attempt did; `posted`/`updated`/`replied` are successes. */
+type Outcome = 'posted' | 'updated' | 'replied' | 'skipped' | 'retry' | 'failed';
+const SUCCESS: ReadonlySet<Outcome> = new Set(['posted', 'updated', 'replied']);
 
 /**
  * The only path to a chat platform. Claims due entries, delivers them, and on failure schedules a
@@ -104,7 +107,9 @@ export class DeliveryLoop {
       this.deps.batchSize ?? 16,
       this.deps.leaseMs ?? 60_000,
     );
-    await Promise.all(entries.map((e) => this.deliver(e)));
+    // Each delivery starts in its own turn of the event loop, so rendering a round of cards never
+    // holds up intake for longer than one card.
+    await Promise.all(entries.map((e) => setImmediate().then(() => this.deliver(e))));
     return entries.length;
   }
 
@@ -129,7 +134,7 @@ export class DeliveryLoop {
       );
     }
     metrics.deliveries.inc({ surface: entry.surface, outcome });
-    if (outcome === 'delivered') {
+    if (SUCCESS.has(outcome)) {
       metrics.deliveryLatency.observe({ surface: entry.surface }, (clock.now() - entry.createdAt) / 1000);
     }
     metrics.deliveryDuration.observe({ surface: entry.surface }, (clock.now() - started) / 1000);
@@ -168,21 +173,24 @@ export class DeliveryLoop {
       const ref = await store.chatMessages.getIncidentCard(p.incidentId, entry.surface);
       if (ref) {
         await surface.update(ref, view.message);
-        return 'delivered';
+        return 'updated';
       }
       // A silenced incident is not announced; its card appears if the silence ends while it fires.
       if (view.incident.silenceId !== null) return 'skipped';
       const posted = await surface.post(entry.channel, view.message);
       await store.chatMessages.saveIncidentCard(p.incidentId, posted, clock.now());
-      return 'delivered';
+      return 'posted';
     }
     const parent =
       p.thread ??
       (p.incidentId !== null
         ? await store.chatMessages.getIncidentCard(p.incidentId, entry.surface)
         : undefined);
-    if (parent) await surface.reply(parent, p.message);
-    else await surface.post(entry.channel, p.message);
-    return 'delivered';
+    if (parent) {
+      await surface.reply(parent, p.message);
+      return 'replied';
+    }
+    await surface.post(entry.channel, p.message);
+    return 'posted';
   }
 }

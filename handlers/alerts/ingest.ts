@@ -170,6 +170,47 @@ async function settleIncident(b: Batch, targets: readonly ChannelTarget[], id: n
   }
 }
 
+function countTiers(alerts: readonly Alert[]): Record<Tier, number> {
+  const byTier: Record<Tier, number> = { P1: 0, P2: 0, P3: 0, log: 0 };
+  for (const a of alerts) byTier[a.tier]++;
+  return byTier;
+}
+
+/**
+ * Applies several payloads in one transaction, in order, and settles each touched incident once.
+ * Returns one result per payload.
+ */
+async function applyPayloads(
+  deps: IngestDeps,
+  tx: Repos,
+  payloads: readonly (readonly Alert[])[],
+  now: number,
+): Promise<IngestResult[]> {
+  const batch: Batch = {
+    tx,
+    now,
+    policy: deps.policy,
+    silences: await tx.silences.listActive(now),
+    dirty: new Set(),
+  };
+  const results: IngestResult[] = [];
+  for (const alerts of payloads) {
+    const before = new Set(batch.dirty);
+    batch.dirty.clear();
+    let changed = 0;
+    for (const a of alerts) if (await applyAlert(batch, a)) changed++;
+    results.push({
+      received: alerts.length,
+      changed,
+      byTier: countTiers(alerts),
+      incidentIds: [...batch.dirty],
+    });
+    for (const id of before) batch.dirty.add(id);
+  }
+  for (const id of batch.dirty) await settleIncident(batch, deps.targets, id);
+  return results;
+}
+
 /**
  * The alert spine's one write: classifies a payload's alerts and, in one transaction, stores them,
  * groups them into incidents (dedupe, flap detection, silences) and queues the card syncs. When
@@ -178,19 +219,59 @@ async function settleIncident(b: Batch, targets: readonly ChannelTarget[], id: n
 export async function ingestAlerts(deps: IngestDeps, parsed: readonly ParsedAlert[]): Promise<IngestResult> {
   const now = deps.clock.now();
   const alerts = parsed.map((p) => classifyAlert(p, deps.policy));
-  const byTier: Record<Tier, number> = { P1: 0, P2: 0, P3: 0, log: 0 };
-  for (const a of alerts) byTier[a.tier]++;
-  return deps.store.transaction(async (tx) => {
-    const batch: Batch = {
-      tx,
-      now,
-      policy: deps.policy,
-      silences: await tx.silences.listActive(now),
-      dirty: new Set(),
-    };
-    let changed = 0;
-    for (const a of alerts) if (await applyAlert(batch, a)) changed++;
-    for (const id of batch.dirty) await settleIncident(batch, deps.targets, id);
-    return { received: alerts.length, changed, byTier, incidentIds: [...batch.dirty] };
-  });
+  const [result] = await deps.store.transaction((tx) => applyPayloads(deps, tx, [alerts], now));
+  return result!;
+}
+
+/** Payloads waiting for the next group commit. */
+interface Waiting {
+  alerts: Alert[];
+  resolve: (r: IngestResult) => void;
+  reject: (err: unknown) => void;
+}
+
+/**
+ * Group commit for intake: payloads that arrive while the event loop is busy are written in one
+ * transaction (each still all-or-nothing: a failure fails every payload of the group, and their
+ * senders retry). One commit per group instead of per request is what lets a single SQLite
+ * writer keep up with an alert storm.
+ */
+export function createIngestQueue(
+  deps: IngestDeps,
+  maxGroup = 256,
+): (parsed: readonly ParsedAlert[]) => Promise<IngestResult> {
+  const waiting: Waiting[] = [];
+  let scheduled = false;
+
+  async function commit(): Promise<void> {
+    scheduled = false;
+    const group = waiting.splice(0, maxGroup);
+    if (waiting.length > 0) schedule();
+    try {
+      const now = deps.clock.now();
+      const results = await deps.store.transaction((tx) =>
+        applyPayloads(
+          deps,
+          tx,
+          group.map((w) => w.alerts),
+          now,
+        ),
+      );
+      for (const [i, w] of group.entries()) w.resolve(results[i]!);
+    } catch (err) {
+      for (const w of group) w.reject(err);
+    }
+  }
+
+  function schedule(): void {
+    if (scheduled) return;
+    scheduled = true;
+    setImmediate(() => void commit());
+  }
+
+  return (parsed) =>
+    new Promise<IngestResult>((resolve, reject) => {
+      waiting.push({ alerts: parsed.map((p) => classifyAlert(p, deps.policy)), resolve, reject });
+      schedule();
+    });
 }

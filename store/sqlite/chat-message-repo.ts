@@ -53,9 +53,8 @@ function toConsoleMessage(row: ConsoleRow): ConsoleMessage {
 
 export function createConsoleMessageRepo(db: Database.Database): ConsoleMessageRepo {
   const insert = db.prepare(`
-    INSERT INTO console_messages (id, seq, channel, thread_id, author, created_at, updated_at, text, card)
-    VALUES (@id, (SELECT coalesce(max(seq), 0) + 1 FROM console_messages), @channel, @threadId, @author,
-            @createdAt, @updatedAt, @text, @card)`);
+    INSERT INTO console_messages (id, channel, thread_id, author, created_at, updated_at, text, card)
+    VALUES (@id, @channel, @threadId, @author, @createdAt, @updatedAt, @text, @card)`);
   const update = db.prepare('UPDATE console_messages SET text = ?, card = ?, updated_at = ? WHERE id = ?');
   const get = db.prepare<[string], ConsoleRow>('SELECT * FROM console_messages WHERE id = ?');
   const list = db.prepare<[string, number], ConsoleRow>(

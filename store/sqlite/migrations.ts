@@ -97,8 +97,8 @@ export const MIGRATIONS: readonly string[] = [
   CREATE UNIQUE INDEX chat_messages_incident ON chat_messages (incident_id, surface);
 
   CREATE TABLE console_messages (
-    id         TEXT    PRIMARY KEY,
-    seq        INTEGER NOT NULL,
+    seq        INTEGER PRIMARY KEY AUTOINCREMENT,
+    id         TEXT    NOT NULL UNIQUE,
     channel    TEXT    NOT NULL,
     thread_id  TEXT,
     author     TEXT    NOT NULL,

@@ -38,11 +38,11 @@ export function createOutboxRepo(db: Database.Database): OutboxRepo {
   const insert = db.prepare(`
     INSERT INTO outbox (surface, channel, payload, order_key, coalesce_key, next_attempt_at, created_at)
     VALUES (@surface, @channel, @payload, @orderKey, @coalesceKey, @now, @now)`);
+  // Driven by the partial index of pending entries: cost grows with the backlog, never with history.
   const heads = db.prepare<[number, number, number], OutboxRow>(`
-    SELECT o.* FROM outbox o
-    WHERE o.status = 'pending'
-      AND o.id = (SELECT min(h.id) FROM outbox h WHERE h.order_key = o.order_key AND h.status = 'pending')
-      AND o.next_attempt_at <= ? AND (o.lease_until IS NULL OR o.lease_until <= ?)
+    SELECT o.* FROM (SELECT min(id) AS id FROM outbox WHERE status = 'pending' GROUP BY order_key) h
+    JOIN outbox o ON o.id = h.id
+    WHERE o.next_attempt_at <= ? AND (o.lease_until IS NULL OR o.lease_until <= ?)
     ORDER BY o.id LIMIT ?`);
   const lease = db.prepare('UPDATE outbox SET lease_until = ?, attempts = attempts + 1 WHERE id = ?');
   const complete = db.prepare(

@@ -2,7 +2,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../../../bot/clock.ts';
 import { defaultPolicy, parsePolicy } from '../../../../bot/policy.ts';
 import { createSilence } from '../../../../handlers/alerts/incident-actions.ts';
-import { type IngestDeps, ingestAlerts } from '../../../../handlers/alerts/ingest.ts';
+import { createIngestQueue, type IngestDeps, ingestAlerts } from '../../../../handlers/alerts/ingest.ts';
 import { parseMatcher } from '../../../../handlers/alerts/matchers.ts';
 import { openSqliteStore } from '../../../../store/sqlite/sqlite-store.ts';
 import { parsed } from '../../../helpers/alerts.ts';
@@ -127,5 +127,42 @@ describe('ingestAlerts: grouping, dedupe, resolution, flapping, silences', () =>
     ).rejects.toThrow();
     expect(await deps.store.alerts.count()).toBe(0);
     expect(await pending()).toBe(0);
+  });
+
+  it('group-commits concurrent payloads: one transaction, one result per payload', async () => {
+    let transactions = 0;
+    const store = deps.store;
+    const counting = {
+      ...store,
+      transaction: <T>(fn: Parameters<typeof store.transaction<T>>[0]) => {
+        transactions++;
+        return store.transaction(fn);
+      },
+    };
+    const ingest = createIngestQueue({ ...deps, store: counting });
+    const results = await Promise.all([
+      ingest([parsed()]),
+      ingest([parsed({ fingerprint: 'fp-2' })]),
+      ingest([parsed({ fingerprint: 'x', groupKey: 'other' })]),
+    ]);
+    expect(transactions).toBe(1);
+    expect(results.map((r) => r.incidentIds)).toEqual([[1], [1], [2]]);
+    expect(await deps.store.alerts.count()).toBe(3);
+  });
+
+  it('fails every payload of a group commit that fails, and stores none of them', async () => {
+    const ingest = createIngestQueue({
+      ...deps,
+      policy: {
+        ...deps.policy,
+        kinds: [{ kind: 'nonsense' as never, match: [parseMatcher('alertname=Bad')] }],
+      },
+    });
+    const outcomes = await Promise.allSettled([
+      ingest([parsed()]),
+      ingest([parsed({ fingerprint: 'b', rule: 'Bad', labels: { alertname: 'Bad' } })]),
+    ]);
+    expect(outcomes.map((o) => o.status)).toEqual(['rejected', 'rejected']);
+    expect(await deps.store.alerts.count()).toBe(0);
   });
 });
