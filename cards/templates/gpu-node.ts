@@ -1,0 +1,198 @@
+import { decodeClockEvents, describeClockEvents } from '../../queries/gpu/clock-events.ts';
+import type { GpuRow, IbPortRow } from '../../queries/gpu/node-readings.ts';
+import {
+  classifyGpu,
+  DEFAULT_GPU_POLICY,
+  type GpuThresholdPolicy,
+  type GpuVerdict,
+  type Level,
+  toneOf,
+} from '../../queries/gpu/thresholds.ts';
+import { buildMessage, type Message, type MessageStatus, type TableCell } from '../model.ts';
+import { formatTime, type TimeFormat } from './format.ts';
+
+export interface GpuNodeCardInput {
+  node: string;
+  rows: readonly GpuRow[];
+  /** InfiniBand ports of the node, when the query ran. */
+  ib?: readonly IbPortRow[];
+  /** Signed URL of the node chart (utilisation, temperature, memory). */
+  chartUrl?: string;
+  /** Shown in the chart's alt text and the IB error column, e.g. `last hour`. */
+  rangeLabel: string;
+  time: TimeFormat;
+  policy?: GpuThresholdPolicy;
+}
+
+const DASH = '–';
+const MAX_NOTICES = 3;
+
+function cell(text: string, level: Level): TableCell {
+  const tone = toneOf(level);
+  return tone === 'default' ? text : { text, tone };
+}
+
+function worst(levels: readonly Level[]): Level {
+  const rank: Record<Level, number> = { unknown: 0, exempt: 0, ok: 1, warning: 2, critical: 3 };
+  return levels.reduce<Level>((a, b) => (rank[b] > rank[a] ? b : a), 'unknown');
+}
+
+function utilText(r: GpuRow, v: GpuVerdict): string {
+  if (r.utilPct === undefined) return DASH;
+  const now = `${Math.round(r.utilPct)}%`;
+  const flagged = v.util.level === 'warning' || v.util.level === 'critical';
+  return flagged && r.utilSustainedPct !== undefined
+    ? `${now} (avg ${Math.round(r.utilSustainedPct)}%)`
+    : now;
+}
+
+function memoryText(r: GpuRow): string {
+  if (r.fbUsedMiB === undefined || r.fbFreeMiB === undefined) return DASH;
+  const total = r.fbUsedMiB + r.fbFreeMiB;
+  const pct = total > 0 ? Math.round((100 * r.fbUsedMiB) / total) : 0;
+  return `${pct}% of ${Math.round(total / 1024)} GiB`;
+}
+
+function errorsText(r: GpuRow): string {
+  if (r.eccDbe === undefined && r.xid === undefined) return DASH;
+  const parts: string[] = [];
+  if (r.eccDbe) parts.push(`ECC ${r.eccDbe}`);
+  if (r.xid) parts.push(`XID ${r.xid}`);
+  return parts.length ? parts.join(' · ') : 'none';
+}
+
+function clocksText(mask: number | undefined): string {
+  if (mask === undefined) return DASH;
+  return decodeClockEvents(mask).length ? describeClockEvents(mask) : 'normal';
+}
+
+function gpuTableRow(r: GpuRow, v: GpuVerdict): TableCell[] {
+  return [
+    cell(String(r.gpu), v.level),
+    cell(utilText(r, v), v.util.level),
+    cell(memoryText(r), v.memory.level),
+    cell(r.tempC === undefined ? DASH : `${Math.round(r.tempC)} °C`, v.temperature.level),
+    r.powerW === undefined ? DASH : `${Math.round(r.powerW)} W`,
+    cell(errorsText(r), worst([v.ecc.level, v.xid.level])),
+    cell(clocksText(r.clockEvents), v.clocks.level),
+    r.pod ?? 'unassigned',
+  ];
+}
+
+function rate(bytesPerSec: number | undefined): string {
+  return bytesPerSec === undefined ? DASH : `${(bytesPerSec / 1e9).toFixed(1)} GB/s`;
+}
+
+function ibTableRow(p: IbPortRow): TableCell[] {
+  const down = p.state !== undefined && p.state !== 4;
+  const errors = (p.symbolErrors ?? 0) + (p.linkErrorRecovery ?? 0);
+  const downs = Math.round(p.linkDowned ?? 0);
+  const errText = [downs ? `link down ×${downs}` : '', errors >= 1 ? `${Math.round(errors)} errors` : '']
+    .filter(Boolean)
+    .join(' · ');
+  return [
+    `${p.device}/${p.port}`,
+    cell(
+      p.state === undefined ? DASH : down ? (p.state === 1 ? 'down' : `state ${p.state}`) : 'active',
+      down ? 'critical' : 'ok',
+    ),
+    `${rate(p.txBytesPerSec)} / ${rate(p.rxBytesPerSec)}`,
+    cell(errText || 'none', downs ? 'critical' : errors >= 1 ? 'warning' : 'ok'),
+  ];
+}
+
+const STATUS: Record<Level, MessageStatus> = {
+  critical: 'error',
+  warning: 'warning',
+  ok: 'success',
+  exempt: 'success',
+  unknown: 'info',
+};
+
+/**
+ * The `/gpu node-7` card: one row per GPU coloured by the policy thresholds, critical findings as
+ * notices, the node chart, and the InfiniBand ports. Platform-neutral; renderers do the rest.
+ */
+export function gpuNodeCard(input: GpuNodeCardInput): Message {
+  const policy = input.policy ?? DEFAULT_GPU_POLICY;
+  const verdicts = input.rows.map((r) => classifyGpu(r, policy));
+  const overall = worst(verdicts.map((v) => v.level));
+  const attention = verdicts.filter((v) => v.level === 'warning' || v.level === 'critical').length;
+  const model = input.rows.find((r) => r.modelName)?.modelName;
+  const hottest = input.rows.reduce<GpuRow | undefined>(
+    (a, r) => (r.tempC !== undefined && (a?.tempC === undefined || r.tempC > a.tempC) ? r : a),
+    undefined,
+  );
+  const workloads = new Set(verdicts.map((v) => v.workload));
+  const criticals = input.rows.flatMap((r, i) =>
+    verdicts[i]!.level === 'critical' ? [`GPU ${r.gpu}: ${verdicts[i]!.findings.join('; ')}`] : [],
+  );
+
+  const facts: Array<[string, string]> = [
+    [
+      'GPUs',
+      `${input.rows.length}${attention ? ` (${attention} need attention)` : ', all within thresholds'}`,
+    ],
+  ];
+  if (hottest?.tempC !== undefined)
+    facts.push(['Hottest', `GPU ${hottest.gpu} at ${Math.round(hottest.tempC)} °C`]);
+  const nvlink = input.rows.filter((r) => r.nvlinkTxBytesPerSec !== undefined);
+  if (nvlink.length) {
+    const total = nvlink.reduce((sum, r) => sum + (r.nvlinkTxBytesPerSec ?? 0), 0);
+    facts.push(['NVLink TX', `${(total / 1e9).toFixed(0)} GB/s across ${nvlink.length} GPUs`]);
+  }
+  facts.push([
+    'Workload',
+    workloads.has('throughput')
+      ? 'training/batch: low utilisation is flagged'
+      : 'inference: utilisation thresholds do not apply',
+  ]);
+
+  const sections: Message['sections'] = criticals.slice(0, MAX_NOTICES).map((text) => ({
+    kind: 'notice' as const,
+    text,
+    tone: 'attention' as const,
+  }));
+  if (criticals.length > MAX_NOTICES) {
+    sections.push({ kind: 'text', text: `…and ${criticals.length - MAX_NOTICES} more critical GPUs.` });
+  }
+  sections.push({
+    kind: 'table',
+    title: 'GPUs',
+    columns: ['GPU', 'Util', 'Memory', 'Temp', 'Power', 'Errors', 'Clocks', 'Pod'],
+    rows: input.rows.map((r, i) => gpuTableRow(r, verdicts[i]!)),
+    more: 0,
+  });
+  if (input.chartUrl) {
+    sections.push({
+      kind: 'image',
+      url: input.chartUrl,
+      alt: `GPU utilisation, temperature and memory of ${input.node}, ${input.rangeLabel}`,
+      title: `${input.node}, ${input.rangeLabel}`,
+    });
+  }
+  if (input.ib?.length) {
+    sections.push({
+      kind: 'table',
+      title: 'InfiniBand',
+      columns: ['Port', 'State', 'TX / RX', `Errors (${input.rangeLabel})`],
+      rows: input.ib.map(ibTableRow),
+      more: 0,
+    });
+  }
+
+  return buildMessage({
+    header: {
+      title: `GPU node ${input.node}`,
+      status: STATUS[overall],
+      subtitle: [
+        model ? `${input.rows.length} × ${model}` : '',
+        `as of ${formatTime(input.time.now, input.time)}`,
+      ]
+        .filter(Boolean)
+        .join(' · '),
+    },
+    facts,
+    sections,
+  });
+}

@@ -1,0 +1,155 @@
+import { z } from 'zod';
+import { defineGpuQuery, type VettedGpuQuery } from './define-gpu-query.ts';
+import { DCGM, DERIVED, HOST_LABEL, INFINIBAND } from './metric-names.ts';
+import { gpuIndex, nodeName, queryRange, stepFor } from './params.ts';
+import type { GpuQuerySpecInput, LabelMatcher } from './query-spec.ts';
+
+const sustainWindow = z
+  .string()
+  .default('30m')
+  .pipe(queryRange)
+  .refine((ms) => ms <= 6 * 3_600_000, 'sustain window must be at most 6h');
+
+function gpuMatchers(gpu: number | undefined): LabelMatcher[] {
+  return gpu === undefined ? [] : [{ label: 'gpu', op: '=', value: String(gpu) }];
+}
+
+function onNode(node: string, gpu?: number) {
+  return { node: { value: node, source: 'dcgm' as const }, matchers: gpuMatchers(gpu) };
+}
+
+/** Per-GPU current state of one node: the rows of `/gpu node-7`. */
+export const gpuNodeState = defineGpuQuery({
+  id: 'gpu-node-state',
+  title: 'GPU state of a node',
+  description:
+    'Utilisation, memory, temperature, power, ECC, XID and clock events of each GPU on a node, now.',
+  examples: ['how are the GPUs on node-7?', '/gpu node-7', 'is gpu 3 on node-3 ok?'],
+  kind: 'instant',
+  params: z.object({ node: nodeName, gpu: gpuIndex.optional(), sustain: sustainWindow }),
+  build: ({ node, gpu, sustain }) => {
+    const at = onNode(node, gpu);
+    return {
+      util: { metric: DCGM.util, ...at },
+      utilSustained: { metric: DCGM.util, ...at, over: { fn: 'avg_over_time', windowMs: sustain } },
+      fbUsed: { metric: DCGM.fbUsed, ...at },
+      fbFree: { metric: DCGM.fbFree, ...at },
+      temp: { metric: DCGM.temp, ...at },
+      power: { metric: DCGM.power, ...at },
+      eccDbe: { metric: DCGM.eccDbe, ...at },
+      xid: { metric: DCGM.xid, ...at },
+      clockEvents: { metric: DCGM.clockEvents, ...at },
+      nvlinkTx: { metric: DCGM.nvlinkTx, ...at },
+    };
+  },
+});
+
+/** One node (or GPU) over a range: what the node chart draws. */
+export const gpuNodeHistory = defineGpuQuery({
+  id: 'gpu-node-history',
+  title: 'GPU utilisation, temperature and memory of a node over time',
+  description: 'Mean and lowest utilisation, hottest and mean temperature, fullest framebuffer, per step.',
+  examples: ['node-7 temperature over the last hour', '/gpu node-7 range=6h', 'gpu 3 on node-7 since 6h'],
+  kind: 'range',
+  params: z.object({
+    node: nodeName,
+    gpu: gpuIndex.optional(),
+    range: z.string().default('1h').pipe(queryRange),
+  }),
+  build: ({ node, gpu, range }) => {
+    const base = { ...onNode(node, gpu), range: { rangeMs: range, stepMs: stepFor(range) } };
+    const fold = (op: 'avg' | 'max' | 'min') => ({ op, by: [] });
+    return {
+      utilAvg: { metric: DCGM.util, ...base, aggregate: fold('avg') },
+      utilMin: { metric: DCGM.util, ...base, aggregate: fold('min') },
+      tempMax: { metric: DCGM.temp, ...base, aggregate: fold('max') },
+      tempAvg: { metric: DCGM.temp, ...base, aggregate: fold('avg') },
+      fbPctMax: { metric: DERIVED.fbUsedPct, ...base, aggregate: fold('max') },
+    };
+  },
+});
+
+/** `/gpu` alone: where to look first across the fleet. */
+export const gpuFleetSummary = defineGpuQuery({
+  id: 'gpu-fleet-summary',
+  title: 'GPU fleet summary',
+  description:
+    'Hottest and idlest GPUs, GPUs with ECC or XID errors, GPUs under memory pressure, per-node means.',
+  examples: ['/gpu', 'which GPUs are hot?', 'any GPU errors?', 'idle GPUs'],
+  kind: 'instant',
+  params: z.object({
+    limit: z.coerce.number().int().min(1).max(20).default(5),
+    fbPressurePct: z.coerce.number().min(50).max(100).default(95),
+    sustain: sustainWindow,
+  }),
+  build: ({ limit, fbPressurePct, sustain }): Record<string, GpuQuerySpecInput> => ({
+    hottest: { metric: DCGM.temp, select: { op: 'topk', k: limit } },
+    idlest: {
+      metric: DCGM.util,
+      matchers: [{ label: 'pod', op: '!=', value: '' }],
+      over: { fn: 'avg_over_time', windowMs: sustain },
+      select: { op: 'bottomk', k: limit },
+    },
+    unassigned: { metric: DCGM.util, matchers: [{ label: 'pod', op: '=', value: '' }] },
+    eccErrors: { metric: DCGM.eccDbe, compare: { op: '>', value: 0 } },
+    xidErrors: { metric: DCGM.xid, compare: { op: '>', value: 0 } },
+    memoryPressure: { metric: DERIVED.fbUsedPct, compare: { op: '>', value: fbPressurePct } },
+    nodeUtil: { metric: DCGM.util, aggregate: { op: 'avg', by: [HOST_LABEL] } },
+    nodeTempMax: { metric: DCGM.temp, aggregate: { op: 'max', by: [HOST_LABEL] } },
+  }),
+});
+
+/** NVLink traffic per GPU of a node over a range. */
+export const gpuNvlinkThroughput = defineGpuQuery({
+  id: 'gpu-nvlink-throughput',
+  title: 'NVLink throughput of a node',
+  description: 'Bytes per second sent and received over NVLink by each GPU of a node.',
+  examples: ['nvlink traffic on node-7', 'is nvlink busy on node-4?'],
+  kind: 'range',
+  params: z.object({
+    node: nodeName,
+    gpu: gpuIndex.optional(),
+    range: z.string().default('1h').pipe(queryRange),
+  }),
+  build: ({ node, gpu, range }) => {
+    const base = { ...onNode(node, gpu), range: { rangeMs: range, stepMs: stepFor(range) } };
+    return {
+      tx: { metric: DCGM.nvlinkTx, ...base, aggregate: { op: 'sum', by: ['gpu'] } },
+      rx: { metric: DCGM.nvlinkRx, ...base, aggregate: { op: 'sum', by: ['gpu'] } },
+    };
+  },
+});
+
+/** InfiniBand ports: state now, throughput, and error counters' increase over the range. */
+export const infinibandPorts = defineGpuQuery({
+  id: 'infiniband-ports',
+  title: 'InfiniBand port state and errors',
+  description:
+    'Port state, link rate, current throughput and error increases per HCA port of a node (or all).',
+  examples: ['is infiniband ok on node-6?', 'ib link down?', 'infiniband errors last hour'],
+  kind: 'instant',
+  params: z.object({ node: nodeName.optional(), range: z.string().default('1h').pipe(queryRange) }),
+  build: ({ node, range }): Record<string, GpuQuerySpecInput> => {
+    const at = node ? { node: { value: node, source: 'node-exporter' as const } } : {};
+    const inc = { fn: 'increase' as const, windowMs: range };
+    const rate = { fn: 'rate' as const, windowMs: 5 * 60_000 };
+    return {
+      state: { metric: INFINIBAND.portState, ...at },
+      rate: { metric: INFINIBAND.rate, ...at },
+      txBytesPerSec: { metric: INFINIBAND.txBytes, ...at, over: rate },
+      rxBytesPerSec: { metric: INFINIBAND.rxBytes, ...at, over: rate },
+      linkDowned: { metric: INFINIBAND.linkDowned, ...at, over: inc },
+      symbolErrors: { metric: INFINIBAND.symbolErrors, ...at, over: inc },
+      linkErrorRecovery: { metric: INFINIBAND.linkErrorRecovery, ...at, over: inc },
+    };
+  },
+});
+
+/** Every vetted GPU query, for the catalog and the LLM tool list. */
+export const gpuQueries: readonly VettedGpuQuery[] = [
+  gpuNodeState,
+  gpuNodeHistory,
+  gpuFleetSummary,
+  gpuNvlinkThroughput,
+  infinibandPorts,
+];

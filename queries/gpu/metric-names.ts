@@ -1,0 +1,47 @@
+import { z } from 'zod';
+
+/** DCGM exporter series the vetted GPU queries may read (formats.md §5). */
+export const DCGM = {
+  util: 'DCGM_FI_DEV_GPU_UTIL',
+  fbUsed: 'DCGM_FI_DEV_FB_USED',
+  fbFree: 'DCGM_FI_DEV_FB_FREE',
+  temp: 'DCGM_FI_DEV_GPU_TEMP',
+  power: 'DCGM_FI_DEV_POWER_USAGE',
+  xid: 'DCGM_FI_DEV_XID_ERRORS',
+  eccDbe: 'DCGM_FI_DEV_ECC_DBE_VOL_TOTAL',
+  clockEvents: 'DCGM_FI_DEV_CLOCKS_EVENT_REASONS',
+  nvlinkTx: 'DCGM_FI_PROF_NVLINK_TX_BYTES',
+  nvlinkRx: 'DCGM_FI_PROF_NVLINK_RX_BYTES',
+} as const;
+
+/** node-exporter InfiniBand series the vetted queries may read. */
+export const INFINIBAND = {
+  portState: 'node_infiniband_port_state_id',
+  rate: 'node_infiniband_rate_bytes_per_second',
+  txBytes: 'node_infiniband_port_data_transmitted_bytes_total',
+  rxBytes: 'node_infiniband_port_data_received_bytes_total',
+  linkDowned: 'node_infiniband_link_downed_total',
+  symbolErrors: 'node_infiniband_symbol_error_total',
+  linkErrorRecovery: 'node_infiniband_link_error_recovery_total',
+} as const;
+
+/**
+ * Derived series: framebuffer used as a percentage of used + free, computed per GPU. A derived
+ * name is not a Prometheus metric; the compiler expands it and the local backend computes it.
+ */
+export const DERIVED = { fbUsedPct: 'gpu:fb_used:percent' } as const;
+
+export const metricName = z.enum([...Object.values(DCGM), ...Object.values(INFINIBAND), DERIVED.fbUsedPct]);
+export type MetricName = z.infer<typeof metricName>;
+
+/** The DCGM host label's two spellings: exporters ≤ 4.5.x emit `Hostname`, newer ones `hostname`. */
+export const HOST_LABELS = ['Hostname', 'hostname'] as const;
+/** The spelling results are normalised to. */
+export const HOST_LABEL = 'Hostname';
+/** Label naming the node on node-exporter series (added by the scrape's relabelling). */
+export const IB_NODE_LABEL = 'node';
+
+/** Reads the node of a DCGM or node-exporter series whatever the host label's spelling. */
+export function nodeOf(labels: Readonly<Record<string, string>>): string | undefined {
+  return labels.Hostname ?? labels.hostname ?? labels[IB_NODE_LABEL];
+}

@@ -1,0 +1,97 @@
+import { nodeOf } from './metric-names.ts';
+import type { GpuReading } from './thresholds.ts';
+
+/** A sample as any metrics backend returns it (structural, to keep this file backend-free). */
+interface LabelledValue {
+  labels: Readonly<Record<string, string>>;
+  value: number;
+}
+
+/** One GPU row of `/gpu node-7`: the classification inputs plus what the card shows. */
+export interface GpuRow extends GpuReading {
+  powerW?: number;
+  nvlinkTxBytesPerSec?: number;
+  modelName?: string;
+}
+
+const FIELDS = {
+  util: 'utilPct',
+  utilSustained: 'utilSustainedPct',
+  fbUsed: 'fbUsedMiB',
+  fbFree: 'fbFreeMiB',
+  temp: 'tempC',
+  power: 'powerW',
+  eccDbe: 'eccDbe',
+  xid: 'xid',
+  clockEvents: 'clockEvents',
+  nvlinkTx: 'nvlinkTxBytesPerSec',
+} as const satisfies Record<string, keyof GpuRow>;
+
+/**
+ * Joins the parts of `gpu-node-state` into one row per GPU, ordered by index. A part missing
+ * for a GPU leaves that field undefined (shown as "–"), never a made-up zero.
+ */
+export function assembleGpuRows(parts: Readonly<Record<string, readonly LabelledValue[]>>): GpuRow[] {
+  const rows = new Map<string, GpuRow>();
+  for (const [part, field] of Object.entries(FIELDS)) {
+    for (const s of parts[part] ?? []) {
+      const gpu = s.labels.gpu;
+      const node = nodeOf(s.labels);
+      if (gpu === undefined || node === undefined) continue;
+      const key = `${node}/${gpu}`;
+      let row = rows.get(key);
+      if (!row) {
+        row = {
+          node,
+          gpu: Number(gpu),
+          namespace: s.labels.namespace || undefined,
+          pod: s.labels.pod || undefined,
+          modelName: s.labels.modelName,
+        };
+        rows.set(key, row);
+      }
+      row[field] = s.value;
+    }
+  }
+  return [...rows.values()].sort((a, b) => a.node.localeCompare(b.node) || a.gpu - b.gpu);
+}
+
+/** One InfiniBand port of a node, from `infiniband-ports`. */
+export interface IbPortRow {
+  device: string;
+  port: string;
+  state?: number;
+  rateBytesPerSec?: number;
+  txBytesPerSec?: number;
+  rxBytesPerSec?: number;
+  linkDowned?: number;
+  symbolErrors?: number;
+  linkErrorRecovery?: number;
+}
+
+const IB_FIELDS = {
+  state: 'state',
+  rate: 'rateBytesPerSec',
+  txBytesPerSec: 'txBytesPerSec',
+  rxBytesPerSec: 'rxBytesPerSec',
+  linkDowned: 'linkDowned',
+  symbolErrors: 'symbolErrors',
+  linkErrorRecovery: 'linkErrorRecovery',
+} as const satisfies Record<string, keyof IbPortRow>;
+
+/** Joins the parts of `infiniband-ports` into one row per HCA port. */
+export function assembleIbRows(parts: Readonly<Record<string, readonly LabelledValue[]>>): IbPortRow[] {
+  const rows = new Map<string, IbPortRow>();
+  for (const [part, field] of Object.entries(IB_FIELDS)) {
+    for (const s of parts[part] ?? []) {
+      const device = s.labels.device;
+      if (!device) continue;
+      const port = s.labels.port ?? '1';
+      const key = `${nodeOf(s.labels) ?? ''}/${device}/${port}`;
+      const row = rows.get(key) ?? { device, port };
+      row[field] = s.value;
+      rows.set(key, row);
+    }
+  }
+  return [...rows.values()].sort((a, b) => a.device.localeCompare(b.device, 'en', { numeric: true }));
+}

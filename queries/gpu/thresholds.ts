@@ -1,0 +1,169 @@
+import { z } from 'zod';
+import { durationMs } from '../../bot/duration.ts';
+import type { Tone } from '../../cards/model.ts';
+import { describeClockEvents, hasConcerningClockEvents } from './clock-events.ts';
+
+const pct = z.number().min(0).max(100);
+
+/**
+ * GPU thresholds with the operations guide's defaults; the policy file may override any of them.
+ * Utilisation thresholds apply only to throughput (training/batch) work: an inference replica
+ * idling at night is capacity held for latency, not waste.
+ */
+export const gpuThresholdPolicy = z
+  .object({
+    utilization: z
+      .object({
+        warningBelowPct: pct.default(30),
+        criticalBelowPct: pct.default(10),
+        /** How long the mean must stay low before it counts. */
+        sustain: durationMs({ min: 60_000, max: 6 * 3_600_000 }).default(30 * 60_000),
+      })
+      .prefault({}),
+    framebuffer: z
+      .object({ warningAbovePct: pct.default(85), criticalAbovePct: pct.default(95) })
+      .prefault({}),
+    temperature: z
+      .object({ warningAboveC: z.number().default(78), criticalAboveC: z.number().default(83) })
+      .prefault({}),
+    workload: z
+      .object({
+        /** Namespaces whose GPUs run throughput work. */
+        throughputNamespaces: z.array(z.string()).default(['ml-train', 'training', 'batch']),
+        /** Nodes whose GPUs count as throughput even without a pod (a training pool). */
+        throughputNodes: z.array(z.string()).default([]),
+      })
+      .prefault({}),
+  })
+  .refine((p) => p.utilization.criticalBelowPct <= p.utilization.warningBelowPct, {
+    message: 'utilization.criticalBelowPct must not exceed warningBelowPct',
+  })
+  .refine((p) => p.framebuffer.warningAbovePct <= p.framebuffer.criticalAbovePct, {
+    message: 'framebuffer.warningAbovePct must not exceed criticalAbovePct',
+  })
+  .refine((p) => p.temperature.warningAboveC <= p.temperature.criticalAboveC, {
+    message: 'temperature.warningAboveC must not exceed criticalAboveC',
+  });
+export type GpuThresholdPolicy = z.infer<typeof gpuThresholdPolicy>;
+
+export const DEFAULT_GPU_POLICY: GpuThresholdPolicy = gpuThresholdPolicy.parse({});
+
+export type Level = 'ok' | 'warning' | 'critical' | 'exempt' | 'unknown';
+const RANK: Record<Level, number> = { unknown: 0, exempt: 0, ok: 1, warning: 2, critical: 3 };
+
+export interface Check {
+  level: Level;
+  /** Why, in words; empty when ok. */
+  reason: string;
+}
+
+/** What is known about one GPU; any reading may be missing. */
+export interface GpuReading {
+  node: string;
+  gpu: number;
+  namespace?: string;
+  pod?: string;
+  utilPct?: number;
+  /** Mean utilisation over the policy's sustain window. */
+  utilSustainedPct?: number;
+  fbUsedMiB?: number;
+  fbFreeMiB?: number;
+  tempC?: number;
+  eccDbe?: number;
+  xid?: number;
+  clockEvents?: number;
+}
+
+export interface GpuVerdict {
+  level: Level;
+  workload: 'throughput' | 'latency';
+  util: Check;
+  memory: Check;
+  temperature: Check;
+  ecc: Check;
+  xid: Check;
+  clocks: Check;
+  /** Non-ok reasons, worst first. */
+  findings: string[];
+}
+
+/** XIDs that mean the GPU itself is failing (as opposed to a faulting application). */
+const HARDWARE_XIDS = new Set([48, 63, 64, 74, 79, 92, 94, 95, 119, 120]);
+
+/** Throughput (training/batch) or latency-sensitive (inference) work, from namespace or node policy. */
+export function workloadOf(r: GpuReading, policy: GpuThresholdPolicy): 'throughput' | 'latency' {
+  const w = policy.workload;
+  if (r.namespace && w.throughputNamespaces.includes(r.namespace)) return 'throughput';
+  if (!r.pod && w.throughputNodes.includes(r.node)) return 'throughput';
+  return 'latency';
+}
+
+function above(value: number | undefined, warn: number, crit: number, what: string, unit: string): Check {
+  if (value === undefined) return { level: 'unknown', reason: '' };
+  const v = `${Math.round(value)}${unit}`;
+  if (value > crit) return { level: 'critical', reason: `${what} ${v} > ${crit}${unit}` };
+  if (value > warn) return { level: 'warning', reason: `${what} ${v} > ${warn}${unit}` };
+  return { level: 'ok', reason: '' };
+}
+
+function checkUtil(r: GpuReading, policy: GpuThresholdPolicy, workload: 'throughput' | 'latency'): Check {
+  const value = r.utilSustainedPct ?? r.utilPct;
+  if (value === undefined) return { level: 'unknown', reason: '' };
+  if (workload === 'latency') return { level: 'exempt', reason: '' };
+  const u = policy.utilization;
+  const v = `utilisation ${Math.round(value)}%`;
+  if (value < u.criticalBelowPct)
+    return { level: 'critical', reason: `${v} < ${u.criticalBelowPct}% (throughput)` };
+  if (value < u.warningBelowPct)
+    return { level: 'warning', reason: `${v} < ${u.warningBelowPct}% (throughput)` };
+  return { level: 'ok', reason: '' };
+}
+
+function fbPct(r: GpuReading): number | undefined {
+  if (r.fbUsedMiB === undefined || r.fbFreeMiB === undefined) return undefined;
+  const total = r.fbUsedMiB + r.fbFreeMiB;
+  return total > 0 ? (100 * r.fbUsedMiB) / total : undefined;
+}
+
+/** Classifies one GPU against the policy; the worst check decides the overall level. */
+export function classifyGpu(r: GpuReading, policy: GpuThresholdPolicy = DEFAULT_GPU_POLICY): GpuVerdict {
+  const workload = workloadOf(r, policy);
+  const util = checkUtil(r, policy, workload);
+  const fb = policy.framebuffer;
+  const memory = above(fbPct(r), fb.warningAbovePct, fb.criticalAbovePct, 'memory', '%');
+  const t = policy.temperature;
+  const temperature = above(r.tempC, t.warningAboveC, t.criticalAboveC, 'temperature', ' °C');
+  const ecc: Check =
+    r.eccDbe === undefined
+      ? { level: 'unknown', reason: '' }
+      : r.eccDbe > 0
+        ? { level: 'critical', reason: `${r.eccDbe} uncorrectable ECC error(s): replace GPU` }
+        : { level: 'ok', reason: '' };
+  const xid: Check =
+    r.xid === undefined
+      ? { level: 'unknown', reason: '' }
+      : r.xid === 0
+        ? { level: 'ok', reason: '' }
+        : { level: HARDWARE_XIDS.has(r.xid) ? 'critical' : 'warning', reason: `XID ${r.xid}` };
+  const clocks: Check =
+    r.clockEvents === undefined
+      ? { level: 'unknown', reason: '' }
+      : hasConcerningClockEvents(r.clockEvents)
+        ? { level: 'warning', reason: `clocks slowed: ${describeClockEvents(r.clockEvents)}` }
+        : { level: 'ok', reason: '' };
+  const checks = [ecc, xid, temperature, memory, util, clocks];
+  const worst = checks.reduce<Level>((acc, c) => (RANK[c.level] > RANK[acc] ? c.level : acc), 'unknown');
+  const findings = checks
+    .filter((c) => c.level === 'critical' || c.level === 'warning')
+    .sort((a, b) => RANK[b.level] - RANK[a.level])
+    .map((c) => c.reason);
+  return { level: worst, workload, util, memory, temperature, ecc, xid, clocks, findings };
+}
+
+/** The card tone for a level: the renderers map tones to platform colours. */
+export function toneOf(level: Level): Tone {
+  if (level === 'critical') return 'attention';
+  if (level === 'warning') return 'warning';
+  if (level === 'ok') return 'good';
+  return 'default';
+}

@@ -1,0 +1,123 @@
+import type { Clock } from '../../bot/clock.ts';
+import { UserFacingError } from '../../bot/errors.ts';
+import { type EpisodeKind, EpisodeLog } from './episodes.ts';
+import { type DcgmClusterOptions, type DcgmClusterOptionsInput, dcgmClusterOptions } from './options.ts';
+import { type NodeSample, type SampleContext, sampleGpu, sampleIbPort } from './sample.ts';
+import { buildTopology, type NodeInfo } from './topology.ts';
+
+export interface RampOptions {
+  /** GPU indexes; all GPUs of the node when left out. */
+  gpus?: readonly number[];
+  /** Time to full effect. */
+  rampMs?: number;
+  /** Temperature reached by GPUs named in `gpus` (heat only; default 88 °C). */
+  peakC?: number;
+}
+
+/**
+ * A simulated GPU cluster whose state is a pure function of the injected clock and of the
+ * scenario hooks called so far. The alert simulator calls the hooks; the exporter handler and
+ * the local sample store read {@link DcgmCluster.sample}.
+ */
+export interface DcgmCluster {
+  readonly options: DcgmClusterOptions;
+  readonly nodes: readonly NodeInfo[];
+  /**
+   * Temperature climbs past 83 °C over `rampMs` (default 8 min); clock events show thermal
+   * slowdown. The whole node: most GPUs pass 83 °C, the coolest boards stay just under it. Named
+   * `gpus`: each reaches `peakC`.
+   */
+  heatUp(node: string, opts?: RampOptions): void;
+  /** One uncorrectable (double-bit) ECC error on a GPU, raising XID 48. */
+  eccError(node: string, gpu: number): void;
+  /** GPUs stay allocated to their pod but go idle (a stalled training job). */
+  idleGpus(node: string, opts?: RampOptions): void;
+  /** Framebuffer use climbs above 95 %. */
+  memoryPressure(node: string, opts?: RampOptions): void;
+  /** An InfiniBand port goes down (state 1, link_downed_total +1); the training job stalls. */
+  ibLinkDown(node: string, device?: string): void;
+  /** Symbol and link-recovery errors rise on a port. */
+  ibErrors(node: string, device?: string): void;
+  /** Ends scenarios: all of them, those of one node, or one kind on one node. Returns how many. */
+  recover(node?: string, kind?: EpisodeKind): number;
+  /** Samples every node at `t` (default: now). */
+  sample(t?: number): NodeSample[];
+}
+
+// Two days keeps the byte counters below 2^53, so they stay exact integers.
+const DEFAULT_BOOT_AGE_MS = 2 * 86_400_000;
+
+/** Creates the simulated cluster; `options` are validated (defaults: 8 nodes × 8 H100). */
+export function createDcgmCluster(clock: Clock, options: DcgmClusterOptionsInput = {}): DcgmCluster {
+  const opts = dcgmClusterOptions.parse(options);
+  const nodes = buildTopology(opts);
+  const episodes = new EpisodeLog();
+  const bootAt = clock.now() - DEFAULT_BOOT_AGE_MS;
+
+  const nodeNamed = (name: string): NodeInfo => {
+    const node = nodes.find((n) => n.name === name);
+    if (!node) throw new UserFacingError('UNKNOWN_NODE', `No simulated GPU node named "${name}".`);
+    return node;
+  };
+  const checkGpus = (node: NodeInfo, gpus: readonly number[] | undefined) => {
+    for (const g of gpus ?? []) {
+      if (!node.gpus.some((x) => x.index === g)) {
+        throw new UserFacingError('UNKNOWN_GPU', `${node.name} has no GPU ${g}.`);
+      }
+    }
+  };
+  const ramp = (kind: EpisodeKind, name: string, o: RampOptions, defaultRamp: number) => {
+    const node = nodeNamed(name);
+    checkGpus(node, o.gpus);
+    episodes.open({
+      kind,
+      node: name,
+      gpus: o.gpus,
+      start: clock.now(),
+      rampMs: o.rampMs ?? defaultRamp,
+      peak: o.peakC,
+    });
+  };
+  const port = (kind: EpisodeKind, name: string, device: string) => {
+    const node = nodeNamed(name);
+    if (!node.hcas.includes(device))
+      throw new UserFacingError('UNKNOWN_HCA', `${name} has no HCA ${device}.`);
+    episodes.open({ kind, node: name, device, start: clock.now(), rampMs: 0 });
+  };
+
+  const jobStallAt = (t: number): number => {
+    let stall = 0;
+    for (const n of nodes) {
+      if (n.pool !== 'training') continue;
+      if (episodes.activeAt(n.name, 'ib-link-down', t).length > 0) stall = 1;
+      else if (episodes.activeAt(n.name, 'ib-errors', t).length > 0) stall = Math.max(stall, 0.3);
+    }
+    return stall;
+  };
+
+  return {
+    options: opts,
+    nodes,
+    heatUp: (node, o = {}) => ramp('heat', node, o, 8 * 60_000),
+    eccError(node, gpu) {
+      checkGpus(nodeNamed(node), [gpu]);
+      episodes.open({ kind: 'ecc', node, gpus: [gpu], start: clock.now(), rampMs: 0 });
+    },
+    idleGpus: (node, o = {}) => ramp('idle', node, o, 60_000),
+    memoryPressure: (node, o = {}) => ramp('memory-pressure', node, o, 2 * 60_000),
+    ibLinkDown: (node, device = 'mlx5_0') => port('ib-link-down', node, device),
+    ibErrors: (node, device = 'mlx5_0') => port('ib-errors', node, device),
+    recover(node, kind) {
+      if (node !== undefined) nodeNamed(node);
+      return episodes.close({ node, kind }, clock.now());
+    },
+    sample(t = clock.now()) {
+      const ctx: SampleContext = { opts, episodes, bootAt, jobStall: jobStallAt(t) };
+      return nodes.map((node) => ({
+        node,
+        gpus: node.gpus.map((g) => sampleGpu(ctx, node, g, t)),
+        ib: node.hcas.map((d) => sampleIbPort(ctx, node, d, t)),
+      }));
+    },
+  };
+}

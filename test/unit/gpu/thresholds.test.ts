@@ -1,0 +1,96 @@
+import { describe, expect, it } from 'vitest';
+import {
+  decodeClockEvents,
+  describeClockEvents,
+  hasConcerningClockEvents,
+} from '../../../queries/gpu/clock-events.ts';
+import { classifyGpu, gpuThresholdPolicy, toneOf } from '../../../queries/gpu/thresholds.ts';
+
+const healthy = {
+  node: 'node-4',
+  gpu: 0,
+  namespace: 'ml-train',
+  pod: 'llm-pretrain-worker-0',
+  utilPct: 95,
+  utilSustainedPct: 94,
+  fbUsedMiB: 60_000,
+  fbFreeMiB: 21_000,
+  tempC: 70,
+  eccDbe: 0,
+  xid: 0,
+  clockEvents: 0,
+};
+
+describe('classifyGpu', () => {
+  it('finds a healthy training GPU ok', () => {
+    const v = classifyGpu(healthy);
+    expect(v.level).toBe('ok');
+    expect(v.workload).toBe('throughput');
+    expect(v.findings).toEqual([]);
+  });
+
+  it('applies temperature and memory thresholds at their boundaries', () => {
+    expect(classifyGpu({ ...healthy, tempC: 78 }).temperature.level).toBe('ok');
+    expect(classifyGpu({ ...healthy, tempC: 79 }).temperature.level).toBe('warning');
+    expect(classifyGpu({ ...healthy, tempC: 84 }).temperature.level).toBe('critical');
+    expect(classifyGpu({ ...healthy, fbUsedMiB: 70_000, fbFreeMiB: 11_000 }).memory.level).toBe('warning');
+    expect(classifyGpu({ ...healthy, fbUsedMiB: 78_000, fbFreeMiB: 3_000 }).memory.level).toBe('critical');
+  });
+
+  it('flags low sustained utilisation only for throughput work', () => {
+    expect(classifyGpu({ ...healthy, utilPct: 2, utilSustainedPct: 25 }).util.level).toBe('warning');
+    expect(classifyGpu({ ...healthy, utilPct: 50, utilSustainedPct: 5 }).util.level).toBe('critical');
+    const inference = classifyGpu({ ...healthy, namespace: 'inference', utilSustainedPct: 3 });
+    expect(inference.workload).toBe('latency');
+    expect(inference.util.level).toBe('exempt');
+    expect(inference.level).toBe('ok');
+  });
+
+  it('treats any uncorrectable ECC error as critical: replace the GPU', () => {
+    const v = classifyGpu({ ...healthy, eccDbe: 1, xid: 48 });
+    expect(v.level).toBe('critical');
+    expect(v.findings[0]).toContain('replace GPU');
+    expect(v.xid.level).toBe('critical');
+    expect(classifyGpu({ ...healthy, xid: 13 }).xid.level).toBe('warning');
+  });
+
+  it('follows a policy override and rejects an inverted one', () => {
+    const policy = gpuThresholdPolicy.parse({
+      temperature: { warningAboveC: 70, criticalAboveC: 75 },
+      workload: { throughputNamespaces: ['inference'] },
+    });
+    expect(classifyGpu({ ...healthy, tempC: 76 }, policy).temperature.level).toBe('critical');
+    expect(classifyGpu({ ...healthy, namespace: 'inference', utilSustainedPct: 5 }, policy).util.level).toBe(
+      'critical',
+    );
+    expect(policy.framebuffer.criticalAbovePct).toBe(95);
+    expect(policy.utilization.sustain).toBe(30 * 60_000);
+    expect(gpuThresholdPolicy.safeParse({ framebuffer: { warningAbovePct: 97 } }).success).toBe(false);
+  });
+
+  it('counts thermal clock events as a warning and maps levels to tones', () => {
+    const v = classifyGpu({ ...healthy, clockEvents: 0x60 });
+    expect(v.clocks.level).toBe('warning');
+    expect(v.clocks.reason).toContain('SW thermal slowdown');
+    expect(toneOf('critical')).toBe('attention');
+    expect(toneOf('warning')).toBe('warning');
+    expect(toneOf('ok')).toBe('good');
+    expect(toneOf('exempt')).toBe('default');
+  });
+});
+
+describe('clock-event reasons', () => {
+  it('decodes the bitmask into words', () => {
+    expect(decodeClockEvents(0x48).map((r) => r.key)).toEqual(['hw_slowdown', 'hw_thermal']);
+    expect(describeClockEvents(0x48)).toBe('HW slowdown, HW thermal slowdown');
+    expect(describeClockEvents(0)).toBe('none');
+    expect(describeClockEvents(0x4 | 0x80)).toBe('power cap, HW power brake');
+    expect(describeClockEvents(0x1 | 0x400)).toBe('idle, unknown 0x400');
+  });
+
+  it('treats idle and application clocks as benign', () => {
+    expect(hasConcerningClockEvents(0x1)).toBe(false);
+    expect(hasConcerningClockEvents(0x3)).toBe(false);
+    expect(hasConcerningClockEvents(0x20)).toBe(true);
+  });
+});
