@@ -1,0 +1,93 @@
+import { formatDuration } from '../../bot/duration.ts';
+import { formatIncidentId } from '../../handlers/alerts/incident.ts';
+import type { Proposal, ProposalStatus } from '../../remediation/proposal.ts';
+import { buildMessage, type Message, type MessageStatus, type Section } from '../model.ts';
+import { formatTime, type TimeFormat } from './format.ts';
+
+/** Button verbs of remediation cards; the approval handlers answer them. */
+export const REMEDIATION_VERBS = {
+  propose: 'remediation-propose',
+  approve: 'remediation-approve',
+  reject: 'remediation-reject',
+} as const;
+
+const STATUS: Record<ProposalStatus, { status: MessageStatus; word: string }> = {
+  pending: { status: 'pending', word: 'Awaiting approval' },
+  approved: { status: 'info', word: 'Approved' },
+  rejected: { status: 'resolved', word: 'Rejected' },
+  expired: { status: 'resolved', word: 'Expired' },
+  void: { status: 'warning', word: 'Void: approval no longer valid' },
+  executing: { status: 'info', word: 'Executing' },
+  succeeded: { status: 'success', word: 'Done and verified' },
+  failed: { status: 'error', word: 'Failed' },
+  'verify-failed': { status: 'error', word: 'Applied, verification failed' },
+};
+
+/** "12/ab34cd56ef78": short enough to read out, long enough to tell plans apart. */
+export function shortHash(hash: string): string {
+  return hash.slice(0, 12);
+}
+
+/**
+ * The proposal card posted in the incident thread: what will change (current → desired), the
+ * server-side dry run, the rollback, who must approve, and Approve/Reject while it is pending.
+ */
+export function remediationProposalCard(p: Proposal, actionTitle: string, tf: TimeFormat): Message {
+  const s = STATUS[p.status];
+  const sections: Section[] = [
+    { kind: 'text', text: p.plan.summary },
+    { kind: 'code', title: 'Plan (current → desired)', code: p.plan.diff.join('\n'), collapsed: false },
+    {
+      kind: 'notice',
+      tone: p.dryRun.ok ? 'good' : 'attention',
+      text: `Server-side dry run ${p.dryRun.ok ? 'passed' : 'FAILED'}: ${p.dryRun.detail.join('; ')}`,
+    },
+    { kind: 'text', text: `Rollback: ${p.plan.rollback.description}` },
+  ];
+  for (const note of p.plan.notes) sections.push({ kind: 'notice', tone: 'warning', text: note });
+  if (p.supersedes !== null)
+    sections.push({
+      kind: 'notice',
+      tone: 'warning',
+      text: `Re-planned: the target changed after proposal #${p.supersedes} was approved, so that approval is void. Please review and approve again.`,
+    });
+  const approvals = `${p.approvers.length} of ${p.requiredApprovals}${p.approvers.length ? ` (${p.approvers.join(', ')})` : ''}`;
+  return buildMessage({
+    header: {
+      title: `Remediation #${p.id}: ${actionTitle}`,
+      tier: p.tier,
+      status: s.status,
+      subtitle: `${s.word} · risk ${p.risk}${p.incidentId !== null ? ` · ${formatIncidentId(p.incidentId)}` : ''}`,
+    },
+    facts: [
+      ['Proposed by', p.proposedBy],
+      ['Approvals', approvals],
+      ['Expires', `${formatTime(p.expiresAt, tf)} (in ${formatDuration(Math.max(0, p.expiresAt - tf.now))})`],
+      [
+        'Targets',
+        p.plan.targets
+          .map((t) => `${t.kind} ${t.namespace ? `${t.namespace}/` : ''}${t.name}@${t.resourceVersion}`)
+          .join(', '),
+      ],
+      ['Plan hash', shortHash(p.planHash)],
+    ],
+    sections,
+    actions:
+      p.status === 'pending'
+        ? [
+            {
+              verb: REMEDIATION_VERBS.approve,
+              title: 'Approve',
+              style: 'positive',
+              data: { proposalId: p.id, planHash: p.planHash },
+            },
+            {
+              verb: REMEDIATION_VERBS.reject,
+              title: 'Reject',
+              style: 'destructive',
+              data: { proposalId: p.id },
+            },
+          ]
+        : [],
+  });
+}

@@ -1,0 +1,88 @@
+import type { KubeConfig } from '@kubernetes/client-node';
+import type { Clock } from '../../bot/clock.ts';
+import type { Logger } from '../../bot/logger.ts';
+import type { ChannelTarget } from '../../bot/outbox/enqueue.ts';
+import type { MessageAction } from '../../cards/model.ts';
+import { ACTIONS } from '../../remediation/catalog.ts';
+import type { AgentPoolApi } from '../../remediation/executors/azure.ts';
+import { createKubeClients } from '../../remediation/executors/kubernetes.ts';
+import type { RemediationDeps } from '../../remediation/flow/deps.ts';
+import { createRemediationService, type RemediationService } from '../../remediation/flow/service.ts';
+import { parseRemediationPolicy } from '../../remediation/policy.ts';
+import { openSqliteRemediationRepo } from '../../store/remediation/sqlite-remediation-repo.ts';
+import type { Store } from '../../store/store.ts';
+import type { Incident } from '../alerts/incident.ts';
+import type { ButtonHandler, CommandHandler } from '../commands/command.ts';
+import { createAuditCommand } from './audit-command.ts';
+import { createRemediateCommand } from './remediate-command.ts';
+import { createApproveButton, createProposeButton, createRejectButton } from './remediation-buttons.ts';
+import { createRemediationSwitchCommand } from './remediation-switch-command.ts';
+import { suggestedRemediationActions } from './suggested-remediations.ts';
+
+/** The chat commands and buttons of remediation, for the composition root's lists. */
+export function createApprovalHandlers(service: RemediationService): {
+  commands: CommandHandler[];
+  buttons: ButtonHandler[];
+} {
+  return {
+    commands: [
+      createRemediateCommand(service),
+      createAuditCommand(service),
+      createRemediationSwitchCommand(service),
+    ],
+    buttons: [createProposeButton(service), createApproveButton(service), createRejectButton(service)],
+  };
+}
+
+export interface RemediationSetupOptions {
+  /** SQLite file for the remediation tables (the bot's `bot.db` is fine) or `:memory:`. */
+  dbPath: string;
+  kubeConfig: KubeConfig;
+  /** AKS agent pools (see `createAgentPoolApi`); without it, scale-node-pool explains what to configure. */
+  nodePools?: AgentPoolApi;
+  /** The `remediation` section of the policy file; `{}` or undefined for the defaults. */
+  policy?: unknown;
+  store: Store;
+  targets: readonly ChannelTarget[];
+  clock: Clock;
+  timeZone: string;
+  onQueued(): void;
+  logger?: Logger;
+  /** Defaults to a real timer. */
+  sleep?(ms: number): Promise<void>;
+}
+
+/**
+ * Everything the composition root needs for remediation: the service, its commands and buttons,
+ * the suggested-remediation buttons for incident cards, a sweep for expired proposals, and close.
+ */
+export function setupRemediation(options: RemediationSetupOptions) {
+  const repo = openSqliteRemediationRepo(options.dbPath);
+  const deps: RemediationDeps = {
+    repo,
+    actions: ACTIONS,
+    policy: parseRemediationPolicy(options.policy),
+    kube: createKubeClients(options.kubeConfig),
+    nodePools: options.nodePools,
+    store: options.store,
+    targets: options.targets,
+    clock: options.clock,
+    timeZone: options.timeZone,
+    sleep: options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),
+    onQueued: options.onQueued,
+    logger: options.logger,
+  };
+  const service = createRemediationService(deps);
+  return {
+    service,
+    ...createApprovalHandlers(service),
+    /** Extra actions for an incident card (append to the card's Ack/Silence buttons). */
+    suggestedActions: (incident: Incident): MessageAction[] =>
+      suggestedRemediationActions(deps.policy, ACTIONS, incident),
+    sweepExpired: () => service.sweepExpired(),
+    async close(): Promise<void> {
+      await service.idle();
+      await repo.close();
+    },
+  };
+}

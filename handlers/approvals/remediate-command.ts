@@ -1,0 +1,67 @@
+import { z } from 'zod';
+import { UserFacingError } from '../../bot/errors.ts';
+import { buildMessage } from '../../cards/model.ts';
+import { remediationProposalCard } from '../../cards/templates/remediation-proposal.ts';
+import { findAction, timeFormat } from '../../remediation/flow/deps.ts';
+import type { RemediationService } from '../../remediation/flow/service.ts';
+import { parseIncidentId } from '../alerts/incident.ts';
+import { type CommandHandler, defineCommand } from '../commands/command.ts';
+
+/** Chat lower-cases option names; give them back the case of the action's parameters. */
+function restoreCase(named: Record<string, string>, schema: z.ZodType): Record<string, string> {
+  const keys = schema instanceof z.ZodObject ? Object.keys(schema.shape) : [];
+  return Object.fromEntries(
+    Object.entries(named).map(([k, v]) => [keys.find((key) => key.toLowerCase() === k) ?? k, v]),
+  );
+}
+
+/** `/remediate <action> [key=value…] [incident=INC-4]`: propose one remediation by hand. */
+export function createRemediateCommand(service: RemediationService): CommandHandler {
+  const { deps } = service;
+  return defineCommand({
+    id: 'remediate',
+    usage: '/remediate <action> [key=value…]',
+    description:
+      'Propose a remediation (plan, dry run, rollback) for approval; without arguments, list them.',
+    args: z.object({ positional: z.array(z.string()).max(1), named: z.record(z.string(), z.string()) }),
+    async handle({ args, user, place, incidentId }) {
+      const actionId = args.positional[0];
+      if (!actionId) {
+        return buildMessage({
+          header: { title: 'Remediations' },
+          sections: [
+            {
+              kind: 'table',
+              columns: ['Action', 'What it does', 'Risk'],
+              rows: deps.actions.map((a) => [a.id, a.description, a.risk]),
+            },
+            {
+              kind: 'text',
+              text: 'Propose one with /remediate <action> key=value …, e.g. /remediate scale-replicas deployment=llm-api replicas=6',
+            },
+          ],
+        });
+      }
+      const { incident, ...params } = args.named;
+      let target = incidentId ?? null;
+      if (incident !== undefined) {
+        const id = parseIncidentId(incident);
+        if (id === undefined)
+          throw new UserFacingError(
+            'BAD_INCIDENT_ID',
+            `"${incident}" is not an incident id; write it like INC-42.`,
+          );
+        target = id;
+      }
+      const action = findAction(deps, actionId);
+      const proposal = await service.propose({
+        actionId,
+        params: restoreCase(params, action.params),
+        user,
+        place,
+        incidentId: target,
+      });
+      return remediationProposalCard(proposal, action.title, timeFormat(deps));
+    },
+  });
+}

@@ -1,0 +1,63 @@
+import type { z } from 'zod';
+import type { Clock } from '../bot/clock.ts';
+import type { AgentPoolApi } from './executors/azure.ts';
+import type { KubeClients } from './executors/kubernetes.ts';
+import type { Plan, PlanInput } from './plan.ts';
+import type { Guardrails } from './policy.ts';
+
+export type Risk = 'low' | 'medium' | 'high';
+
+/** What actions may use: the cluster clients, the guardrails, time. */
+export interface ActionContext {
+  kube: KubeClients;
+  /** AKS agent pools of the configured cluster; absent when Azure is not configured. */
+  nodePools?: AgentPoolApi;
+  guardrails: Guardrails;
+  clock: Clock;
+  /** Waits between verification polls; tests pass one that advances a manual clock. */
+  sleep(ms: number): Promise<void>;
+}
+
+/** The outcome of a server-side dry run, apply or verification, in lines for people. */
+export interface StepResult {
+  ok: boolean;
+  detail: string[];
+}
+
+/**
+ * One remediation: it declares what it will do (`plan`, which only reads) before it does it.
+ * `dryRun` sends the same writes with `dryRun=All`; `apply` writes with the resource versions the
+ * plan read (a changed target fails with 409); `verify` polls until the effect shows or the
+ * deadline passes.
+ */
+export interface RemediationAction<S extends z.ZodType = z.ZodType> {
+  id: string;
+  title: string;
+  risk: Risk;
+  description: string;
+  params: S;
+  /** Reads current state, checks guardrails (throws a user-facing GUARDRAIL error) and plans. */
+  plan(params: z.output<S>, ctx: ActionContext): Promise<PlanInput>;
+  dryRun(plan: Plan, ctx: ActionContext): Promise<StepResult>;
+  apply(plan: Plan, ctx: ActionContext): Promise<StepResult>;
+  verify(plan: Plan, ctx: ActionContext, deadline: number): Promise<StepResult>;
+}
+
+/** Erases an action's parameter type so differently-typed actions fit in one list. */
+export function defineAction<S extends z.ZodType>(action: RemediationAction<S>): RemediationAction {
+  return action as unknown as RemediationAction;
+}
+
+/** Polls `check` until it passes or the (injected) clock passes the deadline. */
+export async function pollUntil(
+  ctx: ActionContext,
+  deadline: number,
+  check: () => Promise<StepResult>,
+  intervalMs = 2_000,
+): Promise<StepResult> {
+  for (;;) {
+    const result = await check();
+    if (result.ok || ctx.clock.now() >= deadline) return result;
+    await ctx.sleep(Math.min(intervalMs, Math.max(1, deadline - ctx.clock.now())));
+  }
+}

@@ -1,0 +1,17 @@
+import type { RemediationAction } from './action.ts';
+import { cordonNode } from './actions/cordon-node.ts';
+import { reduceBatchSize } from './actions/reduce-batch-size.ts';
+import { rollbackDeployment } from './actions/rollback-deployment.ts';
+import { scaleNodePool } from './actions/scale-node-pool.ts';
+import { scaleReplicas } from './actions/scale-replicas.ts';
+import { shiftTraffic } from './actions/shift-traffic.ts';
+
+/** Every remediation action, named once. */
+export const ACTIONS: readonly RemediationAction[] = [
+  scaleReplicas,
+  shiftTraffic,
+  reduceBatchSize,
+  cordonNode,
+  rollbackDeployment,
+  scaleNodePool,
+];

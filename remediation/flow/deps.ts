@@ -1,0 +1,78 @@
+import type { Clock } from '../../bot/clock.ts';
+import { UserFacingError } from '../../bot/errors.ts';
+import type { Logger } from '../../bot/logger.ts';
+import { type ChannelTarget, enqueueReply } from '../../bot/outbox/enqueue.ts';
+import type { Message } from '../../cards/model.ts';
+import type { TimeFormat } from '../../cards/templates/format.ts';
+import type { RemediationRepo } from '../../store/remediation/remediation-repo.ts';
+import type { Store } from '../../store/store.ts';
+import type { ActionContext, RemediationAction } from '../action.ts';
+import type { AgentPoolApi } from '../executors/azure.ts';
+import type { KubeClients } from '../executors/kubernetes.ts';
+import type { RemediationPolicy } from '../policy.ts';
+import type { ReplyPlace } from '../proposal.ts';
+
+/** What the approval flow needs; the composition root builds it once. */
+export interface RemediationDeps {
+  repo: RemediationRepo;
+  actions: readonly RemediationAction[];
+  policy: RemediationPolicy;
+  kube: KubeClients;
+  /** AKS agent pools, when Azure is configured. */
+  nodePools?: AgentPoolApi;
+  /** The bot's store: incidents (tier) and the outbox (progress in the thread). */
+  store: Store;
+  targets: readonly ChannelTarget[];
+  clock: Clock;
+  /** IANA time zone for times on cards (the bot policy's `timeZone`). */
+  timeZone: string;
+  /** Pause between verification polls (tests advance a manual clock instead). */
+  sleep(ms: number): Promise<void>;
+  /** Called after a message was queued, so delivery starts at once. */
+  onQueued(): void;
+  logger?: Logger;
+}
+
+/** The setting holding the global kill switch. */
+export const KILL_SWITCH_KEY = 'remediation.enabled';
+
+/** How cards show times now. */
+export function timeFormat(deps: RemediationDeps): TimeFormat {
+  return { timeZone: deps.timeZone, now: deps.clock.now() };
+}
+
+export function actionContext(deps: RemediationDeps): ActionContext {
+  return {
+    kube: deps.kube,
+    nodePools: deps.nodePools,
+    guardrails: deps.policy.guardrails,
+    clock: deps.clock,
+    sleep: (ms) => deps.sleep(ms),
+  };
+}
+
+export function findAction(deps: RemediationDeps, id: string): RemediationAction {
+  const action = deps.actions.find((a) => a.id === id);
+  if (!action) {
+    const known = deps.actions.map((a) => a.id).join(', ');
+    throw new UserFacingError('UNKNOWN_REMEDIATION', `There is no remediation "${id}". Known: ${known}.`);
+  }
+  return action;
+}
+
+/** Refuses while remediation is switched off, by the policy's mode or the kill switch. */
+export async function requireEnabled(deps: RemediationDeps): Promise<void> {
+  if (deps.policy.mode === 'off')
+    throw new UserFacingError('REMEDIATION_OFF', 'Remediation is off in the policy (mode: off).');
+  if ((await deps.repo.getSetting(KILL_SWITCH_KEY)) === 'off')
+    throw new UserFacingError(
+      'REMEDIATION_OFF',
+      'Remediation is switched off (kill switch). Someone allowed to can turn it on with /remediation on.',
+    );
+}
+
+/** Queues a message in the thread where the proposal was made. */
+export async function postToPlace(deps: RemediationDeps, place: ReplyPlace, message: Message): Promise<void> {
+  await deps.store.transaction((tx) => enqueueReply(tx, place, message, deps.clock.now()));
+  deps.onQueued();
+}

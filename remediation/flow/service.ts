@@ -1,0 +1,145 @@
+import type { ChatUser } from '../../bot/adapters/chat-surface.ts';
+import { UserFacingError } from '../../bot/errors.ts';
+import { remediationProgressReply } from '../../cards/templates/remediation-progress.ts';
+import { verifyAuditChain } from '../audit.ts';
+import { isAllowed } from '../policy.ts';
+import type { Proposal } from '../proposal.ts';
+import { type ApproveResult, approveRemediation, rejectRemediation } from './approve.ts';
+import { KILL_SWITCH_KEY, postToPlace, type RemediationDeps } from './deps.ts';
+import { executeApproved } from './execute.ts';
+import { type ProposeInput, proposeRemediation } from './propose.ts';
+
+/** An execution still marked running this long after its verification deadline was cut off. */
+const RECOVERY_GRACE_MS = 60_000;
+
+/**
+ * The approval flow as one object for handlers: propose, approve (which starts the execution in
+ * the background once enough people approved), reject, the kill switch, expiry and the audit.
+ */
+export function createRemediationService(deps: RemediationDeps) {
+  const running = new Set<Promise<unknown>>();
+
+  function startExecution(proposalId: number, actor: string): void {
+    const task: Promise<unknown> = executeApproved(deps, proposalId, actor)
+      .catch((err) =>
+        deps.logger?.error({ err, code: 'REMEDIATION_EXECUTE', proposalId }, 'remediation failed'),
+      )
+      .finally(() => running.delete(task));
+    running.add(task);
+  }
+
+  return {
+    deps,
+    propose: (input: ProposeInput): Promise<Proposal> => proposeRemediation(deps, input),
+
+    /** Records an approval; the one that completes the count starts the execution. */
+    async approve(input: { proposalId: number; planHash: string; user: ChatUser }): Promise<ApproveResult> {
+      const result = await approveRemediation(deps, input);
+      if (result.kind === 'approved') startExecution(result.proposal.id, input.user.id);
+      return result;
+    },
+
+    reject: (input: { proposalId: number; user: ChatUser; reason?: string }) =>
+      rejectRemediation(deps, input),
+
+    /** The global kill switch: `/remediation off|on`, audited. */
+    async setEnabled(enabled: boolean, user: ChatUser): Promise<void> {
+      if (!isAllowed(deps.policy, user.id, deps.policy.killSwitch))
+        throw new UserFacingError(
+          'NOT_AUTHORISED',
+          `${user.id} may not switch remediation ${enabled ? 'on' : 'off'}.`,
+        );
+      await deps.repo.setSetting(KILL_SWITCH_KEY, enabled ? 'on' : 'off', {
+        at: deps.clock.now(),
+        actor: user.id,
+        event: enabled ? 'remediation-on' : 'remediation-off',
+      });
+    },
+
+    async isEnabled(): Promise<boolean> {
+      return deps.policy.mode !== 'off' && (await deps.repo.getSetting(KILL_SWITCH_KEY)) !== 'off';
+    },
+
+    /**
+     * Automatic mode's gate: an action may run unattended only after enough approved and
+     * verified runs. This version reports eligibility; it never skips the approval.
+     */
+    async autoEligibility(actionId: string): Promise<{ eligible: boolean; runs: number; needed: number }> {
+      const runs = await deps.repo.countVerifiedRuns(actionId);
+      const needed = deps.policy.autoAfterVerifiedRuns;
+      return { eligible: deps.policy.mode === 'auto' && runs >= needed, runs, needed };
+    },
+
+    /** Periodic: pending proposals past their expiry become expired, and their threads say so. */
+    async sweepExpired(): Promise<number> {
+      const expired = await deps.repo.expireDue(deps.clock.now());
+      for (const p of expired)
+        await postToPlace(
+          deps,
+          p.place,
+          remediationProgressReply(p, 'expired without enough approvals.', 'warning'),
+        );
+      return expired.length;
+    },
+
+    /**
+     * After a restart: approved proposals whose execution never started are executed (the store
+     * still guarantees once); executions cut off mid-way are marked failed and offer the rollback,
+     * since nobody knows how far they got.
+     */
+    async recover(): Promise<{ resumed: number; interrupted: number }> {
+      const approved = await deps.repo.listProposals({ status: 'approved', limit: 100 });
+      for (const p of approved) startExecution(p.id, 'bot');
+      const cutoff = deps.clock.now() - deps.policy.verifyTimeout - RECOVERY_GRACE_MS;
+      let interrupted = 0;
+      for (const p of await deps.repo.listProposals({ status: 'executing', limit: 100 })) {
+        if (p.updatedAt > cutoff) continue;
+        const at = deps.clock.now();
+        const moved = await deps.repo.transition(p.id, {
+          from: ['executing'],
+          to: 'failed',
+          at,
+          result: { ok: false, detail: ['interrupted (the bot restarted during execution)'] },
+          audit: {
+            at,
+            actor: 'bot',
+            event: 'execution-failed',
+            proposalId: p.id,
+            incidentId: p.incidentId,
+            actionId: p.actionId,
+            planHash: p.planHash,
+            result: 'INTERRUPTED',
+          },
+        });
+        if (!moved) continue;
+        interrupted++;
+        await postToPlace(
+          deps,
+          p.place,
+          remediationProgressReply(
+            moved,
+            'interrupted by a restart; check the target.',
+            'attention',
+            [],
+            true,
+          ),
+        );
+      }
+      return { resumed: approved.length, interrupted };
+    },
+
+    /** The audit records (one incident's, or the latest) and whether the whole chain verifies. */
+    async audit(incidentId: number | undefined, limit = 25) {
+      const records = await deps.repo.listAudit({ incidentId, limit });
+      const check = verifyAuditChain(await deps.repo.readAuditChain());
+      return { records, check };
+    },
+
+    /** Resolves when no execution is running (tests, shutdown). */
+    async idle(): Promise<void> {
+      while (running.size > 0) await Promise.allSettled([...running]);
+    },
+  };
+}
+
+export type RemediationService = ReturnType<typeof createRemediationService>;

@@ -1,0 +1,131 @@
+import { z } from 'zod';
+import { durationMs } from '../bot/duration.ts';
+import { alertKind } from '../handlers/alerts/alert.ts';
+import { incidentTier } from '../handlers/alerts/incident.ts';
+
+const MINUTE = 60_000;
+
+/** A platform-qualified user id (`console:alice`, `slack:U123`, `teams:<aad id>`) or `group:<name>`. */
+export const principal = z
+  .string()
+  .regex(
+    /^(console|slack|teams|group):[\w.@:-]+$/,
+    'write console:<name>, slack:<user id>, teams:<aad object id> or group:<name>',
+  );
+
+/** Who may propose and approve one action, and how often it may run. */
+const actionRule = z.object({
+  /** False disables the action entirely. */
+  enabled: z.boolean().default(true),
+  propose: z.array(principal).default(['group:oncall']),
+  approve: z.array(principal).default(['group:oncall']),
+  /** Approvers per incident tier; replaces `approve` for that tier. */
+  approveByTier: z.partialRecord(incidentTier, z.array(principal)).default({}),
+  /** At most `max` executions of this action per `window`. */
+  rateLimit: z
+    .object({
+      max: z.number().int().min(1).default(3),
+      window: durationMs({ min: MINUTE }).default(60 * MINUTE),
+    })
+    .prefault({}),
+});
+export type ActionRule = z.infer<typeof actionRule>;
+
+/** Limits no plan may exceed, whoever approves it. */
+export const guardrails = z.object({
+  namespaces: z.array(z.string()).default(['ml']),
+  /** `kind/name` patterns (`*` matches any run of characters) of resources actions may touch. */
+  resources: z
+    .array(z.string())
+    .default([
+      'deployments/*',
+      'horizontalpodautoscalers/*',
+      'configmaps/aoai-gateway-routing',
+      'configmaps/llm-api-config',
+      'nodes/*',
+      'agentpools/gpu',
+    ]),
+  maxReplicas: z.number().int().min(1).default(16),
+  /** Largest change in replicas one plan may make. */
+  maxStep: z.number().int().min(1).default(4),
+  minBatchSize: z.number().int().min(1).default(4),
+  /** Largest AKS node-pool size a plan may ask for, and the largest change in nodes. */
+  maxNodeCount: z.number().int().min(1).default(16),
+  maxNodeStep: z.number().int().min(1).default(2),
+  /** How many nodes may be cordoned at once, counting the one a plan cordons. */
+  maxCordonedNodes: z.number().int().min(1).default(2),
+  /** Largest share of traffic one plan may move, in percentage points. */
+  maxTrafficShift: z.number().int().min(1).max(100).default(100),
+});
+export type Guardrails = z.infer<typeof guardrails>;
+
+const suggestion = z.object({
+  action: z.string().min(1),
+  title: z.string().max(60).optional(),
+  params: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).default({}),
+});
+export type Suggestion = z.infer<typeof suggestion>;
+
+/**
+ * The remediation part of the policy. `suggest` (default) proposes and always requires approval;
+ * `off` refuses every proposal; `auto` is a switch for later: an action becomes eligible for
+ * unattended runs only after `autoAfterVerifiedRuns` approved runs that verified without rollback
+ * (`autoEligibility` checks this), and this version still asks for approval even then.
+ */
+export const remediationPolicySchema = z
+  .object({
+    mode: z.enum(['off', 'suggest', 'auto']).default('suggest'),
+    /** How long a proposal may wait for its approvals. */
+    approvalTtl: durationMs({ min: MINUTE, max: 24 * 60 * MINUTE }).default(15 * MINUTE),
+    /** How long verification may take before it counts as failed. */
+    verifyTimeout: durationMs({ min: 1000, max: 60 * MINUTE }).default(5 * MINUTE),
+    /** Who may turn remediation off and on (`/remediation off|on`), the global kill switch. */
+    killSwitch: z.array(principal).default(['group:oncall']),
+    /** Named groups of platform-qualified user ids. */
+    groups: z.record(z.string(), z.array(principal)).default({}),
+    actions: z.record(z.string(), actionRule).default({}),
+    guardrails: guardrails.prefault({}),
+    /** Alert kind → actions the incident card suggests. */
+    suggestions: z.partialRecord(alertKind, z.array(suggestion)).default({
+      'aoai-throttling': [
+        { action: 'shift-traffic', params: { percent: 50 }, title: 'Shift traffic to secondary' },
+      ],
+      'gpu-memory': [{ action: 'scale-replicas', params: { deployment: 'llm-api' } }],
+      'gpu-temperature': [{ action: 'reduce-batch-size', params: {} }],
+      'gpu-ecc': [{ action: 'cordon-node', params: {} }],
+      'gpu-xid': [{ action: 'cordon-node', params: {} }],
+      'latency-slo': [{ action: 'rollback-deployment', params: { deployment: 'llm-api' } }],
+    }),
+    /** `auto` mode: runs an action unattended only after this many approved, verified runs. */
+    autoAfterVerifiedRuns: z.number().int().min(1).default(5),
+  })
+  .strict();
+
+export type RemediationPolicy = z.infer<typeof remediationPolicySchema>;
+
+/** Parses the remediation section of the policy file (or `{}` for the defaults). */
+export function parseRemediationPolicy(raw: unknown): RemediationPolicy {
+  return remediationPolicySchema.parse(raw ?? {});
+}
+
+/** The rule for one action: the policy's entry, or the defaults. */
+export function ruleFor(policy: RemediationPolicy, actionId: string): ActionRule {
+  return policy.actions[actionId] ?? actionRule.parse({});
+}
+
+/** Whether a user id is one of the principals (directly or through a group). */
+export function isAllowed(policy: RemediationPolicy, userId: string, principals: readonly string[]): boolean {
+  return principals.some((p) =>
+    p.startsWith('group:') ? (policy.groups[p.slice(6)] ?? []).includes(userId) : p === userId,
+  );
+}
+
+/** Matches `kind/name` against a guardrail pattern with `*` wildcards. */
+export function matchesResource(pattern: string, kindName: string): boolean {
+  const re = new RegExp(`^${pattern.split('*').map(escapeRegExp).join('.*')}$`);
+  return re.test(kindName);
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}

@@ -1,0 +1,57 @@
+import { z } from 'zod';
+import { messageRef, surfaceId } from '../bot/outbox/outbox-entry.ts';
+import { incidentTier } from '../handlers/alerts/incident.ts';
+import { plan } from './plan.ts';
+
+/**
+ * The life of a proposal. Only these moves exist, each done by one compare-and-set in the store:
+ * pending → approved | rejected | expired; approved → executing | void; executing → succeeded |
+ * failed | verify-failed.
+ */
+export const proposalStatus = z.enum([
+  'pending',
+  'approved',
+  'rejected',
+  'expired',
+  'void',
+  'executing',
+  'succeeded',
+  'failed',
+  'verify-failed',
+]);
+export type ProposalStatus = z.infer<typeof proposalStatus>;
+
+export const stepResult = z.object({ ok: z.boolean(), detail: z.array(z.string()) });
+
+/** Where the proposal was made, so progress goes back to the same thread. */
+export const replyPlace = z.object({
+  surface: surfaceId,
+  channel: z.string(),
+  thread: messageRef.nullable(),
+});
+export type ReplyPlace = z.infer<typeof replyPlace>;
+
+export const proposal = z.object({
+  id: z.number().int().positive(),
+  incidentId: z.number().int().nullable(),
+  actionId: z.string(),
+  tier: incidentTier,
+  risk: z.enum(['low', 'medium', 'high']),
+  plan,
+  planHash: z.string(),
+  resourceVersions: z.record(z.string(), z.string()),
+  dryRun: stepResult,
+  proposedBy: z.string(),
+  proposedAt: z.number(),
+  expiresAt: z.number(),
+  requiredApprovals: z.number().int().min(1),
+  approvers: z.array(z.string()),
+  status: proposalStatus,
+  result: stepResult.nullable(),
+  place: replyPlace,
+  /** The proposal this one re-plans (its approval was void because the target changed). */
+  supersedes: z.number().int().nullable(),
+  updatedAt: z.number(),
+});
+export type Proposal = z.infer<typeof proposal>;
+export type NewProposal = Omit<Proposal, 'id' | 'approvers' | 'status' | 'result' | 'updatedAt'>;

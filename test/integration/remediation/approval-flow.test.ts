@@ -1,0 +1,311 @@
+import { AppsV1Api, PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
+import { afterEach, describe, expect, it } from 'vitest';
+import { UserFacingError } from '../../../bot/errors.ts';
+import { REMEDIATION_VERBS } from '../../../cards/templates/remediation-proposal.ts';
+import { verifyAuditChain } from '../../../remediation/audit.ts';
+import { alice, bob, carol, type FlowHarness, mallory, place, postedText, startFlow } from './harness.ts';
+
+const ns = 'ml';
+const merge = setHeaderOptions('Content-Type', PatchStrategy.MergePatch);
+
+async function refusal(call: Promise<unknown>): Promise<UserFacingError> {
+  try {
+    await call;
+  } catch (err) {
+    if (err instanceof UserFacingError) return err;
+    throw err;
+  }
+  throw new Error('expected a refusal');
+}
+
+describe('remediation approval flow against the simulated cluster', () => {
+  let h: FlowHarness;
+  afterEach(() => h.close());
+
+  const replicasOf = async (name: string) =>
+    (await h.sim.kubeConfig.makeApiClient(AppsV1Api).readNamespacedDeployment({ name, namespace: ns })).spec
+      ?.replicas;
+
+  const proposeScale = (replicas = 4) =>
+    h.service.propose({
+      actionId: 'scale-replicas',
+      params: { deployment: 'embeddings', replicas: String(replicas) },
+      user: alice,
+      place,
+      incidentId: null,
+    });
+
+  it('runs propose → approve → apply → verify, audited end to end', async () => {
+    h = await startFlow();
+    const p = await proposeScale(4);
+    expect(p.status).toBe('pending');
+    expect(p.requiredApprovals).toBe(1);
+    expect(p.plan.diff).toEqual(['deployment embeddings replicas 2 → 4']);
+    expect(p.dryRun.ok).toBe(true);
+    expect(await replicasOf('embeddings')).toBe(2);
+
+    const approved = await h.service.approve({ proposalId: p.id, planHash: p.planHash, user: bob });
+    expect(approved.kind).toBe('approved');
+    await h.service.idle();
+    const done = await h.repo.getProposal(p.id);
+    expect(done?.status).toBe('succeeded');
+    expect(done?.approvers).toEqual(['console:bob']);
+    expect(await replicasOf('embeddings')).toBe(4);
+    expect(postedText(h.posted)).toContain('verified.');
+
+    const chain = await h.repo.readAuditChain();
+    expect(chain.map((r) => r.event)).toEqual([
+      'proposed',
+      'approval-recorded',
+      'approved',
+      'execution-started',
+      'executed',
+      'verified',
+    ]);
+    expect(chain.map((r) => r.actor)).toEqual([
+      'console:alice',
+      'console:bob',
+      'console:bob',
+      'console:bob',
+      'bot',
+      'bot',
+    ]);
+    expect(new Set(chain.map((r) => r.planHash))).toEqual(new Set([p.planHash]));
+    expect(verifyAuditChain(chain)).toEqual({ ok: true, count: 6 });
+  });
+
+  it('refuses the proposer approving their own plan, and an approver outside the policy', async () => {
+    h = await startFlow();
+    const p = await proposeScale();
+    expect(
+      (await refusal(h.service.approve({ proposalId: p.id, planHash: p.planHash, user: alice }))).code,
+    ).toBe('SELF_APPROVAL');
+    const denied = await refusal(
+      h.service.approve({ proposalId: p.id, planHash: p.planHash, user: mallory }),
+    );
+    expect(denied.code).toBe('NOT_AUTHORISED');
+    expect(denied.message).toContain('console:mallory may not approve');
+    expect((await h.repo.getProposal(p.id))?.status).toBe('pending');
+    expect(await replicasOf('embeddings')).toBe(2);
+    const refused = (await h.repo.readAuditChain()).filter((r) => r.event === 'approval-refused');
+    expect(refused.map((r) => [r.actor, r.result])).toEqual([
+      ['console:alice', 'SELF_APPROVAL'],
+      ['console:mallory', 'NOT_AUTHORISED'],
+    ]);
+  });
+
+  it('refuses an approval after the proposal expired, and records the expiry', async () => {
+    h = await startFlow();
+    const p = await proposeScale();
+    h.sim.clock.advance(15 * 60_000);
+    expect(
+      (await refusal(h.service.approve({ proposalId: p.id, planHash: p.planHash, user: bob }))).code,
+    ).toBe('EXPIRED');
+    expect((await h.repo.getProposal(p.id))?.status).toBe('expired');
+    expect((await h.repo.readAuditChain()).map((r) => r.event)).toEqual(['proposed', 'expired']);
+    expect(await replicasOf('embeddings')).toBe(2);
+  });
+
+  it('sweeps expired proposals and says so in the thread', async () => {
+    h = await startFlow({ approvalTtl: '5m' });
+    const p = await proposeScale();
+    h.sim.clock.advance(4 * 60_000);
+    expect(await h.service.sweepExpired()).toBe(0);
+    h.sim.clock.advance(60_000);
+    expect(await h.service.sweepExpired()).toBe(1);
+    expect((await h.repo.getProposal(p.id))?.status).toBe('expired');
+    expect(postedText(h.posted)).toContain('expired without enough approvals');
+  });
+
+  it('voids the approval when the target changed, re-plans and asks again', async () => {
+    h = await startFlow();
+    const p = await proposeScale(4);
+    // Someone scales by hand between the card being shown and the approval.
+    await h.sim.kubeConfig
+      .makeApiClient(AppsV1Api)
+      .patchNamespacedDeploymentScale(
+        { name: 'embeddings', namespace: ns, body: { spec: { replicas: 3 } } },
+        merge,
+      );
+    await h.service.approve({ proposalId: p.id, planHash: p.planHash, user: bob });
+    await h.service.idle();
+    expect((await h.repo.getProposal(p.id))?.status).toBe('void');
+    expect(await replicasOf('embeddings')).toBe(3);
+    const all = await h.repo.listProposals({ limit: 10 });
+    const next = all.find((x) => x.supersedes === p.id);
+    expect(next?.status).toBe('pending');
+    expect(next?.plan.diff).toEqual(['deployment embeddings replicas 3 → 4']);
+    expect(next?.proposedBy).toBe('console:alice');
+    expect(postedText(h.posted)).toContain('approval void');
+    expect(
+      h.posted.some((m) =>
+        m.actions.some((a) => a.verb === REMEDIATION_VERBS.approve && a.data.proposalId === next?.id),
+      ),
+    ).toBe(true);
+    const events = (await h.repo.readAuditChain()).map((r) => r.event);
+    expect(events).toContain('voided');
+    // The new plan executes normally once approved.
+    await h.service.approve({ proposalId: next!.id, planHash: next!.planHash, user: carol });
+    await h.service.idle();
+    expect(await replicasOf('embeddings')).toBe(4);
+  });
+
+  it('executes exactly once when approvals race, on one replica and across two', async () => {
+    h = await startFlow();
+    const other = h.replica();
+    const p = await proposeScale(4);
+    const attempts = [
+      h.service.approve({ proposalId: p.id, planHash: p.planHash, user: bob }),
+      other.approve({ proposalId: p.id, planHash: p.planHash, user: carol }),
+      h.service.approve({ proposalId: p.id, planHash: p.planHash, user: bob }),
+      other.approve({ proposalId: p.id, planHash: p.planHash, user: carol }),
+    ];
+    const results = await Promise.allSettled(attempts);
+    await h.service.idle();
+    await other.idle();
+    const approved = results.filter((r) => r.status === 'fulfilled' && r.value.kind === 'approved');
+    expect(approved).toHaveLength(1);
+    const refused = results
+      .filter((r) => r.status === 'rejected')
+      .map((r) => (r.reason as UserFacingError).code);
+    expect(refused.sort()).toEqual(expect.arrayContaining(['NOT_PENDING']));
+    expect(refused).toHaveLength(3);
+    const events = (await h.repo.readAuditChain()).map((r) => r.event);
+    expect(events.filter((e) => e === 'execution-started')).toHaveLength(1);
+    expect(events.filter((e) => e === 'executed')).toHaveLength(1);
+    // A retried execution request claims nothing.
+    const { executeApproved } = await import('../../../remediation/flow/execute.ts');
+    expect(await executeApproved(h.deps, p.id, 'console:bob')).toBeUndefined();
+    expect(await replicasOf('embeddings')).toBe(4);
+    expect(verifyAuditChain(await h.repo.readAuditChain()).ok).toBe(true);
+  });
+
+  it('refuses a plan that breaks a guardrail, with the reason, and audits the refusal', async () => {
+    h = await startFlow();
+    const tooMany = await refusal(
+      h.service.propose({
+        actionId: 'scale-replicas',
+        params: { deployment: 'embeddings', replicas: '30' },
+        user: alice,
+        place,
+        incidentId: null,
+      }),
+    );
+    expect(tooMany.code).toBe('GUARDRAIL');
+    expect(tooMany.message).toBe('Refused by guardrail: 30 replicas is above the maximum of 16.');
+    const bigStep = await refusal(
+      h.service.propose({
+        actionId: 'scale-replicas',
+        params: { deployment: 'embeddings', replicas: '9' },
+        user: alice,
+        place,
+        incidentId: null,
+      }),
+    );
+    expect(bigStep.message).toContain('the maximum step is 4');
+    const ns2 = await refusal(
+      h.service.propose({
+        actionId: 'scale-replicas',
+        params: { namespace: 'kube-system', deployment: 'coredns', replicas: '3' },
+        user: alice,
+        place,
+        incidentId: null,
+      }),
+    );
+    expect(ns2.message).toContain('namespace "kube-system" is not one of ml');
+    const batch = await refusal(
+      h.service.propose({
+        actionId: 'reduce-batch-size',
+        params: { batchSize: '2' },
+        user: alice,
+        place,
+        incidentId: null,
+      }),
+    );
+    expect(batch.message).toContain('batch size 2 is below the minimum of 4');
+    // Nothing was proposed, but every refusal is on record with its reason.
+    const chain = await h.repo.readAuditChain();
+    expect(chain.map((r) => [r.event, r.actor, r.result])).toEqual(
+      Array(4).fill(['proposal-refused', 'console:alice', 'GUARDRAIL']),
+    );
+    expect(chain[0]?.detail.reason).toBe(tooMany.message);
+    expect(await h.repo.listProposals({ limit: 10 })).toEqual([]);
+  });
+
+  it('offers the rollback when verification fails before its deadline', async () => {
+    // Pods need 10 s to become ready; verification gives up after 2 s.
+    h = await startFlow({ verifyTimeout: '2s' });
+    const p = await proposeScale(4);
+    await h.service.approve({ proposalId: p.id, planHash: p.planHash, user: bob });
+    await h.service.idle();
+    const failed = await h.repo.getProposal(p.id);
+    expect(failed?.status).toBe('verify-failed');
+    expect(failed?.result?.detail.join()).toContain('2 of 4 replicas ready');
+    const offer = h.posted.flatMap((m) => m.actions).find((a) => a.verb === REMEDIATION_VERBS.propose);
+    expect(offer?.data).toMatchObject({ action: 'scale-replicas', rollbackOf: p.id });
+    expect(JSON.parse(String(offer?.data.params))).toEqual({
+      namespace: 'ml',
+      deployment: 'embeddings',
+      replicas: 2,
+    });
+    const events = (await h.repo.readAuditChain()).map((r) => r.event);
+    expect(events.slice(-2)).toEqual(['verify-failed', 'rollback-offered']);
+    // The offered rollback is itself a proposal, approved like any other.
+    const back = await h.service.propose({
+      actionId: 'scale-replicas',
+      params: JSON.parse(String(offer?.data.params)),
+      user: bob,
+      place,
+      incidentId: null,
+    });
+    expect(back.plan.diff).toEqual(['deployment embeddings replicas 4 → 2']);
+  });
+
+  it('needs two distinct approvers for a high-risk action', async () => {
+    h = await startFlow();
+    const p = await h.service.propose({
+      actionId: 'cordon-node',
+      params: { node: 'node-5' },
+      user: alice,
+      place,
+      incidentId: null,
+    });
+    expect(p.requiredApprovals).toBe(2);
+    const first = await h.service.approve({ proposalId: p.id, planHash: p.planHash, user: bob });
+    expect(first.kind).toBe('recorded');
+    expect(
+      (await refusal(h.service.approve({ proposalId: p.id, planHash: p.planHash, user: bob }))).code,
+    ).toBe('DUPLICATE');
+    const second = await h.service.approve({ proposalId: p.id, planHash: p.planHash, user: carol });
+    expect(second.kind).toBe('approved');
+    await h.service.idle();
+    expect((await h.repo.getProposal(p.id))?.status).toBe('succeeded');
+  });
+
+  it('honours the kill switch, the per-action rate limit and who may propose', async () => {
+    h = await startFlow({ actions: { 'scale-replicas': { rateLimit: { max: 1, window: '1h' } } } });
+    await h.service.setEnabled(false, alice);
+    expect((await refusal(proposeScale())).code).toBe('REMEDIATION_OFF');
+    expect((await refusal(h.service.setEnabled(true, mallory))).code).toBe('NOT_AUTHORISED');
+    await h.service.setEnabled(true, bob);
+    const p = await proposeScale(3);
+    await h.service.approve({ proposalId: p.id, planHash: p.planHash, user: bob });
+    await h.service.idle();
+    expect((await refusal(proposeScale(4))).code).toBe('RATE_LIMITED');
+    expect(
+      (
+        await refusal(
+          h.service.propose({
+            actionId: 'cordon-node',
+            params: { node: 'node-1' },
+            user: mallory,
+            place,
+            incidentId: null,
+          }),
+        )
+      ).code,
+    ).toBe('NOT_AUTHORISED');
+    const events = (await h.repo.readAuditChain()).map((r) => r.event);
+    expect(events.slice(0, 2)).toEqual(['remediation-off', 'remediation-on']);
+  });
+});
