@@ -112,7 +112,9 @@ export interface Repos {
  * several into one atomic unit. Implementations: SQLite (embedded default) and PostgreSQL.
  *
  * A transaction callback must only await the repos it is given — never network or timers — so
- * that it holds the database for as short a time as possible.
+ * that it holds the database for as short a time as possible. It may run more than once:
+ * PostgreSQL re-runs it after a conflict with another replica, so it must have no effects other
+ * than through `tx`.
  */
 export interface Store extends Repos {
   readonly engine: 'sqlite' | 'postgres';

@@ -82,15 +82,19 @@ async function incidentForFiring(b: Batch, a: Alert, prev: StoredAlert | undefin
     const known = await b.tx.incidents.get(prev.incidentId);
     if (known && (known.status === 'open' || refiredInWindow)) {
       if (!refiredInWindow) return known;
+      // While it was resolved, another alert may have opened a new incident for the group: the
+      // flapping alert joins that one (a group has at most one open incident).
+      const current = known.status === 'open' ? known : await b.tx.incidents.latestForGroup(known.groupKey);
+      const target = current?.status === 'open' ? current : known;
       const flapped: Incident = {
-        ...known,
+        ...target,
         status: 'open',
         resolvedAt: null,
         flapping: true,
-        flapCount: known.flapCount + 1,
+        flapCount: target.flapCount + 1,
       };
       await b.tx.incidents.addEvent({
-        incidentId: known.id,
+        incidentId: target.id,
         at: b.now,
         type: 'flapping',
         actor: null,

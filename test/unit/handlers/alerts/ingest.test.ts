@@ -73,6 +73,21 @@ describe('ingestAlerts: grouping, dedupe, resolution, flapping, silences', () =>
     expect(await deps.store.incidents.get(2)).toBeUndefined();
   });
 
+  it('joins the open incident of its group when it flaps after another alert opened one', async () => {
+    await ingestAlerts(deps, [parsed()]);
+    await ingestAlerts(deps, [parsed({ status: 'resolved' })]);
+    clock.advance(MIN);
+    await ingestAlerts(deps, [parsed({ fingerprint: 'fp-new' })]);
+    clock.advance(MIN);
+    await ingestAlerts(deps, [parsed({ startsAt: '2026-11-28T09:02:00.000Z' })]);
+    expect((await deps.store.incidents.listOpen(10)).map((i) => i.id)).toEqual([2]);
+    expect(await deps.store.incidents.get(2)).toMatchObject({ flapping: true });
+    expect((await deps.store.alerts.listByIncident(2)).map((a) => a.alert.fingerprint).sort()).toEqual([
+      'fp-1',
+      'fp-new',
+    ]);
+  });
+
   it('opens a new incident when an alert re-fires after the flap window', async () => {
     await ingestAlerts(deps, [parsed()]);
     await ingestAlerts(deps, [parsed({ status: 'resolved' })]);

@@ -1,0 +1,72 @@
+import { alert } from '../../handlers/alerts/alert.ts';
+import { fromJson, toJson } from '../sqlite/json.ts';
+import type { AlertRepo, StoredAlert } from '../store.ts';
+import type { Db } from './db.ts';
+
+interface AlertRow {
+  incident_id: number | null;
+  body: string;
+  first_seen_at: number;
+  last_seen_at: number;
+  resolved_at: number | null;
+  refire_count: number;
+  receive_count: number;
+}
+
+function toStored(row: AlertRow): StoredAlert {
+  return {
+    alert: alert.parse(fromJson(row.body)),
+    incidentId: row.incident_id,
+    firstSeenAt: row.first_seen_at,
+    lastSeenAt: row.last_seen_at,
+    resolvedAt: row.resolved_at,
+    refireCount: row.refire_count,
+    receiveCount: row.receive_count,
+  };
+}
+
+const UPSERT = `
+  INSERT INTO alerts (source, fingerprint, incident_id, status, body, first_seen_at, last_seen_at, resolved_at,
+                      refire_count, receive_count)
+  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+  ON CONFLICT (source, fingerprint) DO UPDATE SET
+    incident_id = excluded.incident_id, status = excluded.status, body = excluded.body,
+    last_seen_at = excluded.last_seen_at, resolved_at = excluded.resolved_at,
+    refire_count = excluded.refire_count, receive_count = excluded.receive_count`;
+
+export function createAlertRepo(db: Db): AlertRepo {
+  return {
+    async get(source, fingerprint) {
+      const [row] = await db.query<AlertRow>('SELECT * FROM alerts WHERE source = $1 AND fingerprint = $2', [
+        source,
+        fingerprint,
+      ]);
+      return row && toStored(row);
+    },
+    async put(s) {
+      await db.query(UPSERT, [
+        s.alert.source,
+        s.alert.fingerprint,
+        s.incidentId,
+        s.alert.status,
+        toJson(s.alert),
+        s.firstSeenAt,
+        s.lastSeenAt,
+        s.resolvedAt,
+        s.refireCount,
+        s.receiveCount,
+      ]);
+    },
+    async listByIncident(incidentId) {
+      const rows = await db.query<AlertRow>(
+        'SELECT * FROM alerts WHERE incident_id = $1 ORDER BY first_seen_at, fingerprint',
+        [incidentId],
+      );
+      return rows.map(toStored);
+    },
+    async count() {
+      const [row] = await db.query<{ n: number }>('SELECT count(*) AS n FROM alerts');
+      return row!.n;
+    },
+  };
+}

@@ -1,0 +1,121 @@
+import { alertResource } from '../../handlers/alerts/alert.ts';
+import { type Incident, incident } from '../../handlers/alerts/incident.ts';
+import { fromJson, toJson } from '../sqlite/json.ts';
+import type { IncidentRepo, NewIncident } from '../store.ts';
+import type { Db } from './db.ts';
+
+interface IncidentRow {
+  id: number;
+  group_key: string;
+  source: string;
+  title: string;
+  kind: string;
+  tier: string;
+  status: string;
+  flapping: boolean;
+  flap_count: number;
+  resource: string;
+  acknowledged_by: string | null;
+  acknowledged_at: number | null;
+  silence_id: number | null;
+  silenced_by: string | null;
+  silenced_until: number | null;
+  opened_at: number;
+  updated_at: number;
+  resolved_at: number | null;
+  version: number;
+}
+
+function toIncident(row: IncidentRow): Incident {
+  return incident.parse({
+    id: row.id,
+    groupKey: row.group_key,
+    source: row.source,
+    title: row.title,
+    kind: row.kind,
+    tier: row.tier,
+    status: row.status,
+    flapping: row.flapping,
+    flapCount: row.flap_count,
+    resource: alertResource.parse(fromJson(row.resource)),
+    acknowledgedBy: row.acknowledged_by,
+    acknowledgedAt: row.acknowledged_at,
+    silenceId: row.silence_id,
+    silencedBy: row.silenced_by,
+    silencedUntil: row.silenced_until,
+    openedAt: row.opened_at,
+    updatedAt: row.updated_at,
+    resolvedAt: row.resolved_at,
+    version: row.version,
+  });
+}
+
+/** The mutable columns, as $1…$15 in both statements below. */
+function mutable(i: NewIncident): unknown[] {
+  return [
+    i.title,
+    i.kind,
+    i.tier,
+    i.status,
+    i.flapping,
+    i.flapCount,
+    toJson(i.resource),
+    i.acknowledgedBy,
+    i.acknowledgedAt,
+    i.silenceId,
+    i.silencedBy,
+    i.silencedUntil,
+    i.updatedAt,
+    i.resolvedAt,
+    i.version,
+  ];
+}
+
+const INSERT = `
+  INSERT INTO incidents (title, kind, tier, status, flapping, flap_count, resource, acknowledged_by,
+    acknowledged_at, silence_id, silenced_by, silenced_until, updated_at, resolved_at, version,
+    group_key, source, opened_at)
+  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)
+  RETURNING id`;
+const UPDATE = `
+  UPDATE incidents SET title = $1, kind = $2, tier = $3, status = $4, flapping = $5, flap_count = $6,
+    resource = $7, acknowledged_by = $8, acknowledged_at = $9, silence_id = $10, silenced_by = $11,
+    silenced_until = $12, updated_at = $13, resolved_at = $14, version = $15
+  WHERE id = $16`;
+
+export function createIncidentRepo(db: Db): IncidentRepo {
+  const select = async (sql: string, values: unknown[]) =>
+    (await db.query<IncidentRow>(sql, values)).map(toIncident);
+  return {
+    async create(i) {
+      const [row] = await db.query<{ id: number }>(INSERT, [...mutable(i), i.groupKey, i.source, i.openedAt]);
+      return { ...i, id: row!.id };
+    },
+    async get(id) {
+      return (await select('SELECT * FROM incidents WHERE id = $1', [id]))[0];
+    },
+    async latestForGroup(groupKey) {
+      return (
+        await select('SELECT * FROM incidents WHERE group_key = $1 ORDER BY id DESC LIMIT 1', [groupKey])
+      )[0];
+    },
+    async update(i) {
+      await db.query(UPDATE, [...mutable(i), i.id]);
+    },
+    async listOpen(limit) {
+      return select("SELECT * FROM incidents WHERE status = 'open' ORDER BY id DESC LIMIT $1", [limit]);
+    },
+    async listSilenceExpired(now) {
+      return select(
+        "SELECT * FROM incidents WHERE status = 'open' AND silenced_until IS NOT NULL AND silenced_until <= $1 ORDER BY id",
+        [now],
+      );
+    },
+    async addEvent(e) {
+      await db.query(
+        'INSERT INTO incident_events (incident_id, at, type, actor, detail) VALUES ($1, $2, $3, $4, $5)',
+        [e.incidentId, e.at, e.type, e.actor, e.detail],
+      );
+    },
+  };
+}

@@ -1,0 +1,114 @@
+/**
+ * PostgreSQL schema migrations, applied in order and recorded in `schema_migrations`. Never edit
+ * a migration that has shipped; add a new one. The tables mirror the SQLite schema: times are
+ * bigint milliseconds since the epoch; structured values are JSON kept as text, because callers
+ * compare stored alerts byte for byte with new ones and jsonb would reorder their keys.
+ */
+export const MIGRATIONS: readonly string[] = [
+  `
+  CREATE TABLE incidents (
+    id               bigint  GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    group_key        text    NOT NULL,
+    source           text    NOT NULL,
+    title            text    NOT NULL,
+    kind             text    NOT NULL,
+    tier             text    NOT NULL,
+    status           text    NOT NULL,
+    flapping         boolean NOT NULL DEFAULT false,
+    flap_count       integer NOT NULL DEFAULT 0,
+    resource         text    NOT NULL,
+    acknowledged_by  text,
+    acknowledged_at  bigint,
+    silence_id       bigint,
+    silenced_by      text,
+    silenced_until   bigint,
+    opened_at        bigint  NOT NULL,
+    updated_at       bigint  NOT NULL,
+    resolved_at      bigint,
+    version          integer NOT NULL
+  );
+  -- At most one open incident per group, across every replica: the database decides.
+  CREATE UNIQUE INDEX incidents_open_group ON incidents (group_key) WHERE status = 'open';
+  CREATE INDEX incidents_group ON incidents (group_key, id);
+  CREATE INDEX incidents_status ON incidents (status, id);
+
+  CREATE TABLE incident_events (
+    id          bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    incident_id bigint NOT NULL REFERENCES incidents (id),
+    at          bigint NOT NULL,
+    type        text   NOT NULL,
+    actor       text,
+    detail      text   NOT NULL
+  );
+  CREATE INDEX incident_events_incident ON incident_events (incident_id, id);
+
+  CREATE TABLE alerts (
+    source         text    NOT NULL,
+    fingerprint    text    NOT NULL,
+    incident_id    bigint  REFERENCES incidents (id),
+    status         text    NOT NULL,
+    body           text    NOT NULL,
+    first_seen_at  bigint  NOT NULL,
+    last_seen_at   bigint  NOT NULL,
+    resolved_at    bigint,
+    refire_count   integer NOT NULL DEFAULT 0,
+    receive_count  integer NOT NULL DEFAULT 1,
+    PRIMARY KEY (source, fingerprint)
+  );
+  CREATE INDEX alerts_incident ON alerts (incident_id);
+
+  CREATE TABLE silences (
+    id          bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    matchers    text   NOT NULL,
+    created_by  text   NOT NULL,
+    created_at  bigint NOT NULL,
+    ends_at     bigint NOT NULL,
+    comment     text   NOT NULL,
+    incident_id bigint,
+    expired_at  bigint
+  );
+  CREATE INDEX silences_active ON silences (ends_at) WHERE expired_at IS NULL;
+
+  CREATE TABLE outbox (
+    id              bigint  GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    surface         text    NOT NULL,
+    channel         text    NOT NULL,
+    payload         text    NOT NULL,
+    order_key       text    NOT NULL,
+    coalesce_key    text,
+    status          text    NOT NULL DEFAULT 'pending',
+    attempts        integer NOT NULL DEFAULT 0,
+    next_attempt_at bigint  NOT NULL,
+    lease_until     bigint,
+    last_error      text,
+    created_at      bigint  NOT NULL,
+    finished_at     bigint
+  );
+  CREATE INDEX outbox_pending_order ON outbox (order_key, id) WHERE status = 'pending';
+  CREATE INDEX outbox_pending_coalesce ON outbox (coalesce_key) WHERE status = 'pending';
+
+  CREATE TABLE chat_messages (
+    surface     text   NOT NULL,
+    message_id  text   NOT NULL,
+    incident_id bigint NOT NULL,
+    ref         text   NOT NULL,
+    created_at  bigint NOT NULL,
+    PRIMARY KEY (surface, message_id)
+  );
+  CREATE UNIQUE INDEX chat_messages_incident ON chat_messages (incident_id, surface);
+
+  CREATE TABLE console_messages (
+    id         text   PRIMARY KEY,
+    -- A sequence, not max(seq) + 1: replicas insert concurrently and must never share a number.
+    seq        bigint GENERATED ALWAYS AS IDENTITY UNIQUE,
+    channel    text   NOT NULL,
+    thread_id  text,
+    author     text   NOT NULL,
+    created_at bigint NOT NULL,
+    updated_at bigint NOT NULL,
+    text       text   NOT NULL,
+    card       text
+  );
+  CREATE INDEX console_messages_channel ON console_messages (channel, seq);
+  `,
+];

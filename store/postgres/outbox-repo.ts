@@ -1,0 +1,121 @@
+import { type OutboxEntry, outboxPayload, surfaceId } from '../../bot/outbox/outbox-entry.ts';
+import { fromJson, toJson } from '../sqlite/json.ts';
+import type { OutboxRepo } from '../store.ts';
+import type { Db } from './db.ts';
+
+interface OutboxRow {
+  id: number;
+  surface: string;
+  channel: string;
+  payload: string;
+  order_key: string;
+  coalesce_key: string | null;
+  attempts: number;
+  next_attempt_at: number;
+  created_at: number;
+}
+
+function toEntry(row: OutboxRow): OutboxEntry {
+  return {
+    id: row.id,
+    surface: surfaceId.parse(row.surface),
+    channel: row.channel,
+    payload: outboxPayload.parse(fromJson(row.payload)),
+    orderKey: row.order_key,
+    coalesceKey: row.coalesce_key,
+    attempts: row.attempts,
+    nextAttemptAt: row.next_attempt_at,
+    createdAt: row.created_at,
+  };
+}
+
+// Coalescing locks the entry it joins (FOR UPDATE) until the enqueuing transaction ends: a worker
+// skips it meanwhile, so it cannot deliver the entry with state read before that transaction
+// commits. An entry leased right now is being delivered with older state; a newer change must
+// queue behind it rather than be absorbed by it.
+const ENQUEUE = `
+  WITH joined AS (
+    SELECT id FROM outbox
+    WHERE coalesce_key = $5::text AND status = 'pending' AND (lease_until IS NULL OR lease_until <= $6::bigint)
+    ORDER BY id DESC LIMIT 1
+    FOR UPDATE
+  ), inserted AS (
+    INSERT INTO outbox (surface, channel, payload, order_key, coalesce_key, next_attempt_at, created_at)
+    SELECT $1::text, $2::text, $3::text, $4::text, $5::text, $6::bigint, $6::bigint WHERE NOT EXISTS (SELECT 1 FROM joined)
+    RETURNING id
+  )
+  SELECT id FROM joined UNION ALL SELECT id FROM inserted`;
+
+// Ids are drawn when a row is inserted but become visible when its transaction commits, which
+// can be in another order. Enqueuers of one order key therefore queue on an advisory lock held
+// until they commit: a worker never sees entry n+1 of a key while entry n is still invisible.
+const ORDER_LOCK = 'SELECT pg_advisory_xact_lock(hashtext($1))';
+
+// Only the head (oldest pending entry) of each order key is a candidate, so two entries of one key
+// are never in flight at once. SKIP LOCKED lets several workers claim side by side: a head another
+// worker is leasing right now is skipped, not waited for, and its successors are not heads.
+const CLAIM = `
+  WITH heads AS (
+    SELECT o.id FROM outbox o
+    WHERE o.status = 'pending'
+      AND o.id = (SELECT min(h.id) FROM outbox h WHERE h.order_key = o.order_key AND h.status = 'pending')
+      AND o.next_attempt_at <= $1 AND (o.lease_until IS NULL OR o.lease_until <= $1)
+    ORDER BY o.id
+    LIMIT $2
+    FOR UPDATE SKIP LOCKED
+  )
+  UPDATE outbox SET lease_until = $3, attempts = outbox.attempts + 1
+  FROM heads WHERE outbox.id = heads.id
+  RETURNING outbox.*`;
+
+export function createOutboxRepo(db: Db): OutboxRepo {
+  return {
+    async enqueue(entry, now) {
+      await db.query(ORDER_LOCK, [entry.orderKey]);
+      const [row] = await db.query<{ id: number }>(ENQUEUE, [
+        entry.surface,
+        entry.channel,
+        toJson(entry.payload),
+        entry.orderKey,
+        entry.coalesceKey ?? null,
+        now,
+      ]);
+      return row!.id;
+    },
+    async claimDue(now, limit, leaseMs) {
+      const rows = await db.query<OutboxRow>(CLAIM, [now, limit, now + leaseMs]);
+      return rows.map(toEntry).sort((a, b) => a.id - b.id);
+    },
+    async complete(id, now) {
+      await db.query(
+        "UPDATE outbox SET status = 'delivered', finished_at = $1, lease_until = NULL, last_error = NULL WHERE id = $2",
+        [now, id],
+      );
+    },
+    async retryLater(id, nextAttemptAt, error) {
+      await db.query(
+        'UPDATE outbox SET next_attempt_at = $1, lease_until = NULL, last_error = $2 WHERE id = $3',
+        [nextAttemptAt, error.slice(0, 2000), id],
+      );
+    },
+    async fail(id, now, error) {
+      await db.query(
+        "UPDATE outbox SET status = 'failed', finished_at = $1, lease_until = NULL, last_error = $2 WHERE id = $3",
+        [now, error.slice(0, 2000), id],
+      );
+    },
+    async pendingCount() {
+      const [row] = await db.query<{ n: number }>(
+        "SELECT count(*) AS n FROM outbox WHERE status = 'pending'",
+      );
+      return row!.n;
+    },
+    async nextDueIn(now) {
+      const [row] = await db.query<{ at: number | null }>(
+        "SELECT min(greatest(next_attempt_at, coalesce(lease_until, 0))) AS at FROM outbox WHERE status = 'pending'",
+      );
+      const at = row?.at;
+      return at == null ? null : Math.max(0, at - now);
+    },
+  };
+}

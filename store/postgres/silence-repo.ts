@@ -1,0 +1,55 @@
+import { silence } from '../../handlers/alerts/silence.ts';
+import { fromJson, toJson } from '../sqlite/json.ts';
+import type { SilenceRepo } from '../store.ts';
+import type { Db } from './db.ts';
+
+interface SilenceRow {
+  id: number;
+  matchers: string;
+  created_by: string;
+  created_at: number;
+  ends_at: number;
+  comment: string;
+  incident_id: number | null;
+  expired_at: number | null;
+}
+
+function toSilence(row: SilenceRow) {
+  return silence.parse({
+    id: row.id,
+    matchers: fromJson(row.matchers),
+    createdBy: row.created_by,
+    createdAt: row.created_at,
+    endsAt: row.ends_at,
+    comment: row.comment,
+    incidentId: row.incident_id,
+    expiredAt: row.expired_at,
+  });
+}
+
+export function createSilenceRepo(db: Db): SilenceRepo {
+  return {
+    async create(s) {
+      const [row] = await db.query<{ id: number }>(
+        `INSERT INTO silences (matchers, created_by, created_at, ends_at, comment, incident_id)
+         VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
+        [toJson(s.matchers), s.createdBy, s.createdAt, s.endsAt, s.comment, s.incidentId],
+      );
+      return { ...s, id: row!.id, expiredAt: null };
+    },
+    async get(id) {
+      const [row] = await db.query<SilenceRow>('SELECT * FROM silences WHERE id = $1', [id]);
+      return row && toSilence(row);
+    },
+    async listActive(now) {
+      const rows = await db.query<SilenceRow>(
+        'SELECT * FROM silences WHERE expired_at IS NULL AND ends_at > $1 ORDER BY id',
+        [now],
+      );
+      return rows.map(toSilence);
+    },
+    async expire(id, at) {
+      await db.query('UPDATE silences SET expired_at = $1 WHERE id = $2 AND expired_at IS NULL', [at, id]);
+    },
+  };
+}
