@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { sweepExpiredSilences } from '../handlers/alerts/incident-actions.ts';
+import { createIncidentCardRenderer, type IncidentCardRenderer } from '../handlers/alerts/incident-view.ts';
 import { createIngestQueue } from '../handlers/alerts/ingest.ts';
 import { parseAlertmanager, parseAzureMonitor, parseGrafana } from '../handlers/alerts/intake/index.ts';
 import { ackButton, ackCommand } from '../handlers/commands/ack-command.ts';
@@ -13,6 +14,7 @@ import {
   unsilenceCommand,
 } from '../handlers/commands/silence-command.ts';
 import { startAlertSimulator } from '../sim/alert-simulator.ts';
+import { type LocalPlatform, startLocalPlatform } from '../sim/local-platform.ts';
 import { openSqliteStore } from '../store/sqlite/sqlite-store.ts';
 import type { Store } from '../store/store.ts';
 import type { ChatSurface } from './adapters/chat-surface.ts';
@@ -26,6 +28,8 @@ import { createServer } from './http/server.ts';
 import { createDispatcher } from './inbound/dispatcher.ts';
 import { createLogger, createSecretScrubber, type Logger, type LoggerOptions } from './logger.ts';
 import { createMetrics } from './metrics.ts';
+import type { BotModule } from './module.ts';
+import { createModules } from './modules.ts';
 import { DeliveryLoop } from './outbox/delivery-loop.ts';
 import type { ChannelTarget } from './outbox/enqueue.ts';
 import type { SurfaceId } from './outbox/outbox-entry.ts';
@@ -35,7 +39,8 @@ const COMMANDS: CommandHandler[] = [alertsCommand, ackCommand, silenceCommand, u
 /** Every card button, named once. */
 const BUTTONS: ButtonHandler[] = [ackButton, silenceButton, unsilenceButton];
 
-const SILENCE_SWEEP_MS = 15_000;
+/** How often periodic work runs (silence expiry, proposal expiry …). */
+const TICK_MS = 15_000;
 
 export interface BotOverrides {
   clock?: Clock;
@@ -43,6 +48,8 @@ export interface BotOverrides {
   logDestination?: LoggerOptions['destination'];
   /** Pre-built store (tests of other engines); by default SQLite under DATA_DIR. */
   store?: Store;
+  /** Start the simulated platform (Kubernetes API, GPU fleet) in local mode; default true. */
+  localPlatform?: boolean;
 }
 
 export interface RunningBot {
@@ -52,6 +59,8 @@ export interface RunningBot {
   store: Store;
   logger: Logger;
   delivery: DeliveryLoop;
+  /** The simulated platform, in local mode. */
+  platform: LocalPlatform | undefined;
   close(): Promise<void>;
 }
 
@@ -76,17 +85,25 @@ export async function startBot(config: Config, overrides: BotOverrides = {}): Pr
     ['console', createConsoleSurface(store.consoleMessages, clock, scrub)],
   ]);
   const targets: ChannelTarget[] = [{ surface: 'console', channel: config.consoleChannel }];
-  const delivery = new DeliveryLoop({ store, surfaces, policy: config.policy, clock, logger, metrics });
+  // The delivery loop is created before the modules so they can wake it; it needs the renderer,
+  // which needs the modules: a late-bound reference closes the loop.
+  let modules: BotModule[] = [];
+  const renderIncident: IncidentCardRenderer = (repos, id, now) =>
+    createIncidentCardRenderer(config.policy, modules)(repos, id, now);
+  const delivery = new DeliveryLoop({ store, surfaces, renderIncident, clock, logger, metrics });
+  const kick = () => delivery.kick();
+
+  const platform =
+    config.mode === 'local' && overrides.localPlatform !== false
+      ? await startLocalPlatform(clock)
+      : undefined;
+  modules = await createModules({ config, store, clock, logger, targets, kick, platform });
+
   const handlerDeps: HandlerDeps = { store, policy: config.policy, clock, targets };
-  const commands = [...COMMANDS];
+  const commands = [...COMMANDS, ...modules.flatMap((m) => m.commands ?? [])];
   commands.push(createHelpCommand(() => commands));
-  const dispatcher = createDispatcher({
-    commands,
-    buttons: BUTTONS,
-    handlerDeps,
-    logger,
-    onQueued: () => delivery.kick(),
-  });
+  const buttons = [...BUTTONS, ...modules.flatMap((m) => m.buttons ?? [])];
+  const dispatcher = createDispatcher({ commands, buttons, handlerDeps, logger, onQueued: kick });
 
   const app = createServer({ logger, maxBodyBytes: config.maxBodyBytes });
   registerIntakeRoutes(app, {
@@ -104,7 +121,15 @@ export async function startBot(config: Config, overrides: BotOverrides = {}): Pr
     channel: config.consoleChannel,
     clock,
   });
-  registerHealthRoutes(app, [{ name: 'store', check: () => store.ping() }], metrics.registry);
+  for (const m of modules) m.registerRoutes?.(app);
+  registerHealthRoutes(
+    app,
+    [
+      { name: 'store', check: () => store.ping() },
+      ...modules.flatMap((m) => m.readiness ?? []),
+    ],
+    metrics.registry,
+  );
 
   await app.listen({ port: config.port, host: config.host });
   const address = app.server.address();
@@ -112,15 +137,18 @@ export async function startBot(config: Config, overrides: BotOverrides = {}): Pr
   const url = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}`;
   delivery.start();
 
-  const sweeper = setInterval(() => {
-    sweepExpiredSilences(handlerDeps)
-      .then((n) => n > 0 && delivery.kick())
-      .catch((err) => logger.warn({ err, code: 'SILENCE_SWEEP' }, 'silence sweep failed'));
-  }, SILENCE_SWEEP_MS);
-  sweeper.unref();
+  const tick = async () => {
+    const lifted = await sweepExpiredSilences(handlerDeps);
+    if (lifted > 0) kick();
+    for (const m of modules) await m.tick?.();
+  };
+  const ticker = setInterval(() => {
+    tick().catch((err) => logger.warn({ err, code: 'TICK_FAILED' }, 'periodic work failed; will run again'));
+  }, TICK_MS);
+  ticker.unref();
 
   const simulator = config.sim
-    ? startAlertSimulator({ botUrl: url, token: config.alertWebhookToken, logger })
+    ? startAlertSimulator({ botUrl: url, token: config.alertWebhookToken, logger, platform })
     : undefined;
   logger.info({ url, mode: config.mode, sim: config.sim, store: store.engine }, 'on-call bot started');
 
@@ -131,11 +159,14 @@ export async function startBot(config: Config, overrides: BotOverrides = {}): Pr
     store,
     logger,
     delivery,
+    platform,
     async close() {
       simulator?.stop();
-      clearInterval(sweeper);
+      clearInterval(ticker);
       await app.close();
       await delivery.stop();
+      for (const m of modules) await m.close?.();
+      await platform?.close();
       await store.close();
     },
   };

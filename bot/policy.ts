@@ -53,6 +53,8 @@ export const policySchema = z
         window: durationMs({ min: MINUTE, max: 24 * 60 * MINUTE }).default(15 * MINUTE),
       })
       .prefault({}),
+    /** Human-approved remediations (remediation/policy.ts validates this section). */
+    remediation: z.unknown().optional(),
     silences: z
       .object({
         defaultDuration: durationMs({ min: MINUTE, max: 30 * 24 * 60 * MINUTE }).default(60 * MINUTE),

@@ -1,5 +1,9 @@
 import type { Logger } from '../bot/logger.ts';
-import { aiPlatformIncidents, type ScenarioStep } from './scenarios/ai-platform-incidents.ts';
+import {
+  aiPlatformIncidents,
+  type ScenarioPlatform,
+  type ScenarioStep,
+} from './scenarios/ai-platform-incidents.ts';
 
 export interface AlertSimulatorOptions {
   botUrl: string;
@@ -9,6 +13,8 @@ export interface AlertSimulatorOptions {
   repeatEveryMs?: number;
   /** >1 runs the story faster (tests). */
   timeScale?: number;
+  /** The simulated platform; each step first makes its alert true there (GPU metrics …). */
+  platform?: ScenarioPlatform;
 }
 
 /**
@@ -25,6 +31,7 @@ export function startAlertSimulator(options: AlertSimulatorOptions): { stop(): v
   });
 
   async function send(step: ScenarioStep): Promise<void> {
+    if (options.platform) step.effect?.(options.platform);
     try {
       const res = await fetch(`${options.botUrl}/api/alerts/${step.source}`, {
         method: 'POST',

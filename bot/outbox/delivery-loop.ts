@@ -1,19 +1,18 @@
 import { setImmediate } from 'node:timers/promises';
-import { loadIncidentCard } from '../../handlers/alerts/incident-view.ts';
+import type { IncidentCardRenderer } from '../../handlers/alerts/incident-view.ts';
 import type { Store } from '../../store/store.ts';
 import type { ChatSurface } from '../adapters/chat-surface.ts';
 import type { Clock } from '../clock.ts';
 import { DeliveryError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import type { BotMetrics } from '../metrics.ts';
-import type { Policy } from '../policy.ts';
 import { type BackoffOptions, DEFAULT_BACKOFF, nextDelayMs } from './backoff.ts';
 import type { OutboxEntry, SurfaceId } from './outbox-entry.ts';
 
 export interface DeliveryLoopDeps {
   store: Store;
   surfaces: ReadonlyMap<SurfaceId, ChatSurface>;
-  policy: Policy;
+  renderIncident: IncidentCardRenderer;
   clock: Clock;
   logger: Logger;
   metrics: BotMetrics;
@@ -164,11 +163,11 @@ export class DeliveryLoop {
   }
 
   private async send(entry: OutboxEntry): Promise<Outcome> {
-    const { store, policy, clock } = this.deps;
+    const { store, renderIncident, clock } = this.deps;
     const surface = this.surface(entry.surface);
     const p = entry.payload;
     if (p.kind === 'incident-card') {
-      const view = await loadIncidentCard(store, p.incidentId, policy, clock.now());
+      const view = await renderIncident(store, p.incidentId, clock.now());
       if (!view) return 'skipped';
       const ref = await store.chatMessages.getIncidentCard(p.incidentId, entry.surface);
       if (ref) {

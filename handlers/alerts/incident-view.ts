@@ -1,19 +1,29 @@
+import { type BotModule, enrichCard } from '../../bot/module.ts';
 import type { Policy } from '../../bot/policy.ts';
 import type { Message } from '../../cards/model.ts';
 import { incidentCard } from '../../cards/templates/incident-card.ts';
 import type { Repos } from '../../store/store.ts';
 import type { Incident } from './incident.ts';
 
-/** Reads an incident and its alerts and renders its card as of now. */
-export async function loadIncidentCard(
+/** Renders an incident's card as of now, from the store; undefined when the incident is gone. */
+export type IncidentCardRenderer = (
   repos: Repos,
   incidentId: number,
-  policy: Policy,
   now: number,
-): Promise<{ incident: Incident; message: Message } | undefined> {
-  const incident = await repos.incidents.get(incidentId);
-  if (!incident) return undefined;
-  const alerts = await repos.alerts.listByIncident(incidentId);
-  const message = incidentCard({ incident, alerts, time: { timeZone: policy.timeZone, now } });
-  return { incident, message };
+) => Promise<{ incident: Incident; message: Message } | undefined>;
+
+/** The one way an incident card is rendered: the template, then every module's enrichment. */
+export function createIncidentCardRenderer(
+  policy: Policy,
+  modules: readonly BotModule[] = [],
+): IncidentCardRenderer {
+  return async (repos, incidentId, now) => {
+    const incident = await repos.incidents.get(incidentId);
+    if (!incident) return undefined;
+    const alerts = await repos.alerts.listByIncident(incidentId);
+    const card = incidentCard({ incident, alerts, time: { timeZone: policy.timeZone, now } });
+    // Resolved incidents keep their evidence but offer no more actions.
+    const message = enrichCard(card, modules, incident, alerts, now);
+    return { incident, message: incident.status === 'resolved' ? { ...message, actions: [] } : message };
+  };
 }

@@ -1,4 +1,5 @@
 import type { AlertSource } from '../../handlers/alerts/alert.ts';
+import type { DcgmCluster } from '../dcgm/cluster.ts';
 import {
   type AmAlert,
   alertmanagerGroup,
@@ -7,12 +8,19 @@ import {
   grafanaNotification,
 } from './payloads.ts';
 
+/** The simulated platform a scenario acts on before it alerts (local mode). */
+export interface ScenarioPlatform {
+  dcgm: DcgmCluster;
+}
+
 /** One webhook call of a scenario, `atMs` after the scenario starts. */
 export interface ScenarioStep {
   atMs: number;
   source: AlertSource;
   what: string;
   body: unknown;
+  /** What happens on the simulated platform that makes this alert true (metrics, GPUs). */
+  effect?: (platform: ScenarioPlatform) => void;
 }
 
 const s = 1000;
@@ -96,6 +104,7 @@ export function aiPlatformIncidents(startMs: number, episode = 1): ScenarioStep[
       atMs: 2 * s,
       source: 'alertmanager',
       what: 'node-7 GPU 3 runs hot',
+      effect: ({ dcgm }) => dcgm.heatUp('node-7', { gpus: [3], rampMs: 60_000 }),
       body: alertmanagerGroup(nodeGroup, [gpuTemp('3', 'firing', at(2 * s))]),
     },
     { atMs: 4 * s, source: 'azure-monitor', what: 'gpt-4o throttled', body: throttle('Fired') },
@@ -103,6 +112,10 @@ export function aiPlatformIncidents(startMs: number, episode = 1): ScenarioStep[
       atMs: 6 * s,
       source: 'alertmanager',
       what: 'node-3 ECC error',
+      effect: ({ dcgm }) => {
+        dcgm.eccError('node-3', 5);
+        dcgm.eccError('node-3', 5);
+      },
       body: alertmanagerGroup({ alertname: 'GpuEccUncorrectable' }, ecc('firing')),
     },
     {
@@ -151,6 +164,7 @@ export function aiPlatformIncidents(startMs: number, episode = 1): ScenarioStep[
       atMs: 13 * s,
       source: 'alertmanager',
       what: 'a second GPU on node-7 runs hot',
+      effect: ({ dcgm }) => dcgm.heatUp('node-7', { gpus: [3, 4], rampMs: 30_000 }),
       body: alertmanagerGroup(nodeGroup, [
         gpuTemp('3', 'firing', at(2 * s)),
         gpuTemp('4', 'firing', at(13 * s)),
@@ -170,6 +184,7 @@ export function aiPlatformIncidents(startMs: number, episode = 1): ScenarioStep[
       atMs: 24 * s,
       source: 'alertmanager',
       what: 'node-7 cooled down',
+      effect: ({ dcgm }) => dcgm.recover('node-7'),
       body: alertmanagerGroup(nodeGroup, [
         gpuTemp('3', 'resolved', at(2 * s), at(24 * s)),
         gpuTemp('4', 'resolved', at(13 * s), at(24 * s)),
@@ -179,6 +194,7 @@ export function aiPlatformIncidents(startMs: number, episode = 1): ScenarioStep[
       atMs: 28 * s,
       source: 'alertmanager',
       what: 'node-7 GPU 3 hot again (flapping)',
+      effect: ({ dcgm }) => dcgm.heatUp('node-7', { gpus: [3], rampMs: 10_000 }),
       body: alertmanagerGroup(nodeGroup, [
         gpuTemp('3', 'firing', at(2 * s)),
         gpuTemp('4', 'resolved', at(13 * s), at(24 * s)),
@@ -188,6 +204,7 @@ export function aiPlatformIncidents(startMs: number, episode = 1): ScenarioStep[
       atMs: 45 * s,
       source: 'alertmanager',
       what: 'node-7 cooled down for good',
+      effect: ({ dcgm }) => dcgm.recover('node-7'),
       body: alertmanagerGroup(nodeGroup, [
         gpuTemp('3', 'resolved', at(2 * s), at(45 * s)),
         gpuTemp('4', 'resolved', at(13 * s), at(24 * s)),

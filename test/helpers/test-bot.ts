@@ -37,6 +37,7 @@ export function fixture(name: string): unknown {
 export async function startTestBot(
   env: Record<string, string> = {},
   clock = new ManualClock(),
+  options: { localPlatform?: boolean } = {},
 ): Promise<TestBot> {
   const dataDir = mkdtempSync(join(tmpdir(), 'oncall-bot-test-'));
   const logs: string[] = [];
@@ -48,7 +49,11 @@ export async function startTestBot(
     LOG_LEVEL: 'debug',
     ...env,
   });
-  const bot = await startBot(config, { clock, logDestination: { write: (line: string) => logs.push(line) } });
+  const bot = await startBot(config, {
+    clock,
+    logDestination: { write: (line: string) => logs.push(line) },
+    localPlatform: options.localPlatform ?? false,
+  });
   await bot.delivery.stop(); // tests deliver explicitly with flush(), so timing never matters
   return {
     ...bot,

@@ -11,6 +11,7 @@ import type { MessageRef } from '../../../../bot/outbox/outbox-entry.ts';
 import { defaultPolicy } from '../../../../bot/policy.ts';
 import { summarizeMessage } from '../../../../cards/model.ts';
 import { textReply } from '../../../../cards/templates/incident-replies.ts';
+import { createIncidentCardRenderer } from '../../../../handlers/alerts/incident-view.ts';
 import { ingestAlerts } from '../../../../handlers/alerts/ingest.ts';
 import { openSqliteStore } from '../../../../store/sqlite/sqlite-store.ts';
 import type { Store } from '../../../../store/store.ts';
@@ -61,7 +62,7 @@ describe('DeliveryLoop', () => {
     loop = new DeliveryLoop({
       store,
       surfaces: new Map([['console', surface]]),
-      policy: defaultPolicy(),
+      renderIncident: createIncidentCardRenderer(defaultPolicy()),
       clock,
       logger: createLogger({ level: 'silent' }),
       metrics: createMetrics(() => store.outbox.pendingCount()),

@@ -1,0 +1,52 @@
+import type { Message, MessageAction, Section } from '../cards/model.ts';
+import type { Incident } from '../handlers/alerts/incident.ts';
+import type { ButtonHandler, CommandHandler } from '../handlers/commands/command.ts';
+import type { StoredAlert } from '../store/store.ts';
+import type { ReadinessCheck } from './http/health-routes.ts';
+import type { BotServer } from './http/server.ts';
+
+/** What an incident card gains from a module: evidence sections and extra buttons. */
+export interface CardEnrichment {
+  sections?: Section[];
+  actions?: MessageAction[];
+}
+
+/**
+ * A capability plugged into the composition root (remediation, GPU telemetry, vetted queries …):
+ * its commands and buttons, what it adds to incident cards, its routes, readiness checks and
+ * periodic work. The root lists every module explicitly; nothing is discovered.
+ */
+export interface BotModule {
+  id: string;
+  commands?: readonly CommandHandler[];
+  buttons?: readonly ButtonHandler[];
+  /**
+   * Adds to an incident's card at render time. Runs on every render, so it must be cheap and
+   * must not do I/O (slow evidence is computed elsewhere and read here).
+   */
+  enrichIncidentCard?(incident: Incident, alerts: readonly StoredAlert[], now: number): CardEnrichment;
+  registerRoutes?(app: BotServer): void;
+  readiness?: readonly ReadinessCheck[];
+  /** Periodic work (sweeps, expiries), every few seconds on every replica: must be idempotent. */
+  tick?(): Promise<void>;
+  close?(): Promise<void>;
+}
+
+/** Applies every module's enrichment to a rendered card, in module order. */
+export function enrichCard(
+  message: Message,
+  modules: readonly BotModule[],
+  incident: Incident,
+  alerts: readonly StoredAlert[],
+  now: number,
+): Message {
+  let sections = message.sections;
+  let actions = message.actions;
+  for (const m of modules) {
+    const extra = m.enrichIncidentCard?.(incident, alerts, now);
+    if (!extra) continue;
+    if (extra.sections?.length) sections = [...sections, ...extra.sections];
+    if (extra.actions?.length) actions = [...actions, ...extra.actions];
+  }
+  return { ...message, sections, actions };
+}

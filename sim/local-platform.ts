@@ -1,0 +1,42 @@
+import { KubeConfig } from '@kubernetes/client-node';
+import type { Clock } from '../bot/clock.ts';
+import { createLocalMetricsBackend, LocalSampleStore } from '../queries/backends/local-metrics.ts';
+import type { MetricsBackend } from '../queries/backends/metrics-backend.ts';
+import { createDcgmCluster, type DcgmCluster } from './dcgm/cluster.ts';
+import { backfillInto, startScrapeLoop } from './dcgm/feed-store.ts';
+import { kubeconfigFor, seedAiPlatform, startKubeApi } from './kube/index.ts';
+
+const HOUR = 3_600_000;
+const SCRAPE_MS = 15_000;
+
+/** The simulated AI platform of local mode: a Kubernetes API, a GPU fleet and its metrics. */
+export interface LocalPlatform {
+  kubeConfig: KubeConfig;
+  dcgm: DcgmCluster;
+  metrics: MetricsBackend;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts the platform the bot watches and acts on in local mode: the simulated Kubernetes API
+ * (seeded with the AI platform's deployments, HPAs, ConfigMaps and GPU nodes) and the DCGM
+ * exporter's cluster, scraped into a local sample store with an hour of history.
+ */
+export async function startLocalPlatform(clock: Clock): Promise<LocalPlatform> {
+  const kube = await startKubeApi({ seed: seedAiPlatform, autoTickMs: 1_000 });
+  const kubeConfig = new KubeConfig();
+  kubeConfig.loadFromString(kubeconfigFor(kube.url));
+  const dcgm = createDcgmCluster(clock);
+  const samples = new LocalSampleStore();
+  backfillInto(samples, dcgm, clock.now() - HOUR, clock.now(), SCRAPE_MS);
+  const stopScraping = startScrapeLoop(samples, dcgm, clock, SCRAPE_MS);
+  return {
+    kubeConfig,
+    dcgm,
+    metrics: createLocalMetricsBackend(samples, clock),
+    async close() {
+      stopScraping();
+      await kube.close();
+    },
+  };
+}
