@@ -124,10 +124,7 @@ export async function startBot(config: Config, overrides: BotOverrides = {}): Pr
   for (const m of modules) m.registerRoutes?.(app);
   registerHealthRoutes(
     app,
-    [
-      { name: 'store', check: () => store.ping() },
-      ...modules.flatMap((m) => m.readiness ?? []),
-    ],
+    [{ name: 'store', check: () => store.ping() }, ...modules.flatMap((m) => m.readiness ?? [])],
     metrics.registry,
   );
 
