@@ -66,9 +66,10 @@ function body(): string {
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'bench-intake-'));
   const bot = await spawnTs(
-    'bot/main.ts',
+    // The compiled bot (npm run build), as deployed: production mode, SQLite, the console surface.
+    'dist/bot/main.js',
     [],
-    { PORT: '0', SIM: 'off', DATA_DIR: dir, ALERT_WEBHOOK_TOKEN: TOKEN, LOG_LEVEL: 'info' },
+    { BOT_MODE: 'production', PORT: '0', DATA_DIR: dir, ALERT_WEBHOOK_TOKEN: TOKEN, LOG_LEVEL: 'info' },
     (l) => l.msg === 'on-call bot started',
   );
   const baseline = await spawnTs(

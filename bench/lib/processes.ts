@@ -5,14 +5,18 @@ import { fileURLToPath } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
-/** Starts a TypeScript entry point as a child process and waits for a JSON line matching `ready`. */
+/**
+ * Starts an entry point (TypeScript through tsx, or compiled JavaScript) as a child process and
+ * waits for a JSON line matching `ready`.
+ */
 export async function spawnTs(
   entry: string,
   args: string[],
   env: Record<string, string>,
   ready: (line: Record<string, unknown>) => boolean,
 ): Promise<{ child: ChildProcess; line: Record<string, unknown> }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', entry, ...args], {
+  const loader = entry.endsWith('.ts') ? ['--import', 'tsx'] : [];
+  const child = spawn(process.execPath, [...loader, entry, ...args], {
     cwd: ROOT,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'inherit'],

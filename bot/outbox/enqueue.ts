@@ -8,6 +8,12 @@ export interface ChannelTarget {
   channel: string;
 }
 
+/**
+ * Updates of a card already in the channel wait this long, so the changes of an alert storm
+ * coalesce into one edit; a new card goes out at once.
+ */
+export const CARD_UPDATE_COALESCE_MS = 2_000;
+
 /** Per surface: an incident's card and its thread replies are delivered in order. */
 const incidentOrderKey = (incidentId: number, surface: SurfaceId) => `incident:${incidentId}:${surface}`;
 
@@ -22,6 +28,7 @@ export async function enqueueIncidentCard(
   now: number,
 ): Promise<void> {
   for (const t of targets) {
+    const posted = await tx.chatMessages.getIncidentCard(incidentId, t.surface);
     await tx.outbox.enqueue(
       {
         surface: t.surface,
@@ -29,6 +36,7 @@ export async function enqueueIncidentCard(
         payload: { kind: 'incident-card', incidentId },
         orderKey: incidentOrderKey(incidentId, t.surface),
         coalesceKey: `card:${incidentId}:${t.surface}`,
+        delayMs: posted ? CARD_UPDATE_COALESCE_MS : 0,
       },
       now,
     );

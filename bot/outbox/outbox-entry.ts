@@ -52,4 +52,6 @@ export interface NewOutboxEntry {
   payload: OutboxPayload;
   orderKey: string;
   coalesceKey?: string | null;
+  /** Deliver no earlier than this long after enqueueing: a window in which later changes coalesce. */
+  delayMs?: number;
 }

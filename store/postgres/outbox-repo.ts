@@ -41,7 +41,8 @@ const ENQUEUE = `
     FOR UPDATE
   ), inserted AS (
     INSERT INTO outbox (surface, channel, payload, order_key, coalesce_key, next_attempt_at, created_at)
-    SELECT $1::text, $2::text, $3::text, $4::text, $5::text, $6::bigint, $6::bigint WHERE NOT EXISTS (SELECT 1 FROM joined)
+    SELECT $1::text, $2::text, $3::text, $4::text, $5::text, $6::bigint + $7::bigint, $6::bigint
+    WHERE NOT EXISTS (SELECT 1 FROM joined)
     RETURNING id
   )
   SELECT id FROM joined UNION ALL SELECT id FROM inserted`;
@@ -79,6 +80,7 @@ export function createOutboxRepo(db: Db): OutboxRepo {
         entry.orderKey,
         entry.coalesceKey ?? null,
         now,
+        entry.delayMs ?? 0,
       ]);
       return row!.id;
     },
@@ -112,7 +114,10 @@ export function createOutboxRepo(db: Db): OutboxRepo {
     },
     async nextDueIn(now) {
       const [row] = await db.query<{ at: number | null }>(
-        "SELECT min(greatest(next_attempt_at, coalesce(lease_until, 0))) AS at FROM outbox WHERE status = 'pending'",
+        // Only heads can be delivered next: an entry queued behind one in backoff is not due.
+        `SELECT min(greatest(o.next_attempt_at, coalesce(o.lease_until, 0))) AS at
+         FROM (SELECT min(id) AS id FROM outbox WHERE status = 'pending' GROUP BY order_key) h
+         JOIN outbox o ON o.id = h.id`,
       );
       const at = row?.at;
       return at == null ? null : Math.max(0, at - now);

@@ -37,7 +37,7 @@ export function createOutboxRepo(db: Database.Database): OutboxRepo {
     ORDER BY id DESC LIMIT 1`);
   const insert = db.prepare(`
     INSERT INTO outbox (surface, channel, payload, order_key, coalesce_key, next_attempt_at, created_at)
-    VALUES (@surface, @channel, @payload, @orderKey, @coalesceKey, @now, @now)`);
+    VALUES (@surface, @channel, @payload, @orderKey, @coalesceKey, @notBefore, @now)`);
   // Driven by the partial index of pending entries: cost grows with the backlog, never with history.
   const heads = db.prepare<[number, number, number], OutboxRow>(`
     SELECT o.* FROM (SELECT min(id) AS id FROM outbox WHERE status = 'pending' GROUP BY order_key) h
@@ -55,9 +55,11 @@ export function createOutboxRepo(db: Database.Database): OutboxRepo {
     "UPDATE outbox SET status = 'failed', finished_at = ?, lease_until = NULL, last_error = ? WHERE id = ?",
   );
   const pending = db.prepare<[], { n: number }>("SELECT count(*) AS n FROM outbox WHERE status = 'pending'");
-  const nextDue = db.prepare<[], { at: number | null }>(
-    "SELECT min(max(next_attempt_at, coalesce(lease_until, 0))) AS at FROM outbox WHERE status = 'pending'",
-  );
+  // Only heads can be delivered next: an entry queued behind one in backoff is not due.
+  const nextDue = db.prepare<[], { at: number | null }>(`
+    SELECT min(max(o.next_attempt_at, coalesce(o.lease_until, 0))) AS at
+    FROM (SELECT min(id) AS id FROM outbox WHERE status = 'pending' GROUP BY order_key) h
+    JOIN outbox o ON o.id = h.id`);
   const claim = db.transaction((now: number, limit: number, leaseMs: number) => {
     const rows = heads.all(now, now, limit);
     for (const row of rows) lease.run(now + leaseMs, row.id);
@@ -76,6 +78,7 @@ export function createOutboxRepo(db: Database.Database): OutboxRepo {
         payload: toJson(entry.payload),
         orderKey: entry.orderKey,
         coalesceKey: entry.coalesceKey ?? null,
+        notBefore: now + (entry.delayMs ?? 0),
         now,
       });
       return Number(lastInsertRowid);

@@ -1,5 +1,6 @@
 import { type Browser, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { systemClock } from '../../bot/clock.ts';
 import { requireBinary } from '../helpers/require-binary.ts';
 import { fixture, startTestBot, type TestBot } from '../helpers/test-bot.ts';
 
@@ -7,10 +8,10 @@ const CHROMIUM = '/usr/bin/chromium';
 const hasChromium = requireBinary(CHROMIUM, 'apt-get install -y chromium');
 
 describe.runIf(hasChromium)('console page in headless Chromium', () => {
-  let bot: TestBot;
+  let bot: TestBot<typeof systemClock>;
   let browser: Browser;
   beforeAll(async () => {
-    bot = await startTestBot();
+    bot = await startTestBot({}, systemClock);
     bot.delivery.start(); // the page sees what the real delivery loop posts
     browser = await chromium.launch({
       executablePath: CHROMIUM,

@@ -2,13 +2,14 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type RunningBot, startBot } from '../../bot/app.ts';
-import { ManualClock } from '../../bot/clock.ts';
+import { type Clock, ManualClock } from '../../bot/clock.ts';
 import { loadConfig } from '../../bot/config.ts';
+import { CARD_UPDATE_COALESCE_MS } from '../../bot/outbox/enqueue.ts';
 
 export const TEST_TOKEN = 'test-token-0123456789abcdef';
 
-export interface TestBot extends RunningBot {
-  clock: ManualClock;
+export interface TestBot<C extends Clock = ManualClock> extends RunningBot {
+  clock: C;
   logs: string[];
   dataDir: string;
   /** POSTs a JSON body to an alert endpoint with the test token. */
@@ -34,11 +35,12 @@ export function fixture(name: string): unknown {
 }
 
 /** The real bot on an OS-assigned port, with a manual clock, a temp data dir and captured logs. */
-export async function startTestBot(
+export async function startTestBot<C extends Clock = ManualClock>(
   env: Record<string, string> = {},
-  clock = new ManualClock(),
+  clockArg?: C,
   options: { localPlatform?: boolean } = {},
-): Promise<TestBot> {
+): Promise<TestBot<C>> {
+  const clock = (clockArg ?? new ManualClock()) as C;
   const dataDir = mkdtempSync(join(tmpdir(), 'oncall-bot-test-'));
   const logs: string[] = [];
   const config = loadConfig({
@@ -66,10 +68,18 @@ export async function startTestBot(
         headers: { 'content-type': 'application/json', authorization: `Bearer ${TEST_TOKEN}`, ...headers },
         body: typeof body === 'string' ? body : JSON.stringify(body),
       }),
+    /** Delivers everything queued, moving the clock over coalescing windows (never over retries). */
     async flush() {
-      while ((await bot.delivery.runOnce()) > 0) {
-        // keep delivering until nothing is due
+      for (let round = 0; round < 100; round++) {
+        while ((await bot.delivery.runOnce()) > 0) {
+          // keep delivering until nothing is due
+        }
+        const due = await bot.store.outbox.nextDueIn(clock.now());
+        if (due === null || due === 0 || due > CARD_UPDATE_COALESCE_MS) return;
+        if (!(clock instanceof ManualClock)) return;
+        clock.advance(due);
       }
+      throw new Error('flush: the outbox never drained');
     },
     async consoleMessages() {
       return (await (await fetch(`${bot.url}/api/console/messages`)).json()) as ConsoleApiMessage[];

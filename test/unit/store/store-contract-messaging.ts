@@ -130,6 +130,17 @@ export function describeMessagingContract(current: () => Store): void {
       await outbox.complete(id, T0 + 300);
       expect(await outbox.nextDueIn(T0 + 300)).toBeNull();
     });
+
+    it('holds a delayed entry back, and counts only order-key heads as due', async () => {
+      const { outbox } = current();
+      await outbox.enqueue({ ...card(1), delayMs: 2_000 }, T0);
+      // Queued behind the delayed head: not deliverable before it, so not due either.
+      await outbox.enqueue(card(1, false), T0);
+      expect(await outbox.claimDue(T0, 10, LEASE)).toEqual([]);
+      expect(await outbox.nextDueIn(T0)).toBe(2_000);
+      const [head] = await outbox.claimDue(T0 + 2_000, 10, LEASE);
+      expect(head?.coalesceKey).toBe('card:1');
+    });
   });
 
   describe('chat message refs', () => {

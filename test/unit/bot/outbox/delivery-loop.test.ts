@@ -6,7 +6,11 @@ import { createLogger } from '../../../../bot/logger.ts';
 import { createMetrics } from '../../../../bot/metrics.ts';
 import { nextDelayMs } from '../../../../bot/outbox/backoff.ts';
 import { DeliveryLoop } from '../../../../bot/outbox/delivery-loop.ts';
-import { enqueueIncidentCard, enqueueIncidentReply } from '../../../../bot/outbox/enqueue.ts';
+import {
+  CARD_UPDATE_COALESCE_MS,
+  enqueueIncidentCard,
+  enqueueIncidentReply,
+} from '../../../../bot/outbox/enqueue.ts';
 import type { MessageRef } from '../../../../bot/outbox/outbox-entry.ts';
 import { defaultPolicy } from '../../../../bot/policy.ts';
 import { summarizeMessage } from '../../../../cards/model.ts';
@@ -74,6 +78,10 @@ describe('DeliveryLoop', () => {
     await ingestAlerts({ store, policy: defaultPolicy(), targets, clock }, [parsed()]);
     await drain();
     await ingestAlerts({ store, policy: defaultPolicy(), targets, clock }, [parsed({ status: 'resolved' })]);
+    await drain();
+    // The update waits out the coalescing window; the thread note queues behind it.
+    expect(surface.calls).toHaveLength(1);
+    clock.advance(CARD_UPDATE_COALESCE_MS);
     await drain();
     expect(surface.calls[0]).toMatch(/^post \[P2 FIRING\]/);
     expect(surface.calls[1]).toMatch(/^update m1 \[P2 RESOLVED\]/);

@@ -1,0 +1,147 @@
+/**
+ * Alert-storm benchmark (issue 2): 10,000 alerts in 60 s across 200 groups, sent as 5,000
+ * Alertmanager notifications of 2 alerts each to the bot in its own process. Prints the cards
+ * and updates it posted (target ≤ 200 cards, updates coalesced), its peak RSS (target < 300 MB)
+ * and the alerts lost (target 0).
+ *
+ *   npm run bench:storm [-- --seconds 60 --alerts 10000 --groups 200]
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import Database from 'better-sqlite3';
+import { alertmanagerGroup } from '../sim/scenarios/payloads.ts';
+import { peakRssMb, spawnTs, table } from './lib/processes.ts';
+
+const { values: opts } = parseArgs({
+  options: {
+    seconds: { type: 'string', default: '60' },
+    alerts: { type: 'string', default: '10000' },
+    groups: { type: 'string', default: '200' },
+  },
+});
+const seconds = Number(opts.seconds);
+const totalAlerts = Number(opts.alerts);
+const groups = Number(opts.groups);
+const TOKEN = 'bench-token-0123456789abcdef';
+
+/** Notification k: two new alerts (two GPUs) joining group k mod `groups`. */
+function notification(k: number): string {
+  const g = k % groups;
+  const wave = Math.floor(k / groups);
+  const alert = (i: number) => ({
+    status: 'firing' as const,
+    startsAt: new Date(Date.now() - 60_000).toISOString(),
+    labels: {
+      alertname: 'GpuXidError',
+      severity: 'critical',
+      Hostname: `node-${g}`,
+      gpu: String(i),
+      wave: String(wave),
+    },
+    annotations: { summary: `XID 79 on node-${g} GPU ${i}`, description: 'GPU has fallen off the bus' },
+  });
+  return JSON.stringify(
+    alertmanagerGroup({ alertname: 'GpuXidError', Hostname: `node-${g}` }, [
+      alert(2 * wave),
+      alert(2 * wave + 1),
+    ]),
+  );
+}
+
+async function metric(url: string, name: string): Promise<number> {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  let sum = 0;
+  for (const line of text.split('\n')) if (line.startsWith(name)) sum += Number(line.split(' ').at(-1));
+  return sum;
+}
+
+async function main(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'bench-storm-'));
+  const bot = await spawnTs(
+    'dist/bot/main.js',
+    [],
+    {
+      BOT_MODE: 'production',
+      PORT: '0',
+      DATA_DIR: dir,
+      ALERT_WEBHOOK_TOKEN: TOKEN,
+      LOG_LEVEL: 'info',
+    },
+    (l) => l.msg === 'on-call bot started',
+  );
+  const url = String(bot.line.url);
+  const requests = Math.ceil(totalAlerts / 2);
+  const started = Date.now();
+  let accepted = 0;
+  let failed = 0;
+  try {
+    // Paced evenly over the window, a few in flight at a time, as a busy Alertmanager would.
+    const intervalMs = (seconds * 1000) / requests;
+    const inflight = new Set<Promise<void>>();
+    for (let k = 0; k < requests; k++) {
+      const due = started + k * intervalMs;
+      const wait = due - Date.now();
+      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+      const p = fetch(`${url}/api/alerts/alertmanager`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` },
+        body: notification(k),
+      })
+        .then((res) => {
+          if (res.status === 202) accepted++;
+          else failed++;
+        })
+        .catch(() => {
+          failed++;
+        })
+        .finally(() => inflight.delete(p));
+      inflight.add(p);
+      if (inflight.size >= 64) await Promise.race(inflight);
+    }
+    await Promise.all(inflight);
+    const sentIn = (Date.now() - started) / 1000;
+    // Let the outbox drain.
+    const drainStart = Date.now();
+    while ((await metric(url, 'oncall_bot_outbox_depth')) > 0 && Date.now() - drainStart < 120_000) {
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    const drainS = (Date.now() - drainStart) / 1000;
+    const posted = await metric(url, 'oncall_bot_deliveries_total{surface="console",outcome="posted"}');
+    const updated = await metric(url, 'oncall_bot_deliveries_total{surface="console",outcome="updated"}');
+    const rss = peakRssMb(bot.child.pid!);
+    bot.child.kill('SIGTERM');
+    await new Promise((r) => bot.child.once('exit', r));
+    const db = new Database(join(dir, 'bot.db'), { readonly: true });
+    const stored = db.prepare<[], { n: number }>('SELECT count(*) AS n FROM alerts').get()!.n;
+    const cards = db
+      .prepare<[], { n: number }>(
+        "SELECT count(*) AS n FROM console_messages WHERE thread_id IS NULL AND author = 'bot'",
+      )
+      .get()!.n;
+    const incidents = db.prepare<[], { n: number }>('SELECT count(*) AS n FROM incidents').get()!.n;
+    db.close();
+    console.log(
+      table([
+        { figure: 'alerts sent', value: requests * 2, target: totalAlerts },
+        { figure: 'sent within (s)', value: sentIn, target: seconds },
+        { figure: 'notifications accepted (2xx)', value: accepted, target: requests },
+        { figure: 'notifications refused', value: failed, target: 0 },
+        { figure: 'alerts stored', value: stored, target: accepted * 2 },
+        { figure: 'alerts lost', value: Math.max(0, accepted * 2 - stored), target: 0 },
+        { figure: 'incidents', value: incidents, target: groups },
+        { figure: 'cards posted', value: cards, target: `≤ ${groups}` },
+        { figure: 'card posts (deliveries)', value: posted, target: '' },
+        { figure: 'card updates (coalesced)', value: updated, target: `< ${requests}` },
+        { figure: 'outbox drained after (s)', value: drainS, target: '' },
+        { figure: 'peak RSS (MB)', value: rss, target: '< 300' },
+      ]),
+    );
+  } finally {
+    bot.child.kill('SIGKILL');
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+await main();
