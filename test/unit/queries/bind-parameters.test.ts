@@ -1,0 +1,146 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { BindError, bindParameters, renderKqlString } from '../../../queries/bind-parameters.ts';
+import type { QueryAst } from '../../../queries/engine/ast.ts';
+import { parseQuery } from '../../../queries/engine/parse-query.ts';
+import { kustoDiagnostics } from './kusto-language.ts';
+
+const QUERY = readFileSync(
+  fileURLToPath(new URL('../../../queries/kql/throttle-rate.kql', import.meta.url)),
+  'utf8',
+);
+const DECL = QUERY.slice(0, QUERY.indexOf(';') + 1);
+const BODY = QUERY.slice(QUERY.indexOf(';') + 1);
+
+/** The shape of a parsed query: statement kinds and the operator sequence, values left out. */
+function structure(ast: QueryAst): string[] {
+  return ast.statements.map((s) =>
+    s.kind === 'query' ? `query:${s.body.source.kind}:${s.body.ops.map((o) => o.op).join(',')}` : `${s.kind}`,
+  );
+}
+
+function letValue(ast: QueryAst, name: string): unknown {
+  const st = ast.statements.find((s) => s.kind === 'let' && s.name === name);
+  if (st?.kind !== 'let' || !('scalar' in st.value) || st.value.scalar.kind !== 'literal') return undefined;
+  return st.value.scalar.value;
+}
+
+const hostile = fc.oneof(
+  fc.string({ unit: 'binary', maxLength: 64 }),
+  fc.string({
+    unit: fc.constantFrom(
+      '"',
+      "'",
+      '\\',
+      '|',
+      '\n',
+      '\r',
+      ';',
+      '/',
+      '`',
+      '@',
+      'h',
+      '\u2028',
+      '\u0000',
+      ')',
+      '$',
+    ),
+    maxLength: 40,
+  }),
+  fc.constantFrom('"; AppRequests | take 1 //', '\\"\'|\n;//', '```', 'x\\', '\ud800', '🙂\u0301'),
+  fc.string({ minLength: 5000, maxLength: 20000 }),
+);
+
+describe('bindParameters', () => {
+  it('replaces the declare statement and leaves the body byte for byte', () => {
+    const bound = bindParameters(QUERY, { deployment: 'gpt-4o', window: '7d', bucket: 300_000 });
+    expect(bound.endsWith(BODY)).toBe(true);
+    expect(bound.slice(0, bound.length - BODY.length)).toBe(
+      'let window = 604800000ms; let bucket = 300000ms; let deployment = "gpt-4o";',
+    );
+  });
+
+  it('keeps declared defaults as written', () => {
+    expect(bindParameters(QUERY, {})).toBe(
+      `let window = 24h; let bucket = 15m; let deployment = "*";${BODY}`,
+    );
+  });
+
+  it('renders each type as a literal', () => {
+    const q = 'declare query_parameters(a:long, b:real, c:bool, d:datetime, e:int, f:timespan);\nprint a';
+    const bound = bindParameters(q, { a: 42, b: 1.5, c: true, d: '2026-01-01T10:00:00Z', e: -7, f: 1.5 });
+    expect(bound).toBe(
+      'let a = long(42); let b = real(1.5); let c = true; let d = datetime(2026-01-01T10:00:00Z); let e = int(-7); let f = 15000tick;\nprint a',
+    );
+    expect(kustoDiagnostics(bound)).toEqual([]);
+  });
+
+  it('rejects wrong types, unknown and missing parameters with codes', () => {
+    const codeOf = (f: () => unknown): string | undefined => {
+      try {
+        f();
+      } catch (e) {
+        return e instanceof BindError ? e.code : 'other';
+      }
+      return undefined;
+    };
+    expect(codeOf(() => bindParameters(QUERY, { deployment: 5 }))).toBe('BIND_INVALID_VALUE');
+    expect(codeOf(() => bindParameters(QUERY, { window: '1 hour; drop' }))).toBe('BIND_INVALID_VALUE');
+    expect(codeOf(() => bindParameters(QUERY, { nope: 'x' }))).toBe('BIND_UNKNOWN_PARAMETER');
+    expect(codeOf(() => bindParameters('declare query_parameters(x:long);\nprint x', {}))).toBe(
+      'BIND_MISSING_PARAMETER',
+    );
+    expect(codeOf(() => bindParameters('AppRequests | take 1', {}))).toBe('BIND_NO_DECLARE');
+    expect(
+      codeOf(() => bindParameters('declare query_parameters(x:long = 1);\nprint x', { x: 2 ** 60 })),
+    ).toBe('BIND_INVALID_VALUE');
+  });
+
+  it('escapes strings so KQL reads back the same value', () => {
+    expect(renderKqlString('a"b\\c\nd')).toBe('"a\\"b\\\\c\\nd"');
+    expect(renderKqlString('\u0001\u2028')).toBe('"\\u0001\\u2028"');
+  });
+
+  it('property: hostile strings keep the query structure in both parsers and round-trip exactly', () => {
+    const reference = structure(parseQuery(bindParameters(QUERY, {})));
+    expect(reference).toEqual(['let', 'let', 'let', 'query:table:where,where,summarize,extend,sort']);
+    fc.assert(
+      fc.property(hostile, (value) => {
+        const bound = bindParameters(QUERY, { deployment: value });
+        expect(bound.endsWith(BODY)).toBe(true);
+        const ast = parseQuery(bound);
+        expect(structure(ast)).toEqual(reference);
+        expect(letValue(ast, 'deployment')).toBe(value);
+        expect(kustoDiagnostics(bound)).toEqual([]);
+      }),
+      { numRuns: 150 },
+    );
+  });
+
+  it('property: numbers and durations bind to literals that parse to the same value', () => {
+    const q = `${DECL.replace('deployment:string = "*"', 'deployment:string = "*", limit:long = 10, ratio:real = 2.0')}${BODY}`;
+    fc.assert(
+      fc.property(
+        fc.integer({ min: -(2 ** 53) + 1, max: 2 ** 53 - 1 }),
+        fc.double({ noNaN: true, noDefaultInfinity: true }),
+        fc.integer({ min: 0, max: 10 ** 12 }),
+        (limit, ratio, windowMs) => {
+          const bound = bindParameters(q, { limit, ratio, window: windowMs });
+          const ast = parseQuery(bound);
+          expect(structure(ast)).toEqual([
+            'let',
+            'let',
+            'let',
+            'let',
+            'let',
+            'query:table:where,where,summarize,extend,sort',
+          ]);
+          expect(kustoDiagnostics(bound)).toEqual([]);
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+});
