@@ -16,7 +16,7 @@ export interface IntakeRouteDeps {
   grafana: { hmacSecret?: string; signatureHeader: string; timestampHeader?: string };
   metrics: BotMetrics;
   clock: Clock;
-  /** Called after a payload changed something, so delivery starts at once. */
+  /** Called when a payload opened an incident, so its first card goes out at once. */
   onAccepted: () => void;
 }
 
@@ -104,7 +104,9 @@ export function registerIntakeRoutes(app: BotServer, deps: IntakeRouteDeps): voi
     for (const [tier, n] of Object.entries(result.byTier)) {
       if (n > 0) deps.metrics.alertsReceived.inc({ source, tier }, n);
     }
-    if (result.incidentIds.length > 0) deps.onAccepted();
+    // Card updates wait out their coalescing window and the delivery loop's timer picks them up;
+    // only a new incident's first card is worth waking the loop for.
+    if (result.openedIncidentIds.length > 0) deps.onAccepted();
     req.log.debug({ source, ...result, requestId: req.id }, 'alerts accepted');
     reply.code(202).send({ status: 'accepted', received: result.received, changed: result.changed });
     return 202;

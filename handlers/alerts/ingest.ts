@@ -26,6 +26,8 @@ export interface IngestResult {
   byTier: Record<Tier, number>;
   /** Incidents whose cards were queued for an update. */
   incidentIds: number[];
+  /** Incidents this payload opened: their first cards are due at once. */
+  openedIncidentIds: number[];
 }
 
 /** Identical content means a re-delivery (Alertmanager repeats, Azure retries): nothing to do. */
@@ -39,6 +41,7 @@ interface Batch {
   policy: Policy;
   silences: Silence[];
   dirty: Set<number>;
+  opened: number[];
 }
 
 function newIncident(a: Alert, groupKey: string, now: number): Omit<Incident, 'id'> {
@@ -107,6 +110,7 @@ async function incidentForFiring(b: Batch, a: Alert, prev: StoredAlert | undefin
   const latest = await b.tx.incidents.latestForGroup(groupKey);
   if (latest?.status === 'open') return latest;
   const created = await b.tx.incidents.create(newIncident(a, groupKey, b.now));
+  b.opened.push(created.id);
   await b.tx.incidents.addEvent({
     incidentId: created.id,
     at: b.now,
@@ -196,11 +200,13 @@ async function applyPayloads(
     policy: deps.policy,
     silences: await tx.silences.listActive(now),
     dirty: new Set(),
+    opened: [],
   };
   const results: IngestResult[] = [];
   for (const alerts of payloads) {
     const before = new Set(batch.dirty);
     batch.dirty.clear();
+    const openedBefore = batch.opened.length;
     let changed = 0;
     for (const a of alerts) if (await applyAlert(batch, a)) changed++;
     results.push({
@@ -208,6 +214,7 @@ async function applyPayloads(
       changed,
       byTier: countTiers(alerts),
       incidentIds: [...batch.dirty],
+      openedIncidentIds: batch.opened.slice(openedBefore),
     });
     for (const id of before) batch.dirty.add(id);
   }

@@ -85,6 +85,7 @@ export const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX outbox_pending_order ON outbox (order_key, id) WHERE status = 'pending';
   CREATE INDEX outbox_pending_coalesce ON outbox (coalesce_key) WHERE status = 'pending';
+  CREATE INDEX outbox_pending_due ON outbox (next_attempt_at) WHERE status = 'pending';
 
   CREATE TABLE chat_messages (
     surface     TEXT    NOT NULL,

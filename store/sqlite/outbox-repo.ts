@@ -38,9 +38,14 @@ export function createOutboxRepo(db: Database.Database): OutboxRepo {
   const insert = db.prepare(`
     INSERT INTO outbox (surface, channel, payload, order_key, coalesce_key, next_attempt_at, created_at)
     VALUES (@surface, @channel, @payload, @orderKey, @coalesceKey, @notBefore, @now)`);
-  // Driven by the partial index of pending entries: cost grows with the backlog, never with history.
-  const heads = db.prepare<[number, number, number], OutboxRow>(`
-    SELECT o.* FROM (SELECT min(id) AS id FROM outbox WHERE status = 'pending' GROUP BY order_key) h
+  // Only order keys with something due are looked at (partial index on the due time), so a
+  // backlog of entries waiting out their coalescing window costs nothing per round.
+  const heads = db.prepare<[number, number, number, number], OutboxRow>(`
+    SELECT o.* FROM (
+      SELECT min(id) AS id FROM outbox
+      WHERE status = 'pending'
+        AND order_key IN (SELECT order_key FROM outbox WHERE status = 'pending' AND next_attempt_at <= ?)
+      GROUP BY order_key) h
     JOIN outbox o ON o.id = h.id
     WHERE o.next_attempt_at <= ? AND (o.lease_until IS NULL OR o.lease_until <= ?)
     ORDER BY o.id LIMIT ?`);
@@ -61,7 +66,7 @@ export function createOutboxRepo(db: Database.Database): OutboxRepo {
     FROM (SELECT min(id) AS id FROM outbox WHERE status = 'pending' GROUP BY order_key) h
     JOIN outbox o ON o.id = h.id`);
   const claim = db.transaction((now: number, limit: number, leaseMs: number) => {
-    const rows = heads.all(now, now, limit);
+    const rows = heads.all(now, now, now, limit);
     for (const row of rows) lease.run(now + leaseMs, row.id);
     return rows.map((row) => ({ ...toEntry(row), attempts: row.attempts + 1 }));
   });
