@@ -69,7 +69,14 @@ async function main(): Promise<void> {
     // The compiled bot (npm run build), as deployed: production mode, SQLite, the console surface.
     'dist/bot/main.js',
     [],
-    { BOT_MODE: 'production', PORT: '0', DATA_DIR: dir, ALERT_WEBHOOK_TOKEN: TOKEN, LOG_LEVEL: 'info' },
+    {
+      BOT_MODE: 'production',
+      CONSOLE: 'on',
+      PORT: '0',
+      DATA_DIR: dir,
+      ALERT_WEBHOOK_TOKEN: TOKEN,
+      LOG_LEVEL: 'info',
+    },
     (l) => l.msg === 'on-call bot started',
   );
   const baseline = await spawnTs(

@@ -64,6 +64,7 @@ async function main(): Promise<void> {
     [],
     {
       BOT_MODE: 'production',
+      CONSOLE: 'on',
       PORT: '0',
       DATA_DIR: dir,
       ALERT_WEBHOOK_TOKEN: TOKEN,

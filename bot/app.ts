@@ -15,10 +15,13 @@ import {
 } from '../handlers/commands/silence-command.ts';
 import { startAlertSimulator } from '../sim/alert-simulator.ts';
 import { type LocalPlatform, startLocalPlatform } from '../sim/local-platform.ts';
+import { openPostgresStore } from '../store/postgres/postgres-store.ts';
 import { openSqliteStore } from '../store/sqlite/sqlite-store.ts';
 import type { Store } from '../store/store.ts';
 import type { ChatSurface } from './adapters/chat-surface.ts';
 import { createConsoleSurface } from './adapters/console.ts';
+import { setUpSlack } from './adapters/slack/start-slack.ts';
+import { setUpTeams } from './adapters/teams/start-teams.ts';
 import { type Clock, systemClock } from './clock.ts';
 import type { Config } from './config.ts';
 import { registerConsoleRoutes } from './http/console-routes.ts';
@@ -78,13 +81,17 @@ export async function startBot(config: Config, overrides: BotOverrides = {}): Pr
   const scrub = createSecretScrubber(config.secrets);
   const store =
     overrides.store ??
-    openSqliteStore({ path: join(config.dataDir, 'bot.db'), synchronous: config.sqliteSynchronous });
+    (config.databaseUrl
+      ? await openPostgresStore({ connectionString: config.databaseUrl })
+      : openSqliteStore({ path: join(config.dataDir, 'bot.db'), synchronous: config.sqliteSynchronous }));
   const metrics = createMetrics(() => store.outbox.pendingCount());
 
-  const surfaces = new Map<SurfaceId, ChatSurface>([
-    ['console', createConsoleSurface(store.consoleMessages, clock, scrub)],
-  ]);
-  const targets: ChannelTarget[] = [{ surface: 'console', channel: config.consoleChannel }];
+  const surfaces = new Map<SurfaceId, ChatSurface>();
+  const targets: ChannelTarget[] = [];
+  if (config.console) {
+    surfaces.set('console', createConsoleSurface(store.consoleMessages, clock, scrub));
+    targets.push({ surface: 'console', channel: config.consoleChannel });
+  }
   // The delivery loop is created before the modules so they can wake it; it needs the renderer,
   // which needs the modules: a late-bound reference closes the loop.
   let modules: BotModule[] = [];
@@ -103,9 +110,30 @@ export async function startBot(config: Config, overrides: BotOverrides = {}): Pr
   const commands = [...COMMANDS, ...modules.flatMap((m) => m.commands ?? [])];
   commands.push(createHelpCommand(() => commands));
   const buttons = [...BUTTONS, ...modules.flatMap((m) => m.buttons ?? [])];
-  const dispatcher = createDispatcher({ commands, buttons, handlerDeps, logger, onQueued: kick });
+  const answerQuestion = modules.find((m) => m.answerQuestion)?.answerQuestion;
+  const dispatcher = createDispatcher({
+    commands,
+    buttons,
+    handlerDeps,
+    logger,
+    onQueued: kick,
+    answerQuestion,
+  });
 
   const app = createServer({ logger, maxBodyBytes: config.maxBodyBytes });
+  const slack =
+    config.slack && setUpSlack(config.slack, { app, clock, scrub, dispatcher, logger, surfaces, targets });
+  const teams = setUpTeams(config, {
+    app,
+    clock,
+    scrub,
+    logger,
+    dispatcher,
+    targets,
+    findIncident: (activityId) => store.chatMessages.findIncidentByMessage('teams', activityId),
+    renderIncident: async (id) => (await renderIncident(store, id, clock.now()))?.message,
+  });
+  if (teams.surface) surfaces.set('teams', teams.surface);
   registerIntakeRoutes(app, {
     ingest: createIngestQueue({ store, policy: config.policy, targets, clock }),
     parsers: { alertmanager: parseAlertmanager, 'azure-monitor': parseAzureMonitor, grafana: parseGrafana },
@@ -115,16 +143,23 @@ export async function startBot(config: Config, overrides: BotOverrides = {}): Pr
     clock,
     onAccepted: () => delivery.kick(),
   });
-  registerConsoleRoutes(app, {
-    messages: store.consoleMessages,
-    dispatcher,
-    channel: config.consoleChannel,
-    clock,
-  });
+  if (config.console) {
+    registerConsoleRoutes(app, {
+      messages: store.consoleMessages,
+      dispatcher,
+      channel: config.consoleChannel,
+      clock,
+    });
+  }
   for (const m of modules) m.registerRoutes?.(app);
   registerHealthRoutes(
     app,
-    [{ name: 'store', check: () => store.ping() }, ...modules.flatMap((m) => m.readiness ?? [])],
+    [
+      { name: 'store', check: () => store.ping() },
+      ...(slack ? [slack.readiness] : []),
+      ...teams.readiness,
+      ...modules.flatMap((m) => m.readiness ?? []),
+    ],
     metrics.registry,
   );
 
@@ -133,6 +168,7 @@ export async function startBot(config: Config, overrides: BotOverrides = {}): Pr
   const port = typeof address === 'object' && address ? address.port : config.port;
   const url = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}`;
   delivery.start();
+  slack?.start();
 
   const tick = async () => {
     const lifted = await sweepExpiredSilences(handlerDeps);
@@ -160,6 +196,7 @@ export async function startBot(config: Config, overrides: BotOverrides = {}): Pr
     async close() {
       simulator?.stop();
       clearInterval(ticker);
+      await slack?.stop();
       await app.close();
       await delivery.stop();
       for (const m of modules) await m.close?.();

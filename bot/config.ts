@@ -51,6 +51,42 @@ export const envSchema = z.object({
     .max(16 * 1024 * 1024)
     .default(1024 * 1024),
   CONSOLE_CHANNEL: z.string().min(1).default('oncall'),
+  /** The local web console (no authentication: local mode only unless switched on explicitly). */
+  CONSOLE: onOff.optional(),
+  /** PostgreSQL for replicas; without it the bot uses SQLite under DATA_DIR. */
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'a postgres:// or postgresql:// connection URL')
+    .optional(),
+  SLACK_BOT_TOKEN: optionalSecret(1),
+  SLACK_SIGNING_SECRET: optionalSecret(8),
+  SLACK_APP_TOKEN: optionalSecret(8),
+  SLACK_CHANNEL: z
+    .string()
+    .regex(/^[CGD][A-Z0-9]{2,}$/, 'a Slack channel id such as C0123ABCDEF')
+    .optional(),
+  SLACK_API_URL: z.url().optional(),
+  // The Microsoft 365 Agents SDK's standard auth variables (Azure Bot registration).
+  clientId: z.string().min(1).optional(),
+  clientSecret: optionalSecret(1),
+  tenantId: z.string().min(1).optional(),
+  TEAMS_CHANNEL: z.string().min(1).optional(),
+  PROMETHEUS_URL: z.url().optional(),
+  PROMETHEUS_BEARER_TOKEN: optionalSecret(8),
+  /** Log Analytics workspace (GUID) for vetted KQL evidence; credentials via DefaultAzureCredential. */
+  LOG_ANALYTICS_WORKSPACE_ID: z.guid('a workspace id (GUID) from the workspace overview page').optional(),
+  /** Query API base URL (sovereign clouds); default https://api.loganalytics.io/v1. */
+  LOG_ANALYTICS_ENDPOINT: z.url().optional(),
+  CHART_URL_SECRET: optionalSecret(32),
+  /** PagerDuty Events API v2 integration (routing) key; P1s page only when it is set. */
+  PAGERDUTY_ROUTING_KEY: optionalSecret(32),
+  /** Events API endpoint; tests point it at a local server. */
+  PAGERDUTY_EVENTS_URL: z.url().optional(),
+  /** SMTP relay (smtp://host:port, no auth/TLS) for the P3 digest email. */
+  SMTP_URL: z
+    .string()
+    .regex(/^smtp:\/\/[^/@\s]+:\d{1,5}\/?$/, 'an smtp://host:port URL of a relay (no credentials)')
+    .optional(),
 });
 
 const HINTS: Record<string, string> = {
@@ -59,7 +95,28 @@ const HINTS: Record<string, string> = {
   PORT: 'Use a TCP port number such as 3978',
   PUBLIC_URL: 'Write the URL users reach the bot at, e.g. https://oncall-bot.example.com',
   SIM: 'Write SIM=on or SIM=off',
+  CHART_URL_SECRET: 'Generate one with `openssl rand -hex 32`; every replica must use the same value',
 };
+
+export interface SlackConfig {
+  botToken: string;
+  /** Required for the HTTP endpoint; without it (or the channel) Slack stays off and /readyz says so. */
+  signingSecret: string | undefined;
+  appToken: string | undefined;
+  /** The on-call channel id incident cards go to. */
+  channel: string | undefined;
+  /** Web API base with trailing slash (tests use a local server). */
+  apiUrl: string | undefined;
+}
+
+export interface TeamsConfig {
+  /** Azure Bot app id; without it Teams runs anonymously, which only local mode allows. */
+  clientId: string | undefined;
+  clientSecret: string | undefined;
+  tenantId: string | undefined;
+  /** Conversation id of the on-call channel; by default the first team channel the bot joins. */
+  channel: string | undefined;
+}
 
 export interface Config {
   mode: 'local' | 'production';
@@ -78,8 +135,25 @@ export interface Config {
   sqliteSynchronous: 'NORMAL' | 'FULL';
   maxBodyBytes: number;
   consoleChannel: string;
+  /** Whether the console's page, API and channel are on. */
+  console: boolean;
+  databaseUrl: string | undefined;
+  /** Slack, when SLACK_BOT_TOKEN is set. */
+  slack: SlackConfig | undefined;
+  teams: TeamsConfig;
+  /** Prometheus (self-hosted or Azure Managed) for GPU metrics, when PROMETHEUS_URL is set. */
+  prometheus: { url: string; bearerToken: string | undefined } | undefined;
+  /** Log Analytics for vetted KQL, when LOG_ANALYTICS_WORKSPACE_ID is set. */
+  logAnalytics: { workspaceId: string; endpoint: string | undefined } | undefined;
+  /** HMAC key of signed chart URLs; generated at start when unset (then single-replica only). */
+  chartUrlSecret: string;
+  chartUrlSecretGenerated: boolean;
   /** Every secret value in the config, for the log/error/card scrubber. */
   secrets: string[];
+  /** PagerDuty Events API v2, when PAGERDUTY_ROUTING_KEY is set. */
+  pagerDuty: { routingKey: string; eventsUrl: string | undefined } | undefined;
+  /** SMTP relay for the digest email, when SMTP_URL is set. */
+  smtp: { host: string; port: number } | undefined;
 }
 
 /**
@@ -113,7 +187,19 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (problems.length > 0 || !policy) throw new ConfigError(problems);
 
   const token = e.ALERT_WEBHOOK_TOKEN ?? randomBytes(24).toString('base64url');
-  const secrets = [token, e.GRAFANA_HMAC_SECRET].filter((s): s is string => !!s);
+  const chartUrlSecret = e.CHART_URL_SECRET ?? randomBytes(32).toString('base64url');
+  const secrets = [
+    token,
+    e.GRAFANA_HMAC_SECRET,
+    e.SLACK_BOT_TOKEN,
+    e.SLACK_SIGNING_SECRET,
+    e.SLACK_APP_TOKEN,
+    e.clientSecret,
+    e.PROMETHEUS_BEARER_TOKEN,
+    e.PAGERDUTY_ROUTING_KEY,
+    chartUrlSecret,
+    databasePassword(e.DATABASE_URL),
+  ].filter((s): s is string => !!s);
   return {
     mode,
     port: e.PORT,
@@ -133,6 +219,51 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     sqliteSynchronous: e.SQLITE_SYNCHRONOUS,
     maxBodyBytes: e.MAX_BODY_BYTES,
     consoleChannel: e.CONSOLE_CHANNEL,
+    console: e.CONSOLE ?? mode === 'local',
+    databaseUrl: e.DATABASE_URL,
+    slack: e.SLACK_BOT_TOKEN
+      ? {
+          botToken: e.SLACK_BOT_TOKEN,
+          signingSecret: e.SLACK_SIGNING_SECRET,
+          appToken: e.SLACK_APP_TOKEN,
+          channel: e.SLACK_CHANNEL,
+          apiUrl:
+            e.SLACK_API_URL && (e.SLACK_API_URL.endsWith('/') ? e.SLACK_API_URL : `${e.SLACK_API_URL}/`),
+        }
+      : undefined,
+    teams: {
+      clientId: e.clientId,
+      clientSecret: e.clientSecret,
+      tenantId: e.tenantId,
+      channel: e.TEAMS_CHANNEL,
+    },
+    prometheus: e.PROMETHEUS_URL
+      ? { url: e.PROMETHEUS_URL, bearerToken: e.PROMETHEUS_BEARER_TOKEN }
+      : undefined,
+    logAnalytics: e.LOG_ANALYTICS_WORKSPACE_ID
+      ? { workspaceId: e.LOG_ANALYTICS_WORKSPACE_ID, endpoint: e.LOG_ANALYTICS_ENDPOINT }
+      : undefined,
+    chartUrlSecret,
+    chartUrlSecretGenerated: !e.CHART_URL_SECRET,
     secrets,
+    pagerDuty: e.PAGERDUTY_ROUTING_KEY
+      ? { routingKey: e.PAGERDUTY_ROUTING_KEY, eventsUrl: e.PAGERDUTY_EVENTS_URL }
+      : undefined,
+    smtp: e.SMTP_URL ? smtpRelay(e.SMTP_URL) : undefined,
   };
+}
+
+function smtpRelay(url: string): { host: string; port: number } {
+  const u = new URL(url.replace(/^smtp:/, 'http:'));
+  return { host: u.hostname.replace(/^\[|\]$/g, ''), port: Number(u.port) };
+}
+
+/** The password inside a connection URL, so the scrubber can hide it wherever it shows up. */
+function databasePassword(url: string | undefined): string | undefined {
+  if (!url) return undefined;
+  try {
+    return decodeURIComponent(new URL(url).password) || undefined;
+  } catch {
+    return undefined;
+  }
 }

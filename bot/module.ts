@@ -1,7 +1,8 @@
 import type { Message, MessageAction, Section } from '../cards/model.ts';
 import type { Incident } from '../handlers/alerts/incident.ts';
-import type { ButtonHandler, CommandHandler } from '../handlers/commands/command.ts';
+import type { ButtonHandler, CommandHandler, HandlerDeps } from '../handlers/commands/command.ts';
 import type { StoredAlert } from '../store/store.ts';
+import type { ChatPlace, ChatUser } from './adapters/chat-surface.ts';
 import type { ReadinessCheck } from './http/health-routes.ts';
 import type { BotServer } from './http/server.ts';
 
@@ -29,7 +30,16 @@ export interface BotModule {
   readiness?: readonly ReadinessCheck[];
   /** Periodic work (sweeps, expiries), every few seconds on every replica: must be idempotent. */
   tick?(): Promise<void>;
+  /** Answers a question in words (a chat message that is not a command). One module has it. */
+  answerQuestion?(question: string, asker: Asker): Promise<Message>;
   close?(): Promise<void>;
+}
+
+/** Who asked a question, where, with the handler dependencies of that dispatch. */
+export interface Asker {
+  user: ChatUser;
+  place: ChatPlace;
+  handlerDeps: HandlerDeps;
 }
 
 /** Applies every module's enrichment to a rendered card, in module order. */

@@ -1,6 +1,18 @@
 import { join } from 'node:path';
 import { createRemediationModule } from '../handlers/approvals/remediation-module.ts';
+import { createAskModule } from '../handlers/ask/ask-module.ts';
+import { createGpuModule } from '../handlers/gpu/gpu-module.ts';
+import { DEFAULT_PAGERDUTY_EVENTS_URL } from '../handlers/paging/pagerduty-client.ts';
+import { createPagingModule } from '../handlers/paging/paging-module.ts';
+import { createQueriesModule } from '../handlers/queries/queries-module.ts';
+import { createAzureLogsBackend } from '../queries/backends/azure-logs.ts';
+import type { LogsBackend } from '../queries/backends/logs-backend.ts';
+import type { MetricsBackend } from '../queries/backends/metrics-backend.ts';
+import { createPrometheusBackend } from '../queries/backends/prometheus.ts';
+import { KQL_CATALOG } from '../queries/catalog.ts';
 import type { LocalPlatform } from '../sim/local-platform.ts';
+import { DEPLOYMENTS, ROLES } from '../sim/telemetry/profile.ts';
+import { createSimulatedLogsBackend } from '../sim/telemetry/simulated-logs.ts';
 import type { Store } from '../store/store.ts';
 import type { Clock } from './clock.ts';
 import type { Config } from './config.ts';
@@ -44,6 +56,86 @@ export async function createModules(ctx: ModuleContext): Promise<BotModule[]> {
         timeZone: config.policy.timeZone,
         onQueued: ctx.kick,
         logger: ctx.logger,
+      }),
+    );
+  }
+  const metrics: MetricsBackend | undefined =
+    ctx.platform?.metrics ??
+    (config.prometheus &&
+      createPrometheusBackend({
+        baseUrl: config.prometheus.url,
+        getToken: config.prometheus.bearerToken ? async () => config.prometheus!.bearerToken! : undefined,
+        clock: ctx.clock,
+      }));
+  if (metrics) {
+    modules.push(
+      createGpuModule({
+        backend: metrics,
+        chartSecret: config.chartUrlSecret,
+        publicUrl: config.publicUrl,
+        clock: ctx.clock,
+        timeZone: config.policy.timeZone,
+        dcgm: ctx.platform?.dcgm,
+      }),
+    );
+  }
+  // Vetted KQL (/kql, incident evidence): simulated telemetry in local mode, else Log Analytics.
+  const logs: LogsBackend | undefined = ctx.platform
+    ? createSimulatedLogsBackend(ctx.clock)
+    : config.logAnalytics && createAzureLogsBackend({ ...config.logAnalytics, catalog: KQL_CATALOG });
+  if (logs) {
+    modules.push(
+      createQueriesModule({
+        backend: logs,
+        store: ctx.store,
+        targets: ctx.targets,
+        clock: ctx.clock,
+        dataDir: config.dataDir,
+        logger: ctx.logger,
+        onQueued: ctx.kick,
+        publicUrl: config.publicUrl,
+        timeZone: config.policy.timeZone,
+      }),
+    );
+  }
+  if (config.pagerDuty || config.policy.paging !== undefined) {
+    // Paging, escalation and the P3 digest: on when PagerDuty or a `paging` policy is configured.
+    modules.push(
+      createPagingModule({
+        dbPath: join(config.dataDir, 'bot.db'),
+        policy: config.policy.paging,
+        timeZone: config.policy.timeZone,
+        pagerDuty: config.pagerDuty && {
+          routingKey: config.pagerDuty.routingKey,
+          eventsUrl: config.pagerDuty.eventsUrl ?? DEFAULT_PAGERDUTY_EVENTS_URL,
+        },
+        publicUrl: config.publicUrl,
+        smtp: config.smtp,
+        store: ctx.store,
+        targets: ctx.targets,
+        clock: ctx.clock,
+        logger: ctx.logger,
+        onQueued: ctx.kick,
+      }),
+    );
+  }
+  // Questions in words, answered only through the vetted KQL and GPU queries above.
+  const gpuCommand = modules.flatMap((m) => m.commands ?? []).find((c) => c.id === 'gpu');
+  if (logs || gpuCommand) {
+    modules.push(
+      createAskModule({
+        catalog: logs ? KQL_CATALOG : undefined,
+        logs,
+        gpuCommand,
+        inventory: {
+          deployments: DEPLOYMENTS.map((d) => d.name),
+          appRoles: ROLES.map((r) => r.name),
+          teams: [...new Set(ROLES.map((r) => r.team))],
+          nodes: ctx.platform?.dcgm.nodes.map((n) => n.name) ?? [],
+        },
+        clock: ctx.clock,
+        timeZone: config.policy.timeZone,
+        dataDir: config.dataDir,
       }),
     );
   }

@@ -55,6 +55,8 @@ export const policySchema = z
       .prefault({}),
     /** Human-approved remediations (remediation/policy.ts validates this section). */
     remediation: z.unknown().optional(),
+    /** Paging, escalation and the P3 digest (handlers/paging/paging-policy.ts validates this section). */
+    paging: z.unknown().optional(),
     silences: z
       .object({
         defaultDuration: durationMs({ min: MINUTE, max: 30 * 24 * 60 * MINUTE }).default(60 * MINUTE),

@@ -31,7 +31,10 @@ export function startAlertSimulator(options: AlertSimulatorOptions): { stop(): v
   });
 
   async function send(step: ScenarioStep): Promise<void> {
-    if (options.platform) step.effect?.(options.platform);
+    if (options.platform && step.effect) {
+      step.effect(options.platform);
+      options.platform.scrapeNow?.();
+    }
     try {
       const res = await fetch(`${options.botUrl}/api/alerts/${step.source}`, {
         method: 'POST',

@@ -3,7 +3,7 @@ import type { Clock } from '../bot/clock.ts';
 import { createLocalMetricsBackend, LocalSampleStore } from '../queries/backends/local-metrics.ts';
 import type { MetricsBackend } from '../queries/backends/metrics-backend.ts';
 import { createDcgmCluster, type DcgmCluster } from './dcgm/cluster.ts';
-import { backfillInto, startScrapeLoop } from './dcgm/feed-store.ts';
+import { backfillInto, scrapeInto, startScrapeLoop } from './dcgm/feed-store.ts';
 import { kubeconfigFor, seedAiPlatform, startKubeApi } from './kube/index.ts';
 
 const HOUR = 3_600_000;
@@ -14,6 +14,8 @@ export interface LocalPlatform {
   kubeConfig: KubeConfig;
   dcgm: DcgmCluster;
   metrics: MetricsBackend;
+  /** Scrapes the fleet now (tests, and commands that want the latest state at once). */
+  scrapeNow(): void;
   close(): Promise<void>;
 }
 
@@ -34,6 +36,7 @@ export async function startLocalPlatform(clock: Clock): Promise<LocalPlatform> {
     kubeConfig,
     dcgm,
     metrics: createLocalMetricsBackend(samples, clock),
+    scrapeNow: () => scrapeInto(samples, dcgm, clock.now()),
     async close() {
       stopScraping();
       await kube.close();

@@ -11,6 +11,7 @@ import {
 import type { InboundEvent } from '../adapters/chat-surface.ts';
 import { describeForChat, UserFacingError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
+import type { BotModule } from '../module.ts';
 import { enqueueReply } from '../outbox/enqueue.ts';
 
 export interface DispatcherDeps {
@@ -20,6 +21,8 @@ export interface DispatcherDeps {
   logger: Logger;
   /** Called after a reply was queued, so delivery starts at once. */
   onQueued: () => void;
+  /** Answers questions in words; without it the bot lists the commands it understands. */
+  answerQuestion?: BotModule['answerQuestion'];
 }
 
 function describeArgsError(handler: CommandHandler, error: z.ZodError): string {
@@ -60,6 +63,13 @@ export function createDispatcher(deps: DispatcherDeps) {
       );
     }
     if (event.kind === 'question') {
+      if (deps.answerQuestion) {
+        return deps.answerQuestion(event.text, {
+          user: event.user,
+          place: event.place,
+          handlerDeps: deps.handlerDeps,
+        });
+      }
       const list = [...commands.values()].map((c) => c.usage).join(', ');
       return textReply(
         `I did not recognise a command in "${event.text.slice(0, 200)}". I understand: ${list}.`,

@@ -11,6 +11,8 @@ import {
 /** The simulated platform a scenario acts on before it alerts (local mode). */
 export interface ScenarioPlatform {
   dcgm: DcgmCluster;
+  /** Records the changed metrics at once instead of at the next scrape. */
+  scrapeNow?(): void;
 }
 
 /** One webhook call of a scenario, `atMs` after the scenario starts. */

@@ -31,10 +31,10 @@ describe('loadConfig', () => {
   });
 
   it('switches to production mode when platform credentials are set, and then requires a webhook token', () => {
-    const p = problems({ SLACK_BOT_TOKEN: 'xoxb-1' });
+    const p = problems({ SLACK_BOT_TOKEN: 'xoxb-test-0123' });
     expect(p).toHaveLength(1);
     expect(p[0]).toMatch(/^ALERT_WEBHOOK_TOKEN: required in production mode.*openssl rand -hex 32/);
-    const c = loadConfig({ SLACK_BOT_TOKEN: 'xoxb-1', ALERT_WEBHOOK_TOKEN: 'a'.repeat(32) });
+    const c = loadConfig({ SLACK_BOT_TOKEN: 'xoxb-test-0123', ALERT_WEBHOOK_TOKEN: 'a'.repeat(32) });
     expect(c).toMatchObject({ mode: 'production', host: '0.0.0.0', sim: false });
   });
 

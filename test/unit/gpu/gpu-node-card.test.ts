@@ -39,7 +39,7 @@ async function cardFor(
 
 function table(msg: Message, title: string) {
   const t = msg.sections.find((s) => s.kind === 'table' && s.title === title);
-  if (!t || t.kind !== 'table') throw new Error(`no table ${title}`);
+  if (t?.kind !== 'table') throw new Error(`no table ${title}`);
   return t;
 }
 

@@ -1,0 +1,90 @@
+import type { Asker } from '../../bot/module.ts';
+import type { Message, Section } from '../../cards/model.ts';
+import { resultTable } from '../../cards/templates/query-result.ts';
+import type { LogsBackend } from '../../queries/backends/logs-backend.ts';
+import type { CommandHandler } from '../commands/command.ts';
+import {
+  buildAnswerMessage,
+  buildClarifyMessage,
+  buildNoMatchMessage,
+  buildRateLimitedMessage,
+  buildRefusalMessage,
+} from '../questions/question-cards.ts';
+import type { QuestionRateLimiter } from '../questions/rate-limiter.ts';
+import type { RoutableQuery } from '../questions/routable-query.ts';
+import type { RouteDecision } from '../questions/route-decision.ts';
+import type { QuestionRouter } from '../questions/route-question.ts';
+import { buildSecurityEvent } from '../questions/security-event.ts';
+import type { SecurityLog } from './security-log.ts';
+
+export interface AnswerDeps {
+  router: QuestionRouter;
+  queries: ReadonlyMap<string, RoutableQuery>;
+  logs: LogsBackend | undefined;
+  /** The `/gpu` command: GPU questions are answered with its card. */
+  gpuCommand: CommandHandler | undefined;
+  limiter: QuestionRateLimiter;
+  security: SecurityLog;
+  now: () => number;
+  timeZone: string;
+}
+
+type QueryDecision = Extract<RouteDecision, { kind: 'query' }>;
+
+/** Runs the chosen vetted query and returns the sections of its result. */
+async function runDecision(deps: AnswerDeps, d: QueryDecision, asker: Asker): Promise<Section[]> {
+  if (d.source === 'kql') {
+    if (!deps.logs)
+      return [{ kind: 'notice', tone: 'warning', text: 'No Log Analytics workspace is configured.' }];
+    // The backend validates the parameters with the query's zod schema again before binding.
+    const run = await deps.logs.run(d.id, d.params);
+    const table: Section =
+      run.result.rows.length === 0
+        ? { kind: 'notice', tone: 'good', text: 'No rows: nothing matched.' }
+        : resultTable(run);
+    return [table, { kind: 'code', title: 'KQL that ran', code: run.text, collapsed: true }];
+  }
+  if (!deps.gpuCommand)
+    return [{ kind: 'notice', tone: 'warning', text: 'No GPU metrics backend is configured.' }];
+  const { node, gpu, range } = d.params;
+  const named: Record<string, string> = {};
+  if (gpu !== undefined) named.gpu = String(gpu);
+  if (range !== undefined) named.range = String(range);
+  const args = deps.gpuCommand.args.parse({ positional: node ? [String(node)] : [], named, raw: '' });
+  const card: Message = await deps.gpuCommand.handle(
+    { args, user: asker.user, place: asker.place, incidentId: undefined },
+    asker.handlerDeps,
+  );
+  return [...(card.facts.length ? [{ kind: 'facts' as const, facts: card.facts }] : []), ...card.sections];
+}
+
+/**
+ * A question in words → one vetted query with validated parameters, a clarifying card, a list of
+ * what the bot can answer, or a refusal recorded as a security event. Never query text from the
+ * question itself.
+ */
+export async function answerQuestion(deps: AnswerDeps, question: string, asker: Asker): Promise<Message> {
+  const { user } = asker;
+  const at = new Date(deps.now());
+  const allowed = deps.limiter.take(user.id);
+  if (!allowed.allowed) {
+    deps.security.record(buildSecurityEvent({ at, user: user.id, reason: 'rate-limited', question }));
+    return buildRateLimitedMessage(allowed.retryAfterMs);
+  }
+  const decision = deps.router.route(question, { now: at, timeZone: deps.timeZone });
+  switch (decision.kind) {
+    case 'refused':
+      deps.security.record(buildSecurityEvent({ at, user: user.id, reason: decision.reason, question }));
+      return buildRefusalMessage();
+    case 'clarify':
+      return buildClarifyMessage(decision);
+    case 'no-match':
+      return buildNoMatchMessage(decision);
+    case 'query':
+      return buildAnswerMessage(
+        decision,
+        deps.queries.get(decision.id)!,
+        await runDecision(deps, decision, asker),
+      );
+  }
+}

@@ -1,0 +1,93 @@
+import { z } from 'zod';
+import { formatDuration } from '../../bot/duration.ts';
+import { gpuFleetCard } from '../../cards/templates/gpu-fleet.ts';
+import { gpuNodeCard } from '../../cards/templates/gpu-node.ts';
+import { type MetricsBackend, runGpuInstant } from '../../queries/backends/metrics-backend.ts';
+import { gpuFleetSummary, gpuNodeState, infinibandPorts } from '../../queries/gpu/catalog.ts';
+import { assembleGpuRows, assembleIbRows } from '../../queries/gpu/node-readings.ts';
+import { gpuIndex, MIN_RANGE_MS, nodeName, queryRange } from '../../queries/gpu/params.ts';
+import type { GpuThresholdPolicy } from '../../queries/gpu/thresholds.ts';
+import { type CommandHandler, defineCommand } from '../commands/command.ts';
+import type { ChartLinks } from './chart-links.ts';
+import { explainMissingNode, type KnownNodes } from './known-nodes.ts';
+import { rangeParam } from './render-gpu-chart.ts';
+
+/** `/gpu [node] [gpu=N] [range=1h]`, from the tokenised command line. */
+export const gpuArgs = z
+  .object({
+    positional: z.array(nodeName).max(1, 'name one node, e.g. /gpu node-7'),
+    named: z
+      .object({
+        node: nodeName.optional(),
+        gpu: gpuIndex.optional(),
+        range: z.string().default('1h').pipe(queryRange),
+      })
+      .strict(),
+  })
+  .transform(({ positional, named }) => ({
+    node: positional[0] ?? named.node,
+    gpu: named.gpu,
+    rangeMs: named.range,
+  }));
+export type GpuArgs = z.output<typeof gpuArgs>;
+
+export interface GpuCommandDeps {
+  backend: MetricsBackend;
+  links: ChartLinks;
+  knownNodes: KnownNodes;
+  gpuPolicy: GpuThresholdPolicy;
+}
+
+/** The policy's sustain window as a query parameter (the vetted query's minimum is 5 minutes). */
+function sustainParam(policy: GpuThresholdPolicy): string {
+  return rangeParam(Math.max(MIN_RANGE_MS, policy.utilization.sustain));
+}
+
+/**
+ * `/gpu node-7 [gpu=3] [range=6h]`: the node's GPUs and InfiniBand ports with a signed chart link;
+ * `/gpu` alone: the fleet summary. An unknown node is answered with "did you mean …".
+ */
+export function createGpuCommand(gpu: GpuCommandDeps): CommandHandler {
+  return defineCommand({
+    id: 'gpu',
+    usage: '/gpu [node] [gpu=N] [range=1h]',
+    description:
+      'GPU state of a node (utilisation, memory, temperature, errors, InfiniBand) with a chart; the fleet without a node.',
+    args: gpuArgs,
+    async handle({ args }, deps) {
+      const now = deps.clock.now();
+      const time = { timeZone: deps.policy.timeZone, now };
+      const sustain = sustainParam(gpu.gpuPolicy);
+      if (!args.node) {
+        const parts = await runGpuInstant(
+          gpu.backend,
+          gpuFleetSummary,
+          { fbPressurePct: gpu.gpuPolicy.framebuffer.criticalAbovePct, sustain },
+          { at: now },
+        );
+        return gpuFleetCard({
+          parts,
+          time,
+          sustainLabel: formatDuration(Math.max(MIN_RANGE_MS, gpu.gpuPolicy.utilization.sustain)),
+          policy: gpu.gpuPolicy,
+        });
+      }
+      const node = args.node;
+      const [state, ports] = await Promise.all([
+        runGpuInstant(gpu.backend, gpuNodeState, { node, gpu: args.gpu, sustain }, { at: now }),
+        runGpuInstant(gpu.backend, infinibandPorts, { node, range: rangeParam(args.rangeMs) }, { at: now }),
+      ]);
+      const rows = assembleGpuRows(state);
+      if (rows.length === 0) return explainMissingNode(gpu.knownNodes, node, args.gpu);
+      return gpuNodeCard({
+        node,
+        rows,
+        ib: assembleIbRows(ports),
+        chartUrl: gpu.links.forCommand({ node, gpu: args.gpu, rangeMs: args.rangeMs, end: now }, now),
+        rangeLabel: `last ${formatDuration(args.rangeMs)}`,
+        time,
+        policy: gpu.gpuPolicy,
+      });
+    },
+  });
+}

@@ -1,0 +1,91 @@
+import type { Clock } from '../../bot/clock.ts';
+import { AppError } from '../../bot/errors.ts';
+import { registerChartRoutes } from '../../bot/http/chart-routes.ts';
+import type { BotServer } from '../../bot/http/server.ts';
+import type { BotModule } from '../../bot/module.ts';
+import type { MetricsBackend } from '../../queries/backends/metrics-backend.ts';
+import { DEFAULT_GPU_POLICY, type GpuThresholdPolicy } from '../../queries/gpu/thresholds.ts';
+import type { DcgmCluster } from '../../sim/dcgm/cluster.ts';
+import { createDcgmMetricsHandler } from '../../sim/dcgm/http-handler.ts';
+import { gpuAlertChart } from './alert-chart.ts';
+import { createChartLinks } from './chart-links.ts';
+import { createGpuCommand } from './gpu-command.ts';
+import { type KnownNodes, knownNodesFromBackend } from './known-nodes.ts';
+import { renderGpuChart } from './render-gpu-chart.ts';
+
+/** Where local mode serves the simulated DCGM exporter, for a real Prometheus to scrape. */
+export const SIM_DCGM_METRICS_PATH = '/sim/dcgm/metrics';
+
+export interface GpuModuleOptions {
+  backend: MetricsBackend;
+  /** HMAC key of chart URLs (CHART_URL_SECRET); replicas must share it. */
+  chartSecret: string;
+  /** PUBLIC_URL; without it chart links use the bot's own listening address. */
+  publicUrl: string | undefined;
+  clock: Clock;
+  timeZone: string;
+  gpuPolicy?: GpuThresholdPolicy;
+  /** The nodes `/gpu` knows; by default those reporting DCGM metrics to the backend. */
+  knownNodes?: KnownNodes;
+  /** Local mode: the simulated fleet, whose exporter is served at {@link SIM_DCGM_METRICS_PATH}. */
+  dcgm?: DcgmCluster;
+}
+
+function ownUrl(app: BotServer): string {
+  const address = app.server.address();
+  if (!address || typeof address === 'string') {
+    throw new AppError('NO_PUBLIC_URL', 'the bot is not listening yet; set PUBLIC_URL for chart links');
+  }
+  const host = address.address === '0.0.0.0' || address.address === '::' ? '127.0.0.1' : address.address;
+  return `http://${host.includes(':') ? `[${host}]` : host}:${address.port}`;
+}
+
+/**
+ * GPU telemetry as a bot module: `/gpu`, signed chart links served at `/charts/<token>.png`, the
+ * GPU chart on GPU and network alert cards, and (local mode) the simulated exporter's metrics.
+ */
+export function createGpuModule(options: GpuModuleOptions): BotModule {
+  const gpuPolicy = options.gpuPolicy ?? DEFAULT_GPU_POLICY;
+  let server: BotServer | undefined;
+  const links = createChartLinks({
+    secret: options.chartSecret,
+    baseUrl: () => {
+      if (options.publicUrl) return options.publicUrl;
+      if (!server) throw new AppError('NO_PUBLIC_URL', 'chart links need PUBLIC_URL or a listening server');
+      return ownUrl(server);
+    },
+  });
+  const knownNodes =
+    options.knownNodes ??
+    (options.dcgm
+      ? async () => options.dcgm!.nodes.map((n) => n.name)
+      : knownNodesFromBackend(options.backend));
+  return {
+    id: 'gpu',
+    commands: [createGpuCommand({ backend: options.backend, links, knownNodes, gpuPolicy })],
+    enrichIncidentCard: (incident, alerts, now) =>
+      gpuAlertChart(links, options.timeZone, incident, alerts, now) ?? {},
+    registerRoutes(app) {
+      server = app;
+      registerChartRoutes(app, {
+        secret: options.chartSecret,
+        clock: options.clock,
+        render: (request) =>
+          renderGpuChart(request, {
+            backend: options.backend,
+            policy: gpuPolicy,
+            timeZone: options.timeZone,
+            now: options.clock.now(),
+          }),
+      });
+      const dcgm = options.dcgm;
+      if (dcgm) {
+        const serve = createDcgmMetricsHandler(dcgm, SIM_DCGM_METRICS_PATH);
+        app.get(SIM_DCGM_METRICS_PATH, (req, reply) => {
+          reply.hijack();
+          serve(req.raw, reply.raw);
+        });
+      }
+    },
+  };
+}

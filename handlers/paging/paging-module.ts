@@ -1,0 +1,100 @@
+import type { Clock } from '../../bot/clock.ts';
+import { ConfigError, describeIssues } from '../../bot/config-error.ts';
+import type { Logger } from '../../bot/logger.ts';
+import type { BotModule } from '../../bot/module.ts';
+import type { BackoffOptions } from '../../bot/outbox/backoff.ts';
+import type { ChannelTarget } from '../../bot/outbox/enqueue.ts';
+import { openSqlitePagingRepo } from '../../store/paging/sqlite-paging-repo.ts';
+import type { Store } from '../../store/store.ts';
+import { deliverPagingEvents } from './deliver-events.ts';
+import { fireDueTimers } from './fire-timers.ts';
+import type { PagerDutyTarget } from './pagerduty-client.ts';
+import type { PagingDeps } from './paging-deps.ts';
+import { pagingPolicy } from './paging-policy.ts';
+import { postDueDigest } from './post-digest.ts';
+import { reconcileIncidents } from './reconcile.ts';
+import { sendDigestEmails } from './send-digest-email.ts';
+import type { SmtpTarget } from './smtp-client.ts';
+
+export interface PagingModuleOptions {
+  /** SQLite file for the paging tables (the bot's own `bot.db` works). */
+  dbPath: string;
+  /** The `paging` section of the policy file. */
+  policy: unknown;
+  /** The policy's time zone, used when the digest names none. */
+  timeZone: string;
+  pagerDuty: PagerDutyTarget | undefined;
+  publicUrl: string | undefined;
+  smtp?: SmtpTarget;
+  store: Store;
+  targets: readonly ChannelTarget[];
+  clock: Clock;
+  logger: Logger;
+  onQueued(): void;
+  backoff?: BackoffOptions;
+}
+
+/** Retries start at 5 s (a 429 waits PagerDuty's 30 s) and stay under 5 min apart. */
+const PAGING_BACKOFF: BackoffOptions = { baseMs: 5_000, maxMs: 5 * 60_000, random: Math.random };
+
+/**
+ * The tiers' response times as a bot module: P1 pages through PagerDuty (ack and resolve mirrored
+ * from chat) and escalates to the secondary on-call when nobody acknowledges; P2 gets an ack
+ * reminder; P3 waits for the daily digest. All work is driven from `tick()` and recorded in the
+ * paging tables, so any number of replicas can tick at once and each step happens once.
+ */
+export function createPagingModule(options: PagingModuleOptions): BotModule & { tick(): Promise<void> } {
+  const parsed = pagingPolicy.safeParse(options.policy ?? {});
+  if (!parsed.success) throw new ConfigError(describeIssues(parsed.error, 'policy file: paging'));
+  const policy = parsed.data;
+  const repo = openSqlitePagingRepo(options.dbPath);
+  if (options.store.engine === 'postgres') {
+    // Until a PostgreSQL PagingRepo exists, each replica keeps its own paging state.
+    options.logger.warn(
+      { code: 'PAGING_STATE_LOCAL' },
+      'paging state is in local SQLite: with several replicas, enable paging on one of them only',
+    );
+  }
+  const deps: PagingDeps = {
+    repo,
+    store: options.store,
+    clock: options.clock,
+    logger: options.logger,
+    targets: options.targets,
+    policy,
+    calendar: {
+      timeZone: policy.digest.timeZone ?? options.timeZone,
+      at: policy.digest.at,
+      workingDays: policy.digest.workingDays,
+    },
+    pagerDuty: options.pagerDuty,
+    publicUrl: options.publicUrl,
+    smtp: options.smtp,
+    backoff: options.backoff ?? PAGING_BACKOFF,
+    onQueued: options.onQueued,
+  };
+  let running: Promise<void> | undefined;
+  const run = async () => {
+    await reconcileIncidents(deps);
+    await deliverPagingEvents(deps);
+    await fireDueTimers(deps);
+    await deliverPagingEvents(deps);
+    await postDueDigest(deps);
+    await sendDigestEmails(deps);
+  };
+  return {
+    id: 'paging',
+    async tick() {
+      // One pass at a time per process; other processes are kept apart by the claims.
+      if (running) return running;
+      running = run().finally(() => {
+        running = undefined;
+      });
+      return running;
+    },
+    async close() {
+      await running?.catch(() => undefined);
+      await repo.close();
+    },
+  };
+}

@@ -1,0 +1,73 @@
+import { AppError, UserFacingError } from '../../bot/errors.ts';
+import { formatCell, formatParams } from '../../cards/templates/query-result.ts';
+import type { LogsBackend, LogsRun } from '../../queries/backends/logs-backend.ts';
+import type { Incident } from '../alerts/incident.ts';
+import type { EvidenceQuery } from './evidence-policy.ts';
+import type { EvidenceItem, IncidentEvidence } from './evidence-store.ts';
+
+/** Rows of one query's evidence on a card. */
+export const EVIDENCE_ROWS = 8;
+
+/** Races a promise against a timer; the timer never keeps the process alive. */
+function withBudget<T>(work: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new AppError('EVIDENCE_TIMEOUT', `no answer within ${ms / 1000} s`)), ms);
+    timer.unref();
+  });
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
+}
+
+/** What a person may read about a failure: user-facing text or the error code, never internals. */
+function reasonOf(err: unknown): string {
+  if (err instanceof UserFacingError) return err.message;
+  if (err instanceof AppError)
+    return err.code === 'EVIDENCE_TIMEOUT' ? `timed out (${err.message})` : err.code;
+  const code = (err as { code?: unknown })?.code;
+  return typeof code === 'string' ? code : 'the query failed';
+}
+
+/** Keeps the rows a card shows: the latest ones for time series, the first ones otherwise. */
+function trim(run: LogsRun): EvidenceItem['outcome'] {
+  const { columns, rows } = run.result;
+  const timeSeries = run.query.show.kind === 'line';
+  const kept = timeSeries ? rows.slice(-EVIDENCE_ROWS) : rows.slice(0, EVIDENCE_ROWS);
+  return {
+    status: 'ok',
+    columns: columns.map((c) => c.name),
+    rows: kept.map((r) => r.map((v, i) => formatCell(columns[i]!.type, v))),
+    more: rows.length - kept.length,
+    partial: run.result.partial,
+  };
+}
+
+/**
+ * Runs an incident's evidence queries, all at once, each within `budgetMs`. A failing or slow
+ * query becomes an "unavailable" item with its reason; this never throws.
+ */
+export async function collectEvidence(
+  backend: LogsBackend,
+  incident: Incident,
+  queries: readonly EvidenceQuery[],
+  budgetMs: number,
+  now: () => number,
+): Promise<IncidentEvidence> {
+  const items = await Promise.all(
+    queries.map(async (q): Promise<EvidenceItem> => {
+      const title = backend.catalog.get(q.queryId)?.title ?? q.queryId;
+      const params = Object.entries(q.params);
+      try {
+        const run = await withBudget(backend.run(q.queryId, q.params, { timeoutMs: budgetMs }), budgetMs);
+        return { queryId: q.queryId, title, params: formatParams(run), outcome: trim(run) };
+      } catch (err) {
+        return {
+          queryId: q.queryId,
+          title,
+          params,
+          outcome: { status: 'unavailable', reason: reasonOf(err) },
+        };
+      }
+    }),
+  );
+  return { incidentId: incident.id, collectedAt: now(), items };
+}

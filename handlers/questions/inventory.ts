@@ -1,0 +1,11 @@
+import { z } from 'zod';
+
+/** The names the router may resolve fuzzy words to; anything else is never invented. */
+export const inventorySchema = z.object({
+  deployments: z.array(z.string().min(1)).default([]),
+  appRoles: z.array(z.string().min(1)).default([]),
+  teams: z.array(z.string().min(1)).default([]),
+  nodes: z.array(z.string().min(1)).default([]),
+});
+export type Inventory = z.infer<typeof inventorySchema>;
+export type InventoryInput = z.input<typeof inventorySchema>;

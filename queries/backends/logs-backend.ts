@@ -1,0 +1,93 @@
+import type { z } from 'zod';
+import { UserFacingError } from '../../bot/errors.ts';
+import { bindParameters, type ParamValue } from '../bind-parameters.ts';
+import type { KqlCatalog } from '../catalog.ts';
+import type { QueryResult } from '../engine/types.ts';
+import type { KqlQuery } from '../kql/define-kql-query.ts';
+import { describeParam } from '../params.ts';
+
+/** A Log Analytics table: typed columns and rows (datetimes as ISO text, timespans as `hh:mm:ss`). */
+export interface LogsResult extends QueryResult {
+  /** True when the service returned only part of the result (Log Analytics `PartialError`). */
+  partial: boolean;
+  /** Why the result is partial, as the service said it. */
+  partialReason?: string;
+}
+
+/** One run of a vetted query: the validated parameters, the exact text that ran, and its result. */
+export interface LogsRun {
+  query: KqlQuery;
+  params: Record<string, ParamValue>;
+  text: string;
+  result: LogsResult;
+  /** A link to the same query in the Azure portal (production only). */
+  portalUrl?: string;
+}
+
+/** Runs vetted queries only: an id from the catalog and parameters checked by its zod schema. */
+export interface LogsBackend {
+  readonly kind: 'local' | 'azure';
+  readonly catalog: KqlCatalog;
+  run(
+    id: string,
+    params: Readonly<Record<string, unknown>>,
+    options?: { timeoutMs?: number },
+  ): Promise<LogsRun>;
+}
+
+/** Parameter values that fail a query's schema: names the parameter and its allowed form. */
+export class QueryParamError extends UserFacingError {
+  constructor(
+    readonly parameter: string,
+    message: string,
+  ) {
+    super('KQL_BAD_PARAMETER', message);
+  }
+}
+
+/** Finds a vetted query or says which ones exist. */
+export function findQuery(catalog: KqlCatalog, id: string): KqlQuery {
+  const q = catalog.get(id);
+  if (!q)
+    throw new UserFacingError(
+      'KQL_UNKNOWN_QUERY',
+      `There is no vetted query "${id.slice(0, 80)}". Type /kql to list them.`,
+    );
+  return q;
+}
+
+/** Validates raw parameters (chat text or typed values) with the query's zod schema. */
+export function validateParams(
+  q: KqlQuery,
+  raw: Readonly<Record<string, unknown>>,
+): Record<string, ParamValue> {
+  const shape = q.params.shape as Record<string, z.ZodType>;
+  for (const key of Object.keys(raw)) {
+    if (!(key in shape)) {
+      const names = Object.keys(shape).join(', ') || 'none';
+      throw new QueryParamError(
+        key,
+        `${q.id} has no parameter "${key.slice(0, 40)}"; its parameters: ${names}.`,
+      );
+    }
+  }
+  const parsed = q.params.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const name = String(issue.path[0] ?? '');
+    const form = shape[name] ? describeParam(shape[name])?.form : undefined;
+    throw new QueryParamError(name, `Parameter "${name}" of ${q.id}: expected ${form ?? issue.message}.`);
+  }
+  return parsed.data as Record<string, ParamValue>;
+}
+
+/** Validates parameters and binds them into the query's text (the only way query text is built). */
+export function prepareRun(
+  catalog: KqlCatalog,
+  id: string,
+  raw: Readonly<Record<string, unknown>>,
+): { query: KqlQuery; params: Record<string, ParamValue>; text: string } {
+  const query = findQuery(catalog, id);
+  const params = validateParams(query, raw);
+  return { query, params, text: bindParameters(query.text, params) };
+}

@@ -1,0 +1,51 @@
+import { AppError } from '../bot/errors.ts';
+import { cacheHitRate } from './kql/cache-hit-rate.ts';
+import { costPerTeam } from './kql/cost-per-team.ts';
+import type { KqlQuery } from './kql/define-kql-query.ts';
+import { errorSpike } from './kql/error-spike.ts';
+import { latencyDistribution } from './kql/latency-distribution.ts';
+import { modelVersionComparison } from './kql/model-version-comparison.ts';
+import { pipelineFreshness } from './kql/pipeline-freshness.ts';
+import { promptInjection } from './kql/prompt-injection.ts';
+import { promptInjectionSources } from './kql/prompt-injection-sources.ts';
+import { slowRequests } from './kql/slow-requests.ts';
+import { throttleRate } from './kql/throttle-rate.ts';
+import { tokenUsage } from './kql/token-usage.ts';
+import { topFailingOperations } from './kql/top-failing-operations.ts';
+import { tpmVsQuota } from './kql/tpm-vs-quota.ts';
+import { trafficLatencyErrors } from './kql/traffic-latency-errors.ts';
+import { ttftPercentiles } from './kql/ttft-percentiles.ts';
+import { zeroSuccess } from './kql/zero-success.ts';
+
+/** A catalog: vetted queries by id. */
+export type KqlCatalog = ReadonlyMap<string, KqlQuery>;
+
+/** Builds a catalog from a list, refusing two queries with the same id. */
+export function buildCatalog(queries: readonly KqlQuery[]): KqlCatalog {
+  const byId = new Map<string, KqlQuery>();
+  for (const q of queries) {
+    if (byId.has(q.id)) throw new AppError('CATALOG_DUPLICATE', `The vetted query "${q.id}" is listed twice`);
+    byId.set(q.id, q);
+  }
+  return byId;
+}
+
+/** Every vetted KQL query, listed once, in the order `/kql` shows them. */
+export const KQL_CATALOG: KqlCatalog = buildCatalog([
+  slowRequests,
+  throttleRate,
+  trafficLatencyErrors,
+  tokenUsage,
+  errorSpike,
+  latencyDistribution,
+  zeroSuccess,
+  tpmVsQuota,
+  ttftPercentiles,
+  topFailingOperations,
+  modelVersionComparison,
+  costPerTeam,
+  cacheHitRate,
+  promptInjection,
+  promptInjectionSources,
+  pipelineFreshness,
+]);

@@ -1,0 +1,19 @@
+import { z } from 'zod';
+import { timespan } from '../params.ts';
+import { defineKqlQuery } from './define-kql-query.ts';
+
+/** Semantic cache hit rate per app role. */
+export const cacheHitRate = defineKqlQuery({
+  id: 'cache-hit-rate',
+  title: 'Semantic cache hit rate',
+  description: 'Share of requests answered from the semantic cache, per app role.',
+  examples: ['is the semantic cache working?', 'cache hit rate today', 'how many requests skip the model?'],
+  params: z.object({ window: timespan({ min: '5m', max: '7d', default: '24h' }) }),
+  columns: [
+    { name: 'AppRoleName', type: 'string' },
+    { name: 'Requests', type: 'long' },
+    { name: 'Hits', type: 'long' },
+    { name: 'HitRate', type: 'real' },
+  ],
+  show: { kind: 'table' },
+});

@@ -1,0 +1,31 @@
+import { z } from 'zod';
+import { real, timespan } from '../params.ts';
+import { defineKqlQuery } from './define-kql-query.ts';
+
+/** Error rate in the recent window against the 7-day baseline. */
+export const errorSpike = defineKqlQuery({
+  id: 'error-spike',
+  title: 'Error-rate spike against the baseline',
+  description:
+    'App roles whose error rate in the recent window is more than min_ratio times their baseline rate.',
+  examples: [
+    'is the error rate spiking?',
+    'which service fails more than usual?',
+    'errors in the last hour versus last week',
+  ],
+  params: z.object({
+    recent: timespan({ min: '5m', max: '1d', default: '1h' }),
+    baseline: timespan({ min: '1h', max: '7d', default: '7d' }),
+    min_ratio: real({ min: 1, max: 100, default: 2 }),
+    floor_pct: real({ min: 0.001, max: 10, default: 0.1 }),
+  }),
+  columns: [
+    { name: 'AppRoleName', type: 'string' },
+    { name: 'RecentTotal', type: 'long' },
+    { name: 'RecentErrors', type: 'long' },
+    { name: 'RecentRate', type: 'real' },
+    { name: 'BaselineRate', type: 'real' },
+    { name: 'SpikeRatio', type: 'real' },
+  ],
+  show: { kind: 'table' },
+});

@@ -1,0 +1,29 @@
+import { z } from 'zod';
+import { timespan } from '../params.ts';
+import { defineKqlQuery } from './define-kql-query.ts';
+
+/** Time since each data pipeline last succeeded. */
+export const pipelineFreshness = defineKqlQuery({
+  id: 'pipeline-freshness',
+  title: 'Data pipeline freshness',
+  description:
+    'Time since each ingestion or index pipeline last succeeded (AppTraces); stale when over stale_after.',
+  examples: [
+    'is the RAG index up to date?',
+    'when did the tickets index last update?',
+    'any stale pipelines?',
+  ],
+  params: z.object({
+    window: timespan({ min: '1h', max: '7d', default: '2d' }),
+    stale_after: timespan({ min: '5m', max: '7d', default: '2h' }),
+  }),
+  columns: [
+    { name: 'Pipeline', type: 'string' },
+    { name: 'LastSuccess', type: 'datetime' },
+    { name: 'SinceSuccess', type: 'timespan' },
+    { name: 'Stale', type: 'bool' },
+    { name: 'LastRun', type: 'datetime' },
+    { name: 'FailedRuns', type: 'long' },
+  ],
+  show: { kind: 'table' },
+});

@@ -1,0 +1,21 @@
+import { z } from 'zod';
+import { timespan } from '../params.ts';
+import { defineKqlQuery } from './define-kql-query.ts';
+
+/** Suspected prompt-injection requests, without identities. */
+export const promptInjection = defineKqlQuery({
+  id: 'prompt-injection',
+  title: 'Suspected prompt injection',
+  description:
+    'Requests the content filter flagged as jailbreak attempts, per app role and operation (no user identities).',
+  examples: ['any prompt injection attempts?', 'jailbreak attempts today', 'which endpoint gets attacked?'],
+  params: z.object({ window: timespan({ min: '5m', max: '7d', default: '24h' }) }),
+  columns: [
+    { name: 'AppRoleName', type: 'string' },
+    { name: 'OperationName', type: 'string' },
+    { name: 'Flagged', type: 'long' },
+    { name: 'FirstSeen', type: 'datetime' },
+    { name: 'LastSeen', type: 'datetime' },
+  ],
+  show: { kind: 'table' },
+});

@@ -1,0 +1,30 @@
+import { z } from 'zod';
+import { latencyMs, timespan } from '../params.ts';
+import { defineKqlQuery } from './define-kql-query.ts';
+
+/** Requests slower than the latency SLO per 15 min and app role. */
+export const slowRequests = defineKqlQuery({
+  id: 'slow-requests',
+  title: 'Requests slower than the SLO',
+  description:
+    'Count, average, P95 and P99 of the requests slower than a latency SLO, per time bucket and app role.',
+  examples: [
+    'which requests break the latency SLO?',
+    'slow requests over 3 s today',
+    'how many requests were slower than 2 seconds per role?',
+  ],
+  params: z.object({
+    window: timespan({ min: '5m', max: '7d', default: '24h' }),
+    slo_ms: latencyMs(2000),
+    bucket: timespan({ min: '1m', max: '1d', default: '15m' }),
+  }),
+  columns: [
+    { name: 'TimeGenerated', type: 'datetime' },
+    { name: 'AppRoleName', type: 'string' },
+    { name: 'SlowCount', type: 'long' },
+    { name: 'AvgMs', type: 'real' },
+    { name: 'P95Ms', type: 'real' },
+    { name: 'P99Ms', type: 'real' },
+  ],
+  show: { kind: 'line', x: 'TimeGenerated', y: ['SlowCount'], series: 'AppRoleName' },
+});

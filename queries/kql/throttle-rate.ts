@@ -1,0 +1,24 @@
+import { z } from 'zod';
+import { deploymentName, timespan } from '../params.ts';
+import { defineKqlQuery } from './define-kql-query.ts';
+
+/** HTTP 429 share over time per app role. */
+export const throttleRate = defineKqlQuery({
+  id: 'throttle-rate',
+  title: 'HTTP 429 throttle rate',
+  description: 'Share of requests throttled by Azure OpenAI (HTTP 429), per time bucket and app role.',
+  examples: ['are we being rate limited?', '429s on gpt-4o today', 'throttling over the last hour'],
+  params: z.object({
+    window: timespan({ min: '5m', max: '7d', default: '24h' }),
+    bucket: timespan({ min: '1m', max: '1d', default: '15m' }),
+    deployment: deploymentName('*'),
+  }),
+  columns: [
+    { name: 'TimeGenerated', type: 'datetime' },
+    { name: 'AppRoleName', type: 'string' },
+    { name: 'Total', type: 'long' },
+    { name: 'Throttled', type: 'long' },
+    { name: 'ThrottleRate', type: 'real' },
+  ],
+  show: { kind: 'line', x: 'TimeGenerated', y: ['ThrottleRate'], series: 'AppRoleName', unit: '%' },
+});

@@ -1,0 +1,23 @@
+import { z } from 'zod';
+import { long, timespan } from '../params.ts';
+import { defineKqlQuery } from './define-kql-query.ts';
+
+/** The operations that fail most, with result codes. */
+export const topFailingOperations = defineKqlQuery({
+  id: 'top-failing-operations',
+  title: 'Top failing operations',
+  description: 'The operations with the most failed requests in the window, per result code.',
+  examples: ['what is failing?', 'top errors in the last hour', 'which endpoints return 500?'],
+  params: z.object({
+    window: timespan({ min: '5m', max: '7d', default: '1h' }),
+    limit: long({ min: 1, max: 50, default: 10 }),
+  }),
+  columns: [
+    { name: 'OperationName', type: 'string' },
+    { name: 'ResultCode', type: 'string' },
+    { name: 'Failures', type: 'long' },
+    { name: 'Roles', type: 'long' },
+    { name: 'LastFailure', type: 'datetime' },
+  ],
+  show: { kind: 'table' },
+});

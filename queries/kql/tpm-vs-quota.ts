@@ -1,0 +1,31 @@
+import { z } from 'zod';
+import { deploymentName, timespan } from '../params.ts';
+import { defineKqlQuery } from './define-kql-query.ts';
+
+/** Tokens and requests per minute against each deployment's quota. */
+export const tpmVsQuota = defineKqlQuery({
+  id: 'tpm-vs-quota',
+  title: 'TPM and RPM used against quota',
+  description:
+    'Peak and average tokens per minute and peak requests per minute per deployment, against its TPM/RPM quota.',
+  examples: [
+    'are we close to the TPM quota?',
+    'how much of the gpt-4o quota do we use?',
+    'requests per minute against the limits',
+  ],
+  params: z.object({
+    window: timespan({ min: '5m', max: '7d', default: '1h' }),
+    deployment: deploymentName('*'),
+  }),
+  columns: [
+    { name: 'Deployment', type: 'string' },
+    { name: 'PeakTpm', type: 'long' },
+    { name: 'AvgTpm', type: 'real' },
+    { name: 'TpmLimit', type: 'long' },
+    { name: 'TpmUsedPct', type: 'real' },
+    { name: 'PeakRpm', type: 'long' },
+    { name: 'RpmLimit', type: 'long' },
+    { name: 'RpmUsedPct', type: 'real' },
+  ],
+  show: { kind: 'table' },
+});

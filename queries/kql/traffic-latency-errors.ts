@@ -1,0 +1,29 @@
+import { z } from 'zod';
+import { timespan } from '../params.ts';
+import { defineKqlQuery } from './define-kql-query.ts';
+
+/** Requests/min, average latency and 5xx rate per bucket. */
+export const trafficLatencyErrors = defineKqlQuery({
+  id: 'traffic-latency-errors',
+  title: 'Traffic, latency and 5xx errors',
+  description:
+    'Requests per minute, average latency and 5xx error rate per time bucket, to set beside GPU use.',
+  examples: [
+    'how much traffic are we serving?',
+    'requests per minute and errors in the last 6 hours',
+    'did latency rise with load?',
+  ],
+  params: z.object({
+    window: timespan({ min: '5m', max: '7d', default: '6h' }),
+    bucket: timespan({ min: '1m', max: '1d', default: '5m' }),
+  }),
+  columns: [
+    { name: 'TimeGenerated', type: 'datetime' },
+    { name: 'Requests', type: 'long' },
+    { name: 'AvgMs', type: 'real' },
+    { name: 'Errors5xx', type: 'long' },
+    { name: 'RequestsPerMin', type: 'real' },
+    { name: 'ErrorRate5xx', type: 'real' },
+  ],
+  show: { kind: 'line', x: 'TimeGenerated', y: ['RequestsPerMin', 'ErrorRate5xx'] },
+});

@@ -1,0 +1,23 @@
+import { z } from 'zod';
+import { deploymentName, timespan } from '../params.ts';
+import { defineKqlQuery } from './define-kql-query.ts';
+
+/** Deployments with requests but no successful answer: an outage. */
+export const zeroSuccess = defineKqlQuery({
+  id: 'zero-success',
+  title: 'Deployments with zero successful requests',
+  description:
+    'Deployments that received requests but answered none of them successfully in the window (an outage).',
+  examples: ['is any deployment down?', 'which model endpoint answers nothing?', 'outage on o3-mini?'],
+  params: z.object({
+    window: timespan({ min: '1m', max: '1d', default: '15m' }),
+    deployment: deploymentName('*'),
+  }),
+  columns: [
+    { name: 'Deployment', type: 'string' },
+    { name: 'Requests', type: 'long' },
+    { name: 'LastRequest', type: 'datetime' },
+    { name: 'ResultCodes', type: 'dynamic' },
+  ],
+  show: { kind: 'table' },
+});

@@ -1,0 +1,211 @@
+import {
+  DEPLOYMENTS,
+  type DeploymentProfile,
+  diurnalFactor,
+  EPISODES,
+  GPT4O_NEW_VERSION,
+  GPT4O_OLD_VERSION,
+  inDailyPeak,
+  MINUTE,
+  OTHER_VERSIONS,
+  ROLES,
+  type RoleProfile,
+} from './profile.ts';
+
+/** A seeded PRNG (mulberry32): the same minute always yields the same rows. */
+function seeded(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** A standard normal draw (Box–Muller). */
+function gaussian(rand: () => number): number {
+  return Math.sqrt(-2 * Math.log(rand() || 1e-12)) * Math.cos(2 * Math.PI * rand());
+}
+
+const BUCKET_LIMITS: ReadonlyArray<[number, string]> = [
+  [250, '<250ms'],
+  [500, '250ms-500ms'],
+  [1000, '500ms-1sec'],
+  [3000, '1sec-3sec'],
+  [7000, '3sec-7sec'],
+  [15000, '7sec-15sec'],
+  [30000, '15sec-30sec'],
+];
+
+function performanceBucket(ms: number): string {
+  for (const [limit, name] of BUCKET_LIMITS) if (ms < limit) return name;
+  return '>=30sec';
+}
+
+/** Column-wise rows of AppRequests (only the columns the simulator fills). */
+export interface RequestColumns {
+  TimeGenerated: number[];
+  Id: string[];
+  Name: string[];
+  Url: string[];
+  Success: boolean[];
+  ResultCode: string[];
+  DurationMs: number[];
+  PerformanceBucket: string[];
+  Properties: Record<string, unknown>[];
+  Measurements: (Record<string, number> | null)[];
+  OperationName: string[];
+  OperationId: string[];
+  AppRoleName: string[];
+  AppRoleInstance: string[];
+  ClientIP: string[];
+  UserId: string[];
+  SessionId: string[];
+  ItemCount: number[];
+  Type: string[];
+}
+
+/** Empty column buffers. */
+export function emptyRequestColumns(): RequestColumns {
+  return {
+    TimeGenerated: [],
+    Id: [],
+    Name: [],
+    Url: [],
+    Success: [],
+    ResultCode: [],
+    DurationMs: [],
+    PerformanceBucket: [],
+    Properties: [],
+    Measurements: [],
+    OperationName: [],
+    OperationId: [],
+    AppRoleName: [],
+    AppRoleInstance: [],
+    ClientIP: [],
+    UserId: [],
+    SessionId: [],
+    ItemCount: [],
+    Type: [],
+  };
+}
+
+function pickRole(r: number): RoleProfile {
+  let acc = 0;
+  for (const role of ROLES) {
+    acc += role.weight;
+    if (r < acc) return role;
+  }
+  return ROLES[ROLES.length - 1]!;
+}
+
+function pickDeployment(role: RoleProfile, r: number): DeploymentProfile {
+  let acc = 0;
+  for (const [i, p] of role.calls) {
+    acc += p;
+    if (r < acc) return DEPLOYMENTS[i]!;
+  }
+  return DEPLOYMENTS[role.calls[role.calls.length - 1]![0]]!;
+}
+
+/** Sampled rows per minute at the daily mean; each row stands for `itemCount` requests. */
+export interface SamplingOptions {
+  rowsPerMinute: number;
+  itemCount: number;
+}
+
+/**
+ * Appends the sampled requests of one minute (`minuteStart`, a multiple of a minute) to `out`.
+ * Deterministic: a minute's rows depend only on its start and the scenario start.
+ */
+export function generateMinute(
+  out: RequestColumns,
+  minuteStart: number,
+  startMs: number,
+  sampling: SamplingOptions,
+): void {
+  const rand = seeded(Math.floor(minuteStart / MINUTE) ^ 0x5eed);
+  const rel = minuteStart - startMs;
+  const n = Math.round(sampling.rowsPerMinute * diurnalFactor(minuteStart) * (0.85 + 0.3 * rand()));
+  for (let i = 0; i < n; i++) {
+    const t = minuteStart + Math.floor(rand() * MINUTE);
+    const tRel = t - startMs;
+    const role = pickRole(rand());
+    const dep = pickDeployment(role, rand());
+    const isGpt4o = dep.name === 'gpt-4o';
+    const newVersion = isGpt4o && tRel >= EPISODES.versionChangeAt;
+    const version = isGpt4o
+      ? newVersion
+        ? GPT4O_NEW_VERSION
+        : GPT4O_OLD_VERSION
+      : OTHER_VERSIONS[dep.name]!;
+    const cacheHit = dep.completion && (role.name === 'chat-api' || role.name === 'rag-api') && rand() < 0.2;
+    let duration =
+      dep.medianMs * Math.exp(0.45 * gaussian(rand)) * (newVersion ? EPISODES.newVersionLatencyFactor : 1);
+    let code = '200';
+    const r = rand();
+    const throttled =
+      isGpt4o && tRel >= EPISODES.throttleFrom && tRel < EPISODES.throttleUntil && r < EPISODES.throttleShare;
+    const outage =
+      dep.name === 'o3-mini' &&
+      rel >= EPISODES.outageFrom &&
+      rel < EPISODES.outageFrom + EPISODES.outageMinutes * MINUTE;
+    const spike =
+      role.name === 'batch-api' && tRel >= EPISODES.errorSpikeFrom && r < EPISODES.errorSpikeShare;
+    if (throttled) code = '429';
+    else if (outage) code = '503';
+    else if (spike) code = rand() < 0.5 ? '500' : '503';
+    else if (r < 0.004) code = '500';
+    else if (r < 0.006) code = '503';
+    else if (r < 0.008) code = '400';
+    else if (
+      dep.name === EPISODES.dailyPeak.deployment &&
+      inDailyPeak(t) &&
+      rand() < EPISODES.dailyPeak.share
+    )
+      code = '429';
+    const ok = code === '200';
+    if (!ok) duration = code === '429' ? 20 + 40 * rand() : 50 + 200 * rand();
+    if (cacheHit && ok) duration = 15 + 30 * rand();
+    const tokens = ok && !cacheHit ? Math.round(dep.medianTokens * Math.exp(0.5 * gaussian(rand))) : 0;
+    const prompt = Math.round(tokens * dep.promptShare);
+    const refusal = ok && dep.completion && rand() < (newVersion ? 0.015 : 0.005);
+    const jailbreak = role.name === 'chat-api' && rand() < 0.002;
+    const user = Math.floor(rand() * 5000);
+    const props: Record<string, unknown> = {
+      deployment: dep.name,
+      'model.version': version,
+      team: role.team,
+      'tokens.total': tokens,
+      'tokens.prompt': prompt,
+      'tokens.completion': tokens - prompt,
+      'cache.hit': cacheHit,
+      finish_reason: !ok ? '' : refusal ? 'content_filter' : dep.completion ? 'stop' : '',
+      'content_filter.jailbreak': jailbreak,
+    };
+    const id = `${Math.floor(t / MINUTE).toString(36)}-${i.toString(36)}`;
+    out.TimeGenerated.push(t);
+    out.Id.push(id);
+    out.Name.push(role.operation);
+    out.Url.push(`https://${role.name}.sim.local${role.url}`);
+    out.Success.push(ok);
+    out.ResultCode.push(code);
+    out.DurationMs.push(Math.round(duration * 10) / 10);
+    out.PerformanceBucket.push(performanceBucket(duration));
+    out.Properties.push(props);
+    out.Measurements.push(
+      ok && dep.completion && !cacheHit ? { ttft_ms: Math.round(duration * (0.15 + 0.2 * rand())) } : null,
+    );
+    out.OperationName.push(role.operation);
+    out.OperationId.push(`op-${id}`);
+    out.AppRoleName.push(role.name);
+    out.AppRoleInstance.push(`${role.name}-${Math.floor(rand() * 3)}`);
+    out.ClientIP.push(`10.${user % 250}.${Math.floor(user / 250)}.0`);
+    out.UserId.push(`user-${user}`);
+    out.SessionId.push(`s-${user}-${Math.floor(t / 3_600_000)}`);
+    out.ItemCount.push(sampling.itemCount);
+    out.Type.push('AppRequests');
+  }
+}

@@ -1,0 +1,135 @@
+/**
+ * The simulated AI platform's request traffic: deployments, app roles, and the episodes the local
+ * alert scenario tells (gpt-4o throttled in the last minutes, a latency regression since gpt-4o
+ * moved to model version 2024-11-20). Times are relative to the scenario start (`startMs`).
+ */
+
+export const MINUTE = 60_000;
+export const HOUR = 60 * MINUTE;
+export const DAY = 24 * HOUR;
+
+export interface DeploymentProfile {
+  name: string;
+  /** Median latency in ms (log-normal). */
+  medianMs: number;
+  /** Median total tokens per request. */
+  medianTokens: number;
+  /** Share of the total that is the prompt. */
+  promptShare: number;
+  completion: boolean;
+}
+
+export const DEPLOYMENTS: readonly DeploymentProfile[] = [
+  { name: 'gpt-4o', medianMs: 900, medianTokens: 1200, promptShare: 0.7, completion: true },
+  { name: 'gpt-4o-mini', medianMs: 400, medianTokens: 700, promptShare: 0.75, completion: true },
+  { name: 'text-embedding-3-large', medianMs: 60, medianTokens: 300, promptShare: 1, completion: false },
+  { name: 'o3-mini', medianMs: 3000, medianTokens: 2500, promptShare: 0.4, completion: true },
+  { name: 'gpt-4.1', medianMs: 1200, medianTokens: 1500, promptShare: 0.7, completion: true },
+];
+
+export interface RoleProfile {
+  name: string;
+  team: string;
+  weight: number;
+  /** Deployment indexes with their probabilities (summing to 1). */
+  calls: ReadonlyArray<[number, number]>;
+  operation: string;
+  url: string;
+}
+
+export const ROLES: readonly RoleProfile[] = [
+  {
+    name: 'chat-api',
+    team: 'support',
+    weight: 0.4,
+    calls: [
+      [0, 0.7],
+      [1, 0.3],
+    ],
+    operation: 'POST /chat',
+    url: '/v1/chat',
+  },
+  {
+    name: 'rag-api',
+    team: 'search',
+    weight: 0.25,
+    calls: [
+      [1, 0.6],
+      [4, 0.4],
+    ],
+    operation: 'POST /answer',
+    url: '/v1/answer',
+  },
+  {
+    name: 'embed-api',
+    team: 'search',
+    weight: 0.2,
+    calls: [[2, 1]],
+    operation: 'POST /embed',
+    url: '/v1/embed',
+  },
+  {
+    name: 'agent-api',
+    team: 'agents',
+    weight: 0.1,
+    calls: [
+      [3, 0.5],
+      [0, 0.5],
+    ],
+    operation: 'POST /agent/run',
+    url: '/v1/agent/run',
+  },
+  {
+    name: 'batch-api',
+    team: 'analytics',
+    weight: 0.05,
+    calls: [[4, 1]],
+    operation: 'POST /batch/item',
+    url: '/v1/batch',
+  },
+];
+
+/** gpt-4o's model versions: the rollout of 2024-11-20 two hours before the scenario slowed it down. */
+export const GPT4O_OLD_VERSION = '2024-08-06';
+export const GPT4O_NEW_VERSION = '2024-11-20';
+export const OTHER_VERSIONS: Record<string, string> = {
+  'gpt-4o-mini': '2024-07-18',
+  'text-embedding-3-large': '1',
+  'o3-mini': '2025-01-31',
+  'gpt-4.1': '2025-04-14',
+};
+
+/** The episodes of the story, as offsets from the scenario start. */
+export const EPISODES = {
+  /** gpt-4o moves to the new model version; its latency rises ~2.4×, refusals triple. */
+  versionChangeAt: -2 * HOUR,
+  newVersionLatencyFactor: 2.4,
+  /** gpt-4o answers 429 to ~30% of requests until the scenario's "throttling resolved" step. */
+  throttleFrom: -15 * MINUTE,
+  throttleUntil: 20_000,
+  throttleShare: 0.3,
+  /** batch-api's 5xx rate jumps to 8% in the last 40 minutes (the error-spike evidence). */
+  errorSpikeFrom: -40 * MINUTE,
+  errorSpikeShare: 0.08,
+  /** o3-mini answered nothing successfully for 25 minutes two days earlier (a past outage). */
+  outageFrom: -2 * DAY - 3 * HOUR,
+  outageMinutes: 25,
+  /** The tickets RAG index stopped updating nine hours before the scenario. */
+  stalePipeline: 'rag-index-tickets',
+  staleSince: -9 * HOUR,
+  /** Every day at the afternoon peak gpt-4o-mini is throttled for 20 minutes (a recurring 429 episode). */
+  dailyPeak: { deployment: 'gpt-4o-mini', fromHour: 14, minutes: 20, share: 0.1 },
+};
+
+/** Whether an instant falls in the daily peak-throttling window (UTC). */
+export function inDailyPeak(t: number): boolean {
+  const minuteOfDay = (t % DAY) / MINUTE;
+  const from = EPISODES.dailyPeak.fromHour * 60;
+  return minuteOfDay >= from && minuteOfDay < from + EPISODES.dailyPeak.minutes;
+}
+
+/** Requests per minute swing over the day (peak mid-afternoon UTC), between ~0.5× and ~1.5×. */
+export function diurnalFactor(t: number): number {
+  const hour = (t % DAY) / HOUR;
+  return 1 + 0.5 * Math.sin(((hour - 9) / 24) * 2 * Math.PI);
+}

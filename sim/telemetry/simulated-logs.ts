@@ -1,0 +1,23 @@
+import type { Clock } from '../../bot/clock.ts';
+import { createLocalLogsBackend } from '../../queries/backends/local-logs.ts';
+import type { LogsBackend } from '../../queries/backends/logs-backend.ts';
+import { KQL_CATALOG } from '../../queries/catalog.ts';
+import { SimulatedTelemetry, type SimulatedTelemetryOptions } from './telemetry.ts';
+
+/**
+ * The local mode's Log Analytics: the vetted catalog run by the local KQL engine over simulated
+ * telemetry. Nothing is generated until the first query (about 1.5 s and ~200 MB for 7 days);
+ * later queries add the minutes the clock has completed since.
+ */
+export function createSimulatedLogsBackend(
+  clock: Clock,
+  options: Omit<SimulatedTelemetryOptions, 'clock'> = {},
+): LogsBackend & { telemetry: SimulatedTelemetry } {
+  const telemetry = new SimulatedTelemetry({ clock, ...options });
+  const backend = createLocalLogsBackend({
+    engine: telemetry.engine,
+    catalog: KQL_CATALOG,
+    beforeQuery: () => telemetry.refresh(),
+  });
+  return Object.assign(backend, { telemetry });
+}

@@ -1,0 +1,75 @@
+import type { Clock } from '../../bot/clock.ts';
+import { buildColumn } from '../../queries/engine/build-column.ts';
+import { KqlEngine } from '../../queries/engine/engine.ts';
+import { APP_REQUESTS, APP_TRACES, type TableSchema } from '../../queries/engine/table-schemas.ts';
+import {
+  emptyRequestColumns,
+  generateMinute,
+  type RequestColumns,
+  type SamplingOptions,
+} from './generate-requests.ts';
+import { emptyTraceColumns, generateTraceMinute, type TraceColumns } from './generate-traces.ts';
+import { DAY, MINUTE } from './profile.ts';
+
+export interface SimulatedTelemetryOptions {
+  clock: Clock;
+  /** Scenario start: the episodes of the alert story are placed relative to it (default: now). */
+  startMs?: number;
+  /** History before the start (default 7 days). */
+  historyMs?: number;
+  /** Default: 15 sampled rows/min, each standing for 67 requests (~1,000 requests/min). */
+  sampling?: SamplingOptions;
+}
+
+/**
+ * Application Insights telemetry of the simulated AI platform, in a local KQL engine: 7 days of
+ * sampled AppRequests and pipeline AppTraces, plus live rows for every minute the clock completes.
+ * The engine's tables are immutable, so new minutes are appended to the column buffers and the
+ * tables rebuilt, at most once per minute of simulated time, when a query asks.
+ */
+export class SimulatedTelemetry {
+  readonly engine: KqlEngine;
+  readonly startMs: number;
+  private readonly requests: RequestColumns = emptyRequestColumns();
+  private readonly traces: TraceColumns = emptyTraceColumns();
+  private readonly sampling: SamplingOptions;
+  /** Minutes before this instant are in the buffers. */
+  private generatedUntil: number;
+  private builtUntil = -1;
+
+  constructor(private readonly options: SimulatedTelemetryOptions) {
+    const now = options.clock.now();
+    this.startMs = options.startMs ?? now;
+    this.sampling = options.sampling ?? { rowsPerMinute: 15, itemCount: 67 };
+    this.engine = new KqlEngine({ now: () => options.clock.now() });
+    this.generatedUntil = Math.floor((now - (options.historyMs ?? 7 * DAY)) / MINUTE) * MINUTE;
+  }
+
+  /** Brings the tables up to the clock's last complete minute; cheap when nothing changed. */
+  refresh(): void {
+    const until = Math.floor(this.options.clock.now() / MINUTE) * MINUTE;
+    for (let m = this.generatedUntil; m < until; m += MINUTE) {
+      generateMinute(this.requests, m, this.startMs, this.sampling);
+      generateTraceMinute(this.traces, m, this.startMs);
+    }
+    this.generatedUntil = Math.max(this.generatedUntil, until);
+    if (this.builtUntil === this.generatedUntil) return;
+    loadColumns(this.engine, APP_REQUESTS, this.requests as unknown as Record<string, unknown[]>);
+    loadColumns(this.engine, APP_TRACES, this.traces as unknown as Record<string, unknown[]>);
+    this.builtUntil = this.generatedUntil;
+  }
+
+  /** Rows of AppRequests currently in the buffers. */
+  requestCount(): number {
+    return this.requests.TimeGenerated.length;
+  }
+}
+
+function loadColumns(engine: KqlEngine, schema: TableSchema, data: Record<string, unknown[]>): void {
+  const n = data.TimeGenerated!.length;
+  const blank: unknown[] = new Array(n).fill(null);
+  engine.addTable(
+    schema.name,
+    schema.columns.map((c) => ({ name: c.name, col: buildColumn(c.type, data[c.name] ?? blank) })),
+  );
+}

@@ -1,0 +1,153 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ManualClock } from '../../bot/clock.ts';
+import { fixture, startTestBot, type TestBot } from '../helpers/test-bot.ts';
+
+interface CardElement {
+  type?: string;
+  url?: string;
+  altText?: string;
+  [key: string]: unknown;
+}
+
+/** Every Image element of an Adaptive Card, wherever it is nested. */
+function images(card: unknown): CardElement[] {
+  const found: CardElement[] = [];
+  const walk = (node: unknown) => {
+    if (Array.isArray(node)) node.forEach(walk);
+    else if (node && typeof node === 'object') {
+      const el = node as CardElement;
+      if (el.type === 'Image' && typeof el.url === 'string') found.push(el);
+      Object.values(el).forEach(walk);
+    }
+  };
+  walk(card);
+  return found;
+}
+
+/** Width and height from a PNG's IHDR chunk, after checking the 8-byte signature. */
+function pngSize(bytes: Buffer): { width: number; height: number } {
+  expect([...bytes.subarray(0, 8)]).toEqual([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+  expect(bytes.subarray(12, 16).toString('latin1')).toBe('IHDR');
+  return { width: bytes.readUInt32BE(16), height: bytes.readUInt32BE(20) };
+}
+
+describe('/gpu and signed chart links, on the real bot in local mode', () => {
+  let bot: TestBot;
+  const clock = new ManualClock();
+
+  const ask = async (text: string) => {
+    const before = (await bot.consoleMessages()).length;
+    const res = await fetch(`${bot.url}/api/console/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ user: 'alice', text }),
+    });
+    expect(res.status).toBe(202);
+    await bot.flush();
+    const after = await bot.consoleMessages();
+    expect(after.length).toBeGreaterThan(before);
+    return after.at(-1)!;
+  };
+
+  beforeAll(async () => {
+    bot = await startTestBot({}, clock, { localPlatform: true });
+  });
+  afterAll(async () => {
+    await bot?.stop();
+  });
+
+  it('/gpu node-7 shows every GPU, the InfiniBand ports and a chart that renders as PNG', async () => {
+    const reply = await ask('/gpu node-7');
+    const card = JSON.stringify(reply.card);
+    expect(reply.text).toContain('GPU node node-7');
+    expect(card).toContain('llm-pretrain-worker-3');
+    expect(card).toContain('mlx5_0/1');
+    expect(card).toContain('InfiniBand');
+    expect(card.length).toBeLessThan(80_000);
+    const [chart] = images(reply.card);
+    expect(chart?.url).toMatch(new RegExp(`^${bot.url}/charts/[\\w-]+\\.[\\w-]{43}\\.png$`));
+
+    const res = await fetch(chart!.url!);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('image/png');
+    expect(res.headers.get('cache-control')).toMatch(/^private, max-age=\d+$/);
+    const size = pngSize(Buffer.from(await res.arrayBuffer()));
+    expect(size.width).toBe(820);
+    expect(size.height).toBeGreaterThan(300);
+  });
+
+  it('/gpu node-7 gpu=3 range=6h narrows the card to one GPU', async () => {
+    const reply = await ask('/gpu node-7 gpu=3 range=6h');
+    const card = reply.card as Record<string, unknown>;
+    const gpuRows = JSON.stringify(card).match(/llm-pretrain-worker-\d/g) ?? [];
+    expect(new Set(gpuRows).size).toBe(1);
+    expect(images(card)[0]?.altText).toContain('last 6h');
+  });
+
+  it('refuses a tampered, foreign or expired chart link', async () => {
+    const reply = await ask('/gpu node-7');
+    const url = images(reply.card)[0]!.url!;
+    const [payload, sig] = url.slice(`${bot.url}/charts/`.length, -'.png'.length).split('.');
+    const forged = JSON.parse(Buffer.from(payload!, 'base64url').toString());
+    forged.node = 'node-3';
+    const tampered = `${bot.url}/charts/${Buffer.from(JSON.stringify(forged)).toString('base64url')}.${sig}.png`;
+    const bad = await fetch(tampered);
+    expect(bad.status).toBe(403);
+    expect(((await bad.json()) as { error: { code: string } }).error.code).toBe('CHART_LINK_INVALID');
+    expect((await fetch(`${bot.url}/charts/not-a-token.png`)).status).toBe(403);
+
+    clock.advance(25 * 3_600_000);
+    try {
+      const gone = await fetch(url);
+      expect(gone.status).toBe(410);
+      expect(((await gone.json()) as { error: { code: string } }).error.code).toBe('CHART_LINK_EXPIRED');
+    } finally {
+      clock.advance(-25 * 3_600_000);
+    }
+  });
+
+  it('/gpu node-70 suggests node-7', async () => {
+    const reply = await ask('/gpu node-70');
+    expect(reply.text).toMatch(/^No GPU node named "node-70"\. Did you mean node-7\b/);
+  });
+
+  it('/gpu alone summarises the fleet', async () => {
+    const reply = await ask('/gpu');
+    const card = JSON.stringify(reply.card);
+    expect(reply.text).toContain('GPU fleet');
+    expect(card).toContain('Hottest GPUs');
+    expect(card).toContain('Idlest allocated GPUs');
+    expect(card).toContain('node-7');
+    expect(card.length).toBeLessThan(80_000);
+  });
+
+  it('a GPU alert card carries the chart of its node and GPU', async () => {
+    expect((await bot.postAlert('alertmanager', fixture('am-gpu-temp-firing.json'))).status).toBe(202);
+    await bot.flush();
+    const card = (await bot.consoleMessages()).find(
+      (m) => m.card && m.text.includes('node-7') && m.text.includes('FIRING'),
+    );
+    expect(card).toBeDefined();
+    expect(JSON.stringify(card!.card).length).toBeLessThan(80_000);
+    const chart = images(card!.card).find((i) => i.url!.includes('/charts/'));
+    expect(chart?.altText).toContain('node-7 GPU 3');
+    const payload = chart!.url!.slice(`${bot.url}/charts/`.length).split('.')[0]!;
+    expect(JSON.parse(Buffer.from(payload, 'base64url').toString())).toMatchObject({
+      node: 'node-7',
+      gpu: 3,
+      marker: { label: 'alert fired' },
+    });
+    const png = await fetch(chart!.url!);
+    expect(png.status).toBe(200);
+    expect(pngSize(Buffer.from(await png.arrayBuffer())).width).toBe(820);
+  });
+
+  it('serves the simulated DCGM exporter for a real Prometheus to scrape', async () => {
+    const res = await fetch(`${bot.url}/sim/dcgm/metrics?node=node-7`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toContain('text/plain; version=0.0.4');
+    const text = await res.text();
+    expect(text).toMatch(/^DCGM_FI_DEV_GPU_TEMP\{gpu="3",.*Hostname="node-7"/m);
+    expect(text).not.toContain('Hostname="node-6"');
+  });
+});

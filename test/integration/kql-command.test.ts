@@ -1,0 +1,126 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ManualClock } from '../../bot/clock.ts';
+import { KQL_CATALOG } from '../../queries/catalog.ts';
+import { startTestBot, type TestBot } from '../helpers/test-bot.ts';
+
+/** A rendered card as text, to look for what a person can read on it. */
+function cardText(card: unknown): string {
+  return JSON.stringify(card);
+}
+
+interface AcNode {
+  type?: string;
+  text?: string;
+  rows?: { cells: { items: { text: string }[] }[] }[];
+  [key: string]: unknown;
+}
+
+/** Every Adaptive Card Table as rows of cell texts (the header row first). */
+function cardTables(card: unknown): string[][][] {
+  const tables: string[][][] = [];
+  const walk = (node: unknown) => {
+    if (Array.isArray(node)) node.forEach(walk);
+    else if (node && typeof node === 'object') {
+      const el = node as AcNode;
+      if (el.type === 'Table' && el.rows)
+        tables.push(el.rows.map((r) => r.cells.map((c) => c.items[0]?.text ?? '')));
+      else Object.values(el).forEach(walk);
+    }
+  };
+  walk(card);
+  return tables;
+}
+
+describe('/kql on the real bot in local mode (console API)', () => {
+  let bot: TestBot;
+  const clock = new ManualClock();
+
+  const ask = async (text: string) => {
+    const before = (await bot.consoleMessages()).length;
+    const res = await fetch(`${bot.url}/api/console/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ user: 'alice', text }),
+    });
+    expect(res.status).toBe(202);
+    await bot.flush();
+    const after = await bot.consoleMessages();
+    expect(after.length).toBeGreaterThan(before);
+    return after.at(-1)!;
+  };
+
+  beforeAll(async () => {
+    bot = await startTestBot({}, clock, { localPlatform: true });
+  });
+  afterAll(async () => {
+    await bot?.stop();
+  });
+
+  it('/kql lists every vetted query of the catalog', async () => {
+    const reply = await ask('/kql');
+    const text = cardText(reply.card);
+    for (const id of KQL_CATALOG.keys()) expect(text).toContain(id);
+    expect(text).toContain('prompt-injection-sources (private)');
+  });
+
+  it('/kql throttle-rate shows the gpt-4o 429 spike, the parameters and the exact KQL that ran', async () => {
+    const reply = await ask('/kql throttle-rate deployment=gpt-4o window=30m bucket=5m');
+    const text = cardText(reply.card);
+    expect(text).toContain('HTTP 429 throttle rate');
+    expect(text).toContain('ThrottleRate');
+    // The bound text: the declare line replaced by let bindings, the body unchanged.
+    expect(text).toContain('let window = 1800000ms;');
+    expect(text).toContain('let deployment = \\"gpt-4o\\";');
+    expect(text).toContain('summarize Total = count(), Throttled = countif(ResultCode == \\"429\\")');
+    expect(text).toContain('30m');
+    // The simulated scenario throttles ~30% of gpt-4o requests from 15 minutes before the start.
+    const [header, ...rows] = cardTables(reply.card)[0]!;
+    expect(header).toEqual(['TimeGenerated', 'AppRoleName', 'Total', 'Throttled', 'ThrottleRate']);
+    const rate = (time: string, role: string) =>
+      Number(rows.find((r) => r[0] === time && r[1] === role)?.[4]);
+    expect(rate('2026-11-28 08:30Z', 'chat-api')).toBe(0);
+    expect(rate('2026-11-28 08:50Z', 'chat-api')).toBeGreaterThan(10);
+    expect(rate('2026-11-28 08:50Z', 'chat-api')).toBeLessThan(50);
+  });
+
+  it('a time-series result links a chart that renders as PNG; unknown chart ids are 404', async () => {
+    const reply = await ask('/kql traffic-latency-errors window=1h bucket=5m');
+    const url = /"url":"([^"]*\/kql-charts\/[0-9a-f]{32}\.png)"/.exec(cardText(reply.card))?.[1];
+    expect(url).toBeDefined();
+    const res = await fetch(url!);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('image/png');
+    const bytes = Buffer.from(await res.arrayBuffer());
+    expect([...bytes.subarray(0, 4)]).toEqual([0x89, 0x50, 0x4e, 0x47]);
+    expect((await fetch(`${bot.url}/kql-charts/${'0'.repeat(32)}.png`)).status).toBe(404);
+    // A table-only query gets no chart.
+    expect(cardText((await ask('/kql token-usage')).card)).not.toContain('/kql-charts/');
+  });
+
+  it('a table longer than the card says how many rows it left out', async () => {
+    const reply = await ask('/kql slow-requests window=1d slo_ms=1000');
+    expect(cardText(reply.card)).toMatch(/\d+ more/);
+  });
+
+  it('bad parameters are named with their allowed form', async () => {
+    const bad = await ask('/kql throttle-rate window=forever');
+    expect(bad.text + cardText(bad.card)).toMatch(
+      /Parameter "window" of throttle-rate: expected a duration between 5m and 7d/,
+    );
+    const hostile = await ask('/kql throttle-rate "deployment=x\\" | take 1"');
+    expect(hostile.text + cardText(hostile.card)).toMatch(/Parameter "deployment".*deployment name/);
+    const unknown = await ask('/kql token-usage tenant=contoso');
+    expect(unknown.text + cardText(unknown.card)).toMatch(
+      /token-usage has no parameter "tenant"; its parameters: window/,
+    );
+    const missing = await ask('/kql no-such-query');
+    expect(missing.text + cardText(missing.card)).toMatch(/no vetted query "no-such-query"/);
+  });
+
+  it('refuses a private query in a channel', async () => {
+    const reply = await ask('/kql prompt-injection-sources');
+    const text = reply.text + cardText(reply.card);
+    expect(text).toMatch(/direct message/);
+    expect(text).not.toMatch(/user-\d+/);
+  });
+});

@@ -1,0 +1,111 @@
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { ManualClock } from '../../bot/clock.ts';
+import { azureMetricAlert } from '../../sim/scenarios/payloads.ts';
+import { type ConsoleApiMessage, startTestBot, type TestBot } from '../helpers/test-bot.ts';
+
+interface AcNode {
+  type?: string;
+  rows?: { cells: { items: { text: string }[] }[] }[];
+  [key: string]: unknown;
+}
+
+/** Every Adaptive Card Table as rows of cell texts (the header row first). */
+function cardTables(card: unknown): string[][][] {
+  const tables: string[][][] = [];
+  const walk = (node: unknown) => {
+    if (Array.isArray(node)) node.forEach(walk);
+    else if (node && typeof node === 'object') {
+      const el = node as AcNode;
+      if (el.type === 'Table' && el.rows)
+        tables.push(el.rows.map((r) => r.cells.map((c) => c.items[0]?.text ?? '')));
+      else Object.values(el).forEach(walk);
+    }
+  };
+  walk(card);
+  return tables;
+}
+
+function throttleAlert(deployment: string, guid: string, firedAt: number) {
+  return azureMetricAlert({
+    rule: `aoai-${guid}-429-rate`,
+    alertGuid: `0c1d2e3f-4a5b-4c6d-8e7f-${guid.padStart(12, '0')}`,
+    severity: 'Sev2',
+    condition: 'Fired',
+    firedAt: new Date(firedAt).toISOString(),
+    account: 'aoai-prod-eastus2',
+    metricName: 'AzureOpenAIRequests',
+    dimensions: [
+      { name: 'StatusCode', value: '429' },
+      { name: 'ModelDeploymentName', value: deployment },
+    ],
+    threshold: 100,
+    value: 311,
+    description: `More than 5% of ${deployment} requests throttled (429) for 10 minutes.`,
+  });
+}
+
+describe('incident cards gain vetted-query evidence (real bot, local mode)', () => {
+  let bot: TestBot;
+  const clock = new ManualClock();
+
+  const cardOf = async (title: RegExp): Promise<ConsoleApiMessage | undefined> =>
+    (await bot.consoleMessages()).find((m) => m.card && title.test(m.text));
+
+  beforeAll(async () => {
+    bot = await startTestBot({}, clock, { localPlatform: true });
+  });
+  afterAll(async () => {
+    await bot?.stop();
+  });
+
+  it('posts the 429 card at once, then updates it with the throttle rate of that deployment', async () => {
+    const res = await bot.postAlert('azure-monitor', throttleAlert('gpt-4o', '1', clock.now()));
+    expect(res.status).toBeLessThan(300);
+    await bot.flush();
+    const first = await cardOf(/429/);
+    expect(first, 'the card is posted without waiting for evidence').toBeDefined();
+    expect(JSON.stringify(first!.card)).toContain('Evidence: running vetted queries');
+
+    await vi.waitFor(
+      async () => {
+        await bot.flush();
+        const card = await cardOf(/429/);
+        expect(JSON.stringify(card?.card)).toContain('Evidence: HTTP 429 throttle rate');
+      },
+      { timeout: 15_000, interval: 50 },
+    );
+    const card = (await cardOf(/429/))!;
+    const text = JSON.stringify(card.card);
+    expect(text).toContain('deployment=gpt-4o');
+    expect(text).not.toContain('running vetted queries');
+    const table = cardTables(card.card).find((t) => t[0]?.includes('ThrottleRate'))!;
+    const [header, ...rows] = table;
+    const rateAt = header!.indexOf('ThrottleRate');
+    // The evidence shows the latest buckets: the scenario's gpt-4o 429 spike.
+    const latestChat = rows.filter((r) => r[1] === 'chat-api').at(-1)!;
+    expect(Number(latestChat[rateAt])).toBeGreaterThan(10);
+  });
+
+  it('shows "evidence unavailable" with the reason when the query fails, and still shows the card', async () => {
+    const res = await bot.postAlert('azure-monitor', throttleAlert('gpt 4o; drop', '2', clock.now()));
+    expect(res.status).toBeLessThan(300);
+    await bot.flush();
+    expect(await cardOf(/gpt 4o; drop/)).toBeDefined();
+    await vi.waitFor(
+      async () => {
+        await bot.flush();
+        const card = await cardOf(/gpt 4o; drop/);
+        expect(JSON.stringify(card?.card)).toMatch(
+          /evidence unavailable: Parameter \\"deployment\\" of throttle-rate/,
+        );
+      },
+      { timeout: 15_000, interval: 50 },
+    );
+  });
+
+  it('keeps evidence in one JSON file per incident, engine-neutral', async () => {
+    const { readdirSync } = await import('node:fs');
+    const files = readdirSync(`${bot.dataDir}/evidence`);
+    expect(files.filter((f) => /^INC-\d+\.json$/.test(f)).length).toBe(2);
+  });
+});

@@ -1,0 +1,83 @@
+import { describe, expect, it } from 'vitest';
+import type { z } from 'zod';
+import { ManualClock } from '../../../bot/clock.ts';
+import { bindParameters, findDeclaration } from '../../../queries/bind-parameters.ts';
+import { buildCatalog, KQL_CATALOG } from '../../../queries/catalog.ts';
+import { SEED_QUERY_IDS } from '../../../queries/kql/kql-text.ts';
+import { describeParam } from '../../../queries/params.ts';
+import { SimulatedTelemetry } from '../../../sim/telemetry/telemetry.ts';
+import { kustoDiagnostics } from '../queries/kusto-language.ts';
+import { identifyingColumns } from './privacy.ts';
+
+const queries = [...KQL_CATALOG.values()];
+const clock = new ManualClock();
+const telemetry = new SimulatedTelemetry({ clock, historyMs: 2 * 86_400_000 });
+telemetry.refresh();
+
+describe('the vetted KQL catalog', () => {
+  it('lists the six seed queries and the extra ones, each once', () => {
+    for (const id of SEED_QUERY_IDS) expect(KQL_CATALOG.has(id)).toBe(true);
+    expect(KQL_CATALOG.size).toBeGreaterThanOrEqual(12);
+    expect(() => buildCatalog([queries[0]!, queries[1]!, queries[0]!])).toThrow(/listed twice/);
+  });
+
+  it.each(queries.map((q) => [q.id, q] as const))(
+    '%s has zero diagnostics in Microsoft’s parser, as written and bound',
+    (_, q) => {
+      expect(q.text.startsWith('declare query_parameters(')).toBe(true);
+      expect(kustoDiagnostics(q.text)).toEqual([]);
+      const defaults = q.params.parse({}) as Record<string, string | number>;
+      expect(kustoDiagnostics(bindParameters(q.text, defaults))).toEqual([]);
+    },
+  );
+
+  it.each(queries.map((q) => [q.id, q] as const))(
+    '%s declares exactly its zod parameters, with the same types',
+    (_, q) => {
+      const declared = findDeclaration(q.text).params.map((p) => [p.name, p.type]);
+      const shape = q.params.shape as Record<string, z.ZodType>;
+      const fromZod = Object.entries(shape).map(([name, s]) => [name, describeParam(s)?.kql]);
+      expect(fromZod).toEqual(declared);
+    },
+  );
+
+  it.each(queries.map((q) => [q.id, q] as const))(
+    '%s: zod defaults give the same answer as the file’s own defaults',
+    (_, q) => {
+      const defaults = q.params.parse({}) as Record<string, string | number>;
+      expect(telemetry.engine.run(bindParameters(q.text, defaults))).toEqual(
+        telemetry.engine.run(bindParameters(q.text, {})),
+      );
+    },
+  );
+
+  it.each(queries.map((q) => [q.id, q] as const))(
+    '%s returns the columns it declares, in the local engine',
+    (_, q) => {
+      const result = telemetry.engine.run(bindParameters(q.text, {}));
+      expect(result.columns).toEqual(q.columns);
+      if (q.show.kind === 'line') {
+        const names = q.columns.map((c) => c.name);
+        expect(q.columns.find((c) => c.name === (q.show as { x: string }).x)?.type).toBe('datetime');
+        for (const y of q.show.y) expect(names).toContain(y);
+      }
+      if (q.show.kind === 'stat') expect(q.columns.map((c) => c.name)).toContain(q.show.column);
+    },
+  );
+
+  it('has at least three distinct example questions per query', () => {
+    for (const q of queries) {
+      expect(new Set(q.examples).size, q.id).toBeGreaterThanOrEqual(3);
+      expect(q.description.length, q.id).toBeGreaterThan(10);
+    }
+  });
+
+  it('posts no user identifiers or addresses unless the query is private', () => {
+    for (const q of queries) {
+      if (!q.private) expect(identifyingColumns(q.columns), q.id).toEqual([]);
+    }
+    const sources = KQL_CATALOG.get('prompt-injection-sources')!;
+    expect(sources.private).toBe(true);
+    expect(identifyingColumns(sources.columns)).toEqual(['UserId', 'ClientIP']);
+  });
+});

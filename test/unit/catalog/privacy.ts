@@ -1,0 +1,16 @@
+/** Columns that identify a person or their address; a non-private query must not return them. */
+export const IDENTIFYING_COLUMNS = new Set([
+  'ClientIP',
+  'UserId',
+  'UserAuthenticatedId',
+  'UserAccountId',
+  'SessionId',
+  'ClientCity',
+  'ClientStateOrProvince',
+]);
+
+/** The identifying columns of a result shape, case-insensitively (aliases like `userid` count too). */
+export function identifyingColumns(columns: readonly { name: string }[]): string[] {
+  const lower = new Set([...IDENTIFYING_COLUMNS].map((c) => c.toLowerCase()));
+  return columns.map((c) => c.name).filter((n) => lower.has(n.toLowerCase()));
+}
