@@ -9,23 +9,27 @@ export interface ChannelTarget {
 }
 
 /**
- * Updates of a card already in the channel wait this long, so the changes of an alert storm
- * coalesce into one edit; a new card goes out at once.
+ * Alert-driven updates of a card already in the channel wait this long, so the changes of an
+ * alert storm coalesce into one edit. A new card, and any change a person made (ack, silence,
+ * remediation progress), goes out at once.
  */
-export const CARD_UPDATE_COALESCE_MS = 2_000;
+export const CARD_UPDATE_COALESCE_MS = 5_000;
 
 /** Per surface: an incident's card and its thread replies are delivered in order. */
 const incidentOrderKey = (incidentId: number, surface: SurfaceId) => `incident:${incidentId}:${surface}`;
 
 /**
  * Queues a card sync for an incident on every target. Syncs coalesce: however many changes happen
- * before delivery, one post or update goes out, rendered from the latest state.
+ * before delivery, one post or update goes out, rendered from the latest state. `coalesce`
+ * (alert-driven changes) lets an update wait out the coalescing window; without it the sync is
+ * due now, and pulls forward a sync already waiting.
  */
 export async function enqueueIncidentCard(
   tx: Repos,
   targets: readonly ChannelTarget[],
   incidentId: number,
   now: number,
+  options: { coalesce?: boolean } = {},
 ): Promise<void> {
   for (const t of targets) {
     const posted = await tx.chatMessages.getIncidentCard(incidentId, t.surface);
@@ -36,7 +40,7 @@ export async function enqueueIncidentCard(
         payload: { kind: 'incident-card', incidentId },
         orderKey: incidentOrderKey(incidentId, t.surface),
         coalesceKey: `card:${incidentId}:${t.surface}`,
-        delayMs: posted ? CARD_UPDATE_COALESCE_MS : 0,
+        delayMs: posted && options.coalesce ? CARD_UPDATE_COALESCE_MS : 0,
       },
       now,
     );

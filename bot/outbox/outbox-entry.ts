@@ -52,6 +52,9 @@ export interface NewOutboxEntry {
   payload: OutboxPayload;
   orderKey: string;
   coalesceKey?: string | null;
-  /** Deliver no earlier than this long after enqueueing: a window in which later changes coalesce. */
+  /**
+   * Deliver no earlier than this long after enqueueing: a window in which later changes coalesce.
+   * An entry absorbed by a waiting one brings that one's due time forward to its own, if sooner.
+   */
   delayMs?: number;
 }

@@ -169,7 +169,7 @@ async function settleIncident(b: Batch, targets: readonly ChannelTarget[], id: n
     version: incident.version + 1,
   };
   await b.tx.incidents.update(settled);
-  await enqueueIncidentCard(b.tx, targets, id, b.now);
+  await enqueueIncidentCard(b.tx, targets, id, b.now, { coalesce: true });
   if (status === 'resolved' && incident.status === 'open') {
     await b.tx.incidents.addEvent({ incidentId: id, at: b.now, type: 'resolved', actor: null, detail: '' });
     if (settled.silenceId === null) {

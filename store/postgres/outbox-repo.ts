@@ -39,6 +39,10 @@ const ENQUEUE = `
     WHERE coalesce_key = $5::text AND status = 'pending' AND (lease_until IS NULL OR lease_until <= $6::bigint)
     ORDER BY id DESC LIMIT 1
     FOR UPDATE
+  ), pulled AS (
+    -- Only a never-attempted entry: one in backoff keeps its Retry-After.
+    UPDATE outbox SET next_attempt_at = LEAST(next_attempt_at, $6::bigint + $7::bigint)
+    WHERE id IN (SELECT id FROM joined) AND attempts = 0
   ), inserted AS (
     INSERT INTO outbox (surface, channel, payload, order_key, coalesce_key, next_attempt_at, created_at)
     SELECT $1::text, $2::text, $3::text, $4::text, $5::text, $6::bigint + $7::bigint, $6::bigint

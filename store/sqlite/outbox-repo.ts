@@ -35,6 +35,10 @@ export function createOutboxRepo(db: Database.Database): OutboxRepo {
   const findCoalescible = db.prepare<[string, number], { id: number }>(`
     SELECT id FROM outbox WHERE coalesce_key = ? AND status = 'pending' AND (lease_until IS NULL OR lease_until <= ?)
     ORDER BY id DESC LIMIT 1`);
+  // Only a never-attempted entry: one in backoff keeps its Retry-After.
+  const pullForward = db.prepare(
+    'UPDATE outbox SET next_attempt_at = min(next_attempt_at, ?) WHERE id = ? AND attempts = 0',
+  );
   const insert = db.prepare(`
     INSERT INTO outbox (surface, channel, payload, order_key, coalesce_key, next_attempt_at, created_at)
     VALUES (@surface, @channel, @payload, @orderKey, @coalesceKey, @notBefore, @now)`);
@@ -75,7 +79,10 @@ export function createOutboxRepo(db: Database.Database): OutboxRepo {
     async enqueue(entry, now) {
       if (entry.coalesceKey) {
         const existing = findCoalescible.get(entry.coalesceKey, now);
-        if (existing) return existing.id;
+        if (existing) {
+          pullForward.run(now + (entry.delayMs ?? 0), existing.id);
+          return existing.id;
+        }
       }
       const { lastInsertRowid } = insert.run({
         surface: entry.surface,

@@ -141,6 +141,17 @@ export function describeMessagingContract(current: () => Store): void {
       const [head] = await outbox.claimDue(T0 + 2_000, 10, LEASE);
       expect(head?.coalesceKey).toBe('card:1');
     });
+
+    it('pulls a waiting entry forward when an urgent change joins it, but never one in backoff', async () => {
+      const { outbox } = current();
+      const waiting = await outbox.enqueue({ ...card(1), delayMs: 5_000 }, T0);
+      expect(await outbox.enqueue(card(1), T0 + 1_000)).toBe(waiting);
+      expect(await outbox.nextDueIn(T0 + 1_000)).toBe(0);
+      const [claimed] = await outbox.claimDue(T0 + 1_000, 10, LEASE);
+      await outbox.retryLater(claimed!.id, T0 + 30_000, 'HTTP 429');
+      expect(await outbox.enqueue(card(1), T0 + 2_000)).toBe(waiting);
+      expect(await outbox.nextDueIn(T0 + 2_000)).toBe(28_000);
+    });
   });
 
   describe('chat message refs', () => {
