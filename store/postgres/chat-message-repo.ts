@@ -1,6 +1,7 @@
 import { messageRef } from '../../bot/outbox/outbox-entry.ts';
-import { fromJson, toJson } from '../sqlite/json.ts';
-import type { ChatMessageRepo, ConsoleMessage, ConsoleMessageRepo } from '../store.ts';
+import { fromJson, toJson } from '../json.ts';
+import { type ConsoleRow, toConsoleMessage } from '../rows.ts';
+import type { ChatMessageRepo, ConsoleMessageRepo } from '../store.ts';
 import type { Db } from './db.ts';
 
 export function createChatMessageRepo(db: Db): ChatMessageRepo {
@@ -26,30 +27,6 @@ export function createChatMessageRepo(db: Db): ChatMessageRepo {
       );
       return row?.incident_id;
     },
-  };
-}
-
-interface ConsoleRow {
-  id: string;
-  channel: string;
-  thread_id: string | null;
-  author: string;
-  created_at: number;
-  updated_at: number;
-  text: string;
-  card: string | null;
-}
-
-function toConsoleMessage(row: ConsoleRow): ConsoleMessage {
-  return {
-    id: row.id,
-    channel: row.channel,
-    threadId: row.thread_id,
-    author: row.author,
-    createdAt: row.created_at,
-    updatedAt: row.updated_at,
-    text: row.text,
-    card: row.card === null ? null : fromJson(row.card),
   };
 }
 

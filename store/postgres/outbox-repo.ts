@@ -1,33 +1,7 @@
-import { type OutboxEntry, outboxPayload, surfaceId } from '../../bot/outbox/outbox-entry.ts';
-import { fromJson, toJson } from '../sqlite/json.ts';
+import { toJson } from '../json.ts';
+import { type OutboxRow, toEntry } from '../rows.ts';
 import type { OutboxRepo } from '../store.ts';
 import type { Db } from './db.ts';
-
-interface OutboxRow {
-  id: number;
-  surface: string;
-  channel: string;
-  payload: string;
-  order_key: string;
-  coalesce_key: string | null;
-  attempts: number;
-  next_attempt_at: number;
-  created_at: number;
-}
-
-function toEntry(row: OutboxRow): OutboxEntry {
-  return {
-    id: row.id,
-    surface: surfaceId.parse(row.surface),
-    channel: row.channel,
-    payload: outboxPayload.parse(fromJson(row.payload)),
-    orderKey: row.order_key,
-    coalesceKey: row.coalesce_key,
-    attempts: row.attempts,
-    nextAttemptAt: row.next_attempt_at,
-    createdAt: row.created_at,
-  };
-}
 
 // Coalescing locks the entry it joins (FOR UPDATE) until the enqueuing transaction ends: a worker
 // skips it meanwhile, so it cannot deliver the entry with state read before that transaction

@@ -1,29 +1,7 @@
 import type Database from 'better-sqlite3';
-import { alert } from '../../handlers/alerts/alert.ts';
-import type { AlertRepo, StoredAlert } from '../store.ts';
-import { fromJson, toJson } from './json.ts';
-
-interface AlertRow {
-  incident_id: number | null;
-  body: string;
-  first_seen_at: number;
-  last_seen_at: number;
-  resolved_at: number | null;
-  refire_count: number;
-  receive_count: number;
-}
-
-function toStored(row: AlertRow): StoredAlert {
-  return {
-    alert: alert.parse(fromJson(row.body)),
-    incidentId: row.incident_id,
-    firstSeenAt: row.first_seen_at,
-    lastSeenAt: row.last_seen_at,
-    resolvedAt: row.resolved_at,
-    refireCount: row.refire_count,
-    receiveCount: row.receive_count,
-  };
-}
+import { toJson } from '../json.ts';
+import { type AlertRow, toStored } from '../rows.ts';
+import type { AlertRepo } from '../store.ts';
 
 export function createAlertRepo(db: Database.Database): AlertRepo {
   const get = db.prepare<[string, string], AlertRow>(

@@ -1,7 +1,8 @@
 import type Database from 'better-sqlite3';
 import { messageRef } from '../../bot/outbox/outbox-entry.ts';
-import type { ChatMessageRepo, ConsoleMessage, ConsoleMessageRepo } from '../store.ts';
-import { fromJson, toJson } from './json.ts';
+import { fromJson, toJson } from '../json.ts';
+import { type ConsoleRow, toConsoleMessage } from '../rows.ts';
+import type { ChatMessageRepo, ConsoleMessageRepo } from '../store.ts';
 
 export function createChatMessageRepo(db: Database.Database): ChatMessageRepo {
   const getCard = db.prepare<[number, string], { ref: string }>(
@@ -24,30 +25,6 @@ export function createChatMessageRepo(db: Database.Database): ChatMessageRepo {
     async findIncidentByMessage(surface, messageId) {
       return findIncident.get(surface, messageId)?.incident_id;
     },
-  };
-}
-
-interface ConsoleRow {
-  id: string;
-  channel: string;
-  thread_id: string | null;
-  author: string;
-  created_at: number;
-  updated_at: number;
-  text: string;
-  card: string | null;
-}
-
-function toConsoleMessage(row: ConsoleRow): ConsoleMessage {
-  return {
-    id: row.id,
-    channel: row.channel,
-    threadId: row.thread_id,
-    author: row.author,
-    createdAt: row.created_at,
-    updatedAt: row.updated_at,
-    text: row.text,
-    card: row.card === null ? null : fromJson(row.card),
   };
 }
 

@@ -1,54 +1,7 @@
 import type Database from 'better-sqlite3';
-import { alertResource } from '../../handlers/alerts/alert.ts';
-import { type Incident, incident } from '../../handlers/alerts/incident.ts';
+import { toJson } from '../json.ts';
+import { type IncidentRow, toIncident } from '../rows.ts';
 import type { IncidentRepo, NewIncident } from '../store.ts';
-import { fromJson, toJson } from './json.ts';
-
-interface IncidentRow {
-  id: number;
-  group_key: string;
-  source: string;
-  title: string;
-  kind: string;
-  tier: string;
-  status: string;
-  flapping: number;
-  flap_count: number;
-  resource: string;
-  acknowledged_by: string | null;
-  acknowledged_at: number | null;
-  silence_id: number | null;
-  silenced_by: string | null;
-  silenced_until: number | null;
-  opened_at: number;
-  updated_at: number;
-  resolved_at: number | null;
-  version: number;
-}
-
-function toIncident(row: IncidentRow): Incident {
-  return incident.parse({
-    id: row.id,
-    groupKey: row.group_key,
-    source: row.source,
-    title: row.title,
-    kind: row.kind,
-    tier: row.tier,
-    status: row.status,
-    flapping: row.flapping === 1,
-    flapCount: row.flap_count,
-    resource: alertResource.parse(fromJson(row.resource)),
-    acknowledgedBy: row.acknowledged_by,
-    acknowledgedAt: row.acknowledged_at,
-    silenceId: row.silence_id,
-    silencedBy: row.silenced_by,
-    silencedUntil: row.silenced_until,
-    openedAt: row.opened_at,
-    updatedAt: row.updated_at,
-    resolvedAt: row.resolved_at,
-    version: row.version,
-  });
-}
 
 function toParams(i: NewIncident) {
   return {

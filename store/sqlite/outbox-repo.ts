@@ -1,33 +1,7 @@
 import type Database from 'better-sqlite3';
-import { type OutboxEntry, outboxPayload, surfaceId } from '../../bot/outbox/outbox-entry.ts';
+import { toJson } from '../json.ts';
+import { type OutboxRow, toEntry } from '../rows.ts';
 import type { OutboxRepo } from '../store.ts';
-import { fromJson, toJson } from './json.ts';
-
-interface OutboxRow {
-  id: number;
-  surface: string;
-  channel: string;
-  payload: string;
-  order_key: string;
-  coalesce_key: string | null;
-  attempts: number;
-  next_attempt_at: number;
-  created_at: number;
-}
-
-function toEntry(row: OutboxRow): OutboxEntry {
-  return {
-    id: row.id,
-    surface: surfaceId.parse(row.surface),
-    channel: row.channel,
-    payload: outboxPayload.parse(fromJson(row.payload)),
-    orderKey: row.order_key,
-    coalesceKey: row.coalesce_key,
-    attempts: row.attempts,
-    nextAttemptAt: row.next_attempt_at,
-    createdAt: row.created_at,
-  };
-}
 
 export function createOutboxRepo(db: Database.Database): OutboxRepo {
   // An entry that is leased right now is being delivered with the state read at its start; a

@@ -1,31 +1,7 @@
 import type Database from 'better-sqlite3';
-import { silence } from '../../handlers/alerts/silence.ts';
+import { toJson } from '../json.ts';
+import { type SilenceRow, toSilence } from '../rows.ts';
 import type { SilenceRepo } from '../store.ts';
-import { fromJson, toJson } from './json.ts';
-
-interface SilenceRow {
-  id: number;
-  matchers: string;
-  created_by: string;
-  created_at: number;
-  ends_at: number;
-  comment: string;
-  incident_id: number | null;
-  expired_at: number | null;
-}
-
-function toSilence(row: SilenceRow) {
-  return silence.parse({
-    id: row.id,
-    matchers: fromJson(row.matchers),
-    createdBy: row.created_by,
-    createdAt: row.created_at,
-    endsAt: row.ends_at,
-    comment: row.comment,
-    incidentId: row.incident_id,
-    expiredAt: row.expired_at,
-  });
-}
 
 export function createSilenceRepo(db: Database.Database): SilenceRepo {
   const insert = db.prepare(`

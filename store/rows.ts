@@ -1,0 +1,154 @@
+import { type OutboxEntry, outboxPayload, surfaceId } from '../bot/outbox/outbox-entry.ts';
+import { alert, alertResource } from '../handlers/alerts/alert.ts';
+import { type Incident, incident } from '../handlers/alerts/incident.ts';
+import { silence } from '../handlers/alerts/silence.ts';
+import { fromJson } from './json.ts';
+import type { ConsoleMessage, StoredAlert } from './store.ts';
+
+/**
+ * Table rows as both engines return them (snake_case columns, times as numbers, JSON as text),
+ * and their mapping to the domain types through the domain's zod schemas. One definition for
+ * SQLite and PostgreSQL.
+ */
+export interface AlertRow {
+  incident_id: number | null;
+  body: string;
+  first_seen_at: number;
+  last_seen_at: number;
+  resolved_at: number | null;
+  refire_count: number;
+  receive_count: number;
+}
+
+export function toStored(row: AlertRow): StoredAlert {
+  return {
+    alert: alert.parse(fromJson(row.body)),
+    incidentId: row.incident_id,
+    firstSeenAt: row.first_seen_at,
+    lastSeenAt: row.last_seen_at,
+    resolvedAt: row.resolved_at,
+    refireCount: row.refire_count,
+    receiveCount: row.receive_count,
+  };
+}
+
+export interface IncidentRow {
+  id: number;
+  group_key: string;
+  source: string;
+  title: string;
+  kind: string;
+  tier: string;
+  status: string;
+  /** 0/1 in SQLite, boolean in PostgreSQL. */
+  flapping: number | boolean;
+  flap_count: number;
+  resource: string;
+  acknowledged_by: string | null;
+  acknowledged_at: number | null;
+  silence_id: number | null;
+  silenced_by: string | null;
+  silenced_until: number | null;
+  opened_at: number;
+  updated_at: number;
+  resolved_at: number | null;
+  version: number;
+}
+
+export function toIncident(row: IncidentRow): Incident {
+  return incident.parse({
+    id: row.id,
+    groupKey: row.group_key,
+    source: row.source,
+    title: row.title,
+    kind: row.kind,
+    tier: row.tier,
+    status: row.status,
+    flapping: Boolean(row.flapping),
+    flapCount: row.flap_count,
+    resource: alertResource.parse(fromJson(row.resource)),
+    acknowledgedBy: row.acknowledged_by,
+    acknowledgedAt: row.acknowledged_at,
+    silenceId: row.silence_id,
+    silencedBy: row.silenced_by,
+    silencedUntil: row.silenced_until,
+    openedAt: row.opened_at,
+    updatedAt: row.updated_at,
+    resolvedAt: row.resolved_at,
+    version: row.version,
+  });
+}
+
+export interface SilenceRow {
+  id: number;
+  matchers: string;
+  created_by: string;
+  created_at: number;
+  ends_at: number;
+  comment: string;
+  incident_id: number | null;
+  expired_at: number | null;
+}
+
+export function toSilence(row: SilenceRow) {
+  return silence.parse({
+    id: row.id,
+    matchers: fromJson(row.matchers),
+    createdBy: row.created_by,
+    createdAt: row.created_at,
+    endsAt: row.ends_at,
+    comment: row.comment,
+    incidentId: row.incident_id,
+    expiredAt: row.expired_at,
+  });
+}
+
+export interface OutboxRow {
+  id: number;
+  surface: string;
+  channel: string;
+  payload: string;
+  order_key: string;
+  coalesce_key: string | null;
+  attempts: number;
+  next_attempt_at: number;
+  created_at: number;
+}
+
+export function toEntry(row: OutboxRow): OutboxEntry {
+  return {
+    id: row.id,
+    surface: surfaceId.parse(row.surface),
+    channel: row.channel,
+    payload: outboxPayload.parse(fromJson(row.payload)),
+    orderKey: row.order_key,
+    coalesceKey: row.coalesce_key,
+    attempts: row.attempts,
+    nextAttemptAt: row.next_attempt_at,
+    createdAt: row.created_at,
+  };
+}
+
+export interface ConsoleRow {
+  id: string;
+  channel: string;
+  thread_id: string | null;
+  author: string;
+  created_at: number;
+  updated_at: number;
+  text: string;
+  card: string | null;
+}
+
+export function toConsoleMessage(row: ConsoleRow): ConsoleMessage {
+  return {
+    id: row.id,
+    channel: row.channel,
+    threadId: row.thread_id,
+    author: row.author,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+    text: row.text,
+    card: row.card === null ? null : fromJson(row.card),
+  };
+}
