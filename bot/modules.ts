@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { DefaultAzureCredential } from '@azure/identity';
 import { createRemediationModule } from '../handlers/approvals/remediation-module.ts';
 import { createAskModule } from '../handlers/ask/ask-module.ts';
 import { createGpuModule } from '../handlers/gpu/gpu-module.ts';
@@ -16,6 +17,7 @@ import { createSimulatedLogsBackend } from '../sim/telemetry/simulated-logs.ts';
 import type { Store } from '../store/store.ts';
 import type { Clock } from './clock.ts';
 import type { Config } from './config.ts';
+import { AppError } from './errors.ts';
 import type { Logger } from './logger.ts';
 import type { BotModule } from './module.ts';
 import type { ChannelTarget } from './outbox/enqueue.ts';
@@ -64,7 +66,7 @@ export async function createModules(ctx: ModuleContext): Promise<BotModule[]> {
     (config.prometheus &&
       createPrometheusBackend({
         baseUrl: config.prometheus.url,
-        getToken: config.prometheus.bearerToken ? async () => config.prometheus!.bearerToken! : undefined,
+        getToken: prometheusToken(config.prometheus),
         clock: ctx.clock,
       }));
   if (metrics) {
@@ -75,6 +77,7 @@ export async function createModules(ctx: ModuleContext): Promise<BotModule[]> {
         publicUrl: config.publicUrl,
         clock: ctx.clock,
         timeZone: config.policy.timeZone,
+        gpuPolicy: config.policy.gpu,
         dcgm: ctx.platform?.dcgm,
       }),
     );
@@ -140,4 +143,22 @@ export async function createModules(ctx: ModuleContext): Promise<BotModule[]> {
     );
   }
   return modules;
+}
+
+const AZURE_PROMETHEUS_SCOPE = 'https://prometheus.monitor.azure.com/.default';
+
+/**
+ * The bearer token for Prometheus: a configured static token, or for Azure Managed Prometheus
+ * (`*.prometheus.monitor.azure.com`) a token from the Azure identity the bot runs as
+ * (`DefaultAzureCredential`: workload identity, managed identity, az login …).
+ */
+function prometheusToken(prometheus: { url: string; bearerToken: string | undefined }) {
+  if (prometheus.bearerToken) return async () => prometheus.bearerToken!;
+  if (!new URL(prometheus.url).hostname.endsWith('.prometheus.monitor.azure.com')) return undefined;
+  const credential = new DefaultAzureCredential();
+  return async () => {
+    const token = await credential.getToken(AZURE_PROMETHEUS_SCOPE);
+    if (!token) throw new AppError('AZURE_TOKEN_UNAVAILABLE', 'no Azure token for Managed Prometheus');
+    return token.token;
+  };
 }

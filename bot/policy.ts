@@ -3,6 +3,7 @@ import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { alertKind, alertSource, tier } from '../handlers/alerts/alert.ts';
 import { matcherString } from '../handlers/alerts/matchers.ts';
+import { gpuThresholdPolicy } from '../queries/gpu/thresholds.ts';
 import { ConfigError, describeIssues } from './config-error.ts';
 import { durationMs } from './duration.ts';
 
@@ -53,6 +54,8 @@ export const policySchema = z
         window: durationMs({ min: MINUTE, max: 24 * 60 * MINUTE }).default(15 * MINUTE),
       })
       .prefault({}),
+    /** GPU thresholds (utilisation, framebuffer, temperature, ECC) and workload classes. */
+    gpu: gpuThresholdPolicy.prefault({}),
     /** Human-approved remediations (remediation/policy.ts validates this section). */
     remediation: z.unknown().optional(),
     /** Paging, escalation and the P3 digest (handlers/paging/paging-policy.ts validates this section). */

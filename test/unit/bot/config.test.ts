@@ -71,4 +71,18 @@ describe('loadConfig', () => {
     expect(p.some((l) => l.includes('tiers.rules.0.tier'))).toBe(true);
     expect(problems({ POLICY_FILE: join(dir, 'missing.yaml') })[0]).toMatch(/^POLICY_FILE: cannot read/);
   });
+
+  it('reads GPU thresholds from the policy and rejects inverted ones', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'policy-'));
+    const file = join(dir, 'gpu.yaml');
+    writeFileSync(file, 'gpu:\n  temperature: { warningAboveC: 75, criticalAboveC: 80 }\n');
+    expect(loadConfig({ POLICY_FILE: file }).policy.gpu.temperature).toEqual({
+      warningAboveC: 75,
+      criticalAboveC: 80,
+    });
+    writeFileSync(file, 'gpu:\n  temperature: { warningAboveC: 90, criticalAboveC: 80 }\n');
+    expect(problems({ POLICY_FILE: file }).join('\n')).toMatch(
+      /warningAboveC must not exceed criticalAboveC/,
+    );
+  });
 });
