@@ -68,7 +68,10 @@ export async function startTestBot<C extends Clock = ManualClock>(
         headers: { 'content-type': 'application/json', authorization: `Bearer ${TEST_TOKEN}`, ...headers },
         body: typeof body === 'string' ? body : JSON.stringify(body),
       }),
-    /** Delivers everything queued, moving the clock over coalescing windows (never over retries). */
+    /**
+     * Delivers everything queued, moving the clock over coalescing windows (up to
+     * CARD_UPDATE_COALESCE_MS; tests that check a retry use a longer Retry-After).
+     */
     async flush() {
       for (let round = 0; round < 100; round++) {
         while ((await bot.delivery.runOnce()) > 0) {

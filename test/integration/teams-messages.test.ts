@@ -105,7 +105,7 @@ describe('Teams end to end against a local Bot Connector', () => {
   });
 
   it('a 429 from the connector is retried after Retry-After; nothing is lost', async () => {
-    connector.failNext({ status: 429, retryAfter: 5 });
+    connector.failNext({ status: 429, retryAfter: 30 });
     await bot.postAlert('alertmanager', fixture('am-gpu-temp-firing.json'));
     await bot.flush();
     expect(connector.activities).toHaveLength(0);
