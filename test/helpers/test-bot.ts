@@ -17,6 +17,8 @@ export interface TestBot<C extends Clock = ManualClock> extends RunningBot {
   /** Delivers everything that is due in the outbox, as the loop would. */
   flush(): Promise<void>;
   consoleMessages(): Promise<ConsoleApiMessage[]>;
+  /** Types text in the console as `user`, delivers, and returns the newest message (the answer). */
+  say(text: string, user?: string): Promise<ConsoleApiMessage>;
   stop(): Promise<void>;
 }
 
@@ -57,6 +59,26 @@ export async function startTestBot<C extends Clock = ManualClock>(
     localPlatform: options.localPlatform ?? false,
   });
   await bot.delivery.stop(); // tests deliver explicitly with flush(), so timing never matters
+
+  /**
+   * Delivers everything queued, moving the clock over coalescing windows (up to
+   * CARD_UPDATE_COALESCE_MS; tests that check a retry use a longer Retry-After).
+   */
+  async function flush(): Promise<void> {
+    for (let round = 0; round < 100; round++) {
+      while ((await bot.delivery.runOnce()) > 0) {
+        // keep delivering until nothing is due
+      }
+      const due = await bot.store.outbox.nextDueIn(clock.now());
+      if (due === null || due === 0 || due > CARD_UPDATE_COALESCE_MS) return;
+      if (!(clock instanceof ManualClock)) return;
+      clock.advance(due);
+    }
+    throw new Error('flush: the outbox never drained');
+  }
+  const consoleMessages = async () =>
+    (await (await fetch(`${bot.url}/api/console/messages`)).json()) as ConsoleApiMessage[];
+
   return {
     ...bot,
     clock,
@@ -68,24 +90,17 @@ export async function startTestBot<C extends Clock = ManualClock>(
         headers: { 'content-type': 'application/json', authorization: `Bearer ${TEST_TOKEN}`, ...headers },
         body: typeof body === 'string' ? body : JSON.stringify(body),
       }),
-    /**
-     * Delivers everything queued, moving the clock over coalescing windows (up to
-     * CARD_UPDATE_COALESCE_MS; tests that check a retry use a longer Retry-After).
-     */
-    async flush() {
-      for (let round = 0; round < 100; round++) {
-        while ((await bot.delivery.runOnce()) > 0) {
-          // keep delivering until nothing is due
-        }
-        const due = await bot.store.outbox.nextDueIn(clock.now());
-        if (due === null || due === 0 || due > CARD_UPDATE_COALESCE_MS) return;
-        if (!(clock instanceof ManualClock)) return;
-        clock.advance(due);
-      }
-      throw new Error('flush: the outbox never drained');
-    },
-    async consoleMessages() {
-      return (await (await fetch(`${bot.url}/api/console/messages`)).json()) as ConsoleApiMessage[];
+    flush,
+    consoleMessages,
+    async say(text, user = 'alice') {
+      const res = await fetch(`${bot.url}/api/console/messages`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ user, text }),
+      });
+      if (res.status !== 202) throw new Error(`console refused "${text}": HTTP ${res.status}`);
+      await flush();
+      return (await consoleMessages()).at(-1)!;
     },
     async stop() {
       await bot.close();

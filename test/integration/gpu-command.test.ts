@@ -35,19 +35,7 @@ describe('/gpu and signed chart links, on the real bot in local mode', () => {
   let bot: TestBot;
   const clock = new ManualClock();
 
-  const ask = async (text: string) => {
-    const before = (await bot.consoleMessages()).length;
-    const res = await fetch(`${bot.url}/api/console/messages`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ user: 'alice', text }),
-    });
-    expect(res.status).toBe(202);
-    await bot.flush();
-    const after = await bot.consoleMessages();
-    expect(after.length).toBeGreaterThan(before);
-    return after.at(-1)!;
-  };
+  const ask = (text: string) => bot.say(text);
 
   beforeAll(async () => {
     bot = await startTestBot({}, clock, { localPlatform: true });

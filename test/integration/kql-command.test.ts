@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../bot/clock.ts';
 import { KQL_CATALOG } from '../../queries/catalog.ts';
+import { cardTables } from '../helpers/card-tables.ts';
 import { startTestBot, type TestBot } from '../helpers/test-bot.ts';
 
 /** A rendered card as text, to look for what a person can read on it. */
@@ -8,46 +9,11 @@ function cardText(card: unknown): string {
   return JSON.stringify(card);
 }
 
-interface AcNode {
-  type?: string;
-  text?: string;
-  rows?: { cells: { items: { text: string }[] }[] }[];
-  [key: string]: unknown;
-}
-
-/** Every Adaptive Card Table as rows of cell texts (the header row first). */
-function cardTables(card: unknown): string[][][] {
-  const tables: string[][][] = [];
-  const walk = (node: unknown) => {
-    if (Array.isArray(node)) node.forEach(walk);
-    else if (node && typeof node === 'object') {
-      const el = node as AcNode;
-      if (el.type === 'Table' && el.rows)
-        tables.push(el.rows.map((r) => r.cells.map((c) => c.items[0]?.text ?? '')));
-      else Object.values(el).forEach(walk);
-    }
-  };
-  walk(card);
-  return tables;
-}
-
 describe('/kql on the real bot in local mode (console API)', () => {
   let bot: TestBot;
   const clock = new ManualClock();
 
-  const ask = async (text: string) => {
-    const before = (await bot.consoleMessages()).length;
-    const res = await fetch(`${bot.url}/api/console/messages`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ user: 'alice', text }),
-    });
-    expect(res.status).toBe(202);
-    await bot.flush();
-    const after = await bot.consoleMessages();
-    expect(after.length).toBeGreaterThan(before);
-    return after.at(-1)!;
-  };
+  const ask = (text: string) => bot.say(text);
 
   beforeAll(async () => {
     bot = await startTestBot({}, clock, { localPlatform: true });

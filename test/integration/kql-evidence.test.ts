@@ -1,29 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ManualClock } from '../../bot/clock.ts';
 import { azureMetricAlert } from '../../sim/scenarios/payloads.ts';
+import { cardTables } from '../helpers/card-tables.ts';
 import { type ConsoleApiMessage, startTestBot, type TestBot } from '../helpers/test-bot.ts';
-
-interface AcNode {
-  type?: string;
-  rows?: { cells: { items: { text: string }[] }[] }[];
-  [key: string]: unknown;
-}
-
-/** Every Adaptive Card Table as rows of cell texts (the header row first). */
-function cardTables(card: unknown): string[][][] {
-  const tables: string[][][] = [];
-  const walk = (node: unknown) => {
-    if (Array.isArray(node)) node.forEach(walk);
-    else if (node && typeof node === 'object') {
-      const el = node as AcNode;
-      if (el.type === 'Table' && el.rows)
-        tables.push(el.rows.map((r) => r.cells.map((c) => c.items[0]?.text ?? '')));
-      else Object.values(el).forEach(walk);
-    }
-  };
-  walk(card);
-  return tables;
-}
 
 function throttleAlert(deployment: string, guid: string, firedAt: number) {
   return azureMetricAlert({
