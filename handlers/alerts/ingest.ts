@@ -42,6 +42,20 @@ interface Batch {
   silences: Silence[];
   dirty: Set<number>;
   opened: number[];
+  /**
+   * Working copies of the incidents this batch touches: each is read once and written once, when
+   * it is settled, however many of its alerts the batch carries.
+   */
+  incidents: Map<number, Incident>;
+}
+
+async function readIncident(b: Batch, id: number): Promise<Incident | undefined> {
+  return b.incidents.get(id) ?? (await b.tx.incidents.get(id));
+}
+
+/** The batch's working copy of an incident found by a query, if it has one. */
+function current(b: Batch, found: Incident | undefined): Incident | undefined {
+  return found && (b.incidents.get(found.id) ?? found);
 }
 
 function newIncident(a: Alert, groupKey: string, now: number): Omit<Incident, 'id'> {
@@ -82,13 +96,14 @@ async function incidentForFiring(b: Batch, a: Alert, prev: StoredAlert | undefin
     prev.resolvedAt !== null &&
     b.now - prev.resolvedAt <= b.policy.flap.window;
   if (prev?.incidentId) {
-    const known = await b.tx.incidents.get(prev.incidentId);
+    const known = await readIncident(b, prev.incidentId);
     if (known && (known.status === 'open' || refiredInWindow)) {
       if (!refiredInWindow) return known;
       // While it was resolved, another alert may have opened a new incident for the group: the
       // flapping alert joins that one (a group has at most one open incident).
-      const current = known.status === 'open' ? known : await b.tx.incidents.latestForGroup(known.groupKey);
-      const target = current?.status === 'open' ? current : known;
+      const open =
+        known.status === 'open' ? known : current(b, await b.tx.incidents.latestForGroup(known.groupKey));
+      const target = open?.status === 'open' ? open : known;
       const flapped: Incident = {
         ...target,
         status: 'open',
@@ -107,7 +122,7 @@ async function incidentForFiring(b: Batch, a: Alert, prev: StoredAlert | undefin
     }
   }
   const groupKey = groupKeyFor(a, b.policy);
-  const latest = await b.tx.incidents.latestForGroup(groupKey);
+  const latest = current(b, await b.tx.incidents.latestForGroup(groupKey));
   if (latest?.status === 'open') return latest;
   const created = await b.tx.incidents.create(newIncident(a, groupKey, b.now));
   b.opened.push(created.id);
@@ -144,12 +159,10 @@ async function applyAlert(b: Batch, a: Alert): Promise<boolean> {
     return true;
   }
   let incident =
-    a.status === 'firing'
-      ? await incidentForFiring(b, a, prev)
-      : (await b.tx.incidents.get(prev!.incidentId!))!;
+    a.status === 'firing' ? await incidentForFiring(b, a, prev) : (await readIncident(b, prev!.incidentId!))!;
   if (a.status === 'firing') incident = applySilence(incident, a, b.silences);
   incident = { ...incident, tier: mostUrgentTier(incident.tier, a.tier as IncidentTier) };
-  await b.tx.incidents.update(incident);
+  b.incidents.set(incident.id, incident);
   await b.tx.alerts.put({ ...stored, incidentId: incident.id });
   b.dirty.add(incident.id);
   return true;
@@ -157,7 +170,7 @@ async function applyAlert(b: Batch, a: Alert): Promise<boolean> {
 
 /** Recomputes an incident's status from its alerts and queues its card (and a resolve note). */
 async function settleIncident(b: Batch, targets: readonly ChannelTarget[], id: number): Promise<void> {
-  const incident = (await b.tx.incidents.get(id))!;
+  const incident = (await readIncident(b, id))!;
   const alerts = await b.tx.alerts.listByIncident(id);
   const allResolved = alerts.every((s) => s.alert.status === 'resolved');
   const status = allResolved ? 'resolved' : 'open';
@@ -201,6 +214,7 @@ async function applyPayloads(
     silences: await tx.silences.listActive(now),
     dirty: new Set(),
     opened: [],
+    incidents: new Map(),
   };
   const results: IngestResult[] = [];
   for (const alerts of payloads) {
