@@ -3,7 +3,7 @@ import { alert, alertResource } from '../handlers/alerts/alert.ts';
 import { type Incident, incident } from '../handlers/alerts/incident.ts';
 import { silence } from '../handlers/alerts/silence.ts';
 import { fromJson } from './json.ts';
-import type { ConsoleMessage, StoredAlert } from './store.ts';
+import type { AlertState, ConsoleMessage, StoredAlert } from './store.ts';
 
 /**
  * Table rows as both engines return them (snake_case columns, times as numbers, JSON as text),
@@ -11,6 +11,7 @@ import type { ConsoleMessage, StoredAlert } from './store.ts';
  * SQLite and PostgreSQL.
  */
 export interface AlertRow {
+  status: string;
   incident_id: number | null;
   body: string;
   first_seen_at: number;
@@ -30,6 +31,26 @@ export function toStored(row: AlertRow): StoredAlert {
     refireCount: row.refire_count,
     receiveCount: row.receive_count,
   };
+}
+
+export function toAlertState(row: AlertRow & { body: string }): AlertState {
+  return {
+    status: row.status === 'resolved' ? 'resolved' : 'firing',
+    body: row.body,
+    incidentId: row.incident_id,
+    firstSeenAt: row.first_seen_at,
+    lastSeenAt: row.last_seen_at,
+    resolvedAt: row.resolved_at,
+    refireCount: row.refire_count,
+    receiveCount: row.receive_count,
+  };
+}
+
+/** `SELECT status, count(*) … GROUP BY status` rows as firing/resolved counts. */
+export function toStatusCounts(rows: readonly { status: string; n: number | string }[]) {
+  const counts = { firing: 0, resolved: 0 };
+  for (const r of rows) counts[r.status === 'resolved' ? 'resolved' : 'firing'] += Number(r.n);
+  return counts;
 }
 
 export interface IncidentRow {

@@ -16,8 +16,21 @@ export interface StoredAlert {
   receiveCount: number;
 }
 
+/** What intake needs of a stored alert without parsing it: its columns and its stored text. */
+export interface AlertState extends Omit<StoredAlert, 'alert'> {
+  status: Alert['status'];
+  /** The alert as stored (JSON); identical text means an identical re-delivery. */
+  body: string;
+}
+
 export interface AlertRepo {
   get(source: Alert['source'], fingerprint: string): Promise<StoredAlert | undefined>;
+  /** The hot-path read of intake: columns and stored text, no parsing. */
+  getState(source: Alert['source'], fingerprint: string): Promise<AlertState | undefined>;
+  /** An identical re-delivery: count it and move last-seen, nothing else. */
+  touch(source: Alert['source'], fingerprint: string, now: number): Promise<void>;
+  /** How many of an incident's alerts fire and how many have resolved. */
+  countByStatus(incidentId: number): Promise<{ firing: number; resolved: number }>;
   put(stored: StoredAlert): Promise<void>;
   listByIncident(incidentId: number): Promise<StoredAlert[]>;
   count(): Promise<number>;

@@ -95,3 +95,8 @@ export const alert = parsedAlert.extend({
   tierReason: z.string(),
 });
 export type Alert = z.infer<typeof alert>;
+
+/** The stored form of an alert; equal text means an identical alert (re-deliveries). */
+export function serializeAlert(a: Alert): string {
+  return JSON.stringify(a);
+}

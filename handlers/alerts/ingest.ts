@@ -2,8 +2,8 @@ import type { Clock } from '../../bot/clock.ts';
 import { type ChannelTarget, enqueueIncidentCard, enqueueIncidentReply } from '../../bot/outbox/enqueue.ts';
 import type { Policy } from '../../bot/policy.ts';
 import { resolvedReply } from '../../cards/templates/incident-replies.ts';
-import type { Repos, Store, StoredAlert } from '../../store/store.ts';
-import type { Alert, ParsedAlert, Tier } from './alert.ts';
+import type { AlertState, Repos, Store, StoredAlert } from '../../store/store.ts';
+import { type Alert, type ParsedAlert, serializeAlert, type Tier } from './alert.ts';
 import { classifyAlert } from './classify.ts';
 import { groupKeyFor } from './group-key.ts';
 import { type Incident, type IncidentTier, mostUrgentTier } from './incident.ts';
@@ -28,11 +28,6 @@ export interface IngestResult {
   incidentIds: number[];
   /** Incidents this payload opened: their first cards are due at once. */
   openedIncidentIds: number[];
-}
-
-/** Identical content means a re-delivery (Alertmanager repeats, Azure retries): nothing to do. */
-function sameContent(a: Alert, b: Alert): boolean {
-  return JSON.stringify(a) === JSON.stringify(b);
 }
 
 interface Batch {
@@ -90,9 +85,9 @@ function applySilence(incident: Incident, a: Alert, silences: readonly Silence[]
 }
 
 /** Finds (or opens, or re-opens as flapping) the incident a firing alert belongs to. */
-async function incidentForFiring(b: Batch, a: Alert, prev: StoredAlert | undefined): Promise<Incident> {
+async function incidentForFiring(b: Batch, a: Alert, prev: AlertState | undefined): Promise<Incident> {
   const refiredInWindow =
-    prev?.alert.status === 'resolved' &&
+    prev?.status === 'resolved' &&
     prev.resolvedAt !== null &&
     b.now - prev.resolvedAt <= b.policy.flap.window;
   if (prev?.incidentId) {
@@ -137,9 +132,10 @@ async function incidentForFiring(b: Batch, a: Alert, prev: StoredAlert | undefin
 }
 
 async function applyAlert(b: Batch, a: Alert): Promise<boolean> {
-  const prev = await b.tx.alerts.get(a.source, a.fingerprint);
-  if (prev && sameContent(prev.alert, a)) {
-    await b.tx.alerts.put({ ...prev, lastSeenAt: b.now, receiveCount: prev.receiveCount + 1 });
+  const prev = await b.tx.alerts.getState(a.source, a.fingerprint);
+  // The same text as stored means a re-delivery (Alertmanager repeats, Azure retries): count it only.
+  if (prev && prev.body === serializeAlert(a)) {
+    await b.tx.alerts.touch(a.source, a.fingerprint, b.now);
     return false;
   }
   const stored: StoredAlert = {
@@ -147,10 +143,8 @@ async function applyAlert(b: Batch, a: Alert): Promise<boolean> {
     incidentId: prev?.incidentId ?? null,
     firstSeenAt: prev?.firstSeenAt ?? b.now,
     lastSeenAt: b.now,
-    resolvedAt:
-      a.status === 'resolved' ? (prev?.alert.status === 'resolved' ? prev.resolvedAt : b.now) : null,
-    refireCount:
-      (prev?.refireCount ?? 0) + (prev?.alert.status === 'resolved' && a.status === 'firing' ? 1 : 0),
+    resolvedAt: a.status === 'resolved' ? (prev?.status === 'resolved' ? prev.resolvedAt : b.now) : null,
+    refireCount: (prev?.refireCount ?? 0) + (prev?.status === 'resolved' && a.status === 'firing' ? 1 : 0),
     receiveCount: (prev?.receiveCount ?? 0) + 1,
   };
   // Log-only alerts and resolutions of alerts never seen firing are recorded, never shown.
@@ -171,8 +165,8 @@ async function applyAlert(b: Batch, a: Alert): Promise<boolean> {
 /** Recomputes an incident's status from its alerts and queues its card (and a resolve note). */
 async function settleIncident(b: Batch, targets: readonly ChannelTarget[], id: number): Promise<void> {
   const incident = (await readIncident(b, id))!;
-  const alerts = await b.tx.alerts.listByIncident(id);
-  const allResolved = alerts.every((s) => s.alert.status === 'resolved');
+  const counts = await b.tx.alerts.countByStatus(id);
+  const allResolved = counts.firing === 0;
   const status = allResolved ? 'resolved' : 'open';
   const settled: Incident = {
     ...incident,
@@ -186,7 +180,13 @@ async function settleIncident(b: Batch, targets: readonly ChannelTarget[], id: n
   if (status === 'resolved' && incident.status === 'open') {
     await b.tx.incidents.addEvent({ incidentId: id, at: b.now, type: 'resolved', actor: null, detail: '' });
     if (settled.silenceId === null) {
-      await enqueueIncidentReply(b.tx, targets, id, resolvedReply(settled, alerts.length), b.now);
+      await enqueueIncidentReply(
+        b.tx,
+        targets,
+        id,
+        resolvedReply(settled, counts.firing + counts.resolved),
+        b.now,
+      );
     }
   }
 }

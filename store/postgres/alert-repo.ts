@@ -1,5 +1,5 @@
-import { toJson } from '../json.ts';
-import { type AlertRow, toStored } from '../rows.ts';
+import { serializeAlert } from '../../handlers/alerts/alert.ts';
+import { type AlertRow, toAlertState, toStatusCounts, toStored } from '../rows.ts';
 import type { AlertRepo } from '../store.ts';
 import type { Db } from './db.ts';
 
@@ -21,13 +21,33 @@ export function createAlertRepo(db: Db): AlertRepo {
       ]);
       return row && toStored(row);
     },
+    async getState(source, fingerprint) {
+      const [row] = await db.query<AlertRow>('SELECT * FROM alerts WHERE source = $1 AND fingerprint = $2', [
+        source,
+        fingerprint,
+      ]);
+      return row && toAlertState(row);
+    },
+    async touch(source, fingerprint, now) {
+      await db.query(
+        'UPDATE alerts SET receive_count = receive_count + 1, last_seen_at = $1 WHERE source = $2 AND fingerprint = $3',
+        [now, source, fingerprint],
+      );
+    },
+    async countByStatus(incidentId) {
+      const rows = await db.query<{ status: string; n: string }>(
+        'SELECT status, count(*) AS n FROM alerts WHERE incident_id = $1 GROUP BY status',
+        [incidentId],
+      );
+      return toStatusCounts(rows);
+    },
     async put(s) {
       await db.query(UPSERT, [
         s.alert.source,
         s.alert.fingerprint,
         s.incidentId,
         s.alert.status,
-        toJson(s.alert),
+        serializeAlert(s.alert),
         s.firstSeenAt,
         s.lastSeenAt,
         s.resolvedAt,

@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
-import { toJson } from '../json.ts';
-import { type AlertRow, toStored } from '../rows.ts';
+import { serializeAlert } from '../../handlers/alerts/alert.ts';
+import { type AlertRow, toAlertState, toStatusCounts, toStored } from '../rows.ts';
 import type { AlertRepo } from '../store.ts';
 
 export function createAlertRepo(db: Database.Database): AlertRepo {
@@ -20,11 +20,27 @@ export function createAlertRepo(db: Database.Database): AlertRepo {
     'SELECT * FROM alerts WHERE incident_id = ? ORDER BY first_seen_at, fingerprint',
   );
   const count = db.prepare<[], { n: number }>('SELECT count(*) AS n FROM alerts');
+  const touch = db.prepare(
+    'UPDATE alerts SET receive_count = receive_count + 1, last_seen_at = ? WHERE source = ? AND fingerprint = ?',
+  );
+  const statusCounts = db.prepare<[number], { status: string; n: number }>(
+    'SELECT status, count(*) AS n FROM alerts WHERE incident_id = ? GROUP BY status',
+  );
 
   return {
     async get(source, fingerprint) {
       const row = get.get(source, fingerprint);
       return row && toStored(row);
+    },
+    async getState(source, fingerprint) {
+      const row = get.get(source, fingerprint);
+      return row && toAlertState(row);
+    },
+    async touch(source, fingerprint, now) {
+      touch.run(now, source, fingerprint);
+    },
+    async countByStatus(incidentId) {
+      return toStatusCounts(statusCounts.all(incidentId));
     },
     async put(s) {
       upsert.run({
@@ -32,7 +48,7 @@ export function createAlertRepo(db: Database.Database): AlertRepo {
         fingerprint: s.alert.fingerprint,
         incidentId: s.incidentId,
         status: s.alert.status,
-        body: toJson(s.alert),
+        body: serializeAlert(s.alert),
         firstSeenAt: s.firstSeenAt,
         lastSeenAt: s.lastSeenAt,
         resolvedAt: s.resolvedAt,

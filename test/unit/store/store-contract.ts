@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { serializeAlert } from '../../../handlers/alerts/alert.ts';
 import type { Store } from '../../../store/store.ts';
 import { describeMessagingContract } from './store-contract-messaging.ts';
 import { anAlert, anIncident, aStoredAlert, T0 } from './store-fixtures.ts';
@@ -75,6 +76,32 @@ export function describeStoreContract(name: string, open: OpenStore, cleanup: Cl
         expect(back).toEqual(s);
         // Intake detects re-deliveries by comparing serialisations: key order must survive.
         expect(JSON.stringify(back!.alert)).toBe(JSON.stringify(s.alert));
+      });
+
+      it('gives intake the stored text and columns, counts re-deliveries, and counts statuses', async () => {
+        const s = aStoredAlert();
+        await store.alerts.put(s);
+        const state = await store.alerts.getState('alertmanager', 'fp-1');
+        expect(state).toMatchObject({ status: 'firing', receiveCount: 1, firstSeenAt: s.firstSeenAt });
+        expect(state!.body).toBe(serializeAlert(s.alert));
+        await store.alerts.touch('alertmanager', 'fp-1', T0 + 60_000);
+        expect(await store.alerts.getState('alertmanager', 'fp-1')).toMatchObject({
+          receiveCount: 2,
+          lastSeenAt: T0 + 60_000,
+        });
+        const incident = await store.incidents.create(anIncident());
+        await store.alerts.put({ ...s, incidentId: incident.id });
+        await store.alerts.put(
+          aStoredAlert({
+            alert: anAlert({ fingerprint: 'fp-2', status: 'resolved' }),
+            incidentId: incident.id,
+          }),
+        );
+        await store.alerts.put(
+          aStoredAlert({ alert: anAlert({ fingerprint: 'fp-3' }), incidentId: incident.id }),
+        );
+        expect(await store.alerts.countByStatus(incident.id)).toEqual({ firing: 2, resolved: 1 });
+        expect(await store.alerts.countByStatus(incident.id + 1)).toEqual({ firing: 0, resolved: 0 });
       });
 
       it('upserts by source and fingerprint, keeping the first sighting', async () => {

@@ -5,9 +5,30 @@ import { createSilence } from '../../../../handlers/alerts/incident-actions.ts';
 import { createIngestQueue, type IngestDeps, ingestAlerts } from '../../../../handlers/alerts/ingest.ts';
 import { parseMatcher } from '../../../../handlers/alerts/matchers.ts';
 import { openSqliteStore } from '../../../../store/sqlite/sqlite-store.ts';
+import type { Store } from '../../../../store/store.ts';
 import { parsed } from '../../../helpers/alerts.ts';
 
 const MIN = 60_000;
+
+/** A store whose alert write fails for one fingerprint, inside the transaction. */
+function failingPut(store: Store, fingerprint: string): Store {
+  return {
+    ...store,
+    transaction: (fn) =>
+      store.transaction((tx) =>
+        fn({
+          ...tx,
+          alerts: {
+            ...tx.alerts,
+            put: async (s) => {
+              if (s.alert.fingerprint === fingerprint) throw new Error('disk full');
+              return tx.alerts.put(s);
+            },
+          },
+        }),
+      ),
+  };
+}
 
 describe('ingestAlerts: grouping, dedupe, resolution, flapping, silences', () => {
   let deps: IngestDeps;
@@ -131,15 +152,11 @@ describe('ingestAlerts: grouping, dedupe, resolution, flapping, silences', () =>
   });
 
   it('writes nothing when any part of the batch fails', async () => {
-    const bad = parsed({ fingerprint: 'fp-2' });
-    // A kind that is not in the enum cannot be stored: the whole transaction must roll back.
-    deps.policy = {
-      ...deps.policy,
-      kinds: [{ kind: 'nonsense' as never, match: [parseMatcher('alertname=GpuTemperatureHigh')] }],
-    };
+    // The second alert's write fails (a full disk, say): the first one must roll back with it.
+    const store = failingPut(deps.store, 'fp-2');
     await expect(
-      ingestAlerts(deps, [parsed({ fingerprint: 'fp-1', rule: 'Other', labels: {} }), bad]),
-    ).rejects.toThrow();
+      ingestAlerts({ ...deps, store }, [parsed({ fingerprint: 'fp-1' }), parsed({ fingerprint: 'fp-2' })]),
+    ).rejects.toThrow('disk full');
     expect(await deps.store.alerts.count()).toBe(0);
     expect(await pending()).toBe(0);
   });
@@ -166,16 +183,10 @@ describe('ingestAlerts: grouping, dedupe, resolution, flapping, silences', () =>
   });
 
   it('fails every payload of a group commit that fails, and stores none of them', async () => {
-    const ingest = createIngestQueue({
-      ...deps,
-      policy: {
-        ...deps.policy,
-        kinds: [{ kind: 'nonsense' as never, match: [parseMatcher('alertname=Bad')] }],
-      },
-    });
+    const ingest = createIngestQueue({ ...deps, store: failingPut(deps.store, 'b') });
     const outcomes = await Promise.allSettled([
       ingest([parsed()]),
-      ingest([parsed({ fingerprint: 'b', rule: 'Bad', labels: { alertname: 'Bad' } })]),
+      ingest([parsed({ fingerprint: 'b', groupKey: 'other' })]),
     ]);
     expect(outcomes.map((o) => o.status)).toEqual(['rejected', 'rejected']);
     expect(await deps.store.alerts.count()).toBe(0);
