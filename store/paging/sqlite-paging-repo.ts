@@ -102,8 +102,10 @@ export function openSqlitePagingRepo(path: string): PagingRepo {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   const db = new Database(path);
   db.pragma('journal_mode = WAL');
-  db.pragma('busy_timeout = 0');
+  // Replicas starting together migrate one after the other: wait for the lock here (start-up
+  // may block), then never block the event loop again (methods retry a busy database).
   migrate(db);
+  db.pragma('busy_timeout = 0');
 
   const q = {
     insertIncident: db.prepare(
