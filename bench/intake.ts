@@ -14,7 +14,7 @@ import { parseArgs } from 'node:util';
 import Database from 'better-sqlite3';
 import { alertmanagerGroup } from '../sim/scenarios/payloads.ts';
 import { runLoad } from './lib/load.ts';
-import { spawnTs, table } from './lib/processes.ts';
+import { BENCH_TOKEN, spawnCompiledBot, spawnTs, table } from './lib/processes.ts';
 
 const { values: opts } = parseArgs({
   options: {
@@ -26,7 +26,7 @@ const { values: opts } = parseArgs({
 const sustainSeconds = Number(opts['sustain-seconds']);
 const probeSeconds = Number(opts['probe-seconds']);
 const connections = Number(opts.connections);
-const TOKEN = 'bench-token-0123456789abcdef';
+const TOKEN = BENCH_TOKEN;
 const P99_TARGET_MS = 25;
 
 const GROUPS = 1000;
@@ -65,27 +65,14 @@ function body(): string {
 
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'bench-intake-'));
-  const bot = await spawnTs(
-    // The compiled bot (npm run build), as deployed: production mode, SQLite, the console surface.
-    'dist/bot/main.js',
-    [],
-    {
-      BOT_MODE: 'production',
-      CONSOLE: 'on',
-      PORT: '0',
-      DATA_DIR: dir,
-      ALERT_WEBHOOK_TOKEN: TOKEN,
-      LOG_LEVEL: 'info',
-    },
-    (l) => l.msg === 'on-call bot started',
-  );
+  const bot = await spawnCompiledBot(dir);
   const baseline = await spawnTs(
     'bench/baseline-server.ts',
     [join(dir, 'baseline.db')],
     {},
     (l) => typeof l.listening === 'number',
   );
-  const botUrl = `${bot.line.url}/api/alerts/alertmanager`;
+  const botUrl = `${bot.url}/api/alerts/alertmanager`;
   const baseUrl = `http://127.0.0.1:${baseline.line.listening}/`;
   const headers = { authorization: `Bearer ${TOKEN}` };
   const rows: Array<Record<string, string | number>> = [];

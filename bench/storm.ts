@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import Database from 'better-sqlite3';
 import { alertmanagerGroup } from '../sim/scenarios/payloads.ts';
-import { peakRssMb, spawnTs, table } from './lib/processes.ts';
+import { BENCH_TOKEN, peakRssMb, spawnCompiledBot, table } from './lib/processes.ts';
 
 const { values: opts } = parseArgs({
   options: {
@@ -24,7 +24,7 @@ const { values: opts } = parseArgs({
 const seconds = Number(opts.seconds);
 const totalAlerts = Number(opts.alerts);
 const groups = Number(opts.groups);
-const TOKEN = 'bench-token-0123456789abcdef';
+const TOKEN = BENCH_TOKEN;
 
 /** Notification k: two new alerts (two GPUs) joining group k mod `groups`. */
 function notification(k: number): string {
@@ -59,20 +59,8 @@ async function metric(url: string, name: string): Promise<number> {
 
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'bench-storm-'));
-  const bot = await spawnTs(
-    'dist/bot/main.js',
-    [],
-    {
-      BOT_MODE: 'production',
-      CONSOLE: 'on',
-      PORT: '0',
-      DATA_DIR: dir,
-      ALERT_WEBHOOK_TOKEN: TOKEN,
-      LOG_LEVEL: 'info',
-    },
-    (l) => l.msg === 'on-call bot started',
-  );
-  const url = String(bot.line.url);
+  const bot = await spawnCompiledBot(dir);
+  const url = bot.url;
   const requests = Math.ceil(totalAlerts / 2);
   const started = Date.now();
   let accepted = 0;

@@ -31,7 +31,6 @@ import { createServer } from './http/server.ts';
 import { createDispatcher } from './inbound/dispatcher.ts';
 import { createLogger, createSecretScrubber, type Logger, type LoggerOptions } from './logger.ts';
 import { createMetrics } from './metrics.ts';
-import type { BotModule } from './module.ts';
 import { createModules } from './modules.ts';
 import { DeliveryLoop } from './outbox/delivery-loop.ts';
 import type { ChannelTarget } from './outbox/enqueue.ts';
@@ -94,9 +93,8 @@ export async function startBot(config: Config, overrides: BotOverrides = {}): Pr
   }
   // The delivery loop is created before the modules so they can wake it; it needs the renderer,
   // which needs the modules: a late-bound reference closes the loop.
-  let modules: BotModule[] = [];
-  const renderIncident: IncidentCardRenderer = (repos, id, now) =>
-    createIncidentCardRenderer(config.policy, modules)(repos, id, now);
+  let render: IncidentCardRenderer = createIncidentCardRenderer(config.policy);
+  const renderIncident: IncidentCardRenderer = (repos, id, now) => render(repos, id, now);
   const delivery = new DeliveryLoop({ store, surfaces, renderIncident, clock, logger, metrics });
   const kick = () => delivery.kick();
 
@@ -104,7 +102,8 @@ export async function startBot(config: Config, overrides: BotOverrides = {}): Pr
     config.mode === 'local' && overrides.localPlatform !== false
       ? await startLocalPlatform(clock)
       : undefined;
-  modules = await createModules({ config, store, clock, logger, targets, kick, platform });
+  const modules = await createModules({ config, store, clock, logger, targets, kick, platform });
+  render = createIncidentCardRenderer(config.policy, modules);
 
   const handlerDeps: HandlerDeps = { store, policy: config.policy, clock, targets };
   const commands = [...COMMANDS, ...modules.flatMap((m) => m.commands ?? [])];
@@ -141,7 +140,7 @@ export async function startBot(config: Config, overrides: BotOverrides = {}): Pr
     grafana: config.grafana,
     metrics,
     clock,
-    onAccepted: () => delivery.kick(),
+    onAccepted: kick,
   });
   if (config.console) {
     registerConsoleRoutes(app, {

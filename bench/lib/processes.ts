@@ -53,3 +53,27 @@ export function table(rows: Array<Record<string, string | number>>): string {
     ...rows.map((r) => line(cols.map((c) => fmt(r[c] ?? '')))),
   ].join('\n');
 }
+
+/** Bearer token the benchmarks' bot is started with. */
+export const BENCH_TOKEN = 'bench-token-0123456789abcdef';
+
+/**
+ * The compiled bot (npm run build) in its own process, as deployed: production mode, SQLite in
+ * `dataDir`, the console surface on so cards are delivered somewhere.
+ */
+export async function spawnCompiledBot(dataDir: string): Promise<{ child: ChildProcess; url: string }> {
+  const { child, line } = await spawnTs(
+    'dist/bot/main.js',
+    [],
+    {
+      BOT_MODE: 'production',
+      CONSOLE: 'on',
+      PORT: '0',
+      DATA_DIR: dataDir,
+      ALERT_WEBHOOK_TOKEN: BENCH_TOKEN,
+      LOG_LEVEL: 'info',
+    },
+    (l) => l.msg === 'on-call bot started',
+  );
+  return { child, url: String(line.url) };
+}

@@ -78,7 +78,6 @@ describe('durability across kill -9', () => {
         body: JSON.stringify(group(1000)),
       });
       expect(res.status).toBe(202);
-      const cards = (await (await fetch(`${again.url}/api/console/messages`)).json()) as unknown[];
       // Cards queued before the crash are delivered by the restarted bot.
       await expect
         .poll(
@@ -86,7 +85,6 @@ describe('durability across kill -9', () => {
           { timeout: 10_000 },
         )
         .toBeGreaterThanOrEqual(8);
-      expect(cards).toBeDefined();
     } finally {
       await again.kill9();
     }
