@@ -24,6 +24,8 @@ export interface ChatPlace {
   channel: string;
   /** The thread (or the message holding the pressed button). */
   thread: MessageRef | null;
+  /** True in a one-to-one chat between the user and the bot (Slack IM, Teams personal chat). */
+  direct?: boolean;
 }
 
 /** Inbound events from every platform, normalised. */
