@@ -35,6 +35,12 @@ export function createMetrics(outboxDepth: () => Promise<number>) {
     labelNames: ['surface'] as const,
     registers: [registry],
   });
+  const deliveryLeaseLost = new Counter({
+    name: 'oncall_bot_delivery_lease_lost_total',
+    help: 'Deliveries that outlived their lease while another worker claimed the entry, by surface.',
+    labelNames: ['surface'] as const,
+    registers: [registry],
+  });
   const deliveryDuration = new Histogram({
     name: 'oncall_bot_delivery_duration_seconds',
     help: 'Time one delivery attempt took, by surface.',
@@ -68,6 +74,7 @@ export function createMetrics(outboxDepth: () => Promise<number>) {
     intakeDuration,
     deliveries,
     deliveryRetries,
+    deliveryLeaseLost,
     deliveryDuration,
     deliveryLatency,
   };

@@ -66,6 +66,9 @@ export interface SilenceRepo {
   expire(id: number, at: number): Promise<void>;
 }
 
+/** A claimed entry as its worker knows it: the attempt number fences out stale workers. */
+export type OutboxClaim = Pick<OutboxEntry, 'id' | 'attempts'>;
+
 export interface OutboxRepo {
   /** Adds an entry, or returns the id of the pending entry that absorbs it (same coalesce key). */
   enqueue(entry: NewOutboxEntry, now: number): Promise<number>;
@@ -74,10 +77,15 @@ export interface OutboxRepo {
    * leased by another worker. Leased entries are invisible to other workers until `leaseUntil`.
    */
   claimDue(now: number, limit: number, leaseMs: number): Promise<OutboxEntry[]>;
-  complete(id: number, now: number): Promise<void>;
-  retryLater(id: number, nextAttemptAt: number, error: string): Promise<void>;
+  /*
+   * The outcome of a claim is recorded only while that claim still holds (the entry is pending and
+   * its attempt count is the claim's): a worker whose lease ran out and was taken over by another
+   * cannot finish or reschedule the entry under the newer claim. Each returns false then.
+   */
+  complete(claim: OutboxClaim, now: number): Promise<boolean>;
+  retryLater(claim: OutboxClaim, nextAttemptAt: number, error: string): Promise<boolean>;
   /** Gives up on an entry (not retryable); it stays for inspection with its error. */
-  fail(id: number, now: number, error: string): Promise<void>;
+  fail(claim: OutboxClaim, now: number, error: string): Promise<boolean>;
   pendingCount(): Promise<number>;
   /** Milliseconds until the earliest pending entry is due (0 if one is due now), or null. */
   nextDueIn(now: number): Promise<number | null>;

@@ -118,7 +118,7 @@ export class DeliveryLoop {
     let outcome: Outcome;
     try {
       outcome = await this.send(entry);
-      await store.outbox.complete(entry.id, clock.now());
+      if (!(await store.outbox.complete(entry, clock.now()))) this.leaseLost(entry);
     } catch (err) {
       outcome = await this.handleFailure(entry, err);
       logger[outcome === 'failed' ? 'error' : 'warn'](
@@ -146,14 +146,27 @@ export class DeliveryLoop {
     const retryable =
       err instanceof DeliveryError ? err.retryable : entry.attempts < (this.deps.maxUnknownAttempts ?? 8);
     if (!retryable) {
-      await store.outbox.fail(entry.id, clock.now(), message);
+      if (!(await store.outbox.fail(entry, clock.now(), message))) this.leaseLost(entry);
       return 'failed';
     }
     const retryAfter = err instanceof DeliveryError ? err.retryAfterMs : undefined;
     const delay = nextDelayMs(entry.attempts, retryAfter, this.deps.backoff ?? DEFAULT_BACKOFF);
-    await store.outbox.retryLater(entry.id, clock.now() + delay, message);
+    if (!(await store.outbox.retryLater(entry, clock.now() + delay, message))) this.leaseLost(entry);
     metrics.deliveryRetries.inc({ surface: entry.surface });
     return 'retry';
+  }
+
+  /**
+   * This worker took longer than its lease and another worker claimed the entry meanwhile; that
+   * claim decides the entry's fate. The message may have been sent twice (lease too short for the
+   * platform's latency): say so loudly, since it is a configuration problem.
+   */
+  private leaseLost(entry: OutboxEntry): void {
+    this.deps.metrics.deliveryLeaseLost.inc({ surface: entry.surface });
+    this.deps.logger.warn(
+      { code: 'OUTBOX_LEASE_LOST', outboxId: entry.id, surface: entry.surface, attempts: entry.attempts },
+      'delivery outlived its lease; another worker owns the entry now',
+    );
   }
 
   private surface(id: SurfaceId): ChatSurface {

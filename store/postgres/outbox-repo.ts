@@ -47,6 +47,9 @@ const CLAIM = `
   FROM heads WHERE outbox.id = heads.id
   RETURNING outbox.*`;
 
+// The outcome of a claim is written only while the claim holds (see OutboxRepo): $2 id, $3 attempt.
+const CLAIM_HOLDS = "id = $2 AND attempts = $3 AND status = 'pending'";
+
 export function createOutboxRepo(db: Db): OutboxRepo {
   return {
     async enqueue(entry, now) {
@@ -66,23 +69,29 @@ export function createOutboxRepo(db: Db): OutboxRepo {
       const rows = await db.query<OutboxRow>(CLAIM, [now, limit, now + leaseMs]);
       return rows.map(toEntry).sort((a, b) => a.id - b.id);
     },
-    async complete(id, now) {
-      await db.query(
-        "UPDATE outbox SET status = 'delivered', finished_at = $1, lease_until = NULL, last_error = NULL WHERE id = $2",
-        [now, id],
+    async complete(claim, now) {
+      const rows = await db.query(
+        `UPDATE outbox SET status = 'delivered', finished_at = $1, lease_until = NULL, last_error = NULL
+         WHERE ${CLAIM_HOLDS} RETURNING id`,
+        [now, claim.id, claim.attempts],
       );
+      return rows.length === 1;
     },
-    async retryLater(id, nextAttemptAt, error) {
-      await db.query(
-        'UPDATE outbox SET next_attempt_at = $1, lease_until = NULL, last_error = $2 WHERE id = $3',
-        [nextAttemptAt, error.slice(0, 2000), id],
+    async retryLater(claim, nextAttemptAt, error) {
+      const rows = await db.query(
+        `UPDATE outbox SET next_attempt_at = $1, lease_until = NULL, last_error = $4
+         WHERE ${CLAIM_HOLDS} RETURNING id`,
+        [nextAttemptAt, claim.id, claim.attempts, error.slice(0, 2000)],
       );
+      return rows.length === 1;
     },
-    async fail(id, now, error) {
-      await db.query(
-        "UPDATE outbox SET status = 'failed', finished_at = $1, lease_until = NULL, last_error = $2 WHERE id = $3",
-        [now, error.slice(0, 2000), id],
+    async fail(claim, now, error) {
+      const rows = await db.query(
+        `UPDATE outbox SET status = 'failed', finished_at = $1, lease_until = NULL, last_error = $4
+         WHERE ${CLAIM_HOLDS} RETURNING id`,
+        [now, claim.id, claim.attempts, error.slice(0, 2000)],
       );
+      return rows.length === 1;
     },
     async pendingCount() {
       const [row] = await db.query<{ n: number }>(

@@ -29,13 +29,13 @@ export function createOutboxRepo(db: Database.Database): OutboxRepo {
     ORDER BY o.id LIMIT ?`);
   const lease = db.prepare('UPDATE outbox SET lease_until = ?, attempts = attempts + 1 WHERE id = ?');
   const complete = db.prepare(
-    "UPDATE outbox SET status = 'delivered', finished_at = ?, lease_until = NULL, last_error = NULL WHERE id = ?",
+    "UPDATE outbox SET status = 'delivered', finished_at = ?, lease_until = NULL, last_error = NULL WHERE id = ? AND attempts = ? AND status = 'pending'",
   );
   const retry = db.prepare(
-    'UPDATE outbox SET next_attempt_at = ?, lease_until = NULL, last_error = ? WHERE id = ?',
+    "UPDATE outbox SET next_attempt_at = ?, lease_until = NULL, last_error = ? WHERE id = ? AND attempts = ? AND status = 'pending'",
   );
   const fail = db.prepare(
-    "UPDATE outbox SET status = 'failed', finished_at = ?, lease_until = NULL, last_error = ? WHERE id = ?",
+    "UPDATE outbox SET status = 'failed', finished_at = ?, lease_until = NULL, last_error = ? WHERE id = ? AND attempts = ? AND status = 'pending'",
   );
   const pending = db.prepare<[], { n: number }>("SELECT count(*) AS n FROM outbox WHERE status = 'pending'");
   // Only heads can be delivered next: an entry queued behind one in backoff is not due.
@@ -72,14 +72,14 @@ export function createOutboxRepo(db: Database.Database): OutboxRepo {
     async claimDue(now, limit, leaseMs) {
       return claim(now, limit, leaseMs);
     },
-    async complete(id, now) {
-      complete.run(now, id);
+    async complete(claim, now) {
+      return complete.run(now, claim.id, claim.attempts).changes === 1;
     },
-    async retryLater(id, nextAttemptAt, error) {
-      retry.run(nextAttemptAt, error.slice(0, 2000), id);
+    async retryLater(claim, nextAttemptAt, error) {
+      return retry.run(nextAttemptAt, error.slice(0, 2000), claim.id, claim.attempts).changes === 1;
     },
-    async fail(id, now, error) {
-      fail.run(now, error.slice(0, 2000), id);
+    async fail(claim, now, error) {
+      return fail.run(now, error.slice(0, 2000), claim.id, claim.attempts).changes === 1;
     },
     async pendingCount() {
       return pending.get()!.n;

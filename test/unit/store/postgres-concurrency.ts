@@ -51,7 +51,7 @@ export function describePostgresConcurrency(open: () => Promise<Store>, reset: (
         expect(new Set(inFlight.map((e) => e.id)).size).toBe(inFlight.length);
         expect(new Set(inFlight.map((e) => e.orderKey)).size).toBe(inFlight.length);
         delivered.push(...inFlight);
-        await Promise.all(inFlight.map((e, i) => (i % 2 ? a : b).outbox.complete(e.id, T0)));
+        await Promise.all(inFlight.map((e, i) => (i % 2 ? a : b).outbox.complete(e, T0)));
       }
       expect(delivered).toHaveLength(keys * perKey);
       expect(new Set(delivered.map((e) => e.id)).size).toBe(keys * perKey);

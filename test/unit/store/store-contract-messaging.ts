@@ -64,10 +64,11 @@ export function describeMessagingContract(current: () => Store): void {
       const a1 = await outbox.enqueue(card(1), T0);
       const a2 = await outbox.enqueue(card(1, false), T0);
       const b1 = await outbox.enqueue(card(2), T0);
-      expect((await outbox.claimDue(T0, 10, LEASE)).map((e) => e.id)).toEqual([a1, b1]);
+      const claimed = await outbox.claimDue(T0, 10, LEASE);
+      expect(claimed.map((e) => e.id)).toEqual([a1, b1]);
       // a2 waits while its predecessor is in flight …
       expect(await outbox.claimDue(T0 + 1, 10, LEASE)).toEqual([]);
-      await outbox.complete(a1, T0 + 1);
+      expect(await outbox.complete(claimed[0]!, T0 + 1)).toBe(true);
       // … and is next once it is done.
       expect((await outbox.claimDue(T0 + 1, 10, LEASE)).map((e) => e.id)).toEqual([a2]);
     });
@@ -92,8 +93,8 @@ export function describeMessagingContract(current: () => Store): void {
       const { outbox } = current();
       const id = await outbox.enqueue(card(1), T0);
       await outbox.enqueue(card(1, false), T0);
-      await outbox.claimDue(T0, 10, LEASE);
-      await outbox.retryLater(id, T0 + 500, '429');
+      const [claim] = await outbox.claimDue(T0, 10, LEASE);
+      expect(await outbox.retryLater(claim!, T0 + 500, '429')).toBe(true);
       expect(await outbox.claimDue(T0 + 499, 10, LEASE)).toEqual([]);
       expect(await outbox.claimDue(T0 + 500, 10, LEASE)).toMatchObject([
         { id, attempts: 2, nextAttemptAt: T0 + 500 },
@@ -105,17 +106,39 @@ export function describeMessagingContract(current: () => Store): void {
       const a = await outbox.enqueue(card(1), T0);
       const b = await outbox.enqueue(card(1, false), T0);
       const c = await outbox.enqueue(card(1, false), T0);
-      await outbox.claimDue(T0, 10, LEASE);
-      await outbox.fail(a, T0, 'bad request');
+      const [claimA] = await outbox.claimDue(T0, 10, LEASE);
+      expect(claimA?.id).toBe(a);
+      await outbox.fail(claimA!, T0, 'bad request');
       expect(await outbox.pendingCount()).toBe(2);
-      expect((await outbox.claimDue(T0, 10, LEASE)).map((e) => e.id)).toEqual([b]);
-      await outbox.complete(b, T0);
-      expect((await outbox.claimDue(T0, 10, LEASE)).map((e) => e.id)).toEqual([c]);
-      await outbox.complete(c, T0);
+      const [claimB] = await outbox.claimDue(T0, 10, LEASE);
+      expect(claimB?.id).toBe(b);
+      await outbox.complete(claimB!, T0);
+      const [claimC] = await outbox.claimDue(T0, 10, LEASE);
+      expect(claimC?.id).toBe(c);
+      await outbox.complete(claimC!, T0);
       expect(await outbox.pendingCount()).toBe(0);
       expect(await outbox.claimDue(T0 + 10 * LEASE, 10, LEASE)).toEqual([]);
       // A finished entry never absorbs new changes.
       expect(await outbox.enqueue(card(1), T0)).toBeGreaterThan(c);
+    });
+
+    it('records an outcome only under the claim that still holds the entry', async () => {
+      const { outbox } = current();
+      const id = await outbox.enqueue(card(1), T0);
+      const [stale] = await outbox.claimDue(T0, 10, LEASE);
+      // The first worker stalls past its lease; a second worker claims the entry again.
+      const [current_] = await outbox.claimDue(T0 + LEASE, 10, LEASE);
+      expect(current_).toMatchObject({ id, attempts: 2 });
+      expect(await outbox.complete(stale!, T0 + LEASE + 1)).toBe(false);
+      expect(await outbox.retryLater(stale!, T0 + LEASE + 1, 'late')).toBe(false);
+      expect(await outbox.fail(stale!, T0 + LEASE + 1, 'late')).toBe(false);
+      // The stale outcomes changed nothing: the entry is still pending and leased.
+      expect(await outbox.pendingCount()).toBe(1);
+      expect(await outbox.claimDue(T0 + LEASE + 1, 10, LEASE)).toEqual([]);
+      expect(await outbox.complete(current_!, T0 + LEASE + 2)).toBe(true);
+      // A finished entry cannot be finished twice.
+      expect(await outbox.complete(current_!, T0 + LEASE + 3)).toBe(false);
+      expect(await outbox.pendingCount()).toBe(0);
     });
 
     it('tells how long until the next entry is due', async () => {
@@ -123,11 +146,13 @@ export function describeMessagingContract(current: () => Store): void {
       expect(await outbox.nextDueIn(T0)).toBeNull();
       const id = await outbox.enqueue(card(1), T0);
       expect(await outbox.nextDueIn(T0 + 5)).toBe(0);
-      await outbox.claimDue(T0, 10, LEASE);
+      const [first] = await outbox.claimDue(T0, 10, LEASE);
       expect(await outbox.nextDueIn(T0)).toBe(LEASE);
-      await outbox.retryLater(id, T0 + 300, 'timeout');
+      await outbox.retryLater(first!, T0 + 300, 'timeout');
       expect(await outbox.nextDueIn(T0 + 100)).toBe(200);
-      await outbox.complete(id, T0 + 300);
+      const [second] = await outbox.claimDue(T0 + 300, 10, LEASE);
+      expect(second?.id).toBe(id);
+      await outbox.complete(second!, T0 + 300);
       expect(await outbox.nextDueIn(T0 + 300)).toBeNull();
     });
 
@@ -148,7 +173,7 @@ export function describeMessagingContract(current: () => Store): void {
       expect(await outbox.enqueue(card(1), T0 + 1_000)).toBe(waiting);
       expect(await outbox.nextDueIn(T0 + 1_000)).toBe(0);
       const [claimed] = await outbox.claimDue(T0 + 1_000, 10, LEASE);
-      await outbox.retryLater(claimed!.id, T0 + 30_000, 'HTTP 429');
+      await outbox.retryLater(claimed!, T0 + 30_000, 'HTTP 429');
       expect(await outbox.enqueue(card(1), T0 + 2_000)).toBe(waiting);
       expect(await outbox.nextDueIn(T0 + 2_000)).toBe(28_000);
     });

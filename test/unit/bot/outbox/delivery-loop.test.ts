@@ -166,6 +166,46 @@ describe('DeliveryLoop', () => {
     await drain();
     expect(surface.calls[0]).toMatch(/^post/);
   });
+
+  it('lets a worker that outlived its lease record nothing over the claim that replaced it', async () => {
+    const metrics = createMetrics(() => store.outbox.pendingCount());
+    let releaseSlowCall!: () => void;
+    const stalled = new Promise<void>((resolve) => (releaseSlowCall = resolve));
+    let entered!: () => void;
+    const slowCallStarted = new Promise<void>((resolve) => (entered = resolve));
+    const slowSurface = new RecordingSurface();
+    const slowPost = slowSurface.post.bind(slowSurface);
+    slowSurface.post = async (channel, m) => {
+      entered();
+      await stalled;
+      return slowPost(channel, m);
+    };
+    const deps = { clock, logger: createLogger({ level: 'silent' }), metrics, leaseMs: 1_000 };
+    const renderIncident = createIncidentCardRenderer(defaultPolicy());
+    const slow = new DeliveryLoop({
+      ...deps,
+      store,
+      surfaces: new Map([['console', slowSurface]]),
+      renderIncident,
+    });
+    const fast = new DeliveryLoop({
+      ...deps,
+      store,
+      surfaces: new Map([['console', surface]]),
+      renderIncident,
+    });
+    await ingestAlerts({ store, policy: defaultPolicy(), targets, clock }, [parsed()]);
+    const slowRound = slow.runOnce();
+    await slowCallStarted;
+    clock.advance(1_000);
+    // The lease ran out: the other worker delivers the card and records it.
+    expect(await fast.runOnce()).toBe(1);
+    expect(await store.outbox.pendingCount()).toBe(0);
+    releaseSlowCall();
+    await slowRound;
+    const lost = await metrics.registry.getSingleMetricAsString('oncall_bot_delivery_lease_lost_total');
+    expect(lost).toMatch(/surface="console"} 1$/m);
+  });
 });
 
 describe('nextDelayMs', () => {

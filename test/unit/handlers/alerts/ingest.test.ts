@@ -66,7 +66,7 @@ describe('ingestAlerts: grouping, dedupe, resolution, flapping, silences', () =>
     await ingestAlerts(deps, [parsed()]);
     await deps.store.outbox
       .claimDue(clock.now(), 10, 1000)
-      .then((es) => Promise.all(es.map((e) => deps.store.outbox.complete(e.id, 0))));
+      .then((es) => Promise.all(es.map((e) => deps.store.outbox.complete(e, 0))));
     const r = await ingestAlerts(deps, [parsed()]);
     expect(r.changed).toBe(0);
     expect(await pending()).toBe(0);
