@@ -4,7 +4,7 @@ import { createRemediationModule } from '../handlers/approvals/remediation-modul
 import { createAskModule } from '../handlers/ask/ask-module.ts';
 import { createGpuModule } from '../handlers/gpu/gpu-module.ts';
 import { DEFAULT_PAGERDUTY_EVENTS_URL } from '../handlers/paging/pagerduty-client.ts';
-import { createPagingModule } from '../handlers/paging/paging-module.ts';
+import { createPagingModule, openPagingRepo } from '../handlers/paging/paging-module.ts';
 import { createQueriesModule } from '../handlers/queries/queries-module.ts';
 import { createAzureLogsBackend } from '../queries/backends/azure-logs.ts';
 import type { LogsBackend } from '../queries/backends/logs-backend.ts';
@@ -105,7 +105,10 @@ export async function createModules(ctx: ModuleContext): Promise<BotModule[]> {
     // Paging, escalation and the P3 digest: on when PagerDuty or a `paging` policy is configured.
     modules.push(
       createPagingModule({
-        dbPath: join(config.dataDir, 'bot.db'),
+        repo: await openPagingRepo({
+          databaseUrl: config.databaseUrl,
+          sqlitePath: join(config.dataDir, 'bot.db'),
+        }),
         policy: config.policy.paging,
         timeZone: config.policy.timeZone,
         pagerDuty: config.pagerDuty && {

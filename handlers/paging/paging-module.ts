@@ -4,6 +4,8 @@ import type { Logger } from '../../bot/logger.ts';
 import type { BotModule } from '../../bot/module.ts';
 import type { BackoffOptions } from '../../bot/outbox/backoff.ts';
 import type { ChannelTarget } from '../../bot/outbox/enqueue.ts';
+import type { PagingRepo } from '../../store/paging/paging-repo.ts';
+import { openPostgresPagingRepo } from '../../store/paging/postgres-paging-repo.ts';
 import { openSqlitePagingRepo } from '../../store/paging/sqlite-paging-repo.ts';
 import type { Store } from '../../store/store.ts';
 import { deliverPagingEvents } from './deliver-events.ts';
@@ -17,8 +19,8 @@ import { sendDigestEmails } from './send-digest-email.ts';
 import type { SmtpTarget } from './smtp-client.ts';
 
 export interface PagingModuleOptions {
-  /** SQLite file for the paging tables (the bot's own `bot.db` works). */
-  dbPath: string;
+  /** Where the paging tables live: see {@link openPagingRepo}. Closed with the module. */
+  repo: PagingRepo;
   /** The `paging` section of the policy file. */
   policy: unknown;
   /** The policy's time zone, used when the digest names none. */
@@ -47,14 +49,7 @@ export function createPagingModule(options: PagingModuleOptions): BotModule & { 
   const parsed = pagingPolicy.safeParse(options.policy ?? {});
   if (!parsed.success) throw new ConfigError(describeIssues(parsed.error, 'policy file: paging'));
   const policy = parsed.data;
-  const repo = openSqlitePagingRepo(options.dbPath);
-  if (options.store.engine === 'postgres') {
-    // Until a PostgreSQL PagingRepo exists, each replica keeps its own paging state.
-    options.logger.warn(
-      { code: 'PAGING_STATE_LOCAL' },
-      'paging state is in local SQLite: with several replicas, enable paging on one of them only',
-    );
-  }
+  const { repo } = options;
   const deps: PagingDeps = {
     repo,
     store: options.store,
@@ -97,4 +92,14 @@ export function createPagingModule(options: PagingModuleOptions): BotModule & { 
       await repo.close();
     },
   };
+}
+
+/**
+ * The paging tables beside the main store: in the replicas' PostgreSQL database when there is one
+ * (so escalations and digests happen once across replicas), else in the SQLite file `sqlitePath`.
+ */
+export function openPagingRepo(where: { databaseUrl: string | undefined; sqlitePath: string }) {
+  return where.databaseUrl
+    ? openPostgresPagingRepo({ connectionString: where.databaseUrl, poolSize: 2 })
+    : Promise.resolve(openSqlitePagingRepo(where.sqlitePath));
 }

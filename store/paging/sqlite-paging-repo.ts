@@ -3,50 +3,9 @@ import { dirname } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import Database from 'better-sqlite3';
 import { StoreUnavailableError } from '../../bot/errors.ts';
-import { incidentTier } from '../../handlers/alerts/incident.ts';
-import type {
-  PagingAction,
-  PagingEvent,
-  PagingFlag,
-  PagingRepo,
-  PagingTimer,
-  TimerKind,
-  TrackedIncident,
-} from './paging-repo.ts';
+import type { PagingRepo, PagingTimer, TimerKind } from './paging-repo.ts';
+import { type EventRow, FLAG_COLUMNS, type IncidentRow, toEvent, toTracked } from './paging-rows.ts';
 import { PAGING_MIGRATIONS } from './sqlite-migrations.ts';
-
-interface IncidentRow {
-  incident_id: number;
-  tier: string;
-  opened_at: number;
-  triggered: number;
-  escalated: number;
-  acked: number;
-  resolved: number;
-  digested: number;
-  generation: number;
-}
-
-interface EventRow {
-  id: number;
-  incident_id: number;
-  action: string;
-  body: string;
-  status: string;
-  attempts: number;
-  next_attempt_at: number;
-  last_error: string | null;
-  created_at: number;
-  sent_at: number | null;
-}
-
-/** Flag names are interpolated into SQL: only these ever are. */
-const FLAG_COLUMNS: Record<PagingFlag, string> = {
-  triggered: 'triggered',
-  escalated: 'escalated',
-  acked: 'acked',
-  resolved: 'resolved',
-};
 
 const BUSY = /^SQLITE_(BUSY|LOCKED)/;
 
@@ -60,37 +19,6 @@ function migrate(db: Database.Database): void {
       db.prepare('UPDATE paging_schema SET version = ?').run(v + 1);
     }
   }).immediate();
-}
-
-function toTracked(r: IncidentRow): TrackedIncident {
-  return {
-    incidentId: r.incident_id,
-    tier: incidentTier.parse(r.tier),
-    openedAt: r.opened_at,
-    flags: {
-      triggered: r.triggered === 1,
-      escalated: r.escalated === 1,
-      acked: r.acked === 1,
-      resolved: r.resolved === 1,
-    },
-    digested: r.digested === 1,
-    generation: r.generation,
-  };
-}
-
-function toEvent(r: EventRow): PagingEvent {
-  return {
-    id: r.id,
-    incidentId: r.incident_id,
-    action: r.action as PagingAction,
-    body: r.body,
-    status: r.status as PagingEvent['status'],
-    attempts: r.attempts,
-    nextAttemptAt: r.next_attempt_at,
-    lastError: r.last_error,
-    createdAt: r.created_at,
-    sentAt: r.sent_at,
-  };
 }
 
 /**

@@ -91,7 +91,7 @@ export async function createTestDatabase(): Promise<TestDatabase | undefined> {
         // skips foreign-key triggers, so the order of the tables does not matter.
         `SET session_replication_role = replica;
          DO $$ DECLARE t text; BEGIN
-           FOR t IN SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'schema_migrations'
+           FOR t IN SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename NOT LIKE '%schema_migrations'
            LOOP EXECUTE format('DELETE FROM %I', t); END LOOP; END $$`,
       );
     },

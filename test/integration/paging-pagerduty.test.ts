@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createPagingModule } from '../../handlers/paging/paging-module.ts';
+import { openSqlitePagingRepo } from '../../store/paging/sqlite-paging-repo.ts';
 import { startPagerDutyServer } from '../servers/pagerduty.ts';
 import {
   alertGroup,
@@ -106,7 +107,7 @@ describe('P1 paging through the PagerDuty Events API v2', () => {
     h.pd.received.length = 0;
     const strict = await startPagerDutyServer({ rejectRoutingKey: ROUTING_KEY });
     const replica = createPagingModule({
-      dbPath: join(h.bot.dataDir, 'bot.db'),
+      repo: openSqlitePagingRepo(join(h.bot.dataDir, 'bot.db')),
       policy: {},
       timeZone: 'UTC',
       pagerDuty: { routingKey: ROUTING_KEY, eventsUrl: strict.url },
@@ -162,7 +163,7 @@ describe('P1 paging through the PagerDuty Events API v2', () => {
     await h.tick(); // queued, first attempt failed
     for (const r of h.replicas) await r.close?.();
     const restarted = createPagingModule({
-      dbPath: join(h.bot.dataDir, 'bot.db'),
+      repo: openSqlitePagingRepo(join(h.bot.dataDir, 'bot.db')),
       policy: {},
       timeZone: 'UTC',
       pagerDuty: { routingKey: ROUTING_KEY, eventsUrl: h.pd.url },

@@ -60,7 +60,7 @@ export async function startPagingHarness(
   const dbPath = join(bot.dataDir, 'bot.db');
   const make = () =>
     createPagingModule({
-      dbPath,
+      repo: openSqlitePagingRepo(dbPath),
       policy: bot.config.policy.paging,
       timeZone: bot.config.policy.timeZone,
       pagerDuty: options.noPagerDuty ? undefined : { routingKey: ROUTING_KEY, eventsUrl: pd.url },

@@ -6,6 +6,7 @@
 import { ManualClock } from '../../../bot/clock.ts';
 import { createLogger } from '../../../bot/logger.ts';
 import { createPagingModule } from '../../../handlers/paging/paging-module.ts';
+import { openSqlitePagingRepo } from '../../../store/paging/sqlite-paging-repo.ts';
 import { openSqliteStore } from '../../../store/sqlite/sqlite-store.ts';
 
 const [dbPath, eventsUrl, routingKey, nowMs, rounds] = process.argv.slice(2) as [
@@ -17,7 +18,7 @@ const [dbPath, eventsUrl, routingKey, nowMs, rounds] = process.argv.slice(2) as 
 ];
 const store = openSqliteStore({ path: dbPath });
 const paging = createPagingModule({
-  dbPath,
+  repo: openSqlitePagingRepo(dbPath),
   policy: {},
   timeZone: 'UTC',
   pagerDuty: { routingKey, eventsUrl },
