@@ -27,6 +27,8 @@ const REDACT_PATHS = [
   'req.headers["x-slack-signature"]',
   'req.headers["x-grafana-alert-signature"]',
   'headers.authorization',
+  'headers["api-key"]',
+  '*.apiKey',
   '*.token',
   '*.secret',
   '*.password',

@@ -3,6 +3,7 @@ import type { Message, Section } from '../../cards/model.ts';
 import { resultTable } from '../../cards/templates/query-result.ts';
 import type { LogsBackend } from '../../queries/backends/logs-backend.ts';
 import type { CommandHandler } from '../commands/command.ts';
+import type { AsyncQuestionRouter } from '../questions/llm/llm-router.ts';
 import {
   buildAnswerMessage,
   buildClarifyMessage,
@@ -13,12 +14,12 @@ import {
 import type { QuestionRateLimiter } from '../questions/rate-limiter.ts';
 import type { RoutableQuery } from '../questions/routable-query.ts';
 import type { RouteDecision } from '../questions/route-decision.ts';
-import type { QuestionRouter } from '../questions/route-question.ts';
 import { buildSecurityEvent } from '../questions/security-event.ts';
 import type { SecurityLog } from './security-log.ts';
 
 export interface AnswerDeps {
-  router: QuestionRouter;
+  /** The offline router, or the LLM router that falls back to it. */
+  router: AsyncQuestionRouter;
   queries: ReadonlyMap<string, RoutableQuery>;
   logs: LogsBackend | undefined;
   /** The `/gpu` command: GPU questions are answered with its card. */
@@ -71,7 +72,7 @@ export async function answerQuestion(deps: AnswerDeps, question: string, asker: 
     deps.security.record(buildSecurityEvent({ at, user: user.id, reason: 'rate-limited', question }));
     return buildRateLimitedMessage(allowed.retryAfterMs);
   }
-  const decision = deps.router.route(question, { now: at, timeZone: deps.timeZone });
+  const decision = await deps.router.route(question, { now: at, timeZone: deps.timeZone });
   switch (decision.kind) {
     case 'refused':
       deps.security.record(buildSecurityEvent({ at, user: user.id, reason: decision.reason, question }));

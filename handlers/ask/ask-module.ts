@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import type { Clock } from '../../bot/clock.ts';
 import { UserFacingError } from '../../bot/errors.ts';
+import type { Logger } from '../../bot/logger.ts';
 import type { BotModule } from '../../bot/module.ts';
 import { buildMessage } from '../../cards/model.ts';
 import type { LogsBackend } from '../../queries/backends/logs-backend.ts';
@@ -9,6 +10,8 @@ import type { KqlCatalog } from '../../queries/catalog.ts';
 import { gpuQueries } from '../../queries/gpu/catalog.ts';
 import { type ButtonHandler, type CommandHandler, defineCommand } from '../commands/command.ts';
 import type { InventoryInput } from '../questions/inventory.ts';
+import { createLlmClient, type LlmEndpoint, modelOf } from '../questions/llm/llm-client.ts';
+import { createLlmRouter, type LlmMetrics } from '../questions/llm/llm-router.ts';
 import { ASK_RERUN_VERB, buildAnswerMessage, parseAskRerun } from '../questions/question-cards.ts';
 import { QuestionRateLimiter } from '../questions/rate-limiter.ts';
 import {
@@ -29,6 +32,8 @@ export interface AskModuleOptions {
   clock: Clock;
   timeZone: string;
   dataDir: string;
+  /** The optional LLM router; without it questions go to the offline router only. */
+  llm?: { endpoint: LlmEndpoint; timeoutMs: number; logger: Logger; metrics?: LlmMetrics };
 }
 
 /**
@@ -43,8 +48,22 @@ export function createAskModule(options: AskModuleOptions): BotModule {
   ];
   const byId = new Map(queries.map((q) => [q.id, q]));
   const security = createSecurityLog(join(options.dataDir, 'security-events.jsonl'));
+  const offline = createQuestionRouter({ queries, inventory: options.inventory });
+  const llm = options.llm;
   const deps: AnswerDeps = {
-    router: createQuestionRouter({ queries, inventory: options.inventory }),
+    router:
+      llm && queries.length > 0
+        ? createLlmRouter({
+            client: createLlmClient(llm.endpoint, llm.timeoutMs),
+            model: modelOf(llm.endpoint),
+            queries,
+            offline,
+            timeoutMs: llm.timeoutMs,
+            logger: llm.logger,
+            metrics: llm.metrics,
+            apiKey: llm.endpoint.apiKey,
+          })
+        : offline,
     queries: byId,
     logs: options.logs,
     gpuCommand: options.gpuCommand,
