@@ -3,7 +3,8 @@
  * Run: `npx tsx bench/kql-engine.ts [--rows 10000000] [--runs 5]`. Prints ms per query for both,
  * the ratio (targets: ≤ 2× DuckDB and < 1 s) and the engine's memory for the table (< 2.5 GB).
  * DuckDB gets the same generated values, with Properties pre-flattened into Deployment/Tokens
- * columns (the engine shreds them the same way internally).
+ * columns (the engine shreds them the same way internally). Rows are sampled per app role (ItemCount
+ * 10–100, as in the simulator) and both sides count requests with sum(ItemCount).
  */
 import { readFileSync } from 'node:fs';
 import {
@@ -15,9 +16,10 @@ import {
   INTEGER,
 } from '@duckdb/node-api';
 import { bindParameters, type ParamValue } from '../queries/bind-parameters.ts';
-import type { NumColumn, StrColumn } from '../queries/engine/column.ts';
+import type { Column, NumColumn, StrColumn } from '../queries/engine/column.ts';
 import { KqlEngine } from '../queries/engine/engine.ts';
 import { type Dict, dictToArray } from '../queries/engine/string-dict.ts';
+import { ROLES } from '../sim/telemetry/profile.ts';
 import { generateAppRequests } from './kql-data.ts';
 
 const argValue = (name: string, fallback: number): number => {
@@ -42,16 +44,16 @@ const QUERIES: BenchQuery[] = [
     params: { window: '7d' },
     sql: (
       now,
-    ) => `SELECT time_bucket(INTERVAL 15 minutes, TimeGenerated) AS TimeGenerated, AppRoleName, count(*) AS SlowCount,
-      round(avg(DurationMs), 1) AS AvgMs, quantile_disc(DurationMs, 0.95) AS P95Ms, quantile_disc(DurationMs, 0.99) AS P99Ms
+    ) => `SELECT time_bucket(INTERVAL 15 minutes, TimeGenerated) AS TimeGenerated, AppRoleName, sum(ItemCount) AS SlowCount,
+      round(sum(DurationMs * ItemCount) / sum(ItemCount), 1) AS AvgMs, quantile_disc(DurationMs, 0.95) AS P95Ms, quantile_disc(DurationMs, 0.99) AS P99Ms
       FROM AppRequests WHERE ${since(now, '7 days')} AND DurationMs > 2000 GROUP BY ALL ORDER BY 1, 2`,
   },
   {
     id: 'throttle-rate',
     params: { window: '7d' },
     sql: (now) => `SELECT *, round(100.0 * Throttled / Total, 2) AS ThrottleRate FROM (
-      SELECT time_bucket(INTERVAL 15 minutes, TimeGenerated) AS TimeGenerated, AppRoleName, count(*) AS Total,
-      count_if(ResultCode = '429') AS Throttled FROM AppRequests WHERE ${since(now, '7 days')} GROUP BY ALL) ORDER BY 1, 2`,
+      SELECT time_bucket(INTERVAL 15 minutes, TimeGenerated) AS TimeGenerated, AppRoleName, sum(ItemCount) AS Total,
+      sum(CASE WHEN ResultCode = '429' THEN ItemCount ELSE 0 END) AS Throttled FROM AppRequests WHERE ${since(now, '7 days')} GROUP BY ALL) ORDER BY 1, 2`,
   },
   {
     id: 'traffic-latency-errors',
@@ -59,15 +61,15 @@ const QUERIES: BenchQuery[] = [
     sql: (
       now,
     ) => `SELECT *, round(Requests / 5.0, 2) AS RequestsPerMin, round(100.0 * Errors5xx / Requests, 2) AS ErrorRate5xx FROM (
-      SELECT time_bucket(INTERVAL 5 minutes, TimeGenerated) AS TimeGenerated, count(*) AS Requests, round(avg(DurationMs), 1) AS AvgMs,
-      count_if(starts_with(ResultCode, '5')) AS Errors5xx FROM AppRequests WHERE ${since(now, '7 days')} GROUP BY ALL) ORDER BY 1`,
+      SELECT time_bucket(INTERVAL 5 minutes, TimeGenerated) AS TimeGenerated, sum(ItemCount) AS Requests,
+      round(sum(DurationMs * ItemCount) / sum(ItemCount), 1) AS AvgMs,
+      sum(CASE WHEN starts_with(ResultCode, '5') THEN ItemCount ELSE 0 END) AS Errors5xx FROM AppRequests WHERE ${since(now, '7 days')} GROUP BY ALL) ORDER BY 1`,
   },
   {
     id: 'token-usage',
     params: { window: '7d' },
-    sql: (
-      now,
-    ) => `SELECT Deployment, count(*) AS Requests, sum(Tokens) AS TotalTokens, round(avg(Tokens), 1) AS AvgTokens
+    sql: (now) => `SELECT Deployment, sum(ItemCount) AS Requests, sum(Tokens * ItemCount) AS TotalTokens,
+      round(1.0 * sum(Tokens * ItemCount) / sum(CASE WHEN Tokens IS NOT NULL THEN ItemCount ELSE 0 END), 1) AS AvgTokens
       FROM AppRequests WHERE ${since(now, '7 days')} AND Deployment <> '' GROUP BY ALL ORDER BY TotalTokens DESC`,
   },
   {
@@ -75,9 +77,10 @@ const QUERIES: BenchQuery[] = [
     params: {},
     sql: (
       now,
-    ) => `WITH r AS (SELECT AppRoleName, count(*) AS RecentTotal, count_if(NOT Success) AS RecentErrors FROM AppRequests
+    ) => `WITH r AS (SELECT AppRoleName, sum(ItemCount) AS RecentTotal, sum(CASE WHEN NOT Success THEN ItemCount ELSE 0 END) AS RecentErrors FROM AppRequests
         WHERE ${since(now, '1 hour')} GROUP BY ALL),
-      b AS (SELECT AppRoleName, count(*) AS BaselineTotal, count_if(NOT Success) AS BaselineErrors FROM AppRequests
+      b AS (SELECT AppRoleName, sum(ItemCount) AS BaselineTotal,
+        sum(CASE WHEN NOT Success THEN ItemCount ELSE 0 END) AS BaselineErrors FROM AppRequests
         WHERE TimeGenerated BETWEEN ${now} - INTERVAL 7 days AND ${now} - INTERVAL 1 hour GROUP BY ALL),
       j AS (SELECT r.*, b.BaselineTotal, b.BaselineErrors, 100.0 * RecentErrors / RecentTotal AS RecentRate,
         100.0 * BaselineErrors / BaselineTotal AS BaselineRate FROM r JOIN b USING (AppRoleName))
@@ -90,10 +93,23 @@ const QUERIES: BenchQuery[] = [
     params: { window: '7d' },
     sql: (
       now,
-    ) => `SELECT AppRoleName, count(*) AS Requests, quantile_disc(DurationMs, [0.5, 0.75, 0.9, 0.95, 0.99]) AS P,
+    ) => `SELECT AppRoleName, sum(ItemCount) AS Requests, quantile_disc(DurationMs, [0.5, 0.75, 0.9, 0.95, 0.99]) AS P,
       max(DurationMs) AS MaxMs FROM AppRequests WHERE ${since(now, '7 days')} GROUP BY ALL ORDER BY P[4] DESC`,
   },
 ];
+
+/**
+ * Makes the rows sampled telemetry, as the simulator's are: each row stands for its app role's
+ * ItemCount requests (fixed-rate sampling per service), so the queries' sum(ItemCount) matters.
+ */
+function sampleByRole(columns: { name: string; col: Column }[]): void {
+  const role = columns.find((c) => c.name === 'AppRoleName')!.col as StrColumn;
+  const perCode = dictToArray(role.dict).map((name) => ROLES.find((r) => r.name === name)?.itemCount ?? 1);
+  const values = new Float64Array(role.codes.length);
+  for (let i = 0; i < values.length; i++) values[i] = perCode[role.codes[i]!] ?? 1;
+  const at = columns.findIndex((c) => c.name === 'ItemCount');
+  columns[at] = { name: 'ItemCount', col: { kind: 'num', type: 'int', values, nulls: null } };
+}
 
 function memory(): NodeJS.MemoryUsage {
   (globalThis as { gc?: () => void }).gc?.();
@@ -102,7 +118,7 @@ function memory(): NodeJS.MemoryUsage {
 
 async function loadDuckDb(conn: DuckDBConnection, cols: Map<string, unknown>, n: number): Promise<void> {
   await conn.run(
-    'CREATE TABLE raw (ts DOUBLE, dur DOUBLE, code INTEGER, role INTEGER, dep INTEGER, tokens DOUBLE, ok BOOLEAN)',
+    'CREATE TABLE raw (ts DOUBLE, dur DOUBLE, code INTEGER, role INTEGER, dep INTEGER, tokens DOUBLE, ok BOOLEAN, items DOUBLE)',
   );
   const appender = await conn.createAppender('raw');
   const time = cols.get('TimeGenerated') as NumColumn;
@@ -112,10 +128,14 @@ async function loadDuckDb(conn: DuckDBConnection, cols: Map<string, unknown>, n:
   const dep = cols.get('deployment') as StrColumn;
   const tokens = cols.get('tokens.total') as NumColumn;
   const ok = cols.get('Success') as { values: Uint8Array };
+  const items = cols.get('ItemCount') as NumColumn;
   const CH = 2048;
   for (let off = 0; off < n; off += CH) {
     const m = Math.min(CH, n - off);
-    const chunk = DuckDBDataChunk.create([DOUBLE, DOUBLE, INTEGER, INTEGER, INTEGER, DOUBLE, BOOLEAN], m);
+    const chunk = DuckDBDataChunk.create(
+      [DOUBLE, DOUBLE, INTEGER, INTEGER, INTEGER, DOUBLE, BOOLEAN, DOUBLE],
+      m,
+    );
     const put = (k: number, src: Float64Array | Int32Array): void => {
       const v = chunk.getColumnVector(k) as unknown as { items: Float64Array | Int32Array; flush(): void };
       v.items.set(src.subarray(off, off + m));
@@ -126,6 +146,7 @@ async function loadDuckDb(conn: DuckDBConnection, cols: Map<string, unknown>, n:
     put(2, code.codes);
     put(3, role.codes);
     put(4, dep.codes);
+    put(7, items.values);
     const tv = chunk.getColumnVector(5) as unknown as {
       setItem(i: number, x: number | null): void;
       flush(): void;
@@ -144,7 +165,7 @@ async function loadDuckDb(conn: DuckDBConnection, cols: Map<string, unknown>, n:
       .join(', ')}]`;
   await conn.run(`CREATE TABLE AppRequests AS SELECT make_timestamp(CAST(ts * 1000 AS BIGINT)) AS TimeGenerated,
     dur AS DurationMs, ${list(code.dict)}[code + 1] AS ResultCode, ${list(role.dict)}[role + 1] AS AppRoleName,
-    ${list(dep.dict)}[dep + 1] AS Deployment, CAST(tokens AS BIGINT) AS Tokens, ok AS Success FROM raw`);
+    ${list(dep.dict)}[dep + 1] AS Deployment, CAST(tokens AS BIGINT) AS Tokens, ok AS Success, CAST(items AS INTEGER) AS ItemCount FROM raw`);
   await conn.run('DROP TABLE raw');
 }
 
@@ -190,6 +211,7 @@ async function main(): Promise<void> {
   const before = memory();
   const t0 = performance.now();
   const data = generateAppRequests(ROWS);
+  sampleByRole(data.columns);
   const engine = new KqlEngine({ now: () => data.now });
   engine.addTable('AppRequests', data.columns);
   const genMs = performance.now() - t0;

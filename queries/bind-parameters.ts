@@ -26,8 +26,22 @@ export class BindError extends Error {
   }
 }
 
+/**
+ * A `dynamic` parameter value: a property bag of finite numbers, nested at most two deep, with
+ * plain keys. Nothing else can be bound as dynamic, so its literal holds only name characters,
+ * digits and JSON punctuation (see {@link renderDynamicBag}).
+ */
+export interface NumberBag {
+  readonly [key: string]: number | NumberBag;
+}
+
 /** A parameter value as the caller supplies it (timespans in ms or `15m` text, datetimes as Date/ISO/ms). */
-export type ParamValue = string | number | boolean | Date;
+export type ParamValue = string | number | boolean | Date | NumberBag;
+
+/** Keys a dynamic parameter may use: letters, digits, `.`, `_`, `-` (deployment names, field names). */
+export const BAG_KEY = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+const MAX_BAG_DEPTH = 2;
+const MAX_BAG_KEYS = 200;
 
 /** Renders a string as a double-quoted KQL literal; control, separator and lone surrogate characters become `\uXXXX`. */
 export function renderKqlString(s: string): string {
@@ -52,6 +66,40 @@ export function renderKqlString(s: string): string {
     else out += ch;
   }
   return `${out}"`;
+}
+
+/**
+ * Renders a bag of numbers as a KQL `dynamic({...})` literal, or returns why it cannot. Keys must
+ * match {@link BAG_KEY} and values be finite numbers or bags, so the text can contain no quote,
+ * bracket, pipe, semicolon or newline that is not the literal's own JSON punctuation.
+ */
+export function renderDynamicBag(v: unknown): string | { error: string } {
+  let keys = 0;
+  const render = (bag: unknown, depth: number): string | { error: string } => {
+    if (
+      bag === null ||
+      typeof bag !== 'object' ||
+      Array.isArray(bag) ||
+      Object.getPrototypeOf(bag) !== Object.prototype
+    )
+      return { error: 'expected a property bag of numbers' };
+    if (depth > MAX_BAG_DEPTH) return { error: `nested deeper than ${MAX_BAG_DEPTH}` };
+    const parts: string[] = [];
+    for (const [key, value] of Object.entries(bag)) {
+      if (++keys > MAX_BAG_KEYS) return { error: `more than ${MAX_BAG_KEYS} keys` };
+      if (!BAG_KEY.test(key))
+        return { error: `key "${key.slice(0, 40)}" is not letters, digits, ".", "_" or "-"` };
+      let inner: string | { error: string };
+      if (typeof value === 'number')
+        inner = Number.isFinite(value) ? JSON.stringify(value) : { error: `"${key}" is not finite` };
+      else inner = render(value, depth + 1);
+      if (typeof inner !== 'string') return inner;
+      parts.push(`"${key}":${inner}`);
+    }
+    return `{${parts.join(',')}}`;
+  };
+  const body = render(v, 1);
+  return typeof body === 'string' ? `dynamic(${body})` : body;
 }
 
 function unicodeEscape(code: number): string {
@@ -109,6 +157,11 @@ export function renderLiteral(p: DeclaredParam, v: ParamValue): string {
       if (ms === null || !Number.isFinite(ms))
         invalid(p, 'expected a Date, epoch milliseconds or ISO 8601 text');
       return `datetime(${formatDatetime(ms)})`;
+    }
+    case 'dynamic': {
+      const literal = renderDynamicBag(v);
+      if (typeof literal !== 'string') invalid(p, literal.error);
+      return literal;
     }
     default:
       return invalid(p, `type ${t} cannot be bound`);

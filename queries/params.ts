@@ -86,3 +86,27 @@ export const percentile = (def = 95) => real({ min: 1, max: 100, default: def })
 
 /** A latency threshold in milliseconds (10 ms … 10 min). */
 export const latencyMs = (def: number) => real({ min: 10, max: 600_000, default: def });
+
+/** One deployment's token prices, in USD per 1,000 tokens. */
+export const tokenPrice = z
+  .object({
+    inputPer1k: z.number().min(0).max(1000),
+    outputPer1k: z.number().min(0).max(1000),
+  })
+  .strict();
+
+/**
+ * Token prices per deployment (the policy file's `pricing`), bound to a query as a `dynamic` bag.
+ * Keys are deployment names; values only finite numbers, so the binder can render it safely.
+ */
+export function priceTable(def: Record<string, z.input<typeof tokenPrice>>) {
+  const form = 'a price table from the policy file (pricing: <deployment>: {inputPer1k, outputPer1k})';
+  const schema = z
+    .record(
+      z.string().regex(NAME, 'deployment names are letters, digits, ".", "_" and "-" (≤ 64)'),
+      tokenPrice,
+    )
+    .refine((r) => Object.keys(r).length <= 100, 'at most 100 deployments')
+    .default(def);
+  return tag(schema, 'dynamic', form);
+}

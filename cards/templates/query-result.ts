@@ -69,8 +69,9 @@ export function queryResultCard(
   });
 }
 
+/** How to run a query from chat; parameters set from the policy (prices …) cannot be typed. */
 function usageOf(q: KqlQuery): string {
-  const names = Object.keys(q.params.shape);
+  const names = Object.keys(q.params.shape).filter((n) => !q.configured.includes(n));
   return names.length ? `/kql ${q.id} ${names.map((n) => `[${n}=…]`).join(' ')}` : `/kql ${q.id}`;
 }
 

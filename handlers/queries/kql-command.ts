@@ -13,8 +13,8 @@ export const kqlArgs = z.object({
 /**
  * `/kql` lists the vetted catalog; `/kql <id> [param=value …]` runs one query and answers with its
  * table, the parameters used and the exact KQL that ran. Bad parameters are named with their
- * allowed form. Private queries (user identities) are refused: they are for direct messages to
- * authorised users, which this command cannot tell apart yet.
+ * allowed form. The backend is expected to be wrapped by `withQueryPolicy`, which answers private
+ * queries (user identities) only to authorised users in a direct message.
  */
 export function createKqlCommand(
   backend: LogsBackend,
@@ -27,7 +27,7 @@ export function createKqlCommand(
     description:
       'Lists the vetted KQL queries, or runs one against Log Analytics (local engine in local mode).',
     args: kqlArgs,
-    async handle({ args }) {
+    async handle({ args, user, place }) {
       const id = args.positional[0];
       if (!id) {
         if (Object.keys(args.named).length > 0)
@@ -38,12 +38,7 @@ export function createKqlCommand(
         return catalogCard(backend.catalog);
       }
       const query = findQuery(backend.catalog, id.toLowerCase());
-      if (query.private)
-        throw new UserFacingError(
-          'KQL_PRIVATE_QUERY',
-          `${query.id} returns user identities, so it is answered only in a direct message to an authorised user, never in a channel.`,
-        );
-      const run = await backend.run(query.id, args.named);
+      const run = await backend.run(query.id, args.named, { caller: { user, place } });
       const chart = chartFor?.(run);
       return queryResultCard(run, { backend: backend.kind, ...(chart ? { chart } : {}) });
     },

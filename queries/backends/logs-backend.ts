@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import type { ChatPlace, ChatUser } from '../../bot/adapters/chat-surface.ts';
 import { UserFacingError } from '../../bot/errors.ts';
 import { bindParameters, type ParamValue } from '../bind-parameters.ts';
 import type { KqlCatalog } from '../catalog.ts';
@@ -31,7 +32,11 @@ export interface LogsBackend {
   run(
     id: string,
     params: Readonly<Record<string, unknown>>,
-    options?: { timeoutMs?: number },
+    options?: {
+      timeoutMs?: number;
+      /** Who asked and where the answer goes; private queries need an authorised caller in a direct message. */
+      caller?: { user: ChatUser; place: ChatPlace };
+    },
   ): Promise<LogsRun>;
 }
 

@@ -127,13 +127,22 @@ function betweenConstants(arg: Val, low: Val, high: Val, negated: boolean): Val 
   return { col: { kind: 'bool', type: 'bool', values: out }, konst: false };
 }
 
-function memberKey(e: Extract<Expr, { kind: 'member' }>, s: EvalScope): string | number {
+/** A key of dynamic access: constant (`Properties["x"]`), or per row (`prices[Deployment]`). */
+function memberKey(e: Extract<Expr, { kind: 'member' }>, s: EvalScope): string | number | Val {
   const k = evalExpr(e.key, s);
+  if (!k.konst) return k;
   const v = cellAt(k, 0);
-  if (!k.konst || (typeof v !== 'string' && typeof v !== 'number')) {
-    throw new KqlError('KQL_UNSUPPORTED_SYNTAX', 'Dynamic access needs a constant key', e.pos);
+  if (typeof v !== 'string' && typeof v !== 'number') {
+    throw new KqlError('KQL_UNSUPPORTED_SYNTAX', 'Dynamic access needs a string or number key', e.pos);
   }
   return v;
+}
+
+function indexInto(x: unknown, key: unknown): unknown {
+  if (x === null || typeof x !== 'object' || (typeof key !== 'string' && typeof key !== 'number'))
+    return null;
+  if (!Object.hasOwn(x, key)) return null;
+  return (x as Record<string | number, unknown>)[key] ?? null;
 }
 
 /** `Properties["x"]`, `Properties.x`, `arr[0]`: shredded keys are read straight from their column. */
@@ -156,10 +165,10 @@ function evalMember(e: Extract<Expr, { kind: 'member' }>, s: EvalScope): Val {
   if (c.kind !== 'any' && c.kind !== 'dyn') {
     throw new KqlError('KQL_TYPE', `Cannot index into a ${c.type} value; use parse_json() first`, e.pos);
   }
-  return mapRows([target], s.table.length, 'dynamic', ([x]) => {
-    if (x === null || typeof x !== 'object') return null;
-    return (x as Record<string | number, unknown>)[key] ?? null;
-  });
+  if (typeof key === 'object') {
+    return mapRows([target, key], s.table.length, 'dynamic', ([x, k]) => indexInto(x, k));
+  }
+  return mapRows([target], s.table.length, 'dynamic', ([x]) => indexInto(x, key));
 }
 
 /** Evaluates a constant expression (let values, parameter defaults, `take N`). */

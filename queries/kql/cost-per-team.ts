@@ -1,13 +1,25 @@
 import { z } from 'zod';
-import { real, timespan } from '../params.ts';
+import { priceTable, timespan } from '../params.ts';
 import { defineKqlQuery } from './define-kql-query.ts';
 
-/** Token cost per team from the reviewed price list. */
+/**
+ * The reviewed default token prices (USD per 1,000 tokens), the same as the `.kql` file's declared
+ * default; the policy file's `pricing` replaces them.
+ */
+export const DEFAULT_TOKEN_PRICES = {
+  'gpt-4o': { inputPer1k: 0.0025, outputPer1k: 0.01 },
+  'gpt-4o-mini': { inputPer1k: 0.00015, outputPer1k: 0.0006 },
+  'text-embedding-3-large': { inputPer1k: 0.00013, outputPer1k: 0 },
+  'o3-mini': { inputPer1k: 0.0011, outputPer1k: 0.0044 },
+  'gpt-4.1': { inputPer1k: 0.002, outputPer1k: 0.008 },
+} as const;
+
+/** Token cost per team, priced with the policy's price table. */
 export const costPerTeam = defineKqlQuery({
   id: 'cost-per-team',
   title: 'Token cost per team',
   description:
-    'Prompt and completion tokens per team priced with the reviewed price list (USD per million tokens).',
+    'Prompt and completion tokens per team (sampled rows weighted by ItemCount) priced with the policy file’s price table (USD per 1,000 tokens).',
   examples: [
     'what does each team spend on tokens?',
     'cost per team today',
@@ -15,13 +27,15 @@ export const costPerTeam = defineKqlQuery({
   ],
   params: z.object({
     window: timespan({ min: '1h', max: '7d', default: '24h' }),
-    price_factor: real({ min: 0.01, max: 100, default: 1 }),
+    prices: priceTable(DEFAULT_TOKEN_PRICES),
   }),
   columns: [
     { name: 'Team', type: 'string' },
     { name: 'PromptTokens', type: 'long' },
     { name: 'CompletionTokens', type: 'long' },
+    { name: 'UnpricedTokens', type: 'long' },
     { name: 'CostUsd', type: 'real' },
   ],
   show: { kind: 'table' },
+  configured: ['prices'],
 });

@@ -27,6 +27,11 @@ const definitionShape = z.object({
   show: kqlShow,
   /** Output may identify people: answered only in a direct message to an authorised user. */
   private: z.boolean().default(false),
+  /**
+   * Parameters set from configuration (the policy file), never from chat: the query runner supplies
+   * them and refuses a value typed by a person.
+   */
+  configured: z.array(z.string()).default([]),
 });
 
 /** A vetted KQL query: its reviewed `.kql` text plus typed metadata; `params` is the parameter truth. */

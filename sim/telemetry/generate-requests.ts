@@ -92,11 +92,15 @@ export function emptyRequestColumns(): RequestColumns {
   };
 }
 
+/** Each role's share of the telemetry rows: its share of requests over the requests a row stands for. */
+const ROW_WEIGHTS = ROLES.map((role) => role.weight / role.itemCount);
+const ROWS_PER_REQUEST = ROW_WEIGHTS.reduce((a, b) => a + b, 0);
+
 function pickRole(r: number): RoleProfile {
   let acc = 0;
-  for (const role of ROLES) {
-    acc += role.weight;
-    if (r < acc) return role;
+  for (let i = 0; i < ROLES.length; i++) {
+    acc += ROW_WEIGHTS[i]! / ROWS_PER_REQUEST;
+    if (r < acc) return ROLES[i]!;
   }
   return ROLES[ROLES.length - 1]!;
 }
@@ -110,10 +114,12 @@ function pickDeployment(role: RoleProfile, r: number): DeploymentProfile {
   return DEPLOYMENTS[role.calls[role.calls.length - 1]![0]]!;
 }
 
-/** Sampled rows per minute at the daily mean; each row stands for `itemCount` requests. */
+/**
+ * Requests per minute at the daily mean. Rows are sampled per app role (each role's `itemCount`),
+ * so the rows per minute are far fewer and their mix differs from the requests' mix.
+ */
 export interface SamplingOptions {
-  rowsPerMinute: number;
-  itemCount: number;
+  requestsPerMinute: number;
 }
 
 /**
@@ -128,7 +134,8 @@ export function generateMinute(
 ): void {
   const rand = seeded(Math.floor(minuteStart / MINUTE) ^ 0x5eed);
   const rel = minuteStart - startMs;
-  const n = Math.round(sampling.rowsPerMinute * diurnalFactor(minuteStart) * (0.85 + 0.3 * rand()));
+  const rowsPerMinute = sampling.requestsPerMinute * ROWS_PER_REQUEST;
+  const n = Math.round(rowsPerMinute * diurnalFactor(minuteStart) * (0.85 + 0.3 * rand()));
   for (let i = 0; i < n; i++) {
     const t = minuteStart + Math.floor(rand() * MINUTE);
     const tRel = t - startMs;
@@ -205,7 +212,7 @@ export function generateMinute(
     out.ClientIP.push(`10.${user % 250}.${Math.floor(user / 250)}.0`);
     out.UserId.push(`user-${user}`);
     out.SessionId.push(`s-${user}-${Math.floor(t / 3_600_000)}`);
-    out.ItemCount.push(sampling.itemCount);
+    out.ItemCount.push(role.itemCount);
     out.Type.push('AppRequests');
   }
 }

@@ -35,11 +35,17 @@ export interface RoleProfile {
   calls: ReadonlyArray<[number, number]>;
   operation: string;
   url: string;
+  /**
+   * Requests each telemetry row of this role stands for (Application Insights fixed-rate
+   * sampling at 100 / itemCount percent, set per service): busy roles keep fewer rows.
+   */
+  itemCount: number;
 }
 
 export const ROLES: readonly RoleProfile[] = [
   {
     name: 'chat-api',
+    itemCount: 100,
     team: 'support',
     weight: 0.4,
     calls: [
@@ -51,6 +57,7 @@ export const ROLES: readonly RoleProfile[] = [
   },
   {
     name: 'rag-api',
+    itemCount: 50,
     team: 'search',
     weight: 0.25,
     calls: [
@@ -62,6 +69,7 @@ export const ROLES: readonly RoleProfile[] = [
   },
   {
     name: 'embed-api',
+    itemCount: 100,
     team: 'search',
     weight: 0.2,
     calls: [[2, 1]],
@@ -70,6 +78,7 @@ export const ROLES: readonly RoleProfile[] = [
   },
   {
     name: 'agent-api',
+    itemCount: 20,
     team: 'agents',
     weight: 0.1,
     calls: [
@@ -81,6 +90,7 @@ export const ROLES: readonly RoleProfile[] = [
   },
   {
     name: 'batch-api',
+    itemCount: 10,
     team: 'analytics',
     weight: 0.05,
     calls: [[4, 1]],

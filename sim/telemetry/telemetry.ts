@@ -17,7 +17,7 @@ export interface SimulatedTelemetryOptions {
   startMs?: number;
   /** History before the start (default 7 days). */
   historyMs?: number;
-  /** Default: 15 sampled rows/min, each standing for 67 requests (~1,000 requests/min). */
+  /** Default: ~1,000 requests/min, kept as ~21 sampled rows/min (ItemCount 10–100 per app role). */
   sampling?: SamplingOptions;
 }
 
@@ -40,7 +40,7 @@ export class SimulatedTelemetry {
   constructor(private readonly options: SimulatedTelemetryOptions) {
     const now = options.clock.now();
     this.startMs = options.startMs ?? now;
-    this.sampling = options.sampling ?? { rowsPerMinute: 15, itemCount: 67 };
+    this.sampling = options.sampling ?? { requestsPerMinute: 1000 };
     this.engine = new KqlEngine({ now: () => options.clock.now() });
     this.generatedUntil = Math.floor((now - (options.historyMs ?? 7 * DAY)) / MINUTE) * MINUTE;
   }
@@ -65,7 +65,8 @@ export class SimulatedTelemetry {
   }
 }
 
-function loadColumns(engine: KqlEngine, schema: TableSchema, data: Record<string, unknown[]>): void {
+/** Loads column buffers into the engine as one table of the given schema (replacing it). */
+export function loadColumns(engine: KqlEngine, schema: TableSchema, data: Record<string, unknown[]>): void {
   const n = data.TimeGenerated!.length;
   const blank: unknown[] = new Array(n).fill(null);
   engine.addTable(

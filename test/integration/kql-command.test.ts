@@ -37,7 +37,9 @@ describe('/kql on the real bot in local mode (console API)', () => {
     // The bound text: the declare line replaced by let bindings, the body unchanged.
     expect(text).toContain('let window = 1800000ms;');
     expect(text).toContain('let deployment = \\"gpt-4o\\";');
-    expect(text).toContain('summarize Total = count(), Throttled = countif(ResultCode == \\"429\\")');
+    expect(text).toContain(
+      'summarize Total = sum(ItemCount), Throttled = sumif(ItemCount, ResultCode == \\"429\\")',
+    );
     expect(text).toContain('30m');
     // The simulated scenario throttles ~30% of gpt-4o requests from 15 minutes before the start.
     const [header, ...rows] = cardTables(reply.card)[0]!;

@@ -7,7 +7,7 @@ import { SEED_QUERY_IDS } from '../../../queries/kql/kql-text.ts';
 import { describeParam } from '../../../queries/params.ts';
 import { SimulatedTelemetry } from '../../../sim/telemetry/telemetry.ts';
 import { kustoDiagnostics } from '../queries/kusto-language.ts';
-import { identifyingColumns } from './privacy.ts';
+import { identifyingColumns, privacyViolations } from './privacy.ts';
 
 const queries = [...KQL_CATALOG.values()];
 const clock = new ManualClock();
@@ -73,9 +73,13 @@ describe('the vetted KQL catalog', () => {
   });
 
   it('posts no user identifiers or addresses unless the query is private', () => {
-    for (const q of queries) {
-      if (!q.private) expect(identifyingColumns(q.columns), q.id).toEqual([]);
-    }
+    expect(privacyViolations(queries)).toEqual([]);
+    // The check bites: the same shape without the private mark is a violation.
+    const leaky = { ...KQL_CATALOG.get('prompt-injection-sources')!, id: 'leaky', private: false };
+    expect(privacyViolations([leaky])).toEqual(['leaky: UserId, ClientIP']);
+    expect(privacyViolations([{ id: 'aliased', private: false, columns: [{ name: 'sessionid' }] }])).toEqual([
+      'aliased: sessionid',
+    ]);
     const sources = KQL_CATALOG.get('prompt-injection-sources')!;
     expect(sources.private).toBe(true);
     expect(identifyingColumns(sources.columns)).toEqual(['UserId', 'ClientIP']);

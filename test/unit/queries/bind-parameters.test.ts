@@ -2,7 +2,12 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { BindError, bindParameters, renderKqlString } from '../../../queries/bind-parameters.ts';
+import {
+  BindError,
+  bindParameters,
+  renderDynamicBag,
+  renderKqlString,
+} from '../../../queries/bind-parameters.ts';
 import type { QueryAst } from '../../../queries/engine/ast.ts';
 import { parseQuery } from '../../../queries/engine/parse-query.ts';
 import { kustoDiagnostics } from './kusto-language.ts';
@@ -141,6 +146,60 @@ describe('bindParameters', () => {
         },
       ),
       { numRuns: 60 },
+    );
+  });
+
+  it('property: a dynamic bag of numbers binds to a literal that reads back equal, or is refused', () => {
+    const q = `${DECL.replace('deployment:string = "*"', 'deployment:string = "*", prices:dynamic = dynamic({})')}${BODY}`;
+    const reference = ['let', 'let', 'let', 'let', 'query:table:where,where,summarize,extend,sort'];
+    const key = fc.oneof(fc.stringMatching(/^[A-Za-z0-9][A-Za-z0-9._-]{0,20}$/), hostile);
+    const number = fc.oneof(fc.double(), fc.integer());
+    const bag = fc.dictionary(key, fc.oneof(number, fc.dictionary(key, number, { maxKeys: 4 })), {
+      maxKeys: 6,
+    });
+    const junk = fc.oneof(fc.string(), fc.array(fc.integer()), fc.constant(null), fc.date(), fc.boolean());
+    fc.assert(
+      fc.property(fc.oneof(bag, junk), (value) => {
+        const literal = renderDynamicBag(value);
+        let bound: string;
+        try {
+          bound = bindParameters(q, { prices: value as never });
+        } catch (e) {
+          expect(e).toBeInstanceOf(BindError);
+          expect((e as BindError).code).toBe('BIND_INVALID_VALUE');
+          expect(typeof literal).not.toBe('string');
+          return;
+        }
+        expect(typeof literal).toBe('string');
+        // Only name characters, digits and JSON punctuation: nothing that could end the literal early.
+        expect(literal as string).toMatch(/^dynamic\(\{[A-Za-z0-9._\-+":,{}]*\}\)$/);
+        expect(bound.endsWith(BODY)).toBe(true);
+        const ast = parseQuery(bound);
+        expect(structure(ast)).toEqual(reference);
+        expect(letValue(ast, 'prices')).toEqual(JSON.parse(JSON.stringify(value)));
+        expect(kustoDiagnostics(bound)).toEqual([]);
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('refuses dynamic values that are not plain bags of finite numbers', () => {
+    const q = 'declare query_parameters(p:dynamic = dynamic({}));\nprint p';
+    for (const bad of [
+      { a: Number.NaN },
+      { a: Number.POSITIVE_INFINITY },
+      { 'a"b': 1 },
+      { 'a)|take 1': 1 },
+      { a: { b: { c: 1 } } },
+      { a: 'text' },
+      [1, 2],
+      'dynamic({})',
+      Object.fromEntries(Array.from({ length: 201 }, (_, i) => [`k${i}`, i])),
+    ]) {
+      expect(() => bindParameters(q, { p: bad as never }), JSON.stringify(bad)).toThrow(BindError);
+    }
+    expect(bindParameters(q, { p: { 'gpt-4o': { inputPer1k: 0.0025, outputPer1k: 1e-7 } } })).toBe(
+      'let p = dynamic({"gpt-4o":{"inputPer1k":0.0025,"outputPer1k":1e-7}});\nprint p',
     );
   });
 });

@@ -136,6 +136,19 @@ describe('operators and functions', () => {
       ['2', true],
     ]);
   });
+  it('dynamic access with a per-row key into a let-bound bag; missing or inherited keys are null', () => {
+    const q =
+      'let prices = dynamic({"gpt-4o": {"in": 2.5}, "o3-mini": {"in": 1.1}}); ' +
+      'datatable(D:string, K:long) ["gpt-4o", 0, "o3-mini", 1, "nope", 2, "constructor", 3, "toString", 4] ' +
+      '| extend In = todouble(prices[D]["in"]), Second = todouble(dynamic([10, 20, 30])[K])';
+    expect(rows(q)).toEqual([
+      ['gpt-4o', 0, 2.5, 10],
+      ['o3-mini', 1, 1.1, 20],
+      ['nope', 2, null, 30],
+      ['constructor', 3, null, null],
+      ['toString', 4, null, null],
+    ]);
+  });
   it('join inner, leftouter and $left/$right; union fills missing columns', () => {
     const q =
       'T | where isnotnull(v) | project k, v | join kind=inner (datatable(key:string, w:long) ["a", 100, "b", 200]) on $left.k == $right.key | order by v asc';
