@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import type { Clock } from '../bot/clock.ts';
 import type { AgentPoolApi } from './executors/azure.ts';
 import type { KubeClients } from './executors/kubernetes.ts';
+import type { ThrottleReader } from './executors/throttle-rate.ts';
 import type { Plan, PlanInput } from './plan.ts';
 import type { Guardrails } from './policy.ts';
 
@@ -12,6 +13,8 @@ export interface ActionContext {
   kube: KubeClients;
   /** AKS agent pools of the configured cluster; absent when Azure is not configured. */
   nodePools?: AgentPoolApi;
+  /** The 429 rate of Azure OpenAI traffic (shift-traffic verifies it drops); absent without logs. */
+  throttle?: ThrottleReader;
   guardrails: Guardrails;
   clock: Clock;
   /** Waits between verification polls; tests pass one that advances a manual clock. */

@@ -98,6 +98,21 @@ export const remediationPolicySchema = z
     }),
     /** `auto` mode: runs an action unattended only after this many approved, verified runs. */
     autoAfterVerifiedRuns: z.number().int().min(1).default(5),
+    /**
+     * The AKS cluster whose node pools scale-node-pool may change; the subscription comes from
+     * AZURE_SUBSCRIPTION_ID unless given here. Without it (or a subscription) the action explains.
+     */
+    aks: z
+      .object({
+        subscriptionId: z
+          .string()
+          .regex(/^[0-9a-fA-F-]{36}$/, 'must be a subscription id (UUID)')
+          .optional(),
+        resourceGroup: z.string().regex(/^[-\w.()]{1,90}$/, 'must be a resource group name'),
+        cluster: z.string().regex(/^[a-zA-Z0-9][-_a-zA-Z0-9]{0,62}$/, 'must be an AKS cluster name'),
+      })
+      .strict()
+      .optional(),
   })
   .strict();
 

@@ -6,10 +6,11 @@ import type { MessageAction } from '../../cards/model.ts';
 import { ACTIONS } from '../../remediation/catalog.ts';
 import type { AgentPoolApi } from '../../remediation/executors/azure.ts';
 import { createKubeClients } from '../../remediation/executors/kubernetes.ts';
+import type { ThrottleReader } from '../../remediation/executors/throttle-rate.ts';
 import type { RemediationDeps } from '../../remediation/flow/deps.ts';
 import { createRemediationService, type RemediationService } from '../../remediation/flow/service.ts';
 import { parseRemediationPolicy } from '../../remediation/policy.ts';
-import { openSqliteRemediationRepo } from '../../store/remediation/sqlite-remediation-repo.ts';
+import type { RemediationRepo } from '../../store/remediation/remediation-repo.ts';
 import type { Store } from '../../store/store.ts';
 import type { Incident } from '../alerts/incident.ts';
 import type { ButtonHandler, CommandHandler } from '../commands/command.ts';
@@ -35,11 +36,13 @@ export function createApprovalHandlers(service: RemediationService): {
 }
 
 export interface RemediationSetupOptions {
-  /** SQLite file for the remediation tables (the bot's `bot.db` is fine) or `:memory:`. */
-  dbPath: string;
+  /** Where remediation state lives (SQLite or PostgreSQL); closed by `close()`. */
+  repo: RemediationRepo;
   kubeConfig: KubeConfig;
   /** AKS agent pools (see `createAgentPoolApi`); without it, scale-node-pool explains what to configure. */
   nodePools?: AgentPoolApi;
+  /** 429 counts from the logs backend (see `createLogsThrottleReader`) for shift-traffic's verification. */
+  throttle?: ThrottleReader;
   /** The `remediation` section of the policy file; `{}` or undefined for the defaults. */
   policy?: unknown;
   store: Store;
@@ -57,13 +60,14 @@ export interface RemediationSetupOptions {
  * the suggested-remediation buttons for incident cards, a sweep for expired proposals, and close.
  */
 export function setupRemediation(options: RemediationSetupOptions) {
-  const repo = openSqliteRemediationRepo(options.dbPath);
+  const { repo } = options;
   const deps: RemediationDeps = {
     repo,
     actions: ACTIONS,
     policy: parseRemediationPolicy(options.policy),
     kube: createKubeClients(options.kubeConfig),
     nodePools: options.nodePools,
+    throttle: options.throttle,
     store: options.store,
     targets: options.targets,
     clock: options.clock,

@@ -3,12 +3,24 @@ import type { Clock } from '../../bot/clock.ts';
 import type { Logger } from '../../bot/logger.ts';
 import type { BotModule } from '../../bot/module.ts';
 import type { ChannelTarget } from '../../bot/outbox/enqueue.ts';
+import type { AgentPoolApi } from '../../remediation/executors/azure.ts';
+import type { ThrottleReader } from '../../remediation/executors/throttle-rate.ts';
+import { openPostgresRemediationRepo } from '../../store/remediation/postgres-remediation-repo.ts';
+import type { RemediationRepo } from '../../store/remediation/remediation-repo.ts';
+import { openSqliteRemediationRepo } from '../../store/remediation/sqlite-remediation-repo.ts';
 import type { Store } from '../../store/store.ts';
 import { setupRemediation } from './approval-handlers.ts';
 
 export interface RemediationModuleOptions {
+  /** SQLite file for the remediation tables (the bot's `bot.db` is fine), used without a database URL. */
   dbPath: string;
+  /** PostgreSQL (replicas): when set, remediation state lives there and `dbPath` is unused. */
+  databaseUrl?: string | undefined;
   kubeConfig: KubeConfig;
+  /** AKS agent pools, when the policy names a cluster and Azure is configured. */
+  nodePools?: AgentPoolApi | undefined;
+  /** 429 counts for shift-traffic's verification (build with `createLogsThrottleReader`). */
+  throttle?: ThrottleReader | undefined;
   /** The `remediation` section of the policy file. */
   policy: unknown;
   store: Store;
@@ -19,14 +31,27 @@ export interface RemediationModuleOptions {
   logger: Logger;
 }
 
+/** The remediation store: PostgreSQL when the bot runs with a database URL, else SQLite. */
+export function openRemediationRepo(options: { dbPath: string; databaseUrl?: string | undefined }) {
+  return options.databaseUrl
+    ? openPostgresRemediationRepo({ connectionString: options.databaseUrl })
+    : Promise.resolve<RemediationRepo>(openSqliteRemediationRepo(options.dbPath));
+}
+
 /**
  * Human-approved remediations as a bot module: /remediate, /audit and /remediation, the
  * Propose/Approve/Reject buttons, suggested actions on incident cards, and the expiry sweep.
  * Approved work interrupted by a restart is resumed before the module is handed out.
  */
 export async function createRemediationModule(options: RemediationModuleOptions): Promise<BotModule> {
-  const r = setupRemediation(options);
-  await r.service.recover();
+  const repo = await openRemediationRepo(options);
+  const r = setupRemediation({ ...options, repo });
+  try {
+    await r.service.recover();
+  } catch (err) {
+    await r.close();
+    throw err;
+  }
   return {
     id: 'remediation',
     commands: r.commands,

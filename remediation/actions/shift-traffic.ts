@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { type ActionContext, defineAction, pollUntil, type StepResult } from '../action.ts';
 import { guardrailBreach } from '../errors.ts';
 import { dryRunParam, kubeCall, mergePatch } from '../executors/kubernetes.ts';
+import { type ThrottleCount, throttlePercent } from '../executors/throttle-rate.ts';
 import { checkNamespace, checkResource, k8sName } from '../guard.ts';
 import type { Plan } from '../plan.ts';
 
@@ -150,13 +151,68 @@ export const shiftTraffic = defineAction({
   async verify(plan, ctx, deadline) {
     const want = state.parse(plan.desired).weights;
     const t = plan.targets[0]!;
-    return pollUntil(ctx, deadline, async () => {
-      const cm = await kubeCall('read routing ConfigMap', () =>
-        ctx.kube.core.readNamespacedConfigMap({ name: t.name, namespace: t.namespace ?? '' }),
-      );
-      const now = parseWeights(cm.data?.[ROUTING_KEY]);
-      const ok = Object.keys(want).every((k) => now[k] === want[k]);
-      return { ok, detail: [`gateway weights now ${describe(now)}`] };
-    });
+    // Verification starts right after the write: whole minutes before it are the baseline.
+    const shiftedAt = ctx.clock.now();
+    const baseline = ctx.throttle && (await ctx.throttle.count(baselineRange(shiftedAt)));
+    return pollUntil(
+      ctx,
+      deadline,
+      async () => {
+        const cm = await kubeCall('read routing ConfigMap', () =>
+          ctx.kube.core.readNamespacedConfigMap({ name: t.name, namespace: t.namespace ?? '' }),
+        );
+        const now = parseWeights(cm.data?.[ROUTING_KEY]);
+        const applied = Object.keys(want).every((k) => now[k] === want[k]);
+        const weightsLine = `gateway weights now ${describe(now)}`;
+        if (!applied || !ctx.throttle || !baseline) {
+          const note = ctx.throttle ? [] : ['429 rate not checked: no logs backend configured'];
+          return { ok: applied, detail: [weightsLine, ...note] };
+        }
+        const since = await ctx.throttle.count(afterRange(shiftedAt, ctx.clock.now()));
+        const judged = judgeThrottle(baseline, since);
+        return { ok: judged.ok, detail: [weightsLine, ...judged.detail] };
+      },
+      ctx.throttle ? 15_000 : 2_000,
+    );
   },
 });
+
+const MINUTE = 60_000;
+/** How far back the 429 rate before the shift is measured. */
+const BASELINE_MS = 10 * MINUTE;
+/** Fewer requests than this after the shift say nothing yet. */
+const MIN_REQUESTS = 20;
+
+/** Complete one-minute buckets in the ten minutes before the shift. */
+function baselineRange(at: number): { from: number; to: number } {
+  const to = Math.floor(at / MINUTE) * MINUTE;
+  return { from: to - BASELINE_MS, to };
+}
+
+/** Complete one-minute buckets that started after the shift. */
+function afterRange(at: number, now: number): { from: number; to: number } {
+  return { from: Math.ceil(at / MINUTE) * MINUTE, to: Math.floor(now / MINUTE) * MINUTE };
+}
+
+/**
+ * The shift worked when the 429 rate since is at least a quarter below the rate before it, or
+ * under 1% (nothing left to drop). Without traffic before the shift there is nothing to compare.
+ */
+export function judgeThrottle(before: ThrottleCount, after: ThrottleCount): StepResult {
+  const was = throttlePercent(before);
+  const is = throttlePercent(after);
+  if (was === undefined) return { ok: true, detail: ['429 rate not compared: no requests before the shift'] };
+  if (is === undefined || after.requests < MIN_REQUESTS)
+    return { ok: false, detail: [`429 rate was ${pct(was)}; waiting for traffic after the shift`] };
+  const ok = is < 1 || is <= was * 0.75;
+  return {
+    ok,
+    detail: [
+      `429 rate ${pct(was)} → ${pct(is)} (${after.requests} requests since)${ok ? '' : ', not dropping'}`,
+    ],
+  };
+}
+
+function pct(n: number): string {
+  return `${n.toFixed(1)}%`;
+}

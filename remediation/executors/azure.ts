@@ -1,11 +1,12 @@
-import { request } from 'node:https';
+import { ContainerServiceClient, isRestError } from '@azure/arm-containerservice';
+import type { TokenCredential } from '@azure/core-auth';
 import { z } from 'zod';
 import { ExecutorError } from '../errors.ts';
 
 /**
- * A small ARM client for AKS agent pools over the REST API (`Microsoft.ContainerService`
- * `managedClusters/{cluster}/agentPools/{pool}`). `@azure/arm-containerservice` is not installed;
- * this speaks the same API, and the {@link AgentPoolApi} seam lets the SDK replace it.
+ * AKS agent pools through `@azure/arm-containerservice` (`Microsoft.ContainerService`
+ * `managedClusters/{cluster}/agentPools/{pool}`), behind the small {@link AgentPoolApi} seam the
+ * scale-node-pool action uses.
  */
 
 /** Which cluster the bot may scale, from configuration. */
@@ -34,7 +35,11 @@ export type AgentPool = z.infer<typeof agentPool>;
 
 export interface AgentPoolApi {
   get(pool: string): Promise<AgentPool>;
-  /** PUT (create or update); with `ifMatch`, a changed pool fails with 412. */
+  /**
+   * Starts the long-running PUT (create or update) and returns the pool as it reads once ARM has
+   * accepted it (usually `Updating`); the caller's verify step waits for it to settle. With
+   * `ifMatch`, a pool that changed meanwhile fails with 412.
+   */
   put(pool: string, properties: Record<string, unknown>, ifMatch: string | undefined): Promise<AgentPool>;
 }
 
@@ -42,11 +47,14 @@ export interface ArmOptions {
   cluster: AksCluster;
   /** `https://management.azure.com` in Azure; a local HTTPS server in tests. */
   endpoint: string;
-  /** A bearer token for `https://management.azure.com/.default` (managed identity, CLI, …). */
-  getToken(): Promise<string>;
+  /** Azure identity for Resource Manager (DefaultAzureCredential in production). */
+  credential: TokenCredential;
+  /** Pins the agentPools API version; the SDK's own default otherwise. */
   apiVersion?: string;
   /** Extra CA certificate(s) to trust (tests' self-signed server). */
   ca?: string;
+  /** Retries of transient failures (the SDK's default is 3). */
+  maxRetries?: number;
 }
 
 /** Fields ARM computes; they are not sent back on PUT. */
@@ -58,74 +66,64 @@ const READ_ONLY = [
   'eTag',
 ];
 
-function send(
-  url: URL,
-  method: 'GET' | 'PUT',
-  headers: Record<string, string>,
-  body: string | undefined,
-  ca: string | undefined,
-): Promise<{ status: number; text: string }> {
-  return new Promise((resolve, reject) => {
-    const req = request(url, { method, headers, ca, timeout: 30_000 }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () =>
-        resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }),
-      );
-      res.on('error', reject);
-    });
-    req.on('timeout', () => req.destroy(new Error('ARM request timed out')));
-    req.on('error', reject);
-    req.end(body);
+/** The SDK's flattened model → the bot's `{ id, name, properties }` shape (ARM's wire shape). */
+function fromSdk(pool: Record<string, unknown>): AgentPool {
+  const { id, name, type: _type, systemData: _systemData, ...properties } = pool;
+  const defined = Object.fromEntries(Object.entries(properties).filter(([, v]) => v !== undefined));
+  return agentPool.parse({ id, name, properties: defined });
+}
+
+function toExecutorError(what: string, err: unknown): ExecutorError {
+  if (isRestError(err) && err.statusCode !== undefined) {
+    const detail = err.code ? `${err.code}: ${err.message}` : err.message;
+    return new ExecutorError(`ARM_${err.statusCode}`, `${what}: ${detail}`, err.statusCode, { cause: err });
+  }
+  return new ExecutorError('ARM_UNREACHABLE', `${what}: ${(err as Error).message}`, undefined, {
+    cause: err,
   });
 }
 
-function armMessage(text: string): string {
-  try {
-    const parsed = JSON.parse(text) as { error?: { code?: string; message?: string } };
-    if (parsed.error) return `${parsed.error.code ?? 'Error'}: ${parsed.error.message ?? ''}`;
-  } catch {
-    // Not an ARM error body.
-  }
-  return text.slice(0, 200);
-}
-
-/** The agent-pool API of one AKS cluster over ARM REST. */
+/** The agent-pool API of one AKS cluster through the ContainerService SDK. */
 export function createAgentPoolApi(options: ArmOptions): AgentPoolApi {
   const { subscriptionId, resourceGroup, cluster } = options.cluster;
-  const apiVersion = options.apiVersion ?? '2024-09-01';
-  const urlOf = (pool: string) =>
-    new URL(
-      `/subscriptions/${subscriptionId}/resourceGroups/${encodeURIComponent(resourceGroup)}/providers/Microsoft.ContainerService/managedClusters/${encodeURIComponent(cluster)}/agentPools/${encodeURIComponent(pool)}?api-version=${apiVersion}`,
-      options.endpoint,
-    );
+  const client = new ContainerServiceClient(options.credential, subscriptionId, {
+    endpoint: options.endpoint,
+    apiVersion: options.apiVersion,
+    ...(options.ca ? { tlsOptions: { ca: options.ca } } : {}),
+    retryOptions: { maxRetries: options.maxRetries ?? 3 },
+  });
+  const pools = client.agentPools;
 
-  async function call(what: string, method: 'GET' | 'PUT', pool: string, body?: unknown, ifMatch?: string) {
-    const headers: Record<string, string> = {
-      authorization: `Bearer ${await options.getToken()}`,
-      accept: 'application/json',
-    };
-    const text = body === undefined ? undefined : JSON.stringify(body);
-    if (text !== undefined) headers['content-type'] = 'application/json';
-    if (ifMatch) headers['if-match'] = ifMatch;
-    let res: { status: number; text: string };
+  async function call<T>(what: string, fn: () => Promise<T>): Promise<T> {
     try {
-      res = await send(urlOf(pool), method, headers, text, options.ca);
+      return await fn();
     } catch (err) {
-      throw new ExecutorError('ARM_UNREACHABLE', `${what}: ${(err as Error).message}`, undefined, {
-        cause: err,
-      });
+      throw toExecutorError(what, err);
     }
-    if (res.status >= 300)
-      throw new ExecutorError(`ARM_${res.status}`, `${what}: ${armMessage(res.text)}`, res.status);
-    return agentPool.parse(JSON.parse(res.text));
   }
 
+  const get = (pool: string) =>
+    call(`read agent pool ${pool}`, async () =>
+      fromSdk({ ...(await pools.get(resourceGroup, cluster, pool)) }),
+    );
+
   return {
-    get: (pool) => call(`read agent pool ${pool}`, 'GET', pool),
-    put: (pool, properties, ifMatch) => {
+    get,
+    async put(pool, properties, ifMatch) {
       const writable = Object.fromEntries(Object.entries(properties).filter(([k]) => !READ_ONLY.includes(k)));
-      return call(`update agent pool ${pool}`, 'PUT', pool, { properties: writable }, ifMatch);
+      await call(`update agent pool ${pool}`, async () => {
+        // Submitting sends the PUT; the poller is not awaited, so the bot never blocks on ARM's
+        // minutes-long operation: verification re-reads the pool on the bot's own clock.
+        const poller = pools.createOrUpdate(
+          resourceGroup,
+          cluster,
+          pool,
+          writable,
+          ifMatch ? { ifMatch } : {},
+        );
+        await poller.submitted();
+      });
+      return get(pool);
     },
   };
 }

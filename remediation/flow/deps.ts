@@ -9,6 +9,7 @@ import type { Store } from '../../store/store.ts';
 import type { ActionContext, RemediationAction } from '../action.ts';
 import type { AgentPoolApi } from '../executors/azure.ts';
 import type { KubeClients } from '../executors/kubernetes.ts';
+import type { ThrottleReader } from '../executors/throttle-rate.ts';
 import type { RemediationPolicy } from '../policy.ts';
 import type { ReplyPlace } from '../proposal.ts';
 
@@ -20,6 +21,8 @@ export interface RemediationDeps {
   kube: KubeClients;
   /** AKS agent pools, when Azure is configured. */
   nodePools?: AgentPoolApi;
+  /** The 429 rate from the logs backend, when there is one (shift-traffic's verification). */
+  throttle?: ThrottleReader;
   /** The bot's store: incidents (tier) and the outbox (progress in the thread). */
   store: Store;
   targets: readonly ChannelTarget[];
@@ -45,6 +48,7 @@ export function actionContext(deps: RemediationDeps): ActionContext {
   return {
     kube: deps.kube,
     nodePools: deps.nodePools,
+    throttle: deps.throttle,
     guardrails: deps.policy.guardrails,
     clock: deps.clock,
     sleep: (ms) => deps.sleep(ms),

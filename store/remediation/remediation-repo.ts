@@ -27,7 +27,7 @@ export interface Transition {
 /**
  * Durable state of remediations. Every method is one atomic unit (one database transaction), so
  * rules that must hold across replicas — four-eyes, expiry, exactly-once execution, the audit
- * chain — are enforced here rather than in memory. Engine-neutral: SQLite now, PostgreSQL later.
+ * chain — are enforced here rather than in memory. Two engines: SQLite and PostgreSQL (replicas).
  */
 export interface RemediationRepo {
   /**

@@ -4,6 +4,7 @@ import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { TokenCredential } from '@azure/core-auth';
 import type { Clock } from '../../../bot/clock.ts';
 
 /** A self-signed certificate for 127.0.0.1, made with the openssl binary. */
@@ -53,11 +54,19 @@ interface PoolState {
 }
 
 export const ARM_TOKEN = 'arm-test-token';
+
+/** A token credential handing out a fixed bearer token, as a managed identity would a real one. */
+export function armCredential(token = ARM_TOKEN): TokenCredential {
+  return { getToken: async () => ({ token, expiresOnTimestamp: Date.now() + 3_600_000 }) };
+}
 export const CLUSTER = {
   subscriptionId: '00000000-0000-0000-0000-000000000001',
   resourceGroup: 'rg-ml',
   cluster: 'aks-ml',
 };
+const OPERATION_PATH = new RegExp(
+  `^/subscriptions/${CLUSTER.subscriptionId}/providers/Microsoft.ContainerService/locations/westeurope/operations/(op-\\d+)$`,
+);
 const PATH = new RegExp(
   `^/subscriptions/${CLUSTER.subscriptionId}/resourceGroups/${CLUSTER.resourceGroup}/providers/Microsoft.ContainerService/managedClusters/${CLUSTER.cluster}/agentPools/([a-z0-9]+)$`,
 );
@@ -65,7 +74,9 @@ const PATH = new RegExp(
 /**
  * A local HTTPS server speaking the AKS agentPools API as far as the bot uses it: GET and PUT,
  * bearer auth, api-version, ARM error bodies, eTag/If-Match (412), provisioningState that stays
- * `Updating` until `settleMs` of the injected clock pass.
+ * `Updating` until `settleMs` of the injected clock pass, and ARM's long-running-operation
+ * protocol: a PUT answers with an `Azure-AsyncOperation` URL whose status (`InProgress` →
+ * `Succeeded`) the SDK's poller reads before it fetches the pool again.
  */
 export async function startArmServer(clock: Clock, settleMs = 60_000) {
   const { key, cert } = makeCertificate();
@@ -103,6 +114,8 @@ export async function startArmServer(clock: Clock, settleMs = 60_000) {
     ],
   ]);
   const puts: Record<string, unknown>[] = [];
+  /** Async operations: which pool, and the eTag sequence its PUT produced. */
+  const operations = new Map<string, { pool: string; etagSeq: number; startedAt: number }>();
 
   function view(name: string, s: PoolState) {
     if (s.settlesAt !== null && clock.now() >= s.settlesAt) {
@@ -151,6 +164,23 @@ export async function startArmServer(clock: Clock, settleMs = 60_000) {
             'The api-version query parameter (?api-version=) is required for all requests.',
           ),
         );
+      const opId = OPERATION_PATH.exec(url.pathname)?.[1];
+      if (opId) {
+        const op = operations.get(opId);
+        const state = op && pools.get(op.pool);
+        if (!op || !state) return reply(404, error('NotFound', 'The operation was not found.'));
+        view(op.pool, state); // settles the pool if its time has come
+        const done = state.settlesAt === null || state.etagSeq !== op.etagSeq;
+        return reply(
+          200,
+          JSON.stringify({
+            id: url.pathname,
+            name: opId,
+            status: done ? 'Succeeded' : 'InProgress',
+            startTime: new Date(op.startedAt).toISOString(),
+          }),
+        );
+      }
       const name = PATH.exec(url.pathname)?.[1];
       const pool = name ? pools.get(name) : undefined;
       if (!name || !pool) return reply(404, error('NotFound', 'The agent pool was not found.'));
@@ -175,9 +205,10 @@ export async function startArmServer(clock: Clock, settleMs = 60_000) {
       pool.properties = { ...p };
       pool.etagSeq++;
       pool.settlesAt = clock.now() + settleMs;
-      return reply(200, JSON.stringify(view(name, pool)), {
-        'azure-asyncoperation': `https://127.0.0.1/operations/${pool.etagSeq}`,
-      });
+      const id = `op-${operations.size + 1}`;
+      operations.set(id, { pool: name, etagSeq: pool.etagSeq, startedAt: clock.now() });
+      const operationUrl = `https://${req.headers.host}/subscriptions/${CLUSTER.subscriptionId}/providers/Microsoft.ContainerService/locations/westeurope/operations/${id}?api-version=${url.searchParams.get('api-version')}`;
+      return reply(200, JSON.stringify(view(name, pool)), { 'azure-asyncoperation': operationUrl });
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

@@ -1,3 +1,4 @@
+import { ContainerServiceClient } from '@azure/arm-containerservice';
 import { KubeConfig } from '@kubernetes/client-node';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../../bot/clock.ts';
@@ -8,7 +9,7 @@ import { type AgentPoolApi, createAgentPoolApi } from '../../../remediation/exec
 import { createKubeClients } from '../../../remediation/executors/kubernetes.ts';
 import { type Plan, plan as planSchema } from '../../../remediation/plan.ts';
 import { requireBinary } from '../../helpers/require-binary.ts';
-import { ARM_TOKEN, CLUSTER, startArmServer } from './arm-server.ts';
+import { armCredential, CLUSTER, startArmServer } from './arm-server.ts';
 import { alice, bob, type FlowHarness, place, startFlow, testPolicy } from './harness.ts';
 
 const haveOpenssl = requireBinary('/usr/bin/openssl', 'apt-get install openssl');
@@ -24,7 +25,7 @@ describe.skipIf(!haveOpenssl)('scale-node-pool against a local HTTPS agentPools 
     pools = createAgentPoolApi({
       cluster: CLUSTER,
       endpoint: arm.url,
-      getToken: async () => ARM_TOKEN,
+      credential: armCredential(),
       ca: arm.ca,
     });
     const kubeConfig = new KubeConfig();
@@ -96,11 +97,36 @@ describe.skipIf(!haveOpenssl)('scale-node-pool against a local HTTPS agentPools 
     expect((err as ExecutorError).conflict).toBe(true);
   });
 
+  it('speaks the long-running-operation protocol: the SDK poller finishes once the pool settles', async () => {
+    const client = new ContainerServiceClient(armCredential(), CLUSTER.subscriptionId, {
+      endpoint: arm.url,
+      tlsOptions: { ca: arm.ca },
+    });
+    const { resourceGroup, cluster } = CLUSTER;
+    const before = await client.agentPools.get(resourceGroup, cluster, 'gpu');
+    expect(before).toMatchObject({ count: 8, provisioningState: 'Succeeded', eTag: 'etag-1' });
+    const poller = client.agentPools.createOrUpdate(
+      resourceGroup,
+      cluster,
+      'gpu',
+      { count: 9, vmSize: before.vmSize, minCount: 2, maxCount: 12 },
+      { ifMatch: before.eTag, updateIntervalInMs: 5 },
+    );
+    await poller.submitted();
+    await poller.poll();
+    expect(poller.operationState?.status).toBe('running');
+    clock.advance(60_000);
+    const after = await poller.pollUntilDone();
+    expect(after).toMatchObject({ count: 9, provisioningState: 'Succeeded' });
+    expect(poller.operationState?.status).toBe('succeeded');
+    expect(arm.puts).toEqual([{ count: 9, vmSize: 'Standard_ND96isr_H100_v5', minCount: 2, maxCount: 12 }]);
+  });
+
   it('reports ARM errors with their code', async () => {
     const anonymous = createAgentPoolApi({
       cluster: CLUSTER,
       endpoint: arm.url,
-      getToken: async () => 'wrong',
+      credential: armCredential('wrong'),
       ca: arm.ca,
     });
     const err = await anonymous.get('gpu').catch((e: unknown) => e);
@@ -109,7 +135,7 @@ describe.skipIf(!haveOpenssl)('scale-node-pool against a local HTTPS agentPools 
     const untrusted = createAgentPoolApi({
       cluster: CLUSTER,
       endpoint: arm.url,
-      getToken: async () => ARM_TOKEN,
+      credential: armCredential(),
     });
     expect(await untrusted.get('gpu').catch((e: unknown) => e)).toMatchObject({ code: 'ARM_UNREACHABLE' });
   });
@@ -129,7 +155,7 @@ describe.skipIf(!haveOpenssl)('scale-node-pool through the approval flow', () =>
     const nodePools = createAgentPoolApi({
       cluster: CLUSTER,
       endpoint: arm.url,
-      getToken: async () => ARM_TOKEN,
+      credential: armCredential(),
       ca: arm.ca,
     });
     h = await startFlow({}, { nodePools });

@@ -4,6 +4,7 @@ import { createLogger } from '../../../bot/logger.ts';
 import { defaultPolicy } from '../../../bot/policy.ts';
 import type { Incident } from '../../../handlers/alerts/incident.ts';
 import { setupRemediation } from '../../../handlers/approvals/approval-handlers.ts';
+import { openSqliteRemediationRepo } from '../../../store/remediation/sqlite-remediation-repo.ts';
 import { openSqliteStore } from '../../../store/sqlite/sqlite-store.ts';
 import type { Store } from '../../../store/store.ts';
 import { type SimCluster, startSimCluster } from '../kube/harness.ts';
@@ -18,7 +19,7 @@ describe('setupRemediation: what the composition root wires', () => {
     sim = await startSimCluster();
     store = openSqliteStore({ path: ':memory:' });
     remediation = setupRemediation({
-      dbPath: ':memory:',
+      repo: openSqliteRemediationRepo(':memory:'),
       kubeConfig: sim.kubeConfig,
       policy: { groups: { oncall: [alice.id, bob.id] } },
       store,

@@ -4,7 +4,7 @@ import { hashPlan, type Plan } from '../../../remediation/plan.ts';
 import type { NewProposal } from '../../../remediation/proposal.ts';
 import type { RemediationRepo } from '../../../store/remediation/remediation-repo.ts';
 
-const T0 = Date.parse('2026-11-28T09:00:00Z');
+export const T0 = Date.parse('2026-11-28T09:00:00Z');
 const plan: Plan = {
   actionId: 'scale-replicas',
   params: { deployment: 'llm-api', replicas: 6 },
@@ -17,7 +17,7 @@ const plan: Plan = {
   notes: [],
 };
 
-function newProposal(overrides: Partial<NewProposal> = {}): NewProposal {
+export function newProposal(overrides: Partial<NewProposal> = {}): NewProposal {
   return {
     incidentId: 5,
     actionId: 'scale-replicas',
@@ -38,16 +38,24 @@ function newProposal(overrides: Partial<NewProposal> = {}): NewProposal {
 }
 
 /**
- * The rules every RemediationRepo engine must enforce by itself (SQLite today, PostgreSQL later):
- * run this suite against each implementation.
+ * The rules every RemediationRepo engine must enforce by itself (SQLite and PostgreSQL): run this
+ * suite against each implementation.
  */
-export function describeRemediationRepo(engine: string, open: () => Promise<RemediationRepo>): void {
+export function describeRemediationRepo(
+  engine: string,
+  open: () => Promise<RemediationRepo>,
+  /** Empties the engine's tables after each test (a fresh `:memory:` database needs nothing). */
+  reset: () => Promise<void> = async () => undefined,
+): void {
   describe(`RemediationRepo (${engine})`, () => {
     let repo: RemediationRepo;
     beforeEach(async () => {
       repo = await open();
     });
-    afterEach(() => repo.close());
+    afterEach(async () => {
+      await repo.close();
+      await reset();
+    });
 
     const create = (o: Partial<NewProposal> = {}) =>
       repo.createProposal(newProposal(o), {

@@ -1,0 +1,68 @@
+import { DefaultAzureCredential, type TokenCredential } from '@azure/identity';
+import { KubeConfig } from '@kubernetes/client-node';
+import { AppError } from '../../bot/errors.ts';
+import { type AgentPoolApi, aksCluster, createAgentPoolApi } from '../../remediation/executors/azure.ts';
+import { parseRemediationPolicy, type RemediationPolicy } from '../../remediation/policy.ts';
+
+/** The production systems remediation writes to, from configuration (bot/config.ts). */
+export interface RemediationTargetConfig {
+  /** An explicit kubeconfig file; otherwise ~/.kube/config or the in-cluster account. */
+  kubeconfigPath: string | undefined;
+  azureSubscriptionId: string | undefined;
+  /** Resource Manager base URL; https://management.azure.com by default. */
+  armEndpoint: string | undefined;
+}
+
+/** The cluster the Kubernetes actions act on: the file given, or client-node's default search. */
+export function loadKubeConfig(path: string | undefined): KubeConfig {
+  const kc = new KubeConfig();
+  try {
+    if (path) kc.loadFromFile(path);
+    else kc.loadFromDefault();
+  } catch (err) {
+    throw new AppError('KUBECONFIG_INVALID', `cannot load the kubeconfig ${path ?? '(default)'}`, {
+      cause: err,
+    });
+  }
+  if (!kc.getCurrentCluster())
+    throw new AppError(
+      'KUBECONFIG_MISSING',
+      'remediation needs a Kubernetes cluster: set KUBECONFIG or run in a pod with a service account',
+    );
+  return kc;
+}
+
+/**
+ * The AKS node pools of the policy's `aks` cluster, when it and a subscription are configured;
+ * undefined otherwise (scale-node-pool then tells the user what is missing).
+ */
+export function connectNodePools(
+  policy: RemediationPolicy,
+  azure: RemediationTargetConfig,
+  credential: () => TokenCredential,
+): AgentPoolApi | undefined {
+  const subscriptionId = policy.aks?.subscriptionId ?? azure.azureSubscriptionId;
+  if (!policy.aks || !subscriptionId) return undefined;
+  const cluster = aksCluster.parse({ ...policy.aks, subscriptionId });
+  return createAgentPoolApi({
+    cluster,
+    endpoint: azure.armEndpoint ?? 'https://management.azure.com',
+    credential: credential(),
+  });
+}
+
+/**
+ * What a production bot's remediation acts on: the Kubernetes cluster of the kubeconfig and, when
+ * the policy names an AKS cluster, its node pools through Resource Manager with the Azure identity
+ * of the environment (managed identity, workload identity, CLI login).
+ */
+export function connectRemediationTargets(
+  config: RemediationTargetConfig,
+  rawPolicy: unknown,
+): { kubeConfig: KubeConfig; nodePools: AgentPoolApi | undefined } {
+  const policy = parseRemediationPolicy(rawPolicy);
+  return {
+    kubeConfig: loadKubeConfig(config.kubeconfigPath),
+    nodePools: connectNodePools(policy, config, () => new DefaultAzureCredential()),
+  };
+}

@@ -1,0 +1,337 @@
+import type pg from 'pg';
+import { type AuditInput, type AuditRecord, auditRecord, chainAuditRecord } from '../../remediation/audit.ts';
+import { type NewProposal, type Proposal, proposal, stepResult } from '../../remediation/proposal.ts';
+import { type Db, wrapQueryable } from '../postgres/db.ts';
+import { openMigratedPool, type PostgresOptions, serializable } from '../postgres/pool.ts';
+import { REMEDIATION_PG_MIGRATIONS } from './postgres-migrations.ts';
+import type { ApprovalOutcome, ApprovalRefusal, RemediationRepo, Transition } from './remediation-repo.ts';
+
+interface ProposalRow {
+  id: number;
+  status: string;
+  result: string | null;
+  updated_at: number;
+  body: string;
+}
+
+interface AuditRow {
+  seq: number;
+  at: number;
+  actor: string;
+  event: string;
+  proposal_id: number | null;
+  incident_id: number | null;
+  action_id: string | null;
+  plan_hash: string | null;
+  result: string;
+  detail: string;
+  prev_hash: string;
+  hash: string;
+}
+
+const FINISHED = ['succeeded', 'failed', 'verify-failed', 'void'];
+
+function toAudit(r: AuditRow): AuditRecord {
+  return auditRecord.parse({
+    seq: r.seq,
+    at: r.at,
+    actor: r.actor,
+    event: r.event,
+    proposalId: r.proposal_id,
+    incidentId: r.incident_id,
+    actionId: r.action_id,
+    planHash: r.plan_hash,
+    result: r.result,
+    detail: JSON.parse(r.detail),
+    prevHash: r.prev_hash,
+    hash: r.hash,
+  });
+}
+
+async function readProposal(db: Db, id: number): Promise<Proposal | undefined> {
+  const [row] = await db.query<ProposalRow>(
+    'SELECT id, status, result, updated_at, body FROM remediation_proposals WHERE id = $1',
+    [id],
+  );
+  if (!row) return undefined;
+  const approvers = await db.query<{ approver: string }>(
+    'SELECT approver FROM remediation_approvals WHERE proposal_id = $1 ORDER BY at, approver',
+    [id],
+  );
+  return proposal.parse({
+    ...JSON.parse(row.body),
+    id: row.id,
+    status: row.status,
+    result: row.result === null ? null : stepResult.parse(JSON.parse(row.result)),
+    updatedAt: row.updated_at,
+    approvers: approvers.map((a) => a.approver),
+  });
+}
+
+/** Appends one record to the chain; callers hold the write lock (see {@link lockedTransaction}). */
+async function append(db: Db, input: AuditInput): Promise<AuditRecord> {
+  const [previous] = await db.query<{ seq: number; hash: string }>(
+    'SELECT seq, hash FROM remediation_audit ORDER BY seq DESC LIMIT 1',
+  );
+  const r = chainAuditRecord(input, previous);
+  await db.query(
+    `INSERT INTO remediation_audit (seq, at, actor, event, proposal_id, incident_id, action_id, plan_hash, result, detail, prev_hash, hash)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
+    [
+      r.seq,
+      r.at,
+      r.actor,
+      r.event,
+      r.proposalId,
+      r.incidentId,
+      r.actionId,
+      r.planHash,
+      r.result,
+      JSON.stringify(r.detail),
+      r.prevHash,
+      r.hash,
+    ],
+  );
+  return r;
+}
+
+async function move(db: Db, id: number, change: Transition): Promise<Proposal | undefined> {
+  const result = change.result === undefined ? null : JSON.stringify(change.result);
+  const moved = await db.query(
+    `UPDATE remediation_proposals SET status = $2, result = COALESCE($3, result), updated_at = $4
+     WHERE id = $1 AND status = ANY($5::text[]) RETURNING id`,
+    [id, change.to, result, change.at, [...change.from]],
+  );
+  if (moved.length === 0) return undefined;
+  await append(db, change.audit);
+  return readProposal(db, id);
+}
+
+function expireOne(db: Db, p: Proposal, now: number): Promise<Proposal | undefined> {
+  return move(db, p.id, {
+    from: ['pending'],
+    to: 'expired',
+    at: now,
+    audit: {
+      at: now,
+      actor: 'bot',
+      event: 'expired',
+      proposalId: p.id,
+      incidentId: p.incidentId,
+      actionId: p.actionId,
+      planHash: p.planHash,
+      result: 'expired',
+    },
+  });
+}
+
+async function recordApproval(
+  db: Db,
+  input: { proposalId: number; approver: string; planHash: string; at: number },
+): Promise<ApprovalOutcome> {
+  const { proposalId, approver, planHash, at } = input;
+  const p = await readProposal(db, proposalId);
+  if (!p) return { kind: 'refused', code: 'UNKNOWN', proposal: undefined };
+  const base = { at, actor: approver, proposalId, incidentId: p.incidentId, actionId: p.actionId, planHash };
+  // Refusals are audited too: who tried to approve what, and why it was not counted.
+  const refuse = async (code: ApprovalRefusal): Promise<ApprovalOutcome> => {
+    await append(db, { ...base, event: 'approval-refused', result: code });
+    return { kind: 'refused', code, proposal: p };
+  };
+  if (p.status !== 'pending') return refuse('NOT_PENDING');
+  if (at >= p.expiresAt)
+    return { kind: 'refused', code: 'EXPIRED', proposal: (await expireOne(db, p, at)) ?? p };
+  if (approver === p.proposedBy) return refuse('SELF_APPROVAL');
+  if (planHash !== p.planHash) return refuse('PLAN_CHANGED');
+  const inserted = await db.query(
+    `INSERT INTO remediation_approvals (proposal_id, approver, plan_hash, at) VALUES ($1, $2, $3, $4)
+     ON CONFLICT (proposal_id, approver) DO NOTHING RETURNING approver`,
+    [proposalId, approver, planHash, at],
+  );
+  if (inserted.length === 0) return refuse('DUPLICATE');
+  await append(db, { ...base, event: 'approval-recorded' });
+  if (p.approvers.length + 1 < p.requiredApprovals)
+    return { kind: 'recorded', proposal: (await readProposal(db, proposalId))! };
+  const approved = await move(db, proposalId, {
+    from: ['pending'],
+    to: 'approved',
+    at,
+    audit: { ...base, event: 'approved', detail: { approvers: [...p.approvers, approver] } },
+  });
+  return { kind: 'approved', proposal: approved! };
+}
+
+async function createProposal(db: Db, input: NewProposal, audit: AuditInput): Promise<Proposal> {
+  const [created] = await db.query<{ id: number }>(
+    `INSERT INTO remediation_proposals (incident_id, action_id, status, plan_hash, proposed_by, proposed_at,
+     expires_at, required_approvals, body, result, updated_at)
+     VALUES ($1, $2, 'pending', $3, $4, $5, $6, $7, $8, NULL, $5)
+     ON CONFLICT (plan_hash) WHERE status = 'pending' DO NOTHING RETURNING id`,
+    [
+      input.incidentId,
+      input.actionId,
+      input.planHash,
+      input.proposedBy,
+      input.proposedAt,
+      input.expiresAt,
+      input.requiredApprovals,
+      JSON.stringify(input),
+    ],
+  );
+  if (!created) {
+    // A double click: the same plan is already pending.
+    const [same] = await db.query<{ id: number }>(
+      "SELECT id FROM remediation_proposals WHERE plan_hash = $1 AND status = 'pending'",
+      [input.planHash],
+    );
+    return (await readProposal(db, same!.id))!;
+  }
+  await append(db, {
+    ...audit,
+    proposalId: created.id,
+    incidentId: input.incidentId,
+    actionId: input.actionId,
+    planHash: input.planHash,
+  });
+  return (await readProposal(db, created.id))!;
+}
+
+async function claimExecution(db: Db, id: number, actor: string, at: number): Promise<Proposal | undefined> {
+  const p = await readProposal(db, id);
+  if (p?.status !== 'approved') return undefined;
+  // The primary key is the guarantee: a second claim, from any replica, inserts nothing.
+  const claimed = await db.query(
+    `INSERT INTO remediation_executions (proposal_id, action_id, started_by, started_at) VALUES ($1, $2, $3, $4)
+     ON CONFLICT (proposal_id) DO NOTHING RETURNING proposal_id`,
+    [id, p.actionId, actor, at],
+  );
+  if (claimed.length === 0) return undefined;
+  return move(db, id, {
+    from: ['approved'],
+    to: 'executing',
+    at,
+    audit: {
+      at,
+      actor,
+      event: 'execution-started',
+      proposalId: id,
+      incidentId: p.incidentId,
+      actionId: p.actionId,
+      planHash: p.planHash,
+    },
+  });
+}
+
+/**
+ * A SERIALIZABLE transaction that first takes the remediation write lock. LOCK TABLE is the one
+ * statement that does not fix the transaction's snapshot, so the snapshot is taken after the lock
+ * is granted and sees every earlier write: appends to the audit chain never race, and writers do
+ * not livelock re-running each other. Remediations are rare; queueing their writes costs nothing.
+ */
+function lockedTransaction<T>(pool: pg.Pool, fn: (db: Db) => Promise<T>): Promise<T> {
+  return serializable(pool, async (db) => {
+    await db.query('LOCK TABLE remediation_write_lock IN EXCLUSIVE MODE');
+    return fn(db);
+  });
+}
+
+/** Remediation state on a pool that is already migrated (see {@link openPostgresRemediationRepo}). */
+export function createPostgresRemediationRepo(pool: pg.Pool): RemediationRepo {
+  const db = wrapQueryable(pool);
+  const tx = <T>(fn: (db: Db) => Promise<T>) => lockedTransaction(pool, fn);
+  return {
+    createProposal: (input, audit) => tx((d) => createProposal(d, input, audit)),
+    getProposal: (id) => readProposal(db, id),
+    async listProposals({ incidentId, status, limit }) {
+      const rows = await db.query<{ id: number }>(
+        `SELECT id FROM remediation_proposals
+         WHERE ($1::bigint IS NULL OR incident_id = $1) AND ($2::text IS NULL OR status = $2)
+         ORDER BY id DESC LIMIT $3`,
+        [incidentId ?? null, status ?? null, limit],
+      );
+      const found = await Promise.all(rows.map((r) => readProposal(db, r.id)));
+      return found.filter((p): p is Proposal => p !== undefined).reverse();
+    },
+    recordApproval: (input) => tx((d) => recordApproval(d, input)),
+    transition: (id, change) =>
+      tx(async (d) => {
+        const moved = await move(d, id, change);
+        if (moved && FINISHED.includes(change.to))
+          await d.query('UPDATE remediation_executions SET outcome = $1 WHERE proposal_id = $2', [
+            change.to,
+            id,
+          ]);
+        return moved;
+      }),
+    claimExecution: (id, actor, at) => tx((d) => claimExecution(d, id, actor, at)),
+    async countExecutions(actionId, since) {
+      const [row] = await db.query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM remediation_executions
+         WHERE action_id = $1 AND started_at >= $2 AND (outcome IS NULL OR outcome <> 'void')`,
+        [actionId, since],
+      );
+      return row?.n ?? 0;
+    },
+    async countVerifiedRuns(actionId) {
+      const [row] = await db.query<{ n: number }>(
+        "SELECT count(*)::int AS n FROM remediation_executions WHERE action_id = $1 AND outcome = 'succeeded'",
+        [actionId],
+      );
+      return row?.n ?? 0;
+    },
+    expireDue: (now) =>
+      tx(async (d) => {
+        const due = await d.query<{ id: number }>(
+          "SELECT id FROM remediation_proposals WHERE status = 'pending' AND expires_at <= $1 ORDER BY id",
+          [now],
+        );
+        const expired: Proposal[] = [];
+        for (const { id } of due) {
+          const p = await readProposal(d, id);
+          const moved = p && (await expireOne(d, p, now));
+          if (moved) expired.push(moved);
+        }
+        return expired;
+      }),
+    appendAudit: (input) => tx((d) => append(d, input)),
+    async listAudit({ incidentId, limit }) {
+      const rows = await db.query<AuditRow>(
+        `SELECT * FROM remediation_audit WHERE ($1::bigint IS NULL OR incident_id = $1)
+         ORDER BY seq DESC LIMIT $2`,
+        [incidentId ?? null, limit],
+      );
+      return rows.map(toAudit).reverse();
+    },
+    readAuditChain: async () =>
+      (await db.query<AuditRow>('SELECT * FROM remediation_audit ORDER BY seq')).map(toAudit),
+    async getSetting(key) {
+      const [row] = await db.query<{ value: string }>(
+        'SELECT value FROM remediation_settings WHERE key = $1',
+        [key],
+      );
+      return row?.value;
+    },
+    setSetting: (key, value, audit) =>
+      tx(async (d) => {
+        await d.query(
+          'INSERT INTO remediation_settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
+          [key, value],
+        );
+        await append(d, audit);
+      }),
+    close: () => pool.end(),
+  };
+}
+
+/**
+ * Opens the remediation tables on PostgreSQL, for bots with more than one replica: every rule
+ * (four-eyes, expiry, plan binding, one execution, the audit chain) holds across replicas
+ * because each method is one SERIALIZABLE transaction, re-run when it conflicts with another.
+ */
+export async function openPostgresRemediationRepo(options: PostgresOptions): Promise<RemediationRepo> {
+  const pool = await openMigratedPool(options, {
+    table: 'remediation_schema_migrations',
+    migrations: REMEDIATION_PG_MIGRATIONS,
+  });
+  return createPostgresRemediationRepo(pool);
+}
