@@ -1,10 +1,19 @@
 import type { WebClient } from '@slack/web-api';
-import type { Message } from '../../cards/model.ts';
+import { type Message, summarizeMessage } from '../../cards/model.ts';
 import { toBlockKit } from '../../cards/render/block-kit.ts';
 import type { Clock } from '../clock.ts';
 import { AppError, DeliveryError } from '../errors.ts';
+import type { Logger } from '../logger.ts';
 import type { MessageRef } from '../outbox/outbox-entry.ts';
 import type { ChatSurface } from './chat-surface.ts';
+import {
+  type ChartImage,
+  chartImages,
+  createChartUploader,
+  type FetchChart,
+  fetchChartOverHttp,
+  withChartsInThread,
+} from './slack/chart-uploads.ts';
 import { toDeliveryError } from './slack/delivery-errors.ts';
 import { SlackPacer } from './slack/pacer.ts';
 
@@ -16,15 +25,38 @@ export interface SlackSurfaceDeps {
   scrub: (s: string) => string;
   /** Minimum spacing of chat.postMessage per channel; Slack allows about 1/s. */
   postIntervalMs?: number;
+  /** Gets a chart's PNG for upload; by default an HTTP GET of its signed URL. */
+  fetchChart?: FetchChart;
+  logger?: Logger;
 }
+
+/** A posted card whose chart upload failed; the outbox's retry finishes it. */
+interface PendingCharts {
+  ref: MessageRef;
+  charts: ChartImage[];
+  /** Charts before this index are uploaded (or given up on). */
+  done: number;
+  expiresAt: number;
+}
+
+/** How long a posted card waits for its charts to be retried before a retry posts it again. */
+const PENDING_TTL_MS = 60 * 60_000;
+const MAX_PENDING = 500;
 
 /**
  * Slack as a {@link ChatSurface}: cards as Block Kit through `chat.postMessage`, in-place updates
  * with `chat.update`, replies with `thread_ts`. Message ids are Slack `ts` values; a reply's
  * ref carries its thread root in `extra.threadId`.
+ *
+ * Charts are uploaded into the card's thread (files upload v2) after the card is posted, so they
+ * never hold the card up. A failed upload fails the delivery like any other call and the outbox
+ * retries it; the retry finds the card already posted (remembered in memory, keyed by channel,
+ * thread and summary) and only uploads the charts still missing. After a restart in between,
+ * the card is posted again: the outbox delivers at least once.
  */
 export function createSlackSurface(deps: SlackSurfaceDeps): ChatSurface {
   const pacer = new SlackPacer(deps.clock, deps.postIntervalMs ?? 1000);
+  const pending = new Map<string, PendingCharts>();
 
   function render(m: Message): { text: string; blocks: unknown[] } {
     let rendered: ReturnType<typeof toBlockKit>;
@@ -68,12 +100,57 @@ export function createSlackSurface(deps: SlackSurfaceDeps): ChatSurface {
     return { surface: 'slack', channel: posted, id: res.ts, extra: threadTs ? { threadId: threadTs } : {} };
   }
 
+  const uploadChart = createChartUploader({
+    client: deps.client,
+    call,
+    fetchChart: deps.fetchChart ?? fetchChartOverHttp,
+  });
+
+  function remember(key: string, state: PendingCharts): void {
+    const now = deps.clock.now();
+    for (const [k, v] of pending) if (v.expiresAt <= now) pending.delete(k);
+    if (pending.size >= MAX_PENDING) pending.delete(pending.keys().next().value!);
+    pending.set(key, state);
+  }
+
+  async function postWithCharts(channel: string, m: Message, threadTs?: string): Promise<MessageRef> {
+    const charts = chartImages(m);
+    if (charts.length === 0) return postMessage(channel, m, threadTs);
+    const key = [channel, threadTs ?? '', summarizeMessage(m), ...charts.map((c) => c.alt)].join('\n');
+    // A retry of a delivery whose card went out but whose charts did not: only the charts remain.
+    let state = pending.get(key);
+    pending.delete(key);
+    if (!state || state.expiresAt <= deps.clock.now()) {
+      const ref = await postMessage(channel, withChartsInThread(m), threadTs);
+      state = { ref, charts, done: 0, expiresAt: deps.clock.now() + PENDING_TTL_MS };
+    } else {
+      // Same charts (same key), freshly signed links.
+      state.charts = charts;
+    }
+    const root = state.ref.extra.threadId ?? state.ref.id;
+    while (state.done < state.charts.length) {
+      try {
+        await uploadChart(state.ref.channel, root, state.charts[state.done]!, state.done);
+      } catch (err) {
+        if (!(err instanceof DeliveryError) || err.retryable) {
+          remember(key, state);
+          throw err;
+        }
+        // A chart that can never be uploaded (expired link, rejected file) is left out, not retried.
+        deps.logger?.warn({ err, code: err.code, surface: 'slack', channel }, 'chart left out of the thread');
+      }
+      state.done++;
+    }
+    return state.ref;
+  }
+
   return {
     id: 'slack',
-    post: (channel, m) => postMessage(channel, m),
-    reply: (thread, m) => postMessage(thread.channel, m, thread.extra.threadId ?? thread.id),
+    post: (channel, m) => postWithCharts(channel, m),
+    reply: (thread, m) => postWithCharts(thread.channel, m, thread.extra.threadId ?? thread.id),
     async update(ref, m) {
-      const body = render(m);
+      // Charts are in the thread already; the card keeps pointing there.
+      const body = render(withChartsInThread(m));
       await call('chat.update', ref.channel, false, () =>
         deps.client.chat.update({
           channel: ref.channel,

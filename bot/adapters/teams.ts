@@ -15,13 +15,18 @@ export interface TeamsSurfaceDeps {
 /** Teams documents ~100 KB per bot message (UTF-16); stay well below. */
 export const MAX_ACTIVITY_CHARS = 80_000;
 
-/** A message activity carrying the card (and a text summary for notifications and search). */
+/**
+ * A message activity carrying the card, with its one-line summary in `summary` (what Teams shows
+ * in notifications and the chat list). Not in `text`: Teams would print it above the card, and
+ * the Agents Playground splits text and card into two messages (then answers without an id) or,
+ * for a new channel thread, shows the text instead of the card.
+ */
 export function cardActivity(m: Message, scrub: (s: string) => string, id?: string): Record<string, unknown> {
   const card = JSON.parse(scrub(JSON.stringify(toAdaptiveCard(m))));
   const activity = {
     type: 'message',
     ...(id ? { id } : {}),
-    text: scrub(summarizeMessage(m)),
+    summary: scrub(summarizeMessage(m)),
     attachments: [{ contentType: 'application/vnd.microsoft.card.adaptive', content: card }],
   };
   const size = JSON.stringify(activity).length;

@@ -157,7 +157,7 @@ async function teamsHarness(): Promise<Harness> {
   await send(teams.installed());
   const asPosted = (a: BotConnectorServer['activities'][number]): Posted => ({
     id: a.id,
-    text: String(a.activity.text ?? ''),
+    text: String(a.activity.text ?? a.activity.summary ?? ''),
     payload: JSON.stringify(connector.cardOf(a)),
   });
   return {

@@ -52,6 +52,10 @@ describe('Teams end to end against a local Bot Connector', () => {
     const card = await postCard();
     expect(card.conversationId).toBe(`${teams.channelId};messageid=${card.id}`);
     expect(connector.cardOf(card)?.version).toBe('1.5');
+    // The one-line summary is for notifications; `text` would be shown above the card (and the
+    // Agents Playground splits text and card into two messages).
+    expect(card.activity.summary).toMatch(/^\[P2 FIRING\] GPU 3 on node-7/);
+    expect(card.activity.text).toBeUndefined();
     const create = connector.calls.find((c) => c.path === '/v3/conversations')!;
     expect(create.body).toMatchObject({ isGroup: true, channelData: { channel: { id: teams.channelId } } });
     expect(create.authorization).toBeUndefined(); // anonymous: local mode only

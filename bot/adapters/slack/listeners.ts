@@ -18,10 +18,19 @@ const ref = (channel: string, ts: string, threadTs?: string): MessageRef => ({
   extra: threadTs && threadTs !== ts ? { threadId: threadTs } : {},
 });
 
-const place = (channel: string, thread: MessageRef | null): ChatPlace => ({
+/**
+ * Slack direct messages (one-to-one with the bot) live in channels whose id starts with `D`;
+ * events also say `channel_type: 'im'`, slash commands `channel_name: 'directmessage'`.
+ */
+export function isDirectChannel(channel: string, hint?: string): boolean {
+  return hint === 'im' || hint === 'directmessage' || /^D[A-Z0-9]+$/.test(channel);
+}
+
+const place = (channel: string, thread: MessageRef | null, hint?: string): ChatPlace => ({
   surface: 'slack',
   channel,
   thread,
+  direct: isDirectChannel(channel, hint),
 });
 
 const slackUser = (id: string, name?: string): ChatUser => ({ id: `slack:${id}`, displayName: name || id });
@@ -69,7 +78,7 @@ export function registerSlackListeners(app: App, dispatcher: SlackDispatch, logg
         command.command,
         command.text,
         slackUser(command.user_id, command.user_name),
-        place(command.channel_id, null),
+        place(command.channel_id, null, command.channel_name),
         dispatcher.commandNames,
       ),
     );
@@ -118,7 +127,7 @@ export function registerSlackListeners(app: App, dispatcher: SlackDispatch, logg
       textEvent(
         message.text ?? '',
         slackUser(message.user),
-        place(message.channel, thread),
+        place(message.channel, thread, message.channel_type),
         dispatcher.commandNames,
       ),
     );

@@ -1,10 +1,10 @@
 import type { Clock } from '../../clock.ts';
-import { DeliveryError } from '../../errors.ts';
+import { DeliveryDeferred } from '../../errors.ts';
 
 /**
  * Keeps `chat.postMessage` at about one message per second per channel (Slack's documented
  * budget) and remembers a 429's Retry-After per method and channel. A send that comes too early
- * is turned away with a retryable {@link DeliveryError}, so the outbox waits instead of this
+ * is turned away with a {@link DeliveryDeferred}, so the outbox waits instead of this
  * process sleeping — and nothing is dropped.
  */
 export class SlackPacer {
@@ -21,10 +21,9 @@ export class SlackPacer {
     const now = this.clock.now();
     const wait = (this.nextAllowed.get(key) ?? 0) - now;
     if (wait > 0) {
-      throw new DeliveryError(
+      throw new DeliveryDeferred(
         'SLACK_PACED',
         `${method} to ${channel} paced; next slot in ${wait}ms`,
-        true,
         wait,
       );
     }

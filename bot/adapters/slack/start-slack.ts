@@ -79,7 +79,10 @@ export function setUpSlack(config: SlackConfig, deps: SlackSetUpDeps): SlackPart
   if (config.signingSecret) {
     registerSlackRoutes(deps.app, { bolt, signingSecret: config.signingSecret, clock: deps.clock });
   }
-  deps.surfaces.set('slack', createSlackSurface({ client, clock: deps.clock, scrub: deps.scrub }));
+  deps.surfaces.set(
+    'slack',
+    createSlackSurface({ client, clock: deps.clock, scrub: deps.scrub, logger: deps.logger }),
+  );
   deps.targets.push({ surface: 'slack', channel: config.channel });
   return {
     readiness: { name: 'slack', check: () => bolt.check() },

@@ -38,6 +38,9 @@ function placeKey(a: InboundActivity): string {
   return a.conversation.conversationType === 'channel' ? (a.channelData?.channel?.id ?? base) : base;
 }
 
+/** A one-to-one chat between the user and the bot. */
+export const isPersonalChat = (a: InboundActivity): boolean => a.conversation.conversationType === 'personal';
+
 const teamsUser = (a: InboundActivity): ChatUser => ({
   id: `teams:${a.from.aadObjectId ?? a.from.id}`,
   displayName: a.from.name || a.from.id,
@@ -71,7 +74,12 @@ export function createTeamsInbound(deps: TeamsInboundDeps) {
   }
 
   async function onMessage(a: InboundActivity, channel: string): Promise<ActivityResponse> {
-    const place: ChatPlace = { surface: 'teams', channel, thread: threadOf(a, channel) };
+    const place: ChatPlace = {
+      surface: 'teams',
+      channel,
+      thread: threadOf(a, channel),
+      direct: isPersonalChat(a),
+    };
     // An Action.Submit fallback (older clients) arrives as a message whose value names the verb.
     const submitted = a.value as { verb?: unknown } | undefined;
     if (!a.text && typeof submitted?.verb === 'string' && a.replyToId) {
@@ -116,7 +124,7 @@ export function createTeamsInbound(deps: TeamsInboundDeps) {
       verb,
       data,
       user: teamsUser(a),
-      place: { surface: 'teams', channel, thread: thread ?? message },
+      place: { surface: 'teams', channel, thread: thread ?? message, direct: isPersonalChat(a) },
       message,
     });
     // The clicker sees the new state at once; the outbox updates the card for everyone else.

@@ -1,6 +1,6 @@
 import { describeViolations, findBlockViolations } from './block-limits.ts';
 import { jsonArgument, stringArgument } from './parse-body.ts';
-import { BOT_IDENTITY, type SlackState } from './state.ts';
+import { BOT_IDENTITY, type MessageMetadata, type PostedMessage, type SlackState } from './state.ts';
 
 /** The Web API methods the local server speaks, each a function of the parsed arguments. */
 
@@ -53,8 +53,12 @@ function readContent(ctx: MethodContext): Content | MethodResponse {
 
 const isError = (v: Content | MethodResponse): v is MethodResponse => 'ok' in v;
 
-function messageView(m: { ts: string; thread_ts?: string; text?: string; blocks?: unknown[] }) {
+function messageView(
+  m: { ts: string; thread_ts?: string; text?: string; blocks?: unknown[]; metadata?: MessageMetadata },
+  withMetadata = false,
+) {
   return {
+    ...(withMetadata && m.metadata ? { metadata: m.metadata } : {}),
     type: 'message',
     user: BOT_IDENTITY.user_id,
     bot_id: BOT_IDENTITY.bot_id,
@@ -70,9 +74,12 @@ function postMessage(ctx: MethodContext): MethodResponse {
   if (!channel) return fail('channel_not_found');
   const content = readContent(ctx);
   if (isError(content)) return content;
+  const metadata = readMetadata(ctx.args.metadata);
+  if (metadata === null) return fail('invalid_metadata_format');
   const threadTs = stringArgument(ctx.args.thread_ts);
   const ts = ctx.state.nextTs();
   const posted = {
+    ...(metadata ? { metadata } : {}),
     channel: channel.id,
     ts,
     ...(threadTs ? { thread_ts: threadTs } : {}),
@@ -83,6 +90,56 @@ function postMessage(ctx: MethodContext): MethodResponse {
   };
   ctx.state.messages.push(posted);
   return { ok: true, channel: channel.id, ts, message: messageView(posted) };
+}
+
+/** `metadata` as chat.postMessage takes it (JSON string in forms); null when malformed. */
+function readMetadata(arg: unknown): MessageMetadata | undefined | null {
+  let value: unknown;
+  try {
+    value = jsonArgument(arg);
+  } catch {
+    return null;
+  }
+  if (value === undefined) return undefined;
+  const m = value as Partial<MessageMetadata> | null;
+  if (typeof m?.event_type !== 'string' || typeof m.event_payload !== 'object' || m.event_payload === null) {
+    return null;
+  }
+  return { event_type: m.event_type, event_payload: m.event_payload };
+}
+
+const truthy = (arg: unknown) => ['true', '1'].includes(stringArgument(arg) ?? '');
+
+/** A page of messages, newest first, as conversations.history and .replies answer. */
+function page(messages: PostedMessage[], ctx: MethodContext): MethodResponse {
+  const limit = Math.min(Number(stringArgument(ctx.args.limit) ?? 100) || 100, 999);
+  const oldest = Number(stringArgument(ctx.args.oldest) ?? 0);
+  const inRange = messages.filter((m) => Number(m.ts) >= oldest).reverse();
+  return {
+    ok: true,
+    messages: inRange.slice(0, limit).map((m) => messageView(m, truthy(ctx.args.include_all_metadata))),
+    has_more: inRange.length > limit,
+  };
+}
+
+/** Top-level messages of a channel (thread replies stay in their threads). */
+function history(ctx: MethodContext): MethodResponse {
+  const channel = ctx.state.findChannel(stringArgument(ctx.args.channel));
+  if (!channel) return fail('channel_not_found');
+  return page(
+    ctx.state.messages.filter((m) => m.channel === channel.id && (!m.thread_ts || m.thread_ts === m.ts)),
+    ctx,
+  );
+}
+
+/** A thread: its parent first in time, then the replies. */
+function replies(ctx: MethodContext): MethodResponse {
+  const channel = ctx.state.findChannel(stringArgument(ctx.args.channel));
+  if (!channel) return fail('channel_not_found');
+  const ts = stringArgument(ctx.args.ts) ?? '';
+  const parent = ctx.state.findMessage(channel.id, ts);
+  if (!parent) return fail('thread_not_found');
+  return page([parent, ...ctx.state.thread(channel.id, ts)], ctx);
 }
 
 function update(ctx: MethodContext): MethodResponse {
@@ -201,6 +258,8 @@ export const METHODS: Record<string, (ctx: MethodContext) => MethodResponse> = {
   'chat.update': update,
   'chat.postEphemeral': postEphemeral,
   'conversations.info': conversationsInfo,
+  'conversations.history': history,
+  'conversations.replies': replies,
   'files.getUploadURLExternal': getUploadUrl,
   'files.completeUploadExternal': completeUpload,
 };

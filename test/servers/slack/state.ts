@@ -24,6 +24,13 @@ export interface PostedMessage {
   postedAt: number;
   /** Every chat.update, oldest first; `text`/`blocks` above always hold the latest version. */
   edits: MessageEdit[];
+  /** Message metadata given to chat.postMessage (`event_type`, `event_payload`). */
+  metadata?: MessageMetadata;
+}
+
+export interface MessageMetadata {
+  event_type: string;
+  event_payload: Record<string, unknown>;
 }
 
 export interface EphemeralMessage {
