@@ -2,6 +2,7 @@ import { type OutboxEntry, outboxPayload, surfaceId } from '../bot/outbox/outbox
 import { alert, alertResource } from '../handlers/alerts/alert.ts';
 import { type Incident, incident } from '../handlers/alerts/incident.ts';
 import { silence } from '../handlers/alerts/silence.ts';
+import { type Storm, type StormIncident, storm, stormIncident } from '../handlers/alerts/storm.ts';
 import { fromJson } from './json.ts';
 import type { AlertState, ConsoleMessage, StoredAlert } from './store.ts';
 
@@ -74,6 +75,7 @@ export interface IncidentRow {
   updated_at: number;
   resolved_at: number | null;
   version: number;
+  storm_id: number | null;
 }
 
 export function toIncident(row: IncidentRow): Incident {
@@ -97,6 +99,43 @@ export function toIncident(row: IncidentRow): Incident {
     updatedAt: row.updated_at,
     resolvedAt: row.resolved_at,
     version: row.version,
+    stormId: row.storm_id === null ? null : Number(row.storm_id),
+  });
+}
+
+export interface StormRow {
+  id: number;
+  started_at: number;
+  last_incident_at: number;
+  ended_at: number | null;
+}
+
+export function toStorm(row: StormRow): Storm {
+  return storm.parse({
+    id: Number(row.id),
+    startedAt: Number(row.started_at),
+    lastIncidentAt: Number(row.last_incident_at),
+    endedAt: row.ended_at === null ? null : Number(row.ended_at),
+  });
+}
+
+/** The columns of `incidents` the storm card needs. */
+export type StormIncidentRow = Pick<
+  IncidentRow,
+  'id' | 'title' | 'kind' | 'tier' | 'status' | 'resource' | 'opened_at'
+>;
+
+export const STORM_INCIDENT_COLUMNS = 'id, title, kind, tier, status, resource, opened_at';
+
+export function toStormIncident(row: StormIncidentRow): StormIncident {
+  return stormIncident.parse({
+    id: Number(row.id),
+    title: row.title,
+    kind: row.kind,
+    tier: row.tier,
+    status: row.status,
+    resource: fromJson(row.resource),
+    openedAt: Number(row.opened_at),
   });
 }
 

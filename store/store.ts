@@ -2,6 +2,7 @@ import type { MessageRef, NewOutboxEntry, OutboxEntry, SurfaceId } from '../bot/
 import type { Alert } from '../handlers/alerts/alert.ts';
 import type { Incident } from '../handlers/alerts/incident.ts';
 import type { Silence } from '../handlers/alerts/silence.ts';
+import type { Storm, StormIncident } from '../handlers/alerts/storm.ts';
 
 /** An alert as stored: the normalised alert plus what the bot learned about it over time. */
 export interface StoredAlert {
@@ -47,6 +48,8 @@ export interface IncidentRepo {
   listOpen(limit: number): Promise<Incident[]>;
   /** Open incidents silenced until before `now`. */
   listSilenceExpired(now: number): Promise<Incident[]>;
+  /** How many incidents opened at or after `since` (storm detection; indexed). */
+  countOpenedSince(since: number): Promise<number>;
   addEvent(event: {
     incidentId: number;
     at: number;
@@ -54,6 +57,25 @@ export interface IncidentRepo {
     actor: string | null;
     detail: string;
   }): Promise<void>;
+}
+
+/** Alert storms. At most one is active (not ended) at a time, across every replica. */
+export interface StormRepo {
+  /** The active storm, if any. */
+  current(): Promise<Storm | undefined>;
+  /** Starts a storm; fails (unique index) if one is already active. */
+  open(now: number): Promise<Storm>;
+  get(id: number): Promise<Storm | undefined>;
+  /** Folds an incident into a storm and moves the storm's last-incident time to `now`. */
+  fold(stormId: number, incidentId: number, now: number): Promise<void>;
+  /** Takes an incident out of its storm (it became urgent enough for a card of its own). */
+  release(incidentId: number): Promise<void>;
+  end(id: number, now: number): Promise<void>;
+  /** The storm's incidents, newest first. */
+  listIncidents(stormId: number): Promise<StormIncident[]>;
+  /** The posted storm card on one surface. */
+  getMessage(stormId: number, surface: SurfaceId): Promise<MessageRef | undefined>;
+  saveMessage(stormId: number, ref: MessageRef, now: number): Promise<void>;
 }
 
 export type NewSilence = Omit<Silence, 'id' | 'expiredAt'>;
@@ -123,6 +145,7 @@ export interface Repos {
   alerts: AlertRepo;
   incidents: IncidentRepo;
   silences: SilenceRepo;
+  storms: StormRepo;
   outbox: OutboxRepo;
   chatMessages: ChatMessageRepo;
   consoleMessages: ConsoleMessageRepo;

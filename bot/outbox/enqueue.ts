@@ -47,6 +47,33 @@ export async function enqueueIncidentCard(
   }
 }
 
+/**
+ * Queues a sync of an alert storm's card on every target: posted at once the first time, then
+ * updated in place; alert-driven updates coalesce like incident cards.
+ */
+export async function enqueueStormCard(
+  tx: Repos,
+  targets: readonly ChannelTarget[],
+  stormId: number,
+  now: number,
+  options: { coalesce?: boolean } = {},
+): Promise<void> {
+  for (const t of targets) {
+    const posted = await tx.storms.getMessage(stormId, t.surface);
+    await tx.outbox.enqueue(
+      {
+        surface: t.surface,
+        channel: t.channel,
+        payload: { kind: 'storm-card', stormId },
+        orderKey: `storm:${stormId}:${t.surface}`,
+        coalesceKey: `storm:${stormId}:${t.surface}`,
+        delayMs: posted && options.coalesce ? CARD_UPDATE_COALESCE_MS : 0,
+      },
+      now,
+    );
+  }
+}
+
 /** Queues a reply in an incident's thread on every target, after any pending card sync. */
 export async function enqueueIncidentReply(
   tx: Repos,

@@ -21,6 +21,8 @@ export type MessageRef = z.infer<typeof messageRef>;
  */
 export const outboxPayload = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('incident-card'), incidentId: z.number().int() }),
+  /** The alert storm's summary card, rendered like an incident card from the store at delivery. */
+  z.object({ kind: z.literal('storm-card'), stormId: z.number().int() }),
   z.object({
     kind: z.literal('message'),
     message,

@@ -27,6 +27,11 @@ export const incident = z.object({
   openedAt: z.number(),
   updatedAt: z.number(),
   resolvedAt: z.number().nullable(),
+  /**
+   * The alert storm it was folded into: its state shows on the storm card, it never gets a card of
+   * its own. Read from the store; written only by the storm repo (`storms.fold`).
+   */
+  stormId: z.number().int().nullable().optional(),
   /** Bumped on every change; the card shows the state as of this version. */
   version: z.number().int().positive(),
 });

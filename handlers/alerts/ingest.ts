@@ -1,5 +1,10 @@
 import type { Clock } from '../../bot/clock.ts';
-import { type ChannelTarget, enqueueIncidentCard, enqueueIncidentReply } from '../../bot/outbox/enqueue.ts';
+import {
+  type ChannelTarget,
+  enqueueIncidentCard,
+  enqueueIncidentReply,
+  enqueueStormCard,
+} from '../../bot/outbox/enqueue.ts';
 import type { Policy } from '../../bot/policy.ts';
 import { resolvedReply } from '../../cards/templates/incident-replies.ts';
 import type { AlertState, Repos, Store, StoredAlert } from '../../store/store.ts';
@@ -10,6 +15,7 @@ import { type Incident, type IncidentTier, mostUrgentTier } from './incident.ts'
 import { matchLabels } from './kinds.ts';
 import { matchesAll } from './matchers.ts';
 import type { Silence } from './silence.ts';
+import { foldIntoStorm } from './storm-ingest.ts';
 
 export interface IngestDeps {
   store: Store;
@@ -37,6 +43,8 @@ interface Batch {
   silences: Silence[];
   dirty: Set<number>;
   opened: number[];
+  /** Storms whose card this batch changed: each gets one card sync at the end. */
+  storms: Set<number>;
   /**
    * Working copies of the incidents this batch touches: each is read once and written once, when
    * it is settled, however many of its alerts the batch carries.
@@ -128,7 +136,8 @@ async function incidentForFiring(b: Batch, a: Alert, prev: AlertState | undefine
     actor: null,
     detail: a.rule,
   });
-  return created;
+  const stormId = await foldIntoStorm(b.tx, b.policy.storm, created, b.now);
+  return { ...created, stormId };
 }
 
 async function applyAlert(b: Batch, a: Alert): Promise<boolean> {
@@ -162,6 +171,19 @@ async function applyAlert(b: Batch, a: Alert): Promise<boolean> {
   return true;
 }
 
+/**
+ * The storm whose card shows this incident, or null when it has a card of its own. An incident
+ * that became urgent enough to be exempt (a P1 alert joined it) leaves its storm and gets a card.
+ */
+async function stormOf(b: Batch, incident: Incident): Promise<number | null> {
+  const stormId = incident.stormId ?? null;
+  if (stormId === null || !b.policy.storm.exemptTiers.includes(incident.tier)) return stormId;
+  await b.tx.storms.release(incident.id);
+  b.incidents.set(incident.id, { ...incident, stormId: null });
+  b.storms.add(stormId);
+  return null;
+}
+
 /** Recomputes an incident's status from its alerts and queues its card (and a resolve note). */
 async function settleIncident(b: Batch, targets: readonly ChannelTarget[], id: number): Promise<void> {
   const incident = (await readIncident(b, id))!;
@@ -176,10 +198,13 @@ async function settleIncident(b: Batch, targets: readonly ChannelTarget[], id: n
     version: incident.version + 1,
   };
   await b.tx.incidents.update(settled);
-  await enqueueIncidentCard(b.tx, targets, id, b.now, { coalesce: true });
+  // An incident folded into a storm shows on the storm card only: no card, no thread of its own.
+  const stormId = await stormOf(b, settled);
+  if (stormId !== null) b.storms.add(stormId);
+  else await enqueueIncidentCard(b.tx, targets, id, b.now, { coalesce: true });
   if (status === 'resolved' && incident.status === 'open') {
     await b.tx.incidents.addEvent({ incidentId: id, at: b.now, type: 'resolved', actor: null, detail: '' });
-    if (settled.silenceId === null) {
+    if (settled.silenceId === null && stormId === null) {
       await enqueueIncidentReply(
         b.tx,
         targets,
@@ -214,6 +239,7 @@ async function applyPayloads(
     silences: await tx.silences.listActive(now),
     dirty: new Set(),
     opened: [],
+    storms: new Set(),
     incidents: new Map(),
   };
   const results: IngestResult[] = [];
@@ -233,6 +259,7 @@ async function applyPayloads(
     for (const id of before) batch.dirty.add(id);
   }
   for (const id of batch.dirty) await settleIncident(batch, deps.targets, id);
+  for (const id of batch.storms) await enqueueStormCard(tx, deps.targets, id, now, { coalesce: true });
   return results;
 }
 

@@ -42,7 +42,7 @@ export function createIncidentRepo(db: Db): IncidentRepo {
   return {
     async create(i) {
       const [row] = await db.query<{ id: number }>(INSERT, [...mutable(i), i.groupKey, i.source, i.openedAt]);
-      return { ...i, id: row!.id };
+      return { ...i, id: row!.id, stormId: null };
     },
     async get(id) {
       return (await select('SELECT * FROM incidents WHERE id = $1', [id]))[0];
@@ -63,6 +63,13 @@ export function createIncidentRepo(db: Db): IncidentRepo {
         "SELECT * FROM incidents WHERE status = 'open' AND silenced_until IS NOT NULL AND silenced_until <= $1 ORDER BY id",
         [now],
       );
+    },
+    async countOpenedSince(since) {
+      const [row] = await db.query<{ n: number }>(
+        'SELECT count(*) AS n FROM incidents WHERE opened_at >= $1',
+        [since],
+      );
+      return Number(row?.n ?? 0);
     },
     async addEvent(e) {
       await db.query(

@@ -111,4 +111,27 @@ export const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX console_messages_channel ON console_messages (channel, seq);
   `,
+  // Storm mode: incidents that open faster than a threshold share one storm card.
+  `
+  CREATE TABLE storms (
+    id               bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    started_at       bigint NOT NULL,
+    last_incident_at bigint NOT NULL,
+    ended_at         bigint
+  );
+  -- At most one active storm across every replica: the database decides.
+  CREATE UNIQUE INDEX storms_one_active ON storms ((ended_at IS NULL)) WHERE ended_at IS NULL;
+
+  CREATE TABLE storm_messages (
+    storm_id   bigint NOT NULL REFERENCES storms (id),
+    surface    text   NOT NULL,
+    ref        text   NOT NULL,
+    created_at bigint NOT NULL,
+    PRIMARY KEY (storm_id, surface)
+  );
+
+  ALTER TABLE incidents ADD COLUMN storm_id bigint REFERENCES storms (id);
+  CREATE INDEX incidents_storm ON incidents (storm_id, id) WHERE storm_id IS NOT NULL;
+  CREATE INDEX incidents_opened ON incidents (opened_at);
+  `,
 ];

@@ -9,12 +9,14 @@ import { MIGRATIONS } from './migrations.ts';
 import { createOutboxRepo } from './outbox-repo.ts';
 import { openMigratedPool, type PostgresOptions, serializable } from './pool.ts';
 import { createSilenceRepo } from './silence-repo.ts';
+import { createStormRepo } from './storm-repo.ts';
 
 function createRepos(db: Db): Repos {
   return {
     alerts: createAlertRepo(db),
     incidents: createIncidentRepo(db),
     silences: createSilenceRepo(db),
+    storms: createStormRepo(db),
     outbox: createOutboxRepo(db),
     chatMessages: createChatMessageRepo(db),
     consoleMessages: createConsoleMessageRepo(db),

@@ -8,12 +8,13 @@ export const MAX_TRANSACTION_ATTEMPTS = 8;
 /**
  * Conflicts that a re-run resolves: serialization failures and deadlocks (one of two concurrent
  * transactions is chosen to fail), and a lost race to open the one open incident of a group — on
- * the re-run the loser finds the winner's incident and joins it.
+ * the re-run the loser finds the winner's incident and joins it (likewise the one active storm).
  */
 export function isRetryable(err: unknown): boolean {
   const code = errorCode(err);
   if (code === '40001' || code === '40P01') return true;
-  return code === '23505' && (err as { constraint?: string }).constraint === 'incidents_open_group';
+  const constraint = (err as { constraint?: string }).constraint;
+  return code === '23505' && (constraint === 'incidents_open_group' || constraint === 'storms_one_active');
 }
 
 /**

@@ -50,6 +50,9 @@ export function createIncidentRepo(db: Database.Database): IncidentRepo {
   const silenceExpired = db.prepare<[number], IncidentRow>(
     "SELECT * FROM incidents WHERE status = 'open' AND silenced_until IS NOT NULL AND silenced_until <= ?",
   );
+  const openedSince = db.prepare<[number], { n: number }>(
+    'SELECT count(*) AS n FROM incidents WHERE opened_at >= ?',
+  );
   const addEvent = db.prepare(
     'INSERT INTO incident_events (incident_id, at, type, actor, detail) VALUES (@incidentId, @at, @type, @actor, @detail)',
   );
@@ -57,7 +60,7 @@ export function createIncidentRepo(db: Database.Database): IncidentRepo {
   return {
     async create(i) {
       const { lastInsertRowid } = insert.run(toParams(i));
-      return { ...i, id: Number(lastInsertRowid) };
+      return { ...i, id: Number(lastInsertRowid), stormId: null };
     },
     async get(id) {
       const row = get.get(id);
@@ -75,6 +78,9 @@ export function createIncidentRepo(db: Database.Database): IncidentRepo {
     },
     async listSilenceExpired(now) {
       return silenceExpired.all(now).map(toIncident);
+    },
+    async countOpenedSince(since) {
+      return openedSince.get(since)?.n ?? 0;
     },
     async addEvent(event) {
       addEvent.run(event);

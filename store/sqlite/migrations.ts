@@ -110,4 +110,27 @@ export const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX console_messages_channel ON console_messages (channel, seq);
   `,
+  // Storm mode: incidents that open faster than a threshold share one storm card.
+  `
+  CREATE TABLE storms (
+    id               INTEGER PRIMARY KEY AUTOINCREMENT,
+    started_at       INTEGER NOT NULL,
+    last_incident_at INTEGER NOT NULL,
+    ended_at         INTEGER
+  );
+  -- At most one active storm: the database decides, as for open incidents.
+  CREATE UNIQUE INDEX storms_one_active ON storms ((ended_at IS NULL)) WHERE ended_at IS NULL;
+
+  CREATE TABLE storm_messages (
+    storm_id   INTEGER NOT NULL REFERENCES storms (id),
+    surface    TEXT    NOT NULL,
+    ref        TEXT    NOT NULL,
+    created_at INTEGER NOT NULL,
+    PRIMARY KEY (storm_id, surface)
+  );
+
+  ALTER TABLE incidents ADD COLUMN storm_id INTEGER REFERENCES storms (id);
+  CREATE INDEX incidents_storm ON incidents (storm_id, id) WHERE storm_id IS NOT NULL;
+  CREATE INDEX incidents_opened ON incidents (opened_at);
+  `,
 ];

@@ -10,6 +10,7 @@ import { createIncidentRepo } from './incident-repo.ts';
 import { MIGRATIONS } from './migrations.ts';
 import { createOutboxRepo } from './outbox-repo.ts';
 import { createSilenceRepo } from './silence-repo.ts';
+import { createStormRepo } from './storm-repo.ts';
 
 export interface SqliteOptions {
   /** File path, or ':memory:' for tests. */
@@ -56,6 +57,7 @@ export function openSqliteStore(options: SqliteOptions): Store {
     alerts: createAlertRepo(db),
     incidents: createIncidentRepo(db),
     silences: createSilenceRepo(db),
+    storms: createStormRepo(db),
     outbox: createOutboxRepo(db),
     chatMessages: createChatMessageRepo(db),
     consoleMessages: createConsoleMessageRepo(db),

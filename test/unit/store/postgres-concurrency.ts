@@ -90,6 +90,36 @@ export function describePostgresConcurrency(open: () => Promise<Store>, reset: (
       }
       expect(await a.alerts.count()).toBe(3 * groups);
     });
+
+    it('starts exactly one storm when two replicas cross the threshold at once', async () => {
+      const clock = new ManualClock();
+      const policy = { ...defaultPolicy(), storm: { ...defaultPolicy().storm, threshold: 2 } };
+      const deps = (store: Store): IngestDeps => ({
+        store,
+        policy,
+        targets: [{ surface: 'console', channel: 'oncall' }],
+        clock,
+      });
+      const alert = (g: number) => parsed({ fingerprint: `fp-${g}`, groupKey: `{}:{group="${g}"}` });
+      await ingestAlerts(deps(a), [alert(0)]);
+      await ingestAlerts(deps(b), [alert(1)]);
+      // Both replicas see two incidents in the window and each opens the third and fourth.
+      await Promise.all([
+        ingestAlerts(deps(a), [alert(2)]),
+        ingestAlerts(deps(b), [alert(3)]),
+        ingestAlerts(deps(a), [alert(4)]),
+        ingestAlerts(deps(b), [alert(5)]),
+      ]);
+      const storm = await a.storms.current();
+      expect(storm).toBeDefined();
+      // Ids keep counting across tests and retried transactions: compare by order, not value.
+      const all = (await a.incidents.listOpen(100)).sort((x, y) => x.id - y.id);
+      expect(all).toHaveLength(6);
+      expect(all.slice(0, 2).map((i) => i.stormId)).toEqual([null, null]);
+      // One storm in all: the loser of the race re-ran and joined the winner's.
+      expect(all.slice(2).map((i) => i.stormId)).toEqual(Array(4).fill(storm!.id));
+      expect(await a.storms.listIncidents(storm!.id)).toHaveLength(4);
+    });
   });
 
   it('migrates a fresh database once when two replicas start together', async () => {

@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { serializeAlert } from '../../../handlers/alerts/alert.ts';
 import type { Store } from '../../../store/store.ts';
 import { describeMessagingContract } from './store-contract-messaging.ts';
+import { describeStormContract } from './store-contract-storms.ts';
 import { anAlert, anIncident, aStoredAlert, T0 } from './store-fixtures.ts';
 
 /** Opens a store with no data in it; `cleanup` closes it and removes what the test wrote. */
@@ -258,5 +259,6 @@ export function describeStoreContract(name: string, open: OpenStore, cleanup: Cl
     });
 
     describeMessagingContract(() => store);
+    describeStormContract(() => store);
   });
 }

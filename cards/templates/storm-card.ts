@@ -1,0 +1,121 @@
+import type { AlertResource } from '../../handlers/alerts/alert.ts';
+import { formatIncidentId } from '../../handlers/alerts/incident.ts';
+import type { Storm, StormIncident } from '../../handlers/alerts/storm.ts';
+import { buildMessage, type Fact, type Message } from '../model.ts';
+import type { TimeFormat } from './format.ts';
+
+const RECENT_ROWS = 10;
+const TOP_N = 5;
+const TIERS = ['P1', 'P2', 'P3'] as const;
+
+const clockFormatters = new Map<string, Intl.DateTimeFormat>();
+
+/** "09:02" in the policy's time zone: a storm is read while it happens, the date is implied. */
+function formatClock(ms: number, timeZone: string): string {
+  let f = clockFormatters.get(timeZone);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', minute: '2-digit' });
+    clockFormatters.set(timeZone, f);
+  }
+  return f.format(ms);
+}
+
+/** The one resource a person would name the incident by. */
+function resourceName(r: AlertResource): string | undefined {
+  if (r.node) return r.gpu ? `${r.node} GPU ${r.gpu}` : r.node;
+  return (
+    r.deployment ??
+    r.pod ??
+    r.model ??
+    r.appRole ??
+    r.namespace ??
+    r.cluster ??
+    r.azureResourceId?.split('/').pop()
+  );
+}
+
+/** The `n` most frequent values, most frequent first, as facts "value → count". */
+function topCounts(values: readonly (string | undefined)[], n: number): Fact[] {
+  const counts = new Map<string, number>();
+  for (const v of values) if (v) counts.set(v, (counts.get(v) ?? 0) + 1);
+  return [...counts.entries()]
+    .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
+    .slice(0, n)
+    .map(([value, count]) => [value, String(count)]);
+}
+
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+/**
+ * The alert storm's summary card: one card, updated in place, instead of a card per incident. It
+ * counts the storm's incidents by tier and status, names the kinds and resources hit most, lists
+ * the latest few, and points at /alerts for the rest.
+ */
+export function stormCard(input: {
+  storm: Storm;
+  /** The storm's incidents, newest first. */
+  incidents: readonly StormIncident[];
+  time: TimeFormat;
+}): Message {
+  const { storm, incidents, time } = input;
+  const since = formatClock(storm.startedAt, time.timeZone);
+  const firing = incidents.filter((i) => i.status === 'open').length;
+  const resolved = incidents.length - firing;
+  const ended = storm.endedAt !== null;
+  const byTier = TIERS.map((t) => [t, incidents.filter((i) => i.tier === t).length] as const)
+    .filter(([, n]) => n > 0)
+    .map(([t, n]) => `${t} ${n}`)
+    .join(' · ');
+  const mostUrgent = TIERS.find((t) => incidents.some((i) => i.tier === t));
+  const subtitle = ended
+    ? `ended ${formatClock(storm.endedAt!, time.timeZone)} · ${plural(incidents.length, 'incident')} · ${firing} still firing`
+    : `${firing} firing · ${resolved} resolved · last incident ${formatClock(storm.lastIncidentAt, time.timeZone)}`;
+  const kinds = topCounts(
+    incidents.map((i) => i.kind),
+    TOP_N,
+  );
+  const resources = topCounts(
+    incidents.map((i) => resourceName(i.resource)),
+    TOP_N,
+  );
+  return buildMessage({
+    header: {
+      title: `Alert storm: ${plural(incidents.length, 'incident')} since ${since}`,
+      ...(mostUrgent ? { tier: mostUrgent } : {}),
+      // Ended is not resolved: incidents of the storm may still fire.
+      status: ended ? (firing === 0 ? 'resolved' : 'info') : 'warning',
+      subtitle,
+    },
+    facts: [
+      ['By tier', byTier || 'none'],
+      ['Status', `${firing} firing · ${resolved} resolved`],
+    ],
+    sections: [
+      ...(kinds.length > 0 ? [{ kind: 'facts' as const, title: 'Top kinds', facts: kinds }] : []),
+      ...(resources.length > 0 ? [{ kind: 'facts' as const, title: 'Top resources', facts: resources }] : []),
+      {
+        kind: 'table',
+        title: 'Most recent',
+        columns: ['Incident', 'Tier', 'Status', 'Title'],
+        rows: incidents
+          .slice(0, RECENT_ROWS)
+          .map((i) => [
+            formatIncidentId(i.id),
+            i.tier,
+            i.status === 'open'
+              ? { text: 'firing', tone: 'attention' as const }
+              : { text: 'resolved', tone: 'good' as const },
+            i.title,
+          ]),
+        more: Math.max(0, incidents.length - RECENT_ROWS),
+      },
+      {
+        kind: 'notice',
+        tone: ended ? 'default' : 'warning',
+        text: ended
+          ? 'The storm is over: new incidents get their own cards again. Type /alerts to list the ones still open.'
+          : 'New incidents fold into this card instead of posting their own. Type /alerts to list them; /ack and /silence work on any INC id.',
+      },
+    ],
+  });
+}

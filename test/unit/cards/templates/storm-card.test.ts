@@ -1,0 +1,91 @@
+import { describe, expect, it } from 'vitest';
+import { toAdaptiveCard } from '../../../../cards/render/adaptive-card.ts';
+import { toBlockKit } from '../../../../cards/render/block-kit.ts';
+import { stormCard } from '../../../../cards/templates/storm-card.ts';
+import type { StormIncident } from '../../../../handlers/alerts/storm.ts';
+import { rendererProblems, schemaErrors } from '../../../helpers/adaptive-card-validation.ts';
+import { findBlockViolations } from '../../../servers/slack/block-limits.ts';
+
+const T0 = Date.parse('2026-11-28T09:02:00Z');
+const MIN = 60_000;
+const KINDS = ['latency-slo', 'gpu-temperature', 'error-spike'] as const;
+
+/** 137 incidents, newest first, spread over kinds, tiers, nodes and deployments. */
+function incidents(): StormIncident[] {
+  return Array.from({ length: 137 }, (_, k) => {
+    const id = 200 + 137 - k;
+    return {
+      id,
+      title: `Incident number ${id} on node-${id % 4}`,
+      kind: KINDS[id % 3]!,
+      tier: id % 5 === 0 ? 'P3' : 'P2',
+      status: id % 11 === 0 ? 'open' : 'resolved',
+      resource:
+        id % 2 === 0 ? { node: `node-${id % 4}`, gpu: String(id % 8) } : { deployment: `vllm-${id % 3}` },
+      openedAt: T0 + Math.floor(k / 8) * MIN,
+    };
+  });
+}
+
+const storm = { id: 3, startedAt: T0, lastIncidentAt: T0 + 17 * MIN, endedAt: null };
+const time = { timeZone: 'Europe/Amsterdam', now: T0 + 18 * MIN };
+const cards = {
+  'storm-active': stormCard({ storm, incidents: incidents(), time }),
+  'storm-ended': stormCard({ storm: { ...storm, endedAt: T0 + 22 * MIN }, incidents: incidents(), time }),
+};
+
+describe('storm card', () => {
+  it('counts the storm, names what it hit most, lists the latest ten and points to /alerts', () => {
+    const m = cards['storm-active'];
+    expect(m.header).toMatchObject({
+      title: 'Alert storm: 137 incidents since 10:02',
+      tier: 'P2',
+      status: 'warning',
+    });
+    const firing = incidents().filter((i) => i.status === 'open').length;
+    expect(m.facts).toEqual([
+      ['By tier', 'P2 110 · P3 27'],
+      ['Status', `${firing} firing · ${137 - firing} resolved`],
+    ]);
+    const table = m.sections.find((s) => s.kind === 'table')!;
+    expect(table.kind === 'table' && table.rows.map((r) => r[0])).toEqual(
+      Array.from({ length: 10 }, (_, k) => `INC-${337 - k}`),
+    );
+    expect(table.kind === 'table' && table.more).toBe(127);
+    const text = JSON.stringify(m);
+    expect(text).toContain('Top kinds');
+    expect(text).toContain('Top resources');
+    expect(text).toContain('/alerts');
+  });
+
+  it('says when it ended and how many still fire', () => {
+    const firing = incidents().filter((i) => i.status === 'open').length;
+    expect(cards['storm-ended'].header).toMatchObject({
+      status: 'info',
+      subtitle: `ended 10:24 · 137 incidents · ${firing} still firing`,
+    });
+  });
+
+  it.each(Object.entries(cards))(
+    '%s matches its Adaptive Card golden file and the 1.5 schema',
+    async (name, m) => {
+      const card = toAdaptiveCard(m);
+      expect(schemaErrors(card)).toEqual([]);
+      expect(rendererProblems(card)).toEqual([]);
+      await expect(`${JSON.stringify(card, null, 2)}\n`).toMatchFileSnapshot(
+        `../../../golden/adaptive-card/${name}.json`,
+      );
+    },
+  );
+
+  it.each(Object.entries(cards))(
+    '%s matches its Block Kit golden file within Slack limits',
+    async (name, m) => {
+      const out = toBlockKit(m);
+      expect(findBlockViolations(out.blocks)).toEqual([]);
+      await expect(`${JSON.stringify(out, null, 2)}\n`).toMatchFileSnapshot(
+        `../../../golden/block-kit/${name}.json`,
+      );
+    },
+  );
+});
