@@ -3,6 +3,8 @@ import { sweepExpiredSilences } from '../handlers/alerts/incident-actions.ts';
 import { createIncidentCardRenderer, type IncidentCardRenderer } from '../handlers/alerts/incident-view.ts';
 import { createIngestQueue } from '../handlers/alerts/ingest.ts';
 import { parseAlertmanager, parseAzureMonitor, parseGrafana } from '../handlers/alerts/intake/index.ts';
+import { endQuietStorm } from '../handlers/alerts/storm-sweep.ts';
+import { createStormCardRenderer } from '../handlers/alerts/storm-view.ts';
 import { ackButton, ackCommand } from '../handlers/commands/ack-command.ts';
 import { alertsCommand } from '../handlers/commands/alerts-command.ts';
 import type { ButtonHandler, CommandHandler, HandlerDeps } from '../handlers/commands/command.ts';
@@ -35,6 +37,7 @@ import { createModules } from './modules.ts';
 import { DeliveryLoop } from './outbox/delivery-loop.ts';
 import type { ChannelTarget } from './outbox/enqueue.ts';
 import type { SurfaceId } from './outbox/outbox-entry.ts';
+import { createTracing } from './tracing.ts';
 
 /** Every chat command, named once. */
 const COMMANDS: CommandHandler[] = [alertsCommand, ackCommand, silenceCommand, unsilenceCommand];
@@ -63,6 +66,8 @@ export interface RunningBot {
   delivery: DeliveryLoop;
   /** The simulated platform, in local mode. */
   platform: LocalPlatform | undefined;
+  /** The periodic work (silence expiry, storm end, modules' ticks) once, now; tests call it. */
+  tick(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -84,6 +89,7 @@ export async function startBot(config: Config, overrides: BotOverrides = {}): Pr
       ? await openPostgresStore({ connectionString: config.databaseUrl })
       : openSqliteStore({ path: join(config.dataDir, 'bot.db'), synchronous: config.sqliteSynchronous }));
   const metrics = createMetrics(() => store.outbox.pendingCount());
+  const tracing = createTracing(config.tracing);
 
   const surfaces = new Map<SurfaceId, ChatSurface>();
   const targets: ChannelTarget[] = [];
@@ -94,15 +100,41 @@ export async function startBot(config: Config, overrides: BotOverrides = {}): Pr
   // The delivery loop is created before the modules so they can wake it; it needs the renderer,
   // which needs the modules: a late-bound reference closes the loop.
   let render: IncidentCardRenderer = createIncidentCardRenderer(config.policy);
-  const renderIncident: IncidentCardRenderer = (repos, id, now) => render(repos, id, now);
-  const delivery = new DeliveryLoop({ store, surfaces, renderIncident, clock, logger, metrics });
+  const renderIncident: IncidentCardRenderer = (repos, id, now) =>
+    tracing.span(
+      'card.render',
+      { 'incident.id': id },
+      () => render(repos, id, now),
+      tracing.incidentContext(id),
+    );
+  const delivery = new DeliveryLoop({
+    store,
+    surfaces,
+    renderIncident,
+    renderStorm: createStormCardRenderer(config.policy),
+    clock,
+    logger,
+    metrics,
+    tracing,
+    leaseMs: config.outboxLeaseMs,
+  });
   const kick = () => delivery.kick();
 
   const platform =
     config.mode === 'local' && overrides.localPlatform !== false
       ? await startLocalPlatform(clock)
       : undefined;
-  const modules = await createModules({ config, store, clock, logger, targets, kick, platform });
+  const modules = await createModules({
+    config,
+    store,
+    clock,
+    logger,
+    targets,
+    kick,
+    platform,
+    metrics,
+    tracing,
+  });
   render = createIncidentCardRenderer(config.policy, modules);
 
   const handlerDeps: HandlerDeps = { store, policy: config.policy, clock, targets };
@@ -139,6 +171,7 @@ export async function startBot(config: Config, overrides: BotOverrides = {}): Pr
     token: config.alertWebhookToken,
     grafana: config.grafana,
     metrics,
+    tracing,
     clock,
     onAccepted: kick,
   });
@@ -171,7 +204,8 @@ export async function startBot(config: Config, overrides: BotOverrides = {}): Pr
 
   const tick = async () => {
     const lifted = await sweepExpiredSilences(handlerDeps);
-    if (lifted > 0) kick();
+    const stormEnded = await endQuietStorm(handlerDeps);
+    if (lifted > 0 || stormEnded !== undefined) kick();
     for (const m of modules) await m.tick?.();
   };
   const ticker = setInterval(() => {
@@ -192,6 +226,7 @@ export async function startBot(config: Config, overrides: BotOverrides = {}): Pr
     logger,
     delivery,
     platform,
+    tick,
     async close() {
       simulator?.stop();
       clearInterval(ticker);
@@ -201,6 +236,7 @@ export async function startBot(config: Config, overrides: BotOverrides = {}): Pr
       for (const m of modules) await m.close?.();
       await platform?.close();
       await store.close();
+      await tracing.shutdown();
     },
   };
 }

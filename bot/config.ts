@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
 import { z } from 'zod';
+import type { LlmEndpoint } from '../handlers/questions/llm/llm-client.ts';
 import { ConfigError, describeIssues } from './config-error.ts';
 import { defaultPolicy, loadPolicyFile, type Policy } from './policy.ts';
 
@@ -82,11 +83,40 @@ export const envSchema = z.object({
   PAGERDUTY_ROUTING_KEY: optionalSecret(32),
   /** Events API endpoint; tests point it at a local server. */
   PAGERDUTY_EVENTS_URL: z.url().optional(),
+  /** Remediation in production: a kubeconfig file (else ~/.kube/config or the in-cluster account). */
+  KUBECONFIG: z.string().min(1).optional(),
+  /** Subscription of the AKS cluster named in the policy's remediation.aks (node-pool scaling). */
+  AZURE_SUBSCRIPTION_ID: z.guid('a subscription id (GUID) from the subscription overview page').optional(),
+  /** Azure Resource Manager base URL (sovereign clouds, tests); default https://management.azure.com. */
+  AZURE_ARM_ENDPOINT: z.url().optional(),
+  /** How long a delivery worker owns a claimed outbox entry before another replica may take it. */
+  OUTBOX_LEASE_MS: z.coerce.number().int().min(2_000).max(600_000).default(60_000),
+  /** OTLP/HTTP collector for traces (the OpenTelemetry standard variables); tracing is off without. */
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.url().optional(),
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: z.url().optional(),
+  OTEL_SERVICE_NAME: z.string().min(1).default('oncall-bot'),
   /** SMTP relay (smtp://host:port, no auth/TLS) for the P3 digest email. */
   SMTP_URL: z
     .string()
     .regex(/^smtp:\/\/[^/@\s]+:\d{1,5}\/?$/, 'an smtp://host:port URL of a relay (no credentials)')
     .optional(),
+  /** Optional LLM question router: OpenAI (or a server speaking its API) … */
+  OPENAI_API_KEY: optionalSecret(8),
+  OPENAI_BASE_URL: z.url().optional(),
+  OPENAI_MODEL: z.string().min(1).default('gpt-4o-mini'),
+  /** … or Azure OpenAI (endpoint, key and deployment together). */
+  AZURE_OPENAI_ENDPOINT: z.url().optional(),
+  AZURE_OPENAI_API_KEY: optionalSecret(8),
+  AZURE_OPENAI_DEPLOYMENT: z
+    .string()
+    .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'a deployment name such as gpt-4o-mini')
+    .optional(),
+  AZURE_OPENAI_API_VERSION: z
+    .string()
+    .regex(/^\d{4}-\d{2}-\d{2}(-preview)?$/, 'an API version such as 2024-10-21')
+    .default('2024-10-21'),
+  /** Time budget of one LLM routing call; past it the offline router answers. */
+  LLM_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(4000),
 });
 
 const HINTS: Record<string, string> = {
@@ -152,8 +182,19 @@ export interface Config {
   secrets: string[];
   /** PagerDuty Events API v2, when PAGERDUTY_ROUTING_KEY is set. */
   pagerDuty: { routingKey: string; eventsUrl: string | undefined } | undefined;
+  outboxLeaseMs: number;
+  /** OTLP trace export, when an OTLP endpoint is set. */
+  tracing: { tracesUrl: string; serviceName: string } | undefined;
   /** SMTP relay for the digest email, when SMTP_URL is set. */
   smtp: { host: string; port: number } | undefined;
+  /** Where remediation acts in production (the policy's `remediation` section switches it on). */
+  remediationTargets: {
+    kubeconfigPath: string | undefined;
+    azureSubscriptionId: string | undefined;
+    armEndpoint: string | undefined;
+  };
+  /** The LLM question router, when OpenAI or Azure OpenAI is configured. */
+  llm: { endpoint: LlmEndpoint; timeoutMs: number } | undefined;
 }
 
 /**
@@ -184,10 +225,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     if (err instanceof ConfigError) problems.push(...err.problems);
     else throw err;
   }
+  const llm = llmEndpoint(e, problems);
   if (problems.length > 0 || !policy) throw new ConfigError(problems);
 
   const token = e.ALERT_WEBHOOK_TOKEN ?? randomBytes(24).toString('base64url');
   const chartUrlSecret = e.CHART_URL_SECRET ?? randomBytes(32).toString('base64url');
+  const traces = tracesUrl(e);
   const secrets = [
     token,
     e.GRAFANA_HMAC_SECRET,
@@ -199,6 +242,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     e.PAGERDUTY_ROUTING_KEY,
     chartUrlSecret,
     databasePassword(e.DATABASE_URL),
+    e.OPENAI_API_KEY,
+    e.AZURE_OPENAI_API_KEY,
   ].filter((s): s is string => !!s);
   return {
     mode,
@@ -249,8 +294,23 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     pagerDuty: e.PAGERDUTY_ROUTING_KEY
       ? { routingKey: e.PAGERDUTY_ROUTING_KEY, eventsUrl: e.PAGERDUTY_EVENTS_URL }
       : undefined,
+    outboxLeaseMs: e.OUTBOX_LEASE_MS,
+    tracing: traces ? { tracesUrl: traces, serviceName: e.OTEL_SERVICE_NAME } : undefined,
     smtp: e.SMTP_URL ? smtpRelay(e.SMTP_URL) : undefined,
+    remediationTargets: {
+      kubeconfigPath: e.KUBECONFIG,
+      azureSubscriptionId: e.AZURE_SUBSCRIPTION_ID,
+      armEndpoint: e.AZURE_ARM_ENDPOINT,
+    },
+    llm: llm && { endpoint: llm, timeoutMs: e.LLM_TIMEOUT_MS },
   };
+}
+
+/** The OTLP/HTTP traces URL: the signal-specific variable as is, else `/v1/traces` on the base. */
+function tracesUrl(e: z.infer<typeof envSchema>): string | undefined {
+  if (e.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT) return e.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT;
+  if (!e.OTEL_EXPORTER_OTLP_ENDPOINT) return undefined;
+  return `${e.OTEL_EXPORTER_OTLP_ENDPOINT.replace(/\/$/, '')}/v1/traces`;
 }
 
 function smtpRelay(url: string): { host: string; port: number } {
@@ -266,4 +326,25 @@ function databasePassword(url: string | undefined): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** The LLM endpoint from the environment: OpenAI or Azure OpenAI, complete, never both. */
+function llmEndpoint(e: z.infer<typeof envSchema>, problems: string[]): LlmEndpoint | undefined {
+  const azure = [e.AZURE_OPENAI_ENDPOINT, e.AZURE_OPENAI_API_KEY, e.AZURE_OPENAI_DEPLOYMENT];
+  if (azure.some(Boolean)) {
+    if (e.OPENAI_API_KEY || e.OPENAI_BASE_URL)
+      problems.push(
+        'OPENAI_API_KEY: set either OPENAI_* or AZURE_OPENAI_* for the question router, not both',
+      );
+    const [endpoint, apiKey, deployment] = azure;
+    if (!endpoint || !apiKey || !deployment) {
+      problems.push(
+        'AZURE_OPENAI_ENDPOINT: the Azure OpenAI question router needs AZURE_OPENAI_ENDPOINT, AZURE_OPENAI_API_KEY and AZURE_OPENAI_DEPLOYMENT together',
+      );
+      return undefined;
+    }
+    return { provider: 'azure', endpoint, apiKey, deployment, apiVersion: e.AZURE_OPENAI_API_VERSION };
+  }
+  if (!e.OPENAI_API_KEY) return undefined;
+  return { provider: 'openai', apiKey: e.OPENAI_API_KEY, baseUrl: e.OPENAI_BASE_URL, model: e.OPENAI_MODEL };
 }

@@ -29,6 +29,16 @@ export class DeliveryError extends AppError {
   }
 }
 
+/**
+ * Not a failure: the bot's own pacing of a platform's budget says "not yet". The outbox tries
+ * again exactly when the slot opens, without backing off further or counting it as a retry.
+ */
+export class DeliveryDeferred extends DeliveryError {
+  constructor(code: string, message: string, waitMs: number) {
+    super(code, message, true, waitMs);
+  }
+}
+
 /** The store could not do its job (disk, lock, connection); callers answer 503 so senders retry. */
 export class StoreUnavailableError extends AppError {
   constructor(message: string, options?: { cause?: unknown }) {

@@ -55,6 +55,18 @@ export function createMetrics(outboxDepth: () => Promise<number>) {
     buckets: [0.01, 0.05, 0.1, 0.5, 1, 5, 30, 60, 300],
     registers: [registry],
   });
+  const llmTokens = new Counter({
+    name: 'oncall_bot_llm_tokens_total',
+    help: 'Tokens the LLM question router used, by kind (prompt, completion): the bot watches its own AI cost.',
+    labelNames: ['kind'] as const,
+    registers: [registry],
+  });
+  const llmRequests = new Counter({
+    name: 'oncall_bot_llm_requests_total',
+    help: 'LLM question router calls, by outcome (query, clarify, declined, or why it fell back to the offline router).',
+    labelNames: ['outcome'] as const,
+    registers: [registry],
+  });
   new Gauge({
     name: 'oncall_bot_outbox_depth',
     help: 'Messages waiting in the outbox.',
@@ -77,6 +89,8 @@ export function createMetrics(outboxDepth: () => Promise<number>) {
     deliveryLeaseLost,
     deliveryDuration,
     deliveryLatency,
+    llmTokens,
+    llmRequests,
   };
 }
 

@@ -1,16 +1,19 @@
 import { join } from 'node:path';
 import { DefaultAzureCredential } from '@azure/identity';
 import { createRemediationModule } from '../handlers/approvals/remediation-module.ts';
+import { connectRemediationTargets } from '../handlers/approvals/remediation-targets.ts';
 import { createAskModule } from '../handlers/ask/ask-module.ts';
 import { createGpuModule } from '../handlers/gpu/gpu-module.ts';
 import { DEFAULT_PAGERDUTY_EVENTS_URL } from '../handlers/paging/pagerduty-client.ts';
 import { createPagingModule, openPagingRepo } from '../handlers/paging/paging-module.ts';
 import { createQueriesModule } from '../handlers/queries/queries-module.ts';
+import { withQueryPolicy } from '../handlers/queries/query-policy.ts';
 import { createAzureLogsBackend } from '../queries/backends/azure-logs.ts';
 import type { LogsBackend } from '../queries/backends/logs-backend.ts';
 import type { MetricsBackend } from '../queries/backends/metrics-backend.ts';
 import { createPrometheusBackend } from '../queries/backends/prometheus.ts';
 import { KQL_CATALOG } from '../queries/catalog.ts';
+import { createLogsThrottleReader } from '../remediation/executors/throttle-rate.ts';
 import type { LocalPlatform } from '../sim/local-platform.ts';
 import { DEPLOYMENTS, ROLES } from '../sim/telemetry/profile.ts';
 import { createSimulatedLogsBackend } from '../sim/telemetry/simulated-logs.ts';
@@ -19,8 +22,10 @@ import type { Clock } from './clock.ts';
 import type { Config } from './config.ts';
 import { AppError } from './errors.ts';
 import type { Logger } from './logger.ts';
+import type { BotMetrics } from './metrics.ts';
 import type { BotModule } from './module.ts';
 import type { ChannelTarget } from './outbox/enqueue.ts';
+import type { Tracing } from './tracing.ts';
 
 export interface ModuleContext {
   config: Config;
@@ -32,6 +37,10 @@ export interface ModuleContext {
   kick: () => void;
   /** The simulated platform in local mode. */
   platform: LocalPlatform | undefined;
+  /** Spans of the later stages of an incident's trace (evidence); optional like metrics. */
+  tracing?: Tracing;
+  /** The bot's own metrics (LLM token and call counters); optional so tests may leave it out. */
+  metrics?: Pick<BotMetrics, 'llmTokens' | 'llmRequests'>;
 }
 
 /**
@@ -46,11 +55,24 @@ const LOCAL_REMEDIATION_POLICY = {
 export async function createModules(ctx: ModuleContext): Promise<BotModule[]> {
   const modules: BotModule[] = [];
   const { config } = ctx;
-  if (ctx.platform) {
+  // Vetted KQL (/kql, incident evidence): simulated telemetry in local mode, else Log Analytics.
+  // Every path runs through the query policy (prices from the policy file, private queries in DMs).
+  const rawLogs: LogsBackend | undefined = ctx.platform
+    ? createSimulatedLogsBackend(ctx.clock)
+    : config.logAnalytics && createAzureLogsBackend({ ...config.logAnalytics, catalog: KQL_CATALOG });
+  const logs = rawLogs && withQueryPolicy(rawLogs, config.policy);
+  // Local mode acts on the simulated cluster; production only when the policy has a remediation section.
+  const remediationTargets = ctx.platform
+    ? { kubeConfig: ctx.platform.kubeConfig }
+    : config.policy.remediation !== undefined
+      ? connectRemediationTargets(config.remediationTargets, config.policy.remediation)
+      : undefined;
+  if (remediationTargets) {
     modules.push(
       await createRemediationModule({
         dbPath: join(config.dataDir, 'bot.db'),
-        kubeConfig: ctx.platform.kubeConfig,
+        databaseUrl: config.databaseUrl,
+        ...remediationTargets,
         policy: config.policy.remediation ?? LOCAL_REMEDIATION_POLICY,
         store: ctx.store,
         targets: ctx.targets,
@@ -58,6 +80,8 @@ export async function createModules(ctx: ModuleContext): Promise<BotModule[]> {
         timeZone: config.policy.timeZone,
         onQueued: ctx.kick,
         logger: ctx.logger,
+        // shift-traffic verifies with the vetted throttle-rate query that 429s are dropping.
+        throttle: logs && createLogsThrottleReader(logs, ctx.clock),
       }),
     );
   }
@@ -82,10 +106,6 @@ export async function createModules(ctx: ModuleContext): Promise<BotModule[]> {
       }),
     );
   }
-  // Vetted KQL (/kql, incident evidence): simulated telemetry in local mode, else Log Analytics.
-  const logs: LogsBackend | undefined = ctx.platform
-    ? createSimulatedLogsBackend(ctx.clock)
-    : config.logAnalytics && createAzureLogsBackend({ ...config.logAnalytics, catalog: KQL_CATALOG });
   if (logs) {
     modules.push(
       createQueriesModule({
@@ -98,6 +118,8 @@ export async function createModules(ctx: ModuleContext): Promise<BotModule[]> {
         onQueued: ctx.kick,
         publicUrl: config.publicUrl,
         timeZone: config.policy.timeZone,
+        tracing: ctx.tracing,
+        policy: config.policy,
       }),
     );
   }
@@ -142,6 +164,7 @@ export async function createModules(ctx: ModuleContext): Promise<BotModule[]> {
         clock: ctx.clock,
         timeZone: config.policy.timeZone,
         dataDir: config.dataDir,
+        llm: config.llm && { ...config.llm, logger: ctx.logger, metrics: ctx.metrics },
       }),
     );
   }

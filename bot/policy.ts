@@ -3,7 +3,10 @@ import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { alertKind, alertSource, tier } from '../handlers/alerts/alert.ts';
 import { matcherString } from '../handlers/alerts/matchers.ts';
+import { privateQueriesPolicy } from '../handlers/queries/query-policy.ts';
 import { gpuThresholdPolicy } from '../queries/gpu/thresholds.ts';
+import { DEFAULT_TOKEN_PRICES } from '../queries/kql/cost-per-team.ts';
+import { priceTable } from '../queries/params.ts';
 import { ConfigError, describeIssues } from './config-error.ts';
 import { durationMs } from './duration.ts';
 
@@ -60,6 +63,24 @@ export const policySchema = z
     remediation: z.unknown().optional(),
     /** Paging, escalation and the P3 digest (handlers/paging/paging-policy.ts validates this section). */
     paging: z.unknown().optional(),
+    /** Token prices per deployment, USD per 1,000 tokens (replaces the reviewed defaults when given). */
+    pricing: priceTable(DEFAULT_TOKEN_PRICES),
+    /** Who may run private vetted queries (their output identifies people), in a direct message only. */
+    privateQueries: privateQueriesPolicy.prefault({}),
+    /**
+     * Storm mode: when more than `threshold` incidents open within `windowSeconds`, new ones fold
+     * into one storm card until none opened for `quietSeconds`. `threshold: 0` turns it off.
+     */
+    storm: z
+      .object({
+        threshold: z.number().int().min(0).max(10_000).default(10),
+        windowSeconds: z.number().int().min(1).max(86_400).default(120),
+        quietSeconds: z.number().int().min(1).max(86_400).default(300),
+        /** Tiers that always get their own card, storm or not. */
+        exemptTiers: z.array(tier.exclude(['log'])).default(['P1']),
+      })
+      .strict()
+      .prefault({}),
     silences: z
       .object({
         defaultDuration: durationMs({ min: MINUTE, max: 30 * 24 * 60 * MINUTE }).default(60 * MINUTE),

@@ -59,9 +59,13 @@ export const BENCH_TOKEN = 'bench-token-0123456789abcdef';
 
 /**
  * The compiled bot (npm run build) in its own process, as deployed: production mode, SQLite in
- * `dataDir`, the console surface on so cards are delivered somewhere.
+ * `dataDir` (or what `env` says, e.g. DATABASE_URL), the console surface on so cards are
+ * delivered somewhere.
  */
-export async function spawnCompiledBot(dataDir: string): Promise<{ child: ChildProcess; url: string }> {
+export async function spawnCompiledBot(
+  dataDir: string,
+  env: Record<string, string> = {},
+): Promise<{ child: ChildProcess; url: string }> {
   const { child, line } = await spawnTs(
     'dist/bot/main.js',
     [],
@@ -72,6 +76,7 @@ export async function spawnCompiledBot(dataDir: string): Promise<{ child: ChildP
       DATA_DIR: dataDir,
       ALERT_WEBHOOK_TOKEN: BENCH_TOKEN,
       LOG_LEVEL: 'info',
+      ...env,
     },
     (l) => l.msg === 'on-call bot started',
   );

@@ -1,3 +1,4 @@
+import type { Span } from '@opentelemetry/api';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AlertSource, ParsedAlert } from '../../handlers/alerts/alert.ts';
 import type { IngestResult } from '../../handlers/alerts/ingest.ts';
@@ -5,12 +6,14 @@ import { IntakeParseError } from '../../handlers/alerts/intake/intake-error.ts';
 import type { Clock } from '../clock.ts';
 import { AppError } from '../errors.ts';
 import type { BotMetrics } from '../metrics.ts';
+import type { Tracing } from '../tracing.ts';
 import { checkBearer, checkGrafanaSignature } from './auth.ts';
 import { type BotServer, errorBody } from './server.ts';
 
 export interface IntakeRouteDeps {
   /** Stores a payload's alerts durably (group-committed with concurrent payloads). */
   ingest: (alerts: readonly ParsedAlert[]) => Promise<IngestResult>;
+  tracing: Tracing;
   parsers: Readonly<Record<AlertSource, (body: unknown) => ParsedAlert[]>>;
   token: string;
   grafana: { hmacSecret?: string; signatureHeader: string; timestampHeader?: string };
@@ -66,7 +69,15 @@ export function registerIntakeRoutes(app: BotServer, deps: IntakeRouteDeps): voi
       const started = performance.now();
       let status: number;
       try {
-        status = await handle(source, req, reply);
+        status = await deps.tracing.span(
+          'alerts.intake',
+          { 'alert.source': source, 'http.request.id': String(req.id) },
+          async (span) => {
+            const code = await handle(source, req, reply, span);
+            span.setAttribute('http.response.status_code', code);
+            return code;
+          },
+        );
       } catch (err) {
         // Whatever went wrong, the sender keeps the alerts and retries: 503, never a final 4xx/500.
         status = 503;
@@ -86,7 +97,12 @@ export function registerIntakeRoutes(app: BotServer, deps: IntakeRouteDeps): voi
     });
   }
 
-  async function handle(source: AlertSource, req: FastifyRequest, reply: FastifyReply): Promise<number> {
+  async function handle(
+    source: AlertSource,
+    req: FastifyRequest,
+    reply: FastifyReply,
+    span: Span,
+  ): Promise<number> {
     const reason = rejectReason(source, req, deps);
     if (reason) {
       reply.code(401).header('WWW-Authenticate', 'Bearer').send(errorBody('UNAUTHORIZED', reason));
@@ -100,7 +116,14 @@ export function registerIntakeRoutes(app: BotServer, deps: IntakeRouteDeps): voi
       reply.code(400).send(errorBody(err.code, err.message));
       return 400;
     }
-    const result = await deps.ingest(alerts);
+    const result = await deps.tracing.span(
+      'alerts.ingest',
+      { 'alerts.received': alerts.length },
+      () => deps.ingest(alerts),
+      span.spanContext(),
+    );
+    span.setAttributes({ 'alerts.received': result.received, 'alerts.changed': result.changed });
+    deps.tracing.noteIncidents([...result.openedIncidentIds, ...result.incidentIds], span);
     for (const [tier, n] of Object.entries(result.byTier)) {
       if (n > 0) deps.metrics.alertsReceived.inc({ source, tier }, n);
     }

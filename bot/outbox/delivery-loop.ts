@@ -1,11 +1,13 @@
 import { setImmediate } from 'node:timers/promises';
 import type { IncidentCardRenderer } from '../../handlers/alerts/incident-view.ts';
+import { createStormCardRenderer, type StormCardRenderer } from '../../handlers/alerts/storm-view.ts';
 import type { Store } from '../../store/store.ts';
 import type { ChatSurface } from '../adapters/chat-surface.ts';
 import type { Clock } from '../clock.ts';
-import { DeliveryError } from '../errors.ts';
+import { DeliveryDeferred, DeliveryError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import type { BotMetrics } from '../metrics.ts';
+import type { Tracing } from '../tracing.ts';
 import { type BackoffOptions, DEFAULT_BACKOFF, nextDelayMs } from './backoff.ts';
 import type { OutboxEntry, SurfaceId } from './outbox-entry.ts';
 
@@ -13,9 +15,13 @@ export interface DeliveryLoopDeps {
   store: Store;
   surfaces: ReadonlyMap<SurfaceId, ChatSurface>;
   renderIncident: IncidentCardRenderer;
+  /** Alert storm cards (times in UTC when not given). */
+  renderStorm?: StormCardRenderer;
   clock: Clock;
   logger: Logger;
   metrics: BotMetrics;
+  /** Deliveries join the trace of the intake that changed their incident. */
+  tracing?: Tracing;
   backoff?: BackoffOptions;
   /** Entries leased per round; different order keys are delivered concurrently. */
   batchSize?: number;
@@ -28,7 +34,7 @@ export interface DeliveryLoopDeps {
 }
 
 /** What a delivery attempt did; `posted`/`updated`/`replied` are successes. */
-type Outcome = 'posted' | 'updated' | 'replied' | 'skipped' | 'retry' | 'failed';
+type Outcome = 'posted' | 'updated' | 'replied' | 'skipped' | 'deferred' | 'retry' | 'failed';
 const SUCCESS: ReadonlySet<Outcome> = new Set(['posted', 'updated', 'replied']);
 
 /**
@@ -108,12 +114,35 @@ export class DeliveryLoop {
     );
     // Each delivery starts in its own turn of the event loop, so rendering a round of cards never
     // holds up intake for longer than one card.
-    await Promise.all(entries.map((e) => setImmediate().then(() => this.deliver(e))));
+    await Promise.all(entries.map((e) => setImmediate().then(() => this.traced(e))));
     return entries.length;
   }
 
+  private traced(entry: OutboxEntry): Promise<Outcome> {
+    const { tracing } = this.deps;
+    if (!tracing) return this.deliver(entry);
+    const incidentId = 'incidentId' in entry.payload ? entry.payload.incidentId : null;
+    const attributes = {
+      'outbox.id': entry.id,
+      'outbox.attempt': entry.attempts,
+      'chat.surface': entry.surface,
+      ...(incidentId !== null ? { 'incident.id': incidentId } : {}),
+    };
+    const parent = incidentId !== null ? tracing.incidentContext(incidentId) : undefined;
+    return tracing.span(
+      'outbox.deliver',
+      attributes,
+      async (span) => {
+        const outcome = await this.deliver(entry);
+        span.setAttribute('outbox.outcome', outcome);
+        return outcome;
+      },
+      parent,
+    );
+  }
+
   private async deliver(entry: OutboxEntry): Promise<Outcome> {
-    const { store, clock, metrics, logger } = this.deps;
+    const { store, clock, metrics } = this.deps;
     const started = clock.now();
     let outcome: Outcome;
     try {
@@ -121,16 +150,7 @@ export class DeliveryLoop {
       if (!(await store.outbox.complete(entry, clock.now()))) this.leaseLost(entry);
     } catch (err) {
       outcome = await this.handleFailure(entry, err);
-      logger[outcome === 'failed' ? 'error' : 'warn'](
-        {
-          err,
-          code: err instanceof DeliveryError ? err.code : 'DELIVERY_FAILED',
-          outboxId: entry.id,
-          surface: entry.surface,
-          attempts: entry.attempts,
-        },
-        outcome === 'failed' ? 'delivery failed for good' : 'delivery failed; will retry',
-      );
+      if (outcome !== 'deferred') this.logFailure(entry, outcome, err);
     }
     metrics.deliveries.inc({ surface: entry.surface, outcome });
     if (SUCCESS.has(outcome)) {
@@ -140,9 +160,28 @@ export class DeliveryLoop {
     return outcome;
   }
 
+  private logFailure(entry: OutboxEntry, outcome: Outcome, err: unknown): void {
+    this.deps.logger[outcome === 'failed' ? 'error' : 'warn'](
+      {
+        err,
+        code: err instanceof DeliveryError ? err.code : 'DELIVERY_FAILED',
+        outboxId: entry.id,
+        surface: entry.surface,
+        attempts: entry.attempts,
+      },
+      outcome === 'failed' ? 'delivery failed for good' : 'delivery failed; will retry',
+    );
+  }
+
   private async handleFailure(entry: OutboxEntry, err: unknown): Promise<Outcome> {
     const { store, clock, metrics } = this.deps;
     const message = err instanceof Error ? err.message : String(err);
+    if (err instanceof DeliveryDeferred) {
+      if (!(await store.outbox.retryLater(entry, clock.now() + (err.retryAfterMs ?? 0), message))) {
+        this.leaseLost(entry);
+      }
+      return 'deferred';
+    }
     const retryable =
       err instanceof DeliveryError ? err.retryable : entry.attempts < (this.deps.maxUnknownAttempts ?? 8);
     if (!retryable) {
@@ -179,6 +218,19 @@ export class DeliveryLoop {
     const { store, renderIncident, clock } = this.deps;
     const surface = this.surface(entry.surface);
     const p = entry.payload;
+    if (p.kind === 'storm-card') {
+      const renderStorm = this.deps.renderStorm ?? createStormCardRenderer({ timeZone: 'UTC' });
+      const card = await renderStorm(store, p.stormId, clock.now());
+      if (!card) return 'skipped';
+      const ref = await store.storms.getMessage(p.stormId, entry.surface);
+      if (ref) {
+        await surface.update(ref, card);
+        return 'updated';
+      }
+      const posted = await surface.post(entry.channel, card);
+      await store.storms.saveMessage(p.stormId, posted, clock.now());
+      return 'posted';
+    }
     if (p.kind === 'incident-card') {
       const view = await renderIncident(store, p.incidentId, clock.now());
       if (!view) return 'skipped';
@@ -189,6 +241,8 @@ export class DeliveryLoop {
       }
       // A silenced incident is not announced; its card appears if the silence ends while it fires.
       if (view.incident.silenceId !== null) return 'skipped';
+      // An incident folded into an alert storm shows on the storm card only.
+      if ((view.incident.stormId ?? null) !== null) return 'skipped';
       const posted = await surface.post(entry.channel, view.message);
       await store.chatMessages.saveIncidentCard(p.incidentId, posted, clock.now());
       return 'posted';
@@ -201,6 +255,11 @@ export class DeliveryLoop {
     if (parent) {
       await surface.reply(parent, p.message);
       return 'replied';
+    }
+    // A note for an incident folded into a storm has no card to go under, and alone in the channel
+    // it would be the flood storm mode holds back: the storm card shows the incident's state.
+    if (p.incidentId !== null && ((await store.incidents.get(p.incidentId))?.stormId ?? null) !== null) {
+      return 'skipped';
     }
     await surface.post(entry.channel, p.message);
     return 'posted';

@@ -3,6 +3,7 @@ import type { BotServer } from '../../bot/http/server.ts';
 import type { Logger } from '../../bot/logger.ts';
 import type { BotModule } from '../../bot/module.ts';
 import { type ChannelTarget, enqueueIncidentCard } from '../../bot/outbox/enqueue.ts';
+import type { Tracing } from '../../bot/tracing.ts';
 import { renderChartPng } from '../../cards/charts/render-chart.ts';
 import type { LogsBackend, LogsRun } from '../../queries/backends/logs-backend.ts';
 import type { Store } from '../../store/store.ts';
@@ -15,6 +16,7 @@ import { evidenceSections } from './evidence-sections.ts';
 import { EvidenceStore } from './evidence-store.ts';
 import { createKqlCommand } from './kql-command.ts';
 import { buildQueryChart } from './query-chart.ts';
+import { DEFAULT_QUERY_POLICY, type QueryPolicy, withQueryPolicy } from './query-policy.ts';
 
 export interface QueriesModuleOptions {
   backend: LogsBackend;
@@ -31,6 +33,10 @@ export interface QueriesModuleOptions {
   publicUrl?: string | undefined;
   /** Time zone of chart axes; default UTC. */
   timeZone?: string;
+  /** Prices and who may run private queries; default: reviewed prices, nobody authorised. */
+  policy?: QueryPolicy;
+  /** Evidence collection joins the trace of the intake that opened the incident. */
+  tracing?: Tracing;
 }
 
 /** Incidents looked at per tick. */
@@ -43,7 +49,9 @@ const OPEN_INCIDENTS_PER_TICK = 200;
  * update is queued. The card itself is never delayed: until evidence arrives it says so.
  */
 export function createQueriesModule(options: QueriesModuleOptions): BotModule {
-  const { backend, store, targets, clock, logger } = options;
+  const { store, targets, clock, logger } = options;
+  // Every run of this module (commands and evidence) goes through the policy.
+  const backend = withQueryPolicy(options.backend, options.policy ?? DEFAULT_QUERY_POLICY);
   const evidence = new EvidenceStore(options.dataDir);
   const inFlight = new Map<number, Promise<void>>();
   const budgetMs = options.budgetMs ?? 10_000;
@@ -70,9 +78,16 @@ export function createQueriesModule(options: QueriesModuleOptions): BotModule {
   async function collectAndQueue(incident: Incident): Promise<void> {
     if (!evidence.load(incident.id)) {
       const started = clock.now();
-      const collected = await collectEvidence(backend, incident, evidenceFor(incident), budgetMs, () =>
-        clock.now(),
-      );
+      const queries = evidenceFor(incident);
+      const collect = () => collectEvidence(backend, incident, queries, budgetMs, () => clock.now());
+      const collected = options.tracing
+        ? await options.tracing.span(
+            'incident.enrich',
+            { 'incident.id': incident.id, 'kql.queries': queries.map((q) => q.queryId).join(',') },
+            collect,
+            options.tracing.incidentContext(incident.id),
+          )
+        : await collect();
       evidence.save(collected);
       logger.info(
         {

@@ -34,7 +34,7 @@ export async function spawnBot(env: Record<string, string>): Promise<BotProcess>
     url,
     child,
     async kill9() {
-      if (child.exitCode !== null) return;
+      if (child.exitCode !== null || child.signalCode !== null) return;
       const exited = once(child, 'exit');
       child.kill('SIGKILL');
       await exited;

@@ -19,6 +19,7 @@ export interface TestBot<C extends Clock = ManualClock> extends RunningBot {
   consoleMessages(): Promise<ConsoleApiMessage[]>;
   /** Types text in the console as `user`, delivers, and returns the newest message (the answer). */
   say(text: string, user?: string): Promise<ConsoleApiMessage>;
+  /** Closes the bot and removes its data; once, however often it is called. */
   stop(): Promise<void>;
 }
 
@@ -59,6 +60,7 @@ export async function startTestBot<C extends Clock = ManualClock>(
     localPlatform: options.localPlatform ?? false,
   });
   await bot.delivery.stop(); // tests deliver explicitly with flush(), so timing never matters
+  let stopped: Promise<void> | undefined;
 
   /**
    * Delivers everything queued, moving the clock over coalescing windows (up to
@@ -103,8 +105,8 @@ export async function startTestBot<C extends Clock = ManualClock>(
       return (await consoleMessages()).at(-1)!;
     },
     async stop() {
-      await bot.close();
-      rmSync(dataDir, { recursive: true, force: true });
+      stopped ??= bot.close().then(() => rmSync(dataDir, { recursive: true, force: true }));
+      await stopped;
     },
   };
 }

@@ -1,0 +1,91 @@
+import {
+  type Attributes,
+  ROOT_CONTEXT,
+  type Span,
+  type SpanContext,
+  SpanStatusCode,
+  type Tracer,
+  trace,
+} from '@opentelemetry/api';
+import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
+import { resourceFromAttributes } from '@opentelemetry/resources';
+import { BasicTracerProvider, BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { ATTR_SERVICE_NAME } from '@opentelemetry/semantic-conventions';
+import type { Config } from './config.ts';
+
+/** Incidents whose latest trace is remembered; older ones start traces of their own. */
+const REMEMBERED_INCIDENTS = 10_000;
+
+/**
+ * The bot's traces: one per alert delivery to a webhook, which the later stages of the incidents
+ * it touched join — enrichment (evidence queries), card rendering and chat delivery — even though
+ * they run later, from the outbox. Parents are passed explicitly rather than through a global
+ * context manager, so several bots can share a process (tests) without sharing traces.
+ */
+export interface Tracing {
+  /** Runs `fn` in a span (child of `parent` when given); errors mark the span and pass through. */
+  span<T>(
+    name: string,
+    attributes: Attributes,
+    fn: (span: Span) => Promise<T>,
+    parent?: SpanContext,
+  ): Promise<T>;
+  /** Records that `span` last changed these incidents. */
+  noteIncidents(incidentIds: readonly number[], span: Span): void;
+  /** The trace the incident's latest change belongs to, if this process saw it. */
+  incidentContext(incidentId: number): SpanContext | undefined;
+  /** Sends what is buffered; nothing is recorded afterwards. */
+  shutdown(): Promise<void>;
+}
+
+/** OTLP/HTTP export when configured; otherwise spans cost nothing and go nowhere. */
+export function createTracing(config: Config['tracing']): Tracing {
+  let provider: BasicTracerProvider | undefined;
+  let tracer: Tracer;
+  if (config) {
+    provider = new BasicTracerProvider({
+      resource: resourceFromAttributes({ [ATTR_SERVICE_NAME]: config.serviceName }),
+      spanProcessors: [new BatchSpanProcessor(new OTLPTraceExporter({ url: config.tracesUrl }))],
+    });
+    tracer = provider.getTracer('oncall-bot');
+  } else {
+    tracer = trace.getTracer('oncall-bot-noop');
+  }
+  const byIncident = new Map<number, SpanContext>();
+
+  return {
+    async span(name, attributes, fn, parent) {
+      const ctx = parent ? trace.setSpanContext(ROOT_CONTEXT, parent) : ROOT_CONTEXT;
+      const span = tracer.startSpan(name, { attributes }, ctx);
+      try {
+        return await fn(span);
+      } catch (err) {
+        span.recordException(err instanceof Error ? err : String(err));
+        span.setStatus({
+          code: SpanStatusCode.ERROR,
+          message: err instanceof Error ? err.message : undefined,
+        });
+        throw err;
+      } finally {
+        span.end();
+      }
+    },
+    noteIncidents(incidentIds, span) {
+      const sc = span.spanContext();
+      if (!trace.isSpanContextValid(sc)) return;
+      for (const id of incidentIds) {
+        byIncident.delete(id);
+        byIncident.set(id, sc);
+      }
+      // A Map iterates in insertion order: drop the least recently changed incidents.
+      for (const id of byIncident.keys()) {
+        if (byIncident.size <= REMEMBERED_INCIDENTS) break;
+        byIncident.delete(id);
+      }
+    },
+    incidentContext: (id) => byIncident.get(id),
+    async shutdown() {
+      await provider?.shutdown();
+    },
+  };
+}
