@@ -1,5 +1,3 @@
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { z } from 'zod';
 
 /** One query's evidence: the trimmed table it returned, or why it is unavailable. */
@@ -27,47 +25,35 @@ export const incidentEvidence = z.object({
 });
 export type IncidentEvidence = z.infer<typeof incidentEvidence>;
 
+/** Evidence cached per replica, at most this many incidents (the most recently saved). */
+export const EVIDENCE_CACHE_LIMIT = 5_000;
+
 /**
- * Evidence by incident id, as one JSON file per incident under `<dataDir>/evidence/` (engine-neutral:
- * the same with SQLite or PostgreSQL). Reads are served from memory so card renders do no I/O;
- * files let a restarted bot show evidence it already collected instead of running queries again.
- * With several replicas each keeps its own files; a replica that lacks them collects again.
+ * This replica's copy of incident evidence, so that card renders read it without I/O. The evidence
+ * repo shared by the replicas (store/evidence) is the truth; the module fills this from it (what
+ * this replica collected, and what other replicas saved since it last looked). Holds the most
+ * recently saved incidents.
  */
-export class EvidenceStore {
-  private readonly cache = new Map<number, IncidentEvidence>();
-  private readonly dir: string;
+export class EvidenceCache {
+  private readonly byIncident = new Map<number, IncidentEvidence>();
 
-  constructor(dataDir: string) {
-    this.dir = join(dataDir, 'evidence');
-    mkdirSync(this.dir, { recursive: true });
-  }
+  constructor(private readonly limit = EVIDENCE_CACHE_LIMIT) {}
 
-  private file(incidentId: number): string {
-    return join(this.dir, `INC-${incidentId}.json`);
-  }
-
-  /** The stored evidence of an incident, from memory (loaded from disk once). */
   get(incidentId: number): IncidentEvidence | undefined {
-    return this.cache.get(incidentId);
+    return this.byIncident.get(incidentId);
   }
 
-  /** Loads an incident's evidence file into memory, if there is one (never during a render). */
-  load(incidentId: number): IncidentEvidence | undefined {
-    try {
-      const parsed = incidentEvidence.parse(JSON.parse(readFileSync(this.file(incidentId), 'utf8')));
-      this.cache.set(incidentId, parsed);
-      return parsed;
-    } catch {
-      return undefined;
+  /** Keeps the evidence, replacing older evidence of the incident; forgets the oldest past the limit. */
+  put(evidence: IncidentEvidence): void {
+    this.byIncident.delete(evidence.incidentId);
+    this.byIncident.set(evidence.incidentId, evidence);
+    for (const oldest of this.byIncident.keys()) {
+      if (this.byIncident.size <= this.limit) break;
+      this.byIncident.delete(oldest);
     }
   }
 
-  /** Saves atomically (write then rename), then serves it from memory. */
-  save(evidence: IncidentEvidence): void {
-    const valid = incidentEvidence.parse(evidence);
-    const tmp = `${this.file(valid.incidentId)}.tmp`;
-    writeFileSync(tmp, JSON.stringify(valid));
-    renameSync(tmp, this.file(valid.incidentId));
-    this.cache.set(valid.incidentId, valid);
+  get size(): number {
+    return this.byIncident.size;
   }
 }

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { Clock } from '../../bot/clock.ts';
 import type { BotServer } from '../../bot/http/server.ts';
 import type { Logger } from '../../bot/logger.ts';
@@ -6,14 +7,19 @@ import { type ChannelTarget, enqueueIncidentCard } from '../../bot/outbox/enqueu
 import type { Tracing } from '../../bot/tracing.ts';
 import { renderChartPng } from '../../cards/charts/render-chart.ts';
 import type { LogsBackend, LogsRun } from '../../queries/backends/logs-backend.ts';
+import type { EvidenceRepo } from '../../store/evidence/evidence-repo.ts';
+import { openPostgresEvidenceRepo } from '../../store/evidence/postgres-evidence-repo.ts';
+import { openSqliteEvidenceRepo } from '../../store/evidence/sqlite-evidence-repo.ts';
 import type { Store } from '../../store/store.ts';
 import type { Incident } from '../alerts/incident.ts';
 import { ChartCache } from './chart-cache.ts';
 import { KQL_CHART_PATH, ownUrl, registerKqlChartRoute } from './chart-route.ts';
 import { collectEvidence } from './collect-evidence.ts';
+import { importEvidenceFiles } from './evidence-import.ts';
 import { evidenceFor } from './evidence-policy.ts';
 import { evidenceSections } from './evidence-sections.ts';
-import { EvidenceStore } from './evidence-store.ts';
+import { EvidenceCache } from './evidence-store.ts';
+import { createEvidenceSync } from './evidence-sync.ts';
 import { createKqlCommand } from './kql-command.ts';
 import { buildQueryChart } from './query-chart.ts';
 import { DEFAULT_QUERY_POLICY, type QueryPolicy, withQueryPolicy } from './query-policy.ts';
@@ -23,7 +29,8 @@ export interface QueriesModuleOptions {
   store: Store;
   targets: readonly ChannelTarget[];
   clock: Clock;
-  dataDir: string;
+  /** Evidence shared by the replicas: see {@link openEvidenceRepo}. Closed with the module. */
+  evidence: EvidenceRepo;
   logger: Logger;
   /** Wakes the delivery loop after the card update is queued. */
   onQueued(): void;
@@ -43,17 +50,30 @@ export interface QueriesModuleOptions {
 const OPEN_INCIDENTS_PER_TICK = 200;
 
 /**
+ * How long a claim to collect holds against other replicas: the queries run at once, each within
+ * the budget, so a collector that has not saved after three budgets has died or hung.
+ */
+const leaseFor = (budgetMs: number) => 3 * budgetMs;
+
+/**
  * Vetted KQL as a bot module: the `/kql` command, and evidence on incident cards. When a card of
- * an open incident is first rendered (or the periodic tick sees the incident), its evidence
- * queries run in the background within a budget; the result is stored by incident id and a card
- * update is queued. The card itself is never delayed: until evidence arrives it says so.
+ * an open incident is first rendered (or the periodic tick sees the incident), one replica claims
+ * its evidence in the shared repo and runs the queries in the background within a budget; the
+ * result is saved by incident id and a card update is queued. Renders read this replica's cache,
+ * which each tick fills with what any replica saved since. The card itself is never delayed: until
+ * evidence arrives it says so, and a replica that said so queues an update once it has it.
  */
 export function createQueriesModule(options: QueriesModuleOptions): BotModule {
-  const { store, targets, clock, logger } = options;
+  const { store, targets, clock, logger, evidence: repo } = options;
   // Every run of this module (commands and evidence) goes through the policy.
   const backend = withQueryPolicy(options.backend, options.policy ?? DEFAULT_QUERY_POLICY);
-  const evidence = new EvidenceStore(options.dataDir);
+  const cache = new EvidenceCache();
+  const sync = createEvidenceSync(repo, cache);
+  /** Identifies this replica's claims (for whoever reads the table). */
+  const owner = randomUUID();
   const inFlight = new Map<number, Promise<void>>();
+  /** Incidents whose card this replica rendered without evidence: they get an update when it arrives. */
+  const shownPending = new Set<number>();
   const budgetMs = options.budgetMs ?? 10_000;
   const charts = new ChartCache(clock);
   let server: BotServer | undefined;
@@ -75,36 +95,60 @@ export function createQueriesModule(options: QueriesModuleOptions): BotModule {
     }
   }
 
-  async function collectAndQueue(incident: Incident): Promise<void> {
-    if (!evidence.load(incident.id)) {
-      const started = clock.now();
-      const queries = evidenceFor(incident);
-      const collect = () => collectEvidence(backend, incident, queries, budgetMs, () => clock.now());
-      const collected = options.tracing
-        ? await options.tracing.span(
-            'incident.enrich',
-            { 'incident.id': incident.id, 'kql.queries': queries.map((q) => q.queryId).join(',') },
-            collect,
-            options.tracing.incidentContext(incident.id),
-          )
-        : await collect();
-      evidence.save(collected);
-      logger.info(
-        {
-          incidentId: incident.id,
-          queries: collected.items.map((i) => `${i.queryId}:${i.outcome.status}`),
-          ms: clock.now() - started,
-        },
-        'incident evidence collected',
-      );
-    }
-    await store.transaction((tx) => enqueueIncidentCard(tx, targets, incident.id, clock.now()));
+  async function queueCardUpdates(incidentIds: readonly number[]): Promise<void> {
+    if (incidentIds.length === 0) return;
+    await store.transaction(async (tx) => {
+      for (const id of incidentIds) await enqueueIncidentCard(tx, targets, id, clock.now());
+    });
     options.onQueued();
+  }
+
+  /** Evidence reached this replica's cache: cards it rendered without it get an update. */
+  function arrived(incidentIds: readonly number[]): Promise<void> {
+    return queueCardUpdates(incidentIds.filter((id) => shownPending.delete(id)));
+  }
+
+  async function collect(incident: Incident) {
+    const queries = evidenceFor(incident);
+    const run = () => collectEvidence(backend, incident, queries, budgetMs, () => clock.now());
+    return options.tracing
+      ? options.tracing.span(
+          'incident.enrich',
+          { 'incident.id': incident.id, 'kql.queries': queries.map((q) => q.queryId).join(',') },
+          run,
+          options.tracing.incidentContext(incident.id),
+        )
+      : run();
+  }
+
+  async function collectAndQueue(incident: Incident): Promise<void> {
+    const claim = await repo.claim(incident.id, owner, clock.now(), leaseFor(budgetMs));
+    if (claim.status === 'held') return; // another replica collects; its save reaches us on a tick
+    if (claim.status === 'done') {
+      cache.put(claim.evidence);
+      await arrived([incident.id]);
+      return;
+    }
+    const started = clock.now();
+    const collected = await collect(incident);
+    await repo.save(collected, clock.now());
+    cache.put(collected);
+    shownPending.delete(incident.id);
+    logger.info(
+      {
+        incidentId: incident.id,
+        queries: collected.items.map((i) => `${i.queryId}:${i.outcome.status}`),
+        ms: clock.now() - started,
+      },
+      'incident evidence collected',
+    );
+    // Every surface gets the evidence, whichever replica delivers the update.
+    await queueCardUpdates([incident.id]);
   }
 
   /** Starts collecting an incident's evidence once; idempotent and never awaited by a render. */
   function ensureEvidence(incident: Incident): void {
-    if (incident.status !== 'open' || inFlight.has(incident.id) || evidence.get(incident.id)) return;
+    if (incident.status !== 'open' || inFlight.has(incident.id) || cache.get(incident.id)) return;
     if (evidenceFor(incident).length === 0) return;
     const job = new Promise<void>((resolve) => setImmediate(resolve))
       .then(() => collectAndQueue(incident))
@@ -123,18 +167,47 @@ export function createQueriesModule(options: QueriesModuleOptions): BotModule {
       registerKqlChartRoute(app, charts);
     },
     enrichIncidentCard(incident) {
-      const stored = evidence.get(incident.id);
+      const stored = cache.get(incident.id);
       if (stored) return { sections: evidenceSections(stored) };
       if (evidenceFor(incident).length === 0 || incident.status !== 'open') return {};
+      shownPending.add(incident.id);
       ensureEvidence(incident);
       return { sections: [{ kind: 'notice', tone: 'default', text: 'Evidence: running vetted queries…' }] };
     },
     async tick() {
+      // First what other replicas saved, so that their incidents are not claimed in vain.
+      await arrived(await sync.refresh());
       for (const incident of await store.incidents.listOpen(OPEN_INCIDENTS_PER_TICK))
         ensureEvidence(incident);
     },
     async close() {
       await Promise.all(inFlight.values());
+      await repo.close();
     },
   };
+}
+
+/**
+ * The evidence table beside the main store: in the replicas' PostgreSQL database when there is one
+ * (so an incident's queries run once across replicas and every replica shows the result), else in
+ * the SQLite file `sqlitePath`. Evidence files of older versions under `<dataDir>/evidence/` are
+ * imported on the way (and left in place).
+ */
+export async function openEvidenceRepo(where: {
+  databaseUrl: string | undefined;
+  sqlitePath: string;
+  dataDir: string;
+  now: number;
+  logger: Logger;
+}): Promise<EvidenceRepo> {
+  const repo = where.databaseUrl
+    ? await openPostgresEvidenceRepo({ connectionString: where.databaseUrl, poolSize: 2 })
+    : openSqliteEvidenceRepo(where.sqlitePath);
+  try {
+    await importEvidenceFiles(where.dataDir, repo, where.now, where.logger);
+    return repo;
+  } catch (err) {
+    await repo.close();
+    throw err;
+  }
 }

@@ -1,6 +1,8 @@
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ManualClock } from '../../bot/clock.ts';
 import { azureMetricAlert } from '../../sim/scenarios/payloads.ts';
+import { openSqliteEvidenceRepo } from '../../store/evidence/sqlite-evidence-repo.ts';
 import { cardTables } from '../helpers/card-tables.ts';
 import { type ConsoleApiMessage, startTestBot, type TestBot } from '../helpers/test-bot.ts';
 
@@ -82,9 +84,19 @@ describe('incident cards gain vetted-query evidence (real bot, local mode)', () 
     );
   });
 
-  it('keeps evidence in one JSON file per incident, engine-neutral', async () => {
-    const { readdirSync } = await import('node:fs');
-    const files = readdirSync(`${bot.dataDir}/evidence`);
-    expect(files.filter((f) => /^INC-\d+\.json$/.test(f)).length).toBe(2);
+  it('keeps evidence in the evidence repo beside the store, where a restarted bot finds it', async () => {
+    const repo = openSqliteEvidenceRepo(join(bot.dataDir, 'bot.db'));
+    try {
+      const saved = await repo.listSince(0, 10);
+      expect(saved).toHaveLength(2);
+      const ids = (await bot.store.incidents.listOpen(10)).map((i) => i.id).sort();
+      expect(saved.map((s) => s.evidence.incidentId).sort()).toEqual(ids);
+      expect(saved.flatMap((s) => s.evidence.items.map((i) => i.queryId))).toEqual([
+        'throttle-rate',
+        'throttle-rate',
+      ]);
+    } finally {
+      await repo.close();
+    }
   });
 });

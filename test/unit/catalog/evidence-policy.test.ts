@@ -1,11 +1,7 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { alertKind } from '../../../handlers/alerts/alert.ts';
 import type { Incident } from '../../../handlers/alerts/incident.ts';
 import { EVIDENCE_POLICY, evidenceFor } from '../../../handlers/queries/evidence-policy.ts';
-import { EvidenceStore } from '../../../handlers/queries/evidence-store.ts';
 import { validateParams } from '../../../queries/backends/logs-backend.ts';
 import { KQL_CATALOG } from '../../../queries/catalog.ts';
 
@@ -31,34 +27,6 @@ describe('the evidence policy', () => {
         expect(query!.private).toBe(false);
         expect(() => validateParams(query!, q.params)).not.toThrow();
       }
-    }
-  });
-});
-
-describe('the evidence store', () => {
-  it('keeps one JSON file per incident that a new instance (a restarted bot) reads back', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'evidence-'));
-    try {
-      const evidence = {
-        incidentId: 42,
-        collectedAt: 5,
-        items: [
-          {
-            queryId: 'zero-success',
-            title: 'Deployments with zero successful requests',
-            params: [['window', '15m']] as [string, string][],
-            outcome: { status: 'unavailable' as const, reason: 'timed out' },
-          },
-        ],
-      };
-      new EvidenceStore(dir).save(evidence);
-      const restarted = new EvidenceStore(dir);
-      expect(restarted.get(42)).toBeUndefined();
-      expect(restarted.load(42)).toEqual(evidence);
-      expect(restarted.get(42)).toEqual(evidence);
-      expect(restarted.load(43)).toBeUndefined();
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
     }
   });
 });
