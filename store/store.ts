@@ -121,6 +121,24 @@ export interface ChatMessageRepo {
   findIncidentByMessage(surface: SurfaceId, messageId: string): Promise<number | undefined>;
 }
 
+/**
+ * Where a chat platform lets the bot post on its own (a Teams conversation reference), by surface
+ * and place key, plus which place is the surface's on-call channel. Shared by every replica. The
+ * reference is a JSON value the store does not interpret: callers parse it with their schema.
+ */
+export interface ConversationRepo {
+  get(surface: SurfaceId, key: string): Promise<unknown | undefined>;
+  /** Stores a reference; true when it is new or differs from the stored one. */
+  save(surface: SurfaceId, key: string, ref: unknown, now: number): Promise<boolean>;
+  getOncall(surface: SurfaceId): Promise<string | undefined>;
+  /**
+   * Makes `key` the surface's on-call channel and returns the one in effect afterwards. With
+   * `keepExisting`, an on-call channel already recorded (perhaps by another replica a moment ago)
+   * stays, so the first one wins.
+   */
+  setOncall(surface: SurfaceId, key: string, options?: { keepExisting?: boolean }): Promise<string>;
+}
+
 /** The local console is a chat platform of its own; this is its message history. */
 export interface ConsoleMessage {
   id: string;
@@ -149,6 +167,7 @@ export interface Repos {
   outbox: OutboxRepo;
   chatMessages: ChatMessageRepo;
   consoleMessages: ConsoleMessageRepo;
+  conversations: ConversationRepo;
 }
 
 /**

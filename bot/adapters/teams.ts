@@ -43,8 +43,8 @@ export function cardActivity(m: Message, scrub: (s: string) => string, id?: stri
  * thread is `19:…;messageid=<root>`) and `extra.serviceUrl` the connector that has it.
  */
 export function createTeamsSurface(deps: TeamsSurfaceDeps): ChatSurface {
-  function lookup(channel: string) {
-    const ref = deps.conversations.get(channel);
+  async function lookup(channel: string) {
+    const ref = await deps.conversations.get(channel);
     if (!ref) {
       throw new DeliveryError(
         'TEAMS_NOT_INSTALLED',
@@ -55,8 +55,8 @@ export function createTeamsSurface(deps: TeamsSurfaceDeps): ChatSurface {
     return ref;
   }
 
-  function addressOf(ref: MessageRef) {
-    const known = deps.conversations.get(ref.channel);
+  async function addressOf(ref: MessageRef) {
+    const known = await deps.conversations.get(ref.channel);
     const serviceUrl = ref.extra.serviceUrl ?? known?.serviceUrl;
     const conversationId = ref.extra.conversationId ?? known?.conversationId;
     if (!serviceUrl || !conversationId) {
@@ -68,7 +68,7 @@ export function createTeamsSurface(deps: TeamsSurfaceDeps): ChatSurface {
   return {
     id: 'teams',
     async post(channel, m) {
-      const ref = lookup(channel);
+      const ref = await lookup(channel);
       const activity = cardActivity(m, deps.scrub);
       if (ref.conversationType === 'channel') {
         const res = await deps.connector.createConversation(ref, {
@@ -98,7 +98,7 @@ export function createTeamsSurface(deps: TeamsSurfaceDeps): ChatSurface {
       };
     },
     async reply(thread, m) {
-      const address = addressOf(thread);
+      const address = await addressOf(thread);
       const { serviceUrl, conversationId } = address;
       const root = thread.extra.threadId ?? thread.id;
       const activity = { ...cardActivity(m, deps.scrub), replyToId: root };
@@ -111,7 +111,7 @@ export function createTeamsSurface(deps: TeamsSurfaceDeps): ChatSurface {
       };
     },
     async update(ref, m) {
-      await deps.connector.updateActivity(addressOf(ref), ref.id, cardActivity(m, deps.scrub, ref.id));
+      await deps.connector.updateActivity(await addressOf(ref), ref.id, cardActivity(m, deps.scrub, ref.id));
     },
   };
 }

@@ -134,4 +134,19 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX incidents_storm ON incidents (storm_id, id) WHERE storm_id IS NOT NULL;
   CREATE INDEX incidents_opened ON incidents (opened_at);
   `,
+  // Chat conversations the bot may post into on its own (Teams references), shared by replicas.
+  `
+  CREATE TABLE chat_conversations (
+    surface    text   NOT NULL,
+    place_key  text   NOT NULL,
+    ref        text   NOT NULL,
+    updated_at bigint NOT NULL,
+    PRIMARY KEY (surface, place_key)
+  );
+
+  CREATE TABLE chat_oncall (
+    surface   text NOT NULL PRIMARY KEY,
+    place_key text NOT NULL
+  );
+  `,
 ];

@@ -3,6 +3,7 @@ import { AppError, StoreUnavailableError } from '../../bot/errors.ts';
 import type { Repos, Store } from '../store.ts';
 import { createAlertRepo } from './alert-repo.ts';
 import { createChatMessageRepo, createConsoleMessageRepo } from './chat-message-repo.ts';
+import { createConversationRepo } from './conversation-repo.ts';
 import { type Db, wrapQueryable } from './db.ts';
 import { createIncidentRepo } from './incident-repo.ts';
 import { MIGRATIONS } from './migrations.ts';
@@ -20,6 +21,7 @@ function createRepos(db: Db): Repos {
     outbox: createOutboxRepo(db),
     chatMessages: createChatMessageRepo(db),
     consoleMessages: createConsoleMessageRepo(db),
+    conversations: createConversationRepo(db),
   };
 }
 

@@ -133,4 +133,19 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX incidents_storm ON incidents (storm_id, id) WHERE storm_id IS NOT NULL;
   CREATE INDEX incidents_opened ON incidents (opened_at);
   `,
+  // Chat conversations the bot may post into on its own (Teams references), shared by replicas.
+  `
+  CREATE TABLE chat_conversations (
+    surface    TEXT    NOT NULL,
+    place_key  TEXT    NOT NULL,
+    ref        TEXT    NOT NULL,
+    updated_at INTEGER NOT NULL,
+    PRIMARY KEY (surface, place_key)
+  );
+
+  CREATE TABLE chat_oncall (
+    surface   TEXT NOT NULL PRIMARY KEY,
+    place_key TEXT NOT NULL
+  );
+  `,
 ];

@@ -6,6 +6,7 @@ import { AppError, StoreUnavailableError } from '../../bot/errors.ts';
 import type { Repos, Store } from '../store.ts';
 import { createAlertRepo } from './alert-repo.ts';
 import { createChatMessageRepo, createConsoleMessageRepo } from './chat-message-repo.ts';
+import { createConversationRepo } from './conversation-repo.ts';
 import { createIncidentRepo } from './incident-repo.ts';
 import { MIGRATIONS } from './migrations.ts';
 import { createOutboxRepo } from './outbox-repo.ts';
@@ -61,6 +62,7 @@ export function openSqliteStore(options: SqliteOptions): Store {
     outbox: createOutboxRepo(db),
     chatMessages: createChatMessageRepo(db),
     consoleMessages: createConsoleMessageRepo(db),
+    conversations: createConversationRepo(db),
   };
 
   // One connection: transactions must not interleave. A promise chain serialises them, and a

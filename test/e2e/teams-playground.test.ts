@@ -1,6 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
@@ -61,10 +60,8 @@ async function startPlayground(
 }
 
 /** The on-call conversation the bot stored from the playground's installationUpdate. */
-function storedOncall(dataDir: string): string | null {
-  const file = join(dataDir, 'teams-conversations.json');
-  if (!existsSync(file)) return null;
-  return (JSON.parse(readFileSync(file, 'utf8')) as { oncall: string | null }).oncall;
+async function storedOncall(bot: TestBot<typeof systemClock>): Promise<string | null> {
+  return (await bot.store.conversations.getOncall('teams')) ?? null;
 }
 
 async function type(page: Page, text: string): Promise<void> {
@@ -145,7 +142,7 @@ describe.runIf(hasChromium)('Teams through the Microsoft 365 Agents Playground i
   it('personal chat: a typed command gets a card; an alert card updates when Acknowledge is pressed', async () => {
     const { bot, page } = await open({ TEAMS_CHANNEL: CONVERSATION });
     // The playground installs the app on connect; the bot keeps that chat as its on-call place.
-    await expect.poll(() => storedOncall(bot.dataDir), { timeout: 10_000 }).toBe(CONVERSATION);
+    await expect.poll(() => storedOncall(bot), { timeout: 10_000 }).toBe(CONVERSATION);
 
     await type(page, 'help');
     await page
@@ -160,8 +157,8 @@ describe.runIf(hasChromium)('Teams through the Microsoft 365 Agents Playground i
     // Without TEAMS_CHANNEL, the first team channel the bot hears from becomes the on-call channel;
     // the playground introduces the bot to a channel when the channel is opened.
     await page.getByText('General', { exact: true }).first().click();
-    await expect.poll(() => storedOncall(bot.dataDir), { timeout: 10_000 }).not.toBeNull();
-    expect(storedOncall(bot.dataDir)).not.toBe(CONVERSATION);
+    await expect.poll(() => storedOncall(bot), { timeout: 10_000 }).not.toBeNull();
+    expect(await storedOncall(bot)).not.toBe(CONVERSATION);
     await acknowledgeAlertCard(bot, page);
   }, 30_000);
 });

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -47,8 +47,8 @@ describe('Teams end to end against a local Bot Connector', () => {
   }
 
   it('installation stores the channel; alert cards are posted there proactively as a new thread', async () => {
-    const stored = JSON.parse(readFileSync(join(dataDir, 'teams-conversations.json'), 'utf8'));
-    expect(stored.oncall).toBe(teams.channelId);
+    expect(await bot.store.conversations.getOncall('teams')).toBe(teams.channelId);
+    expect(existsSync(join(dataDir, 'teams-conversations.json'))).toBe(false); // the store has it
     const card = await postCard();
     expect(card.conversationId).toBe(`${teams.channelId};messageid=${card.id}`);
     expect(connector.cardOf(card)?.version).toBe('1.5');
@@ -153,6 +153,29 @@ describe('Teams end to end against a local Bot Connector', () => {
     const ready = (await (await fetch(`${bot.url}/readyz`)).json()) as { checks: Record<string, string> };
     expect(ready.checks.teams).toMatch(/cannot read/);
     expect((await bot.postAlert('alertmanager', fixture('am-gpu-temp-firing.json'))).status).toBe(202);
+  });
+
+  it('a conversation file from before the store is imported into it, and left as it was', async () => {
+    const clock = bot.clock;
+    const reference = await bot.store.conversations.get('teams', teams.channelId);
+    await bot.stop();
+    rmSync(dataDir, { recursive: true, force: true }); // a fresh store: only the old file knows
+    mkdirSync(dataDir);
+    const file = join(dataDir, 'teams-conversations.json');
+    const legacy = `${JSON.stringify({ version: 1, oncall: teams.channelId, references: { [teams.channelId]: reference } }, null, 2)}\n`;
+    writeFileSync(file, legacy);
+    bot = await startTestBot({ DATA_DIR: dataDir }, clock);
+    expect(await bot.store.conversations.getOncall('teams')).toBe(teams.channelId);
+    expect(await bot.store.conversations.get('teams', teams.channelId)).toEqual(reference);
+    await postCard();
+    expect(connector.activities).toHaveLength(1);
+    expect(readFileSync(file, 'utf8')).toBe(legacy);
+
+    // What the store learned since wins over the file at the next start.
+    await bot.store.conversations.setOncall('teams', '19:other@thread.tacv2');
+    await bot.stop();
+    bot = await startTestBot({ DATA_DIR: dataDir }, clock);
+    expect(await bot.store.conversations.getOncall('teams')).toBe('19:other@thread.tacv2');
   });
 
   it('the on-call channel survives a restart', async () => {

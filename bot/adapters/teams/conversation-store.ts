@@ -1,68 +1,84 @@
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import type { ConversationRepo } from '../../../store/store.ts';
 import { type ConversationReference, conversationReference } from './activity.ts';
 
-const fileSchema = z.object({
+/** The JSON file one replica kept under DATA_DIR before references moved into the store. */
+const legacyFile = z.object({
   version: z.literal(1),
-  /** The on-call channel's key in `references`. */
   oncall: z.string().nullable(),
   references: z.record(z.string(), conversationReference),
 });
-type StoredFile = z.infer<typeof fileSchema>;
+
+export type LegacyConversationFile = z.infer<typeof legacyFile>;
+
+/**
+ * Reads a pre-store `teams-conversations.json`: undefined when there is none; throws when it does
+ * not parse (its references would otherwise be lost silently).
+ */
+export function readLegacyConversationFile(path: string): LegacyConversationFile | undefined {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw err;
+  }
+  return legacyFile.parse(JSON.parse(text));
+}
 
 /**
  * Where Teams conversations the bot was installed in are kept, so alert cards can be posted there
- * proactively after a restart. A small JSON file under DATA_DIR, written atomically (rename); it
- * changes only on installs and first messages. One replica only: with several, this belongs in
- * the store.
+ * proactively — by any replica, after any restart: a view of the store's conversation repo for
+ * the `teams` surface. References are parsed on the way out; a row that does not parse is a bug
+ * or tampering and fails loudly.
  */
 export class TeamsConversationStore {
-  private data: StoredFile;
-
-  constructor(private readonly path: string) {
-    this.data = this.read();
-  }
-
-  private read(): StoredFile {
-    let text: string;
-    try {
-      text = readFileSync(this.path, 'utf8');
-    } catch {
-      return { version: 1, oncall: null, references: {} };
-    }
-    return fileSchema.parse(JSON.parse(text));
-  }
-
-  private write(): void {
-    mkdirSync(dirname(this.path), { recursive: true });
-    const tmp = `${this.path}.tmp`;
-    writeFileSync(tmp, `${JSON.stringify(this.data, null, 2)}\n`, { mode: 0o600 });
-    renameSync(tmp, this.path);
-  }
+  constructor(private readonly repo: ConversationRepo) {}
 
   /** The reference of a conversation by its key (a team channel id, or a chat's conversation id). */
-  get(key: string): ConversationReference | undefined {
-    return this.data.references[key];
+  async get(key: string): Promise<ConversationReference | undefined> {
+    const stored = await this.repo.get('teams', key);
+    return stored === undefined ? undefined : conversationReference.parse(stored);
   }
 
-  get oncall(): string | null {
-    return this.data.oncall;
+  /** The on-call channel's key, whichever replica recorded it. */
+  oncall(): Promise<string | undefined> {
+    return this.repo.getOncall('teams');
   }
 
-  /** Remembers a conversation; returns true when it is new or its address changed. */
-  save(key: string, ref: ConversationReference): boolean {
-    const old = this.data.references[key];
-    const changed = !old || old.serviceUrl !== ref.serviceUrl || old.bot.id !== ref.bot.id;
-    if (!changed) return false;
-    this.data.references[key] = ref;
-    this.write();
-    return true;
+  /**
+   * Remembers a conversation; returns true when it is new or its address changed. A message from a
+   * known place does not rewrite it (only `updatedAt` would change).
+   */
+  async save(key: string, ref: ConversationReference): Promise<boolean> {
+    const old = await this.get(key);
+    if (old && old.serviceUrl === ref.serviceUrl && old.bot.id === ref.bot.id) return false;
+    return this.repo.save('teams', key, conversationReference.parse(ref), ref.updatedAt);
   }
 
-  setOncall(key: string): void {
-    if (this.data.oncall === key) return;
-    this.data.oncall = key;
-    this.write();
+  /** Makes `key` the on-call channel (a configured channel replaces what was recorded). */
+  setOncall(key: string): Promise<string> {
+    return this.repo.setOncall('teams', key);
+  }
+
+  /** Makes `key` the on-call channel unless one is recorded already; returns the one in effect. */
+  claimOncall(key: string): Promise<string> {
+    return this.repo.setOncall('teams', key, { keepExisting: true });
+  }
+
+  /**
+   * Brings the references of a pre-store file into the store: each one the store does not know
+   * yet, and its on-call channel unless one is recorded. Returns how many references it added.
+   */
+  async importLegacy(file: LegacyConversationFile): Promise<number> {
+    let imported = 0;
+    for (const [key, ref] of Object.entries(file.references)) {
+      if ((await this.repo.get('teams', key)) !== undefined) continue;
+      await this.repo.save('teams', key, ref, ref.updatedAt);
+      imported++;
+    }
+    if (file.oncall && file.references[file.oncall]) await this.claimOncall(file.oncall);
+    return imported;
   }
 }

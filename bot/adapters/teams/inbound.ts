@@ -16,7 +16,10 @@ export interface TeamsInboundDeps {
   renderIncident(incidentId: number): Promise<Message | undefined>;
   /** Configured on-call channel; by default the first team channel the bot is installed in. */
   oncallChannel: string | undefined;
-  /** A conversation became the on-call channel: incident cards go there from now on. */
+  /**
+   * A conversation became the on-call channel: incident cards go there from now on. Other
+   * replicas learn it from the store (see `refresh` in start-teams.ts).
+   */
   onOncall(channel: string): void;
   scrub: (s: string) => string;
   now(): number;
@@ -52,16 +55,23 @@ const teamsUser = (a: InboundActivity): ChatUser => ({
  * `adaptiveCard/action` invokes become button presses, answered with the re-rendered card.
  */
 export function createTeamsInbound(deps: TeamsInboundDeps) {
-  function remember(a: InboundActivity): string {
+  async function remember(a: InboundActivity): Promise<string> {
     const key = placeKey(a);
-    deps.conversations.save(key, referenceOf(a, deps.now()));
+    await deps.conversations.save(key, referenceOf(a, deps.now()));
     const isChannel = a.conversation.conversationType === 'channel';
-    const wanted = deps.oncallChannel ?? deps.conversations.oncall ?? (isChannel ? key : undefined);
-    if (wanted === key && deps.conversations.oncall !== key) {
-      deps.conversations.setOncall(key);
-      deps.onOncall(key);
-      deps.logger.info({ surface: 'teams', channel: key }, 'teams on-call channel set');
+    const recorded = await deps.conversations.oncall();
+    if (deps.oncallChannel !== undefined) {
+      // The configured channel wins over whatever was recorded before.
+      if (deps.oncallChannel !== key) return key;
+      if (recorded !== key) await deps.conversations.setOncall(key);
+    } else {
+      // The first team channel the bot is installed in; another replica may have just claimed one.
+      const oncall = recorded ?? (isChannel ? await deps.conversations.claimOncall(key) : undefined);
+      if (oncall !== key) return key;
     }
+    // Idempotent: this replica may not have the target yet when another one recorded the channel.
+    deps.onOncall(key);
+    if (recorded !== key) deps.logger.info({ surface: 'teams', channel: key }, 'teams on-call channel set');
     return key;
   }
 
@@ -142,7 +152,7 @@ export function createTeamsInbound(deps: TeamsInboundDeps) {
 
   return {
     async handle(a: InboundActivity): Promise<ActivityResponse> {
-      const channel = remember(a);
+      const channel = await remember(a);
       if (a.type === 'message') return onMessage(a, channel);
       if (a.type === 'invoke' && a.name === 'adaptiveCard/action') return onCardAction(a, channel);
       if (a.type === 'invoke') return { status: 501 };

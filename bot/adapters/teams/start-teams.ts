@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import type { CloudAdapter } from '@microsoft/agents-hosting';
 import type { Message } from '../../../cards/model.ts';
+import type { ConversationRepo } from '../../../store/store.ts';
 import type { Clock } from '../../clock.ts';
 import type { Config } from '../../config.ts';
 import type { ReadinessCheck } from '../../http/health-routes.ts';
@@ -12,7 +13,11 @@ import type { ChatSurface } from '../chat-surface.ts';
 import { createTeamsSurface } from '../teams.ts';
 import { createTeamsAdapter } from './cloud-adapter.ts';
 import { TeamsConnector } from './connector-client.ts';
-import { TeamsConversationStore } from './conversation-store.ts';
+import {
+  type LegacyConversationFile,
+  readLegacyConversationFile,
+  TeamsConversationStore,
+} from './conversation-store.ts';
 import { createTeamsInbound, type TeamsInboundDeps } from './inbound.ts';
 
 const failing = (reason: string): ReadinessCheck => ({
@@ -25,10 +30,19 @@ const failing = (reason: string): ReadinessCheck => ({
 export interface TeamsParts {
   surface: ChatSurface | undefined;
   readiness: ReadinessCheck[];
+  /**
+   * Adds the on-call channel to the targets once it is known, whichever replica recorded it; the
+   * periodic tick calls it. A no-op when Teams is off or the target is in place.
+   */
+  refresh(): Promise<void>;
 }
+
+const off = async (): Promise<void> => undefined;
 
 export interface TeamsSetUpDeps {
   app: BotServer;
+  /** The store's conversation references, shared by every replica. */
+  conversations: ConversationRepo;
   clock: Clock;
   scrub: (s: string) => string;
   logger: Logger;
@@ -44,8 +58,10 @@ export interface TeamsSetUpDeps {
  * validation; anonymous (no app id) only in local mode — tests and the Agents Playground.
  * `/readyz` says why Teams is off when it cannot start.
  */
-export function setUpTeams(config: Config, deps: TeamsSetUpDeps): TeamsParts {
-  if (!config.teams.clientId && config.mode !== 'local') return { surface: undefined, readiness: [] };
+export async function setUpTeams(config: Config, deps: TeamsSetUpDeps): Promise<TeamsParts> {
+  if (!config.teams.clientId && config.mode !== 'local') {
+    return { surface: undefined, readiness: [], refresh: off };
+  }
 
   let adapter: CloudAdapter;
   try {
@@ -55,25 +71,47 @@ export function setUpTeams(config: Config, deps: TeamsSetUpDeps): TeamsParts {
     return {
       surface: undefined,
       readiness: [failing(`Teams auth configuration rejected: ${(err as Error).message}`)],
+      refresh: off,
     };
   }
 
+  const conversations = new TeamsConversationStore(deps.conversations);
+  // References lived in this file (one replica only) before the store kept them: each start-up
+  // imports what the store lacks; the file is never written again.
   const file = join(config.dataDir, 'teams-conversations.json');
-  let conversations: TeamsConversationStore;
+  let legacy: LegacyConversationFile | undefined;
   try {
-    conversations = new TeamsConversationStore(file);
+    legacy = readLegacyConversationFile(file);
   } catch (err) {
-    // A damaged file must not take the other surfaces down with it.
+    // A damaged file must not take the other surfaces down with it, nor be dropped unnoticed.
     deps.logger.error({ err, code: 'TEAMS_STORE_UNREADABLE', file }, 'Teams stays off');
-    return { surface: undefined, readiness: [failing(`cannot read ${file}: fix or delete it`)] };
+    return {
+      surface: undefined,
+      readiness: [failing(`cannot read ${file}: fix or delete it`)],
+      refresh: off,
+    };
   }
+  if (legacy) {
+    const imported = await conversations.importLegacy(legacy);
+    deps.logger.info({ surface: 'teams', file, imported }, 'teams conversation file imported into the store');
+  }
+  const hasTarget = () => deps.targets.some((t) => t.surface === 'teams');
   const addTarget = (channel: string) => {
     if (!deps.targets.some((t) => t.surface === 'teams' && t.channel === channel)) {
       deps.targets.push({ surface: 'teams', channel });
     }
   };
-  const known = config.teams.channel ?? conversations.oncall;
-  if (known && conversations.get(known)) addTarget(known);
+  const refresh = async () => {
+    if (hasTarget()) return;
+    const known = config.teams.channel ?? (await conversations.oncall());
+    if (known && (await conversations.get(known))) addTarget(known);
+  };
+  await refresh().catch((err) =>
+    deps.logger.warn(
+      { err, code: 'TEAMS_REFRESH_FAILED' },
+      'teams on-call channel not read; the tick retries',
+    ),
+  );
 
   const inbound = createTeamsInbound({
     conversations,
@@ -91,5 +129,6 @@ export function setUpTeams(config: Config, deps: TeamsSetUpDeps): TeamsParts {
   return {
     surface: createTeamsSurface({ connector, conversations, scrub: deps.scrub }),
     readiness: [],
+    refresh,
   };
 }

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { serializeAlert } from '../../../handlers/alerts/alert.ts';
 import type { Store } from '../../../store/store.ts';
+import { describeConversationContract } from './store-contract-conversations.ts';
 import { describeMessagingContract } from './store-contract-messaging.ts';
 import { describeStormContract } from './store-contract-storms.ts';
 import { anAlert, anIncident, aStoredAlert, T0 } from './store-fixtures.ts';
@@ -260,5 +261,6 @@ export function describeStoreContract(name: string, open: OpenStore, cleanup: Cl
 
     describeMessagingContract(() => store);
     describeStormContract(() => store);
+    describeConversationContract(() => store);
   });
 }

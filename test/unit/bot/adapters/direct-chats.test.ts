@@ -1,6 +1,3 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { InboundEvent } from '../../../../bot/adapters/chat-surface.ts';
 import { SlackBolt } from '../../../../bot/adapters/slack/bolt-app.ts';
@@ -10,6 +7,8 @@ import { TeamsConversationStore } from '../../../../bot/adapters/teams/conversat
 import { createTeamsInbound } from '../../../../bot/adapters/teams/inbound.ts';
 import { createLogger } from '../../../../bot/logger.ts';
 import { buildMessage } from '../../../../cards/model.ts';
+import { openSqliteStore } from '../../../../store/sqlite/sqlite-store.ts';
+import type { Store } from '../../../../store/store.ts';
 import { type SlackWebApiServer, startSlackWebApiServer } from '../../../servers/slack-web-api.ts';
 
 const logger = createLogger({ level: 'silent', secrets: [] });
@@ -140,16 +139,16 @@ describe('Slack: which places are direct chats', () => {
 });
 
 describe('Teams: which places are direct chats', () => {
-  let dir: string;
+  let store: Store;
   beforeEach(() => {
-    dir = mkdtempSync(join(tmpdir(), 'teams-direct-'));
+    store = openSqliteStore({ path: ':memory:' });
   });
-  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+  afterEach(() => store.close());
 
   function setUp() {
     const dispatcher = recorder();
     const inbound = createTeamsInbound({
-      conversations: new TeamsConversationStore(join(dir, 'conversations.json')),
+      conversations: new TeamsConversationStore(store.conversations),
       dispatcher,
       findIncident: async () => undefined,
       renderIncident: async () => undefined,

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -11,8 +11,12 @@ import {
 } from '../../../../bot/adapters/teams/activity.ts';
 import { createTeamsAdapter } from '../../../../bot/adapters/teams/cloud-adapter.ts';
 import { TeamsConnector } from '../../../../bot/adapters/teams/connector-client.ts';
-import { TeamsConversationStore } from '../../../../bot/adapters/teams/conversation-store.ts';
+import {
+  readLegacyConversationFile,
+  TeamsConversationStore,
+} from '../../../../bot/adapters/teams/conversation-store.ts';
 import { DeliveryError } from '../../../../bot/errors.ts';
+import { openSqliteStore } from '../../../../store/sqlite/sqlite-store.ts';
 
 let server: Server | undefined;
 afterEach(async () => {
@@ -157,11 +161,10 @@ describe('Teams activities and references', () => {
     });
   });
 
-  it('the conversation store survives a reopen and rejects a corrupt file loudly', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'teams-store-'));
+  it('the conversation store keeps references in the store and parses them on the way out', async () => {
+    const store = openSqliteStore({ path: ':memory:' });
     try {
-      const path = join(dir, 'teams.json');
-      const store = new TeamsConversationStore(path);
+      const conversations = new TeamsConversationStore(store.conversations);
       const ref = {
         serviceUrl: 'https://example.test/',
         channelId: 'msteams',
@@ -170,16 +173,29 @@ describe('Teams activities and references', () => {
         bot: { id: '28:bot' },
         updatedAt: 1,
       };
-      expect(store.save('a:1', ref)).toBe(true);
-      expect(store.save('a:1', { ...ref, updatedAt: 2 })).toBe(false); // same address: no rewrite
-      store.setOncall('a:1');
-      const reopened = new TeamsConversationStore(path);
-      expect(reopened.get('a:1')).toEqual(ref);
-      expect(reopened.oncall).toBe('a:1');
-      expect(JSON.parse(readFileSync(path, 'utf8')).version).toBe(1);
-      rmSync(path);
+      expect(await conversations.save('a:1', ref)).toBe(true);
+      expect(await conversations.save('a:1', { ...ref, updatedAt: 2 })).toBe(false); // same address
+      expect(await conversations.claimOncall('a:1')).toBe('a:1');
+      expect(await conversations.claimOncall('a:2')).toBe('a:1'); // the first one wins
+      expect(await conversations.get('a:1')).toEqual(ref);
+      expect(await conversations.oncall()).toBe('a:1');
+      // A row that is not a reference fails loudly rather than posting somewhere odd.
+      await store.conversations.save('teams', 'a:bad', { serviceUrl: 'not a url' }, 3);
+      await expect(conversations.get('a:bad')).rejects.toThrow();
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('a legacy conversation file is read as it was written, and rejected loudly when damaged', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'teams-store-'));
+    try {
+      const path = join(dir, 'teams.json');
+      expect(readLegacyConversationFile(path)).toBeUndefined();
+      writeFileSync(path, JSON.stringify({ version: 1, oncall: null, references: {} }));
+      expect(readLegacyConversationFile(path)).toEqual({ version: 1, oncall: null, references: {} });
       writeFileSync(path, '{"version":2}');
-      expect(() => new TeamsConversationStore(path)).toThrow();
+      expect(() => readLegacyConversationFile(path)).toThrow();
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
