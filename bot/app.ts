@@ -154,8 +154,9 @@ export async function startBot(config: Config, overrides: BotOverrides = {}): Pr
   const app = createServer({ logger, maxBodyBytes: config.maxBodyBytes });
   const slack =
     config.slack && setUpSlack(config.slack, { app, clock, scrub, dispatcher, logger, surfaces, targets });
-  const teams = setUpTeams(config, {
+  const teams = await setUpTeams(config, {
     app,
+    conversations: store.conversations,
     clock,
     scrub,
     logger,
@@ -207,6 +208,7 @@ export async function startBot(config: Config, overrides: BotOverrides = {}): Pr
     const stormEnded = await endQuietStorm(handlerDeps);
     if (lifted > 0 || stormEnded !== undefined) kick();
     for (const m of modules) await m.tick?.();
+    await teams.refresh(); // another replica may have recorded the Teams on-call channel
   };
   const ticker = setInterval(() => {
     tick().catch((err) => logger.warn({ err, code: 'TICK_FAILED' }, 'periodic work failed; will run again'));

@@ -6,7 +6,7 @@ import { createAskModule } from '../handlers/ask/ask-module.ts';
 import { createGpuModule } from '../handlers/gpu/gpu-module.ts';
 import { DEFAULT_PAGERDUTY_EVENTS_URL } from '../handlers/paging/pagerduty-client.ts';
 import { createPagingModule, openPagingRepo } from '../handlers/paging/paging-module.ts';
-import { createQueriesModule } from '../handlers/queries/queries-module.ts';
+import { createQueriesModule, openEvidenceRepo } from '../handlers/queries/queries-module.ts';
 import { withQueryPolicy } from '../handlers/queries/query-policy.ts';
 import { createAzureLogsBackend } from '../queries/backends/azure-logs.ts';
 import type { LogsBackend } from '../queries/backends/logs-backend.ts';
@@ -113,7 +113,14 @@ export async function createModules(ctx: ModuleContext): Promise<BotModule[]> {
         store: ctx.store,
         targets: ctx.targets,
         clock: ctx.clock,
-        dataDir: config.dataDir,
+        // Shared by replicas on DATABASE_URL, so an incident's evidence is collected once.
+        evidence: await openEvidenceRepo({
+          databaseUrl: config.databaseUrl,
+          sqlitePath: join(config.dataDir, 'bot.db'),
+          dataDir: config.dataDir,
+          now: ctx.clock.now(),
+          logger: ctx.logger,
+        }),
         logger: ctx.logger,
         onQueued: ctx.kick,
         publicUrl: config.publicUrl,

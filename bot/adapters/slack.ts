@@ -1,13 +1,13 @@
 import type { WebClient } from '@slack/web-api';
-import { type Message, summarizeMessage } from '../../cards/model.ts';
+import { z } from 'zod';
+import type { Message } from '../../cards/model.ts';
 import { toBlockKit } from '../../cards/render/block-kit.ts';
 import type { Clock } from '../clock.ts';
 import { AppError, DeliveryError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
-import type { MessageRef } from '../outbox/outbox-entry.ts';
+import type { Attachment, MessageRef } from '../outbox/outbox-entry.ts';
 import type { ChatSurface } from './chat-surface.ts';
 import {
-  type ChartImage,
   chartImages,
   createChartUploader,
   type FetchChart,
@@ -30,33 +30,35 @@ export interface SlackSurfaceDeps {
   logger?: Logger;
 }
 
-/** A posted card whose chart upload failed; the outbox's retry finishes it. */
-interface PendingCharts {
-  ref: MessageRef;
-  charts: ChartImage[];
-  /** Charts before this index are uploaded (or given up on). */
-  done: number;
-  expiresAt: number;
-}
+/** The metadata event type of the bot's own messages; its payload holds the delivery key. */
+const DELIVERY_EVENT = 'oncall_bot_delivery';
 
-/** How long a posted card waits for its charts to be retried before a retry posts it again. */
-const PENDING_TTL_MS = 60 * 60_000;
-const MAX_PENDING = 500;
+/** What the bot reads of a conversations.history/.replies page. */
+const postedMessages = z.object({
+  messages: z
+    .array(
+      z.object({
+        ts: z.string(),
+        metadata: z
+          .object({ event_type: z.string(), event_payload: z.record(z.string(), z.unknown()) })
+          .optional(),
+      }),
+    )
+    .default([]),
+});
 
 /**
  * Slack as a {@link ChatSurface}: cards as Block Kit through `chat.postMessage`, in-place updates
  * with `chat.update`, replies with `thread_ts`. Message ids are Slack `ts` values; a reply's
  * ref carries its thread root in `extra.threadId`.
  *
- * Charts are uploaded into the card's thread (files upload v2) after the card is posted, so they
- * never hold the card up. A failed upload fails the delivery like any other call and the outbox
- * retries it; the retry finds the card already posted (remembered in memory, keyed by channel,
- * thread and summary) and only uploads the charts still missing. After a restart in between,
- * the card is posted again: the outbox delivers at least once.
+ * Every message carries its delivery key in Slack message metadata, so a retry can find a message
+ * Slack posted although its answer was lost (`conversations.history`/`.replies`) instead of
+ * posting it twice. Charts are uploaded into the message's thread (files upload v2) as attachments
+ * the outbox queues after the message: an upload that fails is retried on its own.
  */
 export function createSlackSurface(deps: SlackSurfaceDeps): ChatSurface {
   const pacer = new SlackPacer(deps.clock, deps.postIntervalMs ?? 1000);
-  const pending = new Map<string, PendingCharts>();
 
   function render(m: Message): { text: string; blocks: unknown[] } {
     let rendered: ReturnType<typeof toBlockKit>;
@@ -82,8 +84,13 @@ export function createSlackSurface(deps: SlackSurfaceDeps): ChatSurface {
     }
   }
 
-  async function postMessage(channel: string, m: Message, threadTs?: string): Promise<MessageRef> {
-    const body = render(m);
+  async function postMessage(
+    channel: string,
+    m: Message,
+    threadTs?: string,
+    key?: string,
+  ): Promise<MessageRef> {
+    const body = render(withChartsInThread(m));
     const res = await call('chat.postMessage', channel, true, () =>
       deps.client.chat.postMessage({
         channel,
@@ -93,6 +100,7 @@ export function createSlackSurface(deps: SlackSurfaceDeps): ChatSurface {
         blocks: body.blocks as never,
         unfurl_links: false,
         ...(threadTs ? { thread_ts: threadTs } : {}),
+        ...(key ? { metadata: { event_type: DELIVERY_EVENT, event_payload: { key } } } : {}),
       }),
     );
     if (!res.ts) throw new DeliveryError('SLACK_NO_TS', 'chat.postMessage returned no ts', true);
@@ -106,48 +114,58 @@ export function createSlackSurface(deps: SlackSurfaceDeps): ChatSurface {
     fetchChart: deps.fetchChart ?? fetchChartOverHttp,
   });
 
-  function remember(key: string, state: PendingCharts): void {
-    const now = deps.clock.now();
-    for (const [k, v] of pending) if (v.expiresAt <= now) pending.delete(k);
-    if (pending.size >= MAX_PENDING) pending.delete(pending.keys().next().value!);
-    pending.set(key, state);
+  /** Looks for the message posted with `key` among the channel's (or thread's) recent messages. */
+  async function findPosted(
+    where: { channel: string; thread: MessageRef | null },
+    key: string,
+    since: number,
+  ): Promise<MessageRef | undefined> {
+    const threadTs = where.thread ? (where.thread.extra.threadId ?? where.thread.id) : undefined;
+    const channel = where.thread?.channel ?? where.channel;
+    // A minute of slack for clock skew between the bot and Slack.
+    const oldest = String(Math.max(0, Math.floor(since / 1000) - 60));
+    const page = await call(
+      threadTs ? 'conversations.replies' : 'conversations.history',
+      channel,
+      false,
+      () =>
+        threadTs
+          ? deps.client.conversations.replies({
+              channel,
+              ts: threadTs,
+              oldest,
+              include_all_metadata: true,
+              limit: 200,
+            })
+          : deps.client.conversations.history({ channel, oldest, include_all_metadata: true, limit: 200 }),
+    );
+    const found = postedMessages
+      .parse(page)
+      .messages.find(
+        (m) => m.metadata?.event_type === DELIVERY_EVENT && m.metadata.event_payload.key === key,
+      );
+    if (!found) return undefined;
+    return { surface: 'slack', channel, id: found.ts, extra: threadTs ? { threadId: threadTs } : {} };
   }
 
-  async function postWithCharts(channel: string, m: Message, threadTs?: string): Promise<MessageRef> {
-    const charts = chartImages(m);
-    if (charts.length === 0) return postMessage(channel, m, threadTs);
-    const key = [channel, threadTs ?? '', summarizeMessage(m), ...charts.map((c) => c.alt)].join('\n');
-    // A retry of a delivery whose card went out but whose charts did not: only the charts remain.
-    let state = pending.get(key);
-    pending.delete(key);
-    if (!state || state.expiresAt <= deps.clock.now()) {
-      const ref = await postMessage(channel, withChartsInThread(m), threadTs);
-      state = { ref, charts, done: 0, expiresAt: deps.clock.now() + PENDING_TTL_MS };
-    } else {
-      // Same charts (same key), freshly signed links.
-      state.charts = charts;
+  async function sendAttachment(thread: MessageRef, chart: Attachment, index: number): Promise<void> {
+    try {
+      await uploadChart(thread.channel, thread.extra.threadId ?? thread.id, chart, index);
+    } catch (err) {
+      if (!(err instanceof DeliveryError) || err.retryable) throw err;
+      // A chart that can never be uploaded (expired link, rejected file) is left out, not retried.
+      deps.logger?.warn({ err, code: err.code, surface: 'slack' }, 'chart left out of the thread');
     }
-    const root = state.ref.extra.threadId ?? state.ref.id;
-    while (state.done < state.charts.length) {
-      try {
-        await uploadChart(state.ref.channel, root, state.charts[state.done]!, state.done);
-      } catch (err) {
-        if (!(err instanceof DeliveryError) || err.retryable) {
-          remember(key, state);
-          throw err;
-        }
-        // A chart that can never be uploaded (expired link, rejected file) is left out, not retried.
-        deps.logger?.warn({ err, code: err.code, surface: 'slack', channel }, 'chart left out of the thread');
-      }
-      state.done++;
-    }
-    return state.ref;
   }
 
   return {
     id: 'slack',
-    post: (channel, m) => postWithCharts(channel, m),
-    reply: (thread, m) => postWithCharts(thread.channel, m, thread.extra.threadId ?? thread.id),
+    post: (channel, m, options) => postMessage(channel, m, undefined, options?.key),
+    reply: (thread, m, options) =>
+      postMessage(thread.channel, m, thread.extra.threadId ?? thread.id, options?.key),
+    findPosted,
+    attachmentsOf: chartImages,
+    sendAttachment,
     async update(ref, m) {
       // Charts are in the thread already; the card keeps pointing there.
       const body = render(withChartsInThread(m));

@@ -10,6 +10,7 @@ import type { BotMetrics } from '../metrics.ts';
 import type { Tracing } from '../tracing.ts';
 import { type BackoffOptions, DEFAULT_BACKOFF, nextDelayMs } from './backoff.ts';
 import type { OutboxEntry, SurfaceId } from './outbox-entry.ts';
+import { type SendDeps, type SendOutcome, sendEntry } from './send-entry.ts';
 
 export interface DeliveryLoopDeps {
   store: Store;
@@ -33,9 +34,9 @@ export interface DeliveryLoopDeps {
   maxUnknownAttempts?: number;
 }
 
-/** What a delivery attempt did; `posted`/`updated`/`replied` are successes. */
-type Outcome = 'posted' | 'updated' | 'replied' | 'skipped' | 'deferred' | 'retry' | 'failed';
-const SUCCESS: ReadonlySet<Outcome> = new Set(['posted', 'updated', 'replied']);
+/** What a delivery attempt did; everything {@link sendEntry} reports but `skipped` is a success. */
+type Outcome = SendOutcome | 'deferred' | 'retry' | 'failed';
+const SUCCESS: ReadonlySet<Outcome> = new Set(['posted', 'updated', 'replied', 'recovered']);
 
 /**
  * The only path to a chat platform. Claims due entries, delivers them, and on failure schedules a
@@ -49,7 +50,16 @@ export class DeliveryLoop {
   private wakeRequested = false;
   private idle: Promise<void> = Promise.resolve();
 
-  constructor(private readonly deps: DeliveryLoopDeps) {}
+  private readonly sendDeps: SendDeps;
+
+  constructor(private readonly deps: DeliveryLoopDeps) {
+    this.sendDeps = {
+      store: deps.store,
+      renderIncident: deps.renderIncident,
+      renderStorm: deps.renderStorm ?? createStormCardRenderer({ timeZone: 'UTC' }),
+      now: () => deps.clock.now(),
+    };
+  }
 
   start(): void {
     this.stopped = false;
@@ -146,7 +156,7 @@ export class DeliveryLoop {
     const started = clock.now();
     let outcome: Outcome;
     try {
-      outcome = await this.send(entry);
+      outcome = await sendEntry(this.sendDeps, this.surface(entry.surface), entry);
       if (!(await store.outbox.complete(entry, clock.now()))) this.leaseLost(entry);
     } catch (err) {
       outcome = await this.handleFailure(entry, err);
@@ -212,56 +222,5 @@ export class DeliveryLoop {
     const s = this.deps.surfaces.get(id);
     if (!s) throw new DeliveryError('SURFACE_NOT_CONFIGURED', `no chat surface "${id}" is configured`, false);
     return s;
-  }
-
-  private async send(entry: OutboxEntry): Promise<Outcome> {
-    const { store, renderIncident, clock } = this.deps;
-    const surface = this.surface(entry.surface);
-    const p = entry.payload;
-    if (p.kind === 'storm-card') {
-      const renderStorm = this.deps.renderStorm ?? createStormCardRenderer({ timeZone: 'UTC' });
-      const card = await renderStorm(store, p.stormId, clock.now());
-      if (!card) return 'skipped';
-      const ref = await store.storms.getMessage(p.stormId, entry.surface);
-      if (ref) {
-        await surface.update(ref, card);
-        return 'updated';
-      }
-      const posted = await surface.post(entry.channel, card);
-      await store.storms.saveMessage(p.stormId, posted, clock.now());
-      return 'posted';
-    }
-    if (p.kind === 'incident-card') {
-      const view = await renderIncident(store, p.incidentId, clock.now());
-      if (!view) return 'skipped';
-      const ref = await store.chatMessages.getIncidentCard(p.incidentId, entry.surface);
-      if (ref) {
-        await surface.update(ref, view.message);
-        return 'updated';
-      }
-      // A silenced incident is not announced; its card appears if the silence ends while it fires.
-      if (view.incident.silenceId !== null) return 'skipped';
-      // An incident folded into an alert storm shows on the storm card only.
-      if ((view.incident.stormId ?? null) !== null) return 'skipped';
-      const posted = await surface.post(entry.channel, view.message);
-      await store.chatMessages.saveIncidentCard(p.incidentId, posted, clock.now());
-      return 'posted';
-    }
-    const parent =
-      p.thread ??
-      (p.incidentId !== null
-        ? await store.chatMessages.getIncidentCard(p.incidentId, entry.surface)
-        : undefined);
-    if (parent) {
-      await surface.reply(parent, p.message);
-      return 'replied';
-    }
-    // A note for an incident folded into a storm has no card to go under, and alone in the channel
-    // it would be the flood storm mode holds back: the storm card shows the incident's state.
-    if (p.incidentId !== null && ((await store.incidents.get(p.incidentId))?.stormId ?? null) !== null) {
-      return 'skipped';
-    }
-    await surface.post(entry.channel, p.message);
-    return 'posted';
   }
 }

@@ -15,6 +15,15 @@ export const messageRef = z.object({
 });
 export type MessageRef = z.infer<typeof messageRef>;
 
+/** An image a surface sends after a message, into its thread (Slack uploads chart PNGs). */
+export const attachment = z.object({
+  /** The bot's own signed chart URL the bytes come from. */
+  url: z.url(),
+  alt: z.string().min(1),
+  title: z.string().optional(),
+});
+export type Attachment = z.infer<typeof attachment>;
+
 /**
  * What a delivery does. `incident-card` carries no content: the card is rendered from the
  * incident's state at delivery time, so queued updates coalesce into one that shows the latest.
@@ -31,6 +40,8 @@ export const outboxPayload = z.discriminatedUnion('kind', [
     /** Reply in this message's thread. */
     thread: messageRef.nullable().default(null),
   }),
+  /** One attachment of a delivered message, sent on its own so a failure never re-sends the message. */
+  z.object({ kind: z.literal('attachment'), thread: messageRef, attachment, index: z.number().int().min(0) }),
 ]);
 export type OutboxPayload = z.infer<typeof outboxPayload>;
 

@@ -27,13 +27,20 @@ function group(n: number) {
   ]);
 }
 
+let retried = 0;
+
+/** Sends like Alertmanager: a 503 (the replicas' transactions kept conflicting) is sent again. */
 async function post(bot: BotProcess, n: number): Promise<number> {
-  const res = await fetch(`${bot.url}/api/alerts/alertmanager`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` },
-    body: JSON.stringify(group(n)),
-  });
-  return res.status;
+  for (let attempt = 1; ; attempt++) {
+    const res = await fetch(`${bot.url}/api/alerts/alertmanager`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` },
+      body: JSON.stringify(group(n)),
+    });
+    if (res.status !== 503 || attempt === 10) return res.status;
+    retried++;
+    await new Promise((r) => setTimeout(r, 50 * attempt));
+  }
 }
 
 // Decided at collection time so that a machine without PostgreSQL skips (CI fails instead).
@@ -72,7 +79,7 @@ describe.skipIf(!database)('two replicas on PostgreSQL', () => {
       SLACK_SIGNING_SECRET: 'slack-signing-secret-for-tests',
       SLACK_CHANNEL: CHANNEL,
       SLACK_API_URL: proxy.url,
-      OUTBOX_LEASE_MS: '3000',
+      OUTBOX_LEASE_MS: '8000',
     };
     [a, b] = await Promise.all([spawnBot(env), spawnBot(env)]);
     sql = new pg.Client({ connectionString: db.url });
@@ -95,16 +102,17 @@ describe.skipIf(!database)('two replicas on PostgreSQL', () => {
       groups.flatMap((n) => [post(a, n), post(b, n), post(a, n), post(b, n)]),
     );
     expect(statuses.every((s) => s === 202)).toBe(true);
+    console.info(`replicas: ${statuses.length} webhooks, ${retried} answered 503 and sent again`);
     expect(await count('SELECT count(*) AS n FROM incidents')).toBe(GROUPS);
     expect(await count('SELECT count(*) AS n FROM alerts')).toBe(GROUPS);
-    await expect.poll(() => pending(), { timeout: 20_000 }).toBe(0);
+    await expect.poll(() => pending(), { timeout: 40_000 }).toBe(0);
     expect(topLevelCards()).toBe(GROUPS);
     expect(
       await count("SELECT count(DISTINCT incident_id) AS n FROM chat_messages WHERE surface = 'slack'"),
     ).toBe(GROUPS);
-  }, 40_000);
+  }, 60_000);
 
-  it('loses no card when a replica is killed in the middle of delivering', async () => {
+  it('loses and doubles no card when a replica is killed in the middle of delivering', async () => {
     const before = topLevelCards();
     const groups = Array.from({ length: GROUPS }, (_, n) => 100 + n);
     expect((await Promise.all(groups.map((n) => post(a, n)))).every((s) => s === 202)).toBe(true);
@@ -112,8 +120,8 @@ describe.skipIf(!database)('two replicas on PostgreSQL', () => {
     await expect.poll(() => proxy.held(), { timeout: 10_000, interval: 5 }).toBeGreaterThan(0);
     const inFlight = proxy.held();
     await a.kill9();
-    // B takes the entries A had leased once their lease (3 s) runs out.
-    await expect.poll(() => pending(), { timeout: 30_000 }).toBe(0);
+    // B takes the entries A had leased once their lease (8 s) runs out.
+    await expect.poll(() => pending(), { timeout: 60_000 }).toBe(0);
     expect(await count('SELECT count(*) AS n FROM incidents')).toBe(2 * GROUPS);
     expect(
       await count("SELECT count(DISTINCT incident_id) AS n FROM chat_messages WHERE surface = 'slack'"),
@@ -123,10 +131,11 @@ describe.skipIf(!database)('two replicas on PostgreSQL', () => {
       await sql.query<{ message_id: string }>("SELECT message_id FROM chat_messages WHERE surface = 'slack'")
     ).rows;
     for (const r of refs) expect(slack.findMessage(CHANNEL, r.message_id)).toBeDefined();
-    // At-least-once: a card Slack posted whose answer died with A is posted again by B.
+    // A card Slack posted whose answer died with A is found by B through its delivery key (message
+    // metadata) and adopted, not posted again.
     const duplicates = topLevelCards() - before - GROUPS;
     console.info(`replica kill: ${inFlight} calls in flight at the kill, ${duplicates} duplicate cards`);
-    expect(duplicates).toBeGreaterThanOrEqual(0);
-    expect(duplicates).toBeLessThanOrEqual(inFlight);
-  }, 60_000);
+    expect(duplicates).toBe(0);
+    expect(slack.callsTo('conversations.history').length).toBeGreaterThan(0);
+  }, 90_000);
 });

@@ -1,13 +1,10 @@
 import type { WebClient } from '@slack/web-api';
 import type { Message, Section } from '../../../cards/model.ts';
 import { DeliveryError } from '../../errors.ts';
+import type { Attachment } from '../../outbox/outbox-entry.ts';
 
 /** A chart image of a card: a signed `/charts/<token>.png` URL served by this bot. */
-export interface ChartImage {
-  url: string;
-  alt: string;
-  title?: string;
-}
+export type ChartImage = Attachment;
 
 /** Fetches a chart's PNG; throws a {@link DeliveryError} saying whether to retry. */
 export type FetchChart = (url: string) => Promise<Buffer>;

@@ -167,6 +167,43 @@ describe('DeliveryLoop', () => {
     expect(surface.calls[0]).toMatch(/^post/);
   });
 
+  it('adopts a card the platform posted although the answer was lost, instead of posting it twice', async () => {
+    const posted = new Map<string, MessageRef>();
+    let loseNextAnswer = true;
+    const forgetful: ChatSurface = {
+      id: 'console',
+      async post(channel, m, options) {
+        const ref = await surface.post(channel, m);
+        posted.set(options!.key!, ref);
+        if (loseNextAnswer) {
+          loseNextAnswer = false;
+          throw new DeliveryError('CONNECTION_RESET', 'socket hang up', true);
+        }
+        return ref;
+      },
+      update: (ref, m) => surface.update(ref, m),
+      reply: (thread, m) => surface.reply(thread, m),
+      findPosted: async (_where, key) => posted.get(key),
+    };
+    loop = new DeliveryLoop({
+      store,
+      surfaces: new Map([['console', forgetful]]),
+      renderIncident: createIncidentCardRenderer(defaultPolicy()),
+      clock,
+      logger: createLogger({ level: 'silent' }),
+      metrics: createMetrics(() => store.outbox.pendingCount()),
+      backoff: { baseMs: 1000, maxMs: 60_000, random: () => 0.5 },
+    });
+    await ingestAlerts({ store, policy: defaultPolicy(), targets, clock }, [parsed()]);
+    await drain();
+    clock.advance(1_000);
+    await drain();
+    // One post; the retry found it by its key, recorded it and brought it up to date.
+    expect(surface.calls.map((c) => c.split(' ')[0])).toEqual(['post', 'update']);
+    expect(await store.chatMessages.getIncidentCard(1, 'console')).toEqual(posted.get('incident:1'));
+    expect(await store.outbox.pendingCount()).toBe(0);
+  });
+
   it('lets a worker that outlived its lease record nothing over the claim that replaced it', async () => {
     const metrics = createMetrics(() => store.outbox.pendingCount());
     let releaseSlowCall!: () => void;

@@ -1,0 +1,142 @@
+import type { Message } from '../../cards/model.ts';
+import type { IncidentCardRenderer } from '../../handlers/alerts/incident-view.ts';
+import type { StormCardRenderer } from '../../handlers/alerts/storm-view.ts';
+import type { Store } from '../../store/store.ts';
+import type { ChatSurface } from '../adapters/chat-surface.ts';
+import type { MessageRef, OutboxEntry } from './outbox-entry.ts';
+
+export interface SendDeps {
+  store: Store;
+  renderIncident: IncidentCardRenderer;
+  renderStorm: StormCardRenderer;
+  now: () => number;
+}
+
+/**
+ * What one delivery did. `recovered`: a retry found the message an interrupted attempt had already
+ * posted (the platform acted, its answer was lost) and adopted it instead of posting it twice.
+ */
+export type SendOutcome = 'posted' | 'updated' | 'replied' | 'recovered' | 'skipped';
+
+type Where = { channel: string; thread: MessageRef | null };
+
+/**
+ * Posts or replies once. A first attempt just sends; a later one first asks a surface that can
+ * search what it posted whether the key is already there.
+ */
+async function sendOnce(
+  surface: ChatSurface,
+  entry: OutboxEntry,
+  where: Where,
+  message: Message,
+  key: string,
+): Promise<{ ref: MessageRef; recovered: boolean }> {
+  if (entry.attempts > 1 && surface.findPosted) {
+    const found = await surface.findPosted(where, key, entry.createdAt);
+    if (found) return { ref: found, recovered: true };
+  }
+  const ref = where.thread
+    ? await surface.reply(where.thread, message, { key })
+    : await surface.post(where.channel, message, { key });
+  return { ref, recovered: false };
+}
+
+/**
+ * Queues what the surface sends after the message (Slack's chart uploads), behind the entry in
+ * its order. Coalesce keys make a repeat harmless: a pending upload absorbs its duplicate.
+ */
+async function queueAttachments(
+  deps: SendDeps,
+  surface: ChatSurface,
+  entry: OutboxEntry,
+  ref: MessageRef,
+  message: Message,
+): Promise<void> {
+  const attachments = surface.attachmentsOf?.(message) ?? [];
+  if (attachments.length === 0) return;
+  await deps.store.transaction(async (tx) => {
+    for (const [index, attachment] of attachments.entries()) {
+      await tx.outbox.enqueue(
+        {
+          surface: entry.surface,
+          channel: entry.channel,
+          payload: { kind: 'attachment', thread: ref, attachment, index },
+          orderKey: entry.orderKey,
+          coalesceKey: `attachment:${entry.surface}:${ref.id}:${index}`,
+        },
+        deps.now(),
+      );
+    }
+  });
+}
+
+/** Delivers one outbox entry to its surface, rendering cards from the store's current state. */
+export async function sendEntry(
+  deps: SendDeps,
+  surface: ChatSurface,
+  entry: OutboxEntry,
+): Promise<SendOutcome> {
+  const { store } = deps;
+  const p = entry.payload;
+  const at = { channel: entry.channel, thread: null };
+  switch (p.kind) {
+    case 'storm-card': {
+      const card = await deps.renderStorm(store, p.stormId, deps.now());
+      if (!card) return 'skipped';
+      const ref = await store.storms.getMessage(p.stormId, entry.surface);
+      if (ref) {
+        await surface.update(ref, card);
+        return 'updated';
+      }
+      const sent = await sendOnce(surface, entry, at, card, `storm:${p.stormId}`);
+      await store.storms.saveMessage(p.stormId, sent.ref, deps.now());
+      if (sent.recovered) await surface.update(sent.ref, card);
+      return sent.recovered ? 'recovered' : 'posted';
+    }
+    case 'incident-card': {
+      const view = await deps.renderIncident(store, p.incidentId, deps.now());
+      if (!view) return 'skipped';
+      const ref = await store.chatMessages.getIncidentCard(p.incidentId, entry.surface);
+      if (ref) {
+        await surface.update(ref, view.message);
+        return 'updated';
+      }
+      // A silenced incident is not announced; its card appears if the silence ends while it fires.
+      if (view.incident.silenceId !== null) return 'skipped';
+      // An incident folded into an alert storm shows on the storm card only.
+      if ((view.incident.stormId ?? null) !== null) return 'skipped';
+      const sent = await sendOnce(surface, entry, at, view.message, `incident:${p.incidentId}`);
+      await store.chatMessages.saveIncidentCard(p.incidentId, sent.ref, deps.now());
+      // The adopted card shows what the interrupted attempt rendered: bring it up to date.
+      if (sent.recovered) await surface.update(sent.ref, view.message);
+      await queueAttachments(deps, surface, entry, sent.ref, view.message);
+      return sent.recovered ? 'recovered' : 'posted';
+    }
+    case 'message': {
+      const parent =
+        p.thread ??
+        (p.incidentId !== null
+          ? await store.chatMessages.getIncidentCard(p.incidentId, entry.surface)
+          : undefined) ??
+        null;
+      // A note for an incident folded into a storm has no card to go under, and alone in the
+      // channel it would be the flood storm mode holds back: the storm card shows its state.
+      if (
+        !parent &&
+        p.incidentId !== null &&
+        ((await store.incidents.get(p.incidentId))?.stormId ?? null) !== null
+      ) {
+        return 'skipped';
+      }
+      const sent = await sendOnce(surface, entry, { ...at, thread: parent }, p.message, `outbox:${entry.id}`);
+      await queueAttachments(deps, surface, entry, sent.ref, p.message);
+      if (sent.recovered) return 'recovered';
+      return parent ? 'replied' : 'posted';
+    }
+    case 'attachment': {
+      if (!surface.sendAttachment) return 'skipped';
+      await surface.sendAttachment(p.thread, p.attachment, p.index);
+      return 'replied';
+    }
+  }
+}
