@@ -1,9 +1,5 @@
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
-import { setTimeout as delay } from 'node:timers/promises';
-import Database from 'better-sqlite3';
-import { StoreUnavailableError } from '../../bot/errors.ts';
 import type { IncidentEvidence } from '../../handlers/queries/evidence-store.ts';
+import { atomicRunner, openModuleDatabase } from '../sqlite/module-database.ts';
 import type { EvidenceRepo } from './evidence-repo.ts';
 import {
   claimBlockedBy,
@@ -14,33 +10,13 @@ import {
 } from './evidence-rows.ts';
 import { EVIDENCE_MIGRATIONS } from './sqlite-migrations.ts';
 
-const BUSY = /^SQLITE_(BUSY|LOCKED)/;
-
-function migrate(db: Database.Database): void {
-  db.exec('CREATE TABLE IF NOT EXISTS evidence_schema (version INTEGER NOT NULL)');
-  db.transaction(() => {
-    const row = db.prepare('SELECT version FROM evidence_schema').get() as { version: number } | undefined;
-    if (!row) db.prepare('INSERT INTO evidence_schema (version) VALUES (0)').run();
-    for (let v = row?.version ?? 0; v < EVIDENCE_MIGRATIONS.length; v++) {
-      db.exec(EVIDENCE_MIGRATIONS[v]!);
-      db.prepare('UPDATE evidence_schema SET version = ?').run(v + 1);
-    }
-  }).immediate();
-}
-
 /**
  * Opens the evidence table in a SQLite file (the bot's own `bot.db` works: the table is separate)
  * or `:memory:`. Each method is one immediate transaction, so saves are numbered in commit order
  * and a claim by one process holds against the others until its lease runs out.
  */
 export function openSqliteEvidenceRepo(path: string): EvidenceRepo {
-  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-  const db = new Database(path);
-  db.pragma('journal_mode = WAL');
-  // Processes starting together migrate one after the other (start-up may block); after that the
-  // event loop never blocks on the lock: methods retry a busy database.
-  migrate(db);
-  db.pragma('busy_timeout = 0');
+  const db = openModuleDatabase(path, { table: 'evidence_schema', migrations: EVIDENCE_MIGRATIONS });
 
   const q = {
     get: db.prepare('SELECT * FROM incident_evidence WHERE incident_id = ?'),
@@ -61,19 +37,7 @@ export function openSqliteEvidenceRepo(path: string): EvidenceRepo {
   const row = (id: number) => q.get.get(id) as EvidenceRow | undefined;
 
   /** One atomic unit; retried while another connection holds the write lock. */
-  async function atomically<T>(fn: () => T): Promise<T> {
-    const run = db.transaction(fn);
-    for (let attempt = 0; ; attempt++) {
-      try {
-        return run.immediate();
-      } catch (err) {
-        const code = (err as { code?: string }).code ?? '';
-        if (!BUSY.test(code)) throw err;
-        if (attempt >= 50) throw new StoreUnavailableError(`evidence store busy (${code})`, { cause: err });
-        await delay(5 + attempt * 5);
-      }
-    }
-  }
+  const atomically = atomicRunner(db, 'evidence store');
 
   const save = (evidence: IncidentEvidence, now: number) => {
     q.save.run({ id: evidence.incidentId, json: serializeEvidence(evidence), now });

@@ -1,25 +1,7 @@
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
-import { setTimeout as delay } from 'node:timers/promises';
-import Database from 'better-sqlite3';
-import { StoreUnavailableError } from '../../bot/errors.ts';
+import { atomicRunner, openModuleDatabase } from '../sqlite/module-database.ts';
 import type { PagingRepo, PagingTimer, TimerKind } from './paging-repo.ts';
 import { type EventRow, FLAG_COLUMNS, type IncidentRow, toEvent, toTracked } from './paging-rows.ts';
 import { PAGING_MIGRATIONS } from './sqlite-migrations.ts';
-
-const BUSY = /^SQLITE_(BUSY|LOCKED)/;
-
-function migrate(db: Database.Database): void {
-  db.exec('CREATE TABLE IF NOT EXISTS paging_schema (version INTEGER NOT NULL)');
-  db.transaction(() => {
-    const row = db.prepare('SELECT version FROM paging_schema').get() as { version: number } | undefined;
-    if (!row) db.prepare('INSERT INTO paging_schema (version) VALUES (0)').run();
-    for (let v = row?.version ?? 0; v < PAGING_MIGRATIONS.length; v++) {
-      db.exec(PAGING_MIGRATIONS[v]!);
-      db.prepare('UPDATE paging_schema SET version = ?').run(v + 1);
-    }
-  }).immediate();
-}
 
 /**
  * Opens the paging tables in a SQLite file (the bot's own `bot.db` works: the tables are separate)
@@ -27,13 +9,7 @@ function migrate(db: Database.Database): void {
  * process is invisible to the others until its lease runs out. A busy database is retried.
  */
 export function openSqlitePagingRepo(path: string): PagingRepo {
-  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-  const db = new Database(path);
-  db.pragma('journal_mode = WAL');
-  // Replicas starting together migrate one after the other: wait for the lock here (start-up
-  // may block), then never block the event loop again (methods retry a busy database).
-  migrate(db);
-  db.pragma('busy_timeout = 0');
+  const db = openModuleDatabase(path, { table: 'paging_schema', migrations: PAGING_MIGRATIONS });
 
   const q = {
     insertIncident: db.prepare(
@@ -127,19 +103,7 @@ export function openSqlitePagingRepo(path: string): PagingRepo {
   };
 
   /** One atomic unit; retried while another connection holds the write lock. */
-  async function atomically<T>(fn: () => T): Promise<T> {
-    const run = db.transaction(fn);
-    for (let attempt = 0; ; attempt++) {
-      try {
-        return run.immediate();
-      } catch (err) {
-        const code = (err as { code?: string }).code ?? '';
-        if (!BUSY.test(code)) throw err;
-        if (attempt >= 50) throw new StoreUnavailableError(`paging store busy (${code})`, { cause: err });
-        await delay(5 + attempt * 5);
-      }
-    }
-  }
+  const atomically = atomicRunner(db, 'paging store');
 
   return {
     track: async (i) => {

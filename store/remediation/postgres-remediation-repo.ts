@@ -1,52 +1,13 @@
 import type pg from 'pg';
-import { type AuditInput, type AuditRecord, auditRecord, chainAuditRecord } from '../../remediation/audit.ts';
-import { type NewProposal, type Proposal, proposal, stepResult } from '../../remediation/proposal.ts';
+import { type AuditInput, type AuditRecord, chainAuditRecord } from '../../remediation/audit.ts';
+import type { NewProposal, Proposal } from '../../remediation/proposal.ts';
 import { type Db, wrapQueryable } from '../postgres/db.ts';
 import { openMigratedPool, type PostgresOptions, serializable } from '../postgres/pool.ts';
 import { REMEDIATION_PG_MIGRATIONS } from './postgres-migrations.ts';
 import type { ApprovalOutcome, ApprovalRefusal, RemediationRepo, Transition } from './remediation-repo.ts';
-
-interface ProposalRow {
-  id: number;
-  status: string;
-  result: string | null;
-  updated_at: number;
-  body: string;
-}
-
-interface AuditRow {
-  seq: number;
-  at: number;
-  actor: string;
-  event: string;
-  proposal_id: number | null;
-  incident_id: number | null;
-  action_id: string | null;
-  plan_hash: string | null;
-  result: string;
-  detail: string;
-  prev_hash: string;
-  hash: string;
-}
+import { type AuditRow, type ProposalRow, toAudit, toProposal } from './remediation-rows.ts';
 
 const FINISHED = ['succeeded', 'failed', 'verify-failed', 'void'];
-
-function toAudit(r: AuditRow): AuditRecord {
-  return auditRecord.parse({
-    seq: r.seq,
-    at: r.at,
-    actor: r.actor,
-    event: r.event,
-    proposalId: r.proposal_id,
-    incidentId: r.incident_id,
-    actionId: r.action_id,
-    planHash: r.plan_hash,
-    result: r.result,
-    detail: JSON.parse(r.detail),
-    prevHash: r.prev_hash,
-    hash: r.hash,
-  });
-}
 
 async function readProposal(db: Db, id: number): Promise<Proposal | undefined> {
   const [row] = await db.query<ProposalRow>(
@@ -58,14 +19,10 @@ async function readProposal(db: Db, id: number): Promise<Proposal | undefined> {
     'SELECT approver FROM remediation_approvals WHERE proposal_id = $1 ORDER BY at, approver',
     [id],
   );
-  return proposal.parse({
-    ...JSON.parse(row.body),
-    id: row.id,
-    status: row.status,
-    result: row.result === null ? null : stepResult.parse(JSON.parse(row.result)),
-    updatedAt: row.updated_at,
-    approvers: approvers.map((a) => a.approver),
-  });
+  return toProposal(
+    row,
+    approvers.map((a) => a.approver),
+  );
 }
 
 /** Appends one record to the chain; callers hold the write lock (see {@link lockedTransaction}). */

@@ -1,35 +1,12 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { setTimeout as delay } from 'node:timers/promises';
 import Database from 'better-sqlite3';
-import { StoreUnavailableError } from '../../bot/errors.ts';
-import { type AuditInput, type AuditRecord, auditRecord, chainAuditRecord } from '../../remediation/audit.ts';
-import { type NewProposal, type Proposal, proposal, stepResult } from '../../remediation/proposal.ts';
+import { type AuditInput, type AuditRecord, chainAuditRecord } from '../../remediation/audit.ts';
+import type { NewProposal, Proposal } from '../../remediation/proposal.ts';
+import { atomicRunner } from '../sqlite/module-database.ts';
 import type { ApprovalOutcome, ApprovalRefusal, RemediationRepo, Transition } from './remediation-repo.ts';
+import { type AuditRow, type ProposalRow, toAudit, toProposal } from './remediation-rows.ts';
 import { REMEDIATION_MIGRATIONS } from './sqlite-migrations.ts';
-
-interface ProposalRow {
-  id: number;
-  status: string;
-  result: string | null;
-  updated_at: number;
-  body: string;
-}
-
-interface AuditRow {
-  seq: number;
-  at: number;
-  actor: string;
-  event: string;
-  proposal_id: number | null;
-  incident_id: number | null;
-  action_id: string | null;
-  plan_hash: string | null;
-  result: string;
-  detail: string;
-  prev_hash: string;
-  hash: string;
-}
 
 function migrate(db: Database.Database): void {
   db.exec('CREATE TABLE IF NOT EXISTS remediation_schema (version INTEGER NOT NULL)');
@@ -42,25 +19,6 @@ function migrate(db: Database.Database): void {
     })();
   }
 }
-
-function toAudit(r: AuditRow): AuditRecord {
-  return auditRecord.parse({
-    seq: r.seq,
-    at: r.at,
-    actor: r.actor,
-    event: r.event,
-    proposalId: r.proposal_id,
-    incidentId: r.incident_id,
-    actionId: r.action_id,
-    planHash: r.plan_hash,
-    result: r.result,
-    detail: JSON.parse(r.detail),
-    prevHash: r.prev_hash,
-    hash: r.hash,
-  });
-}
-
-const BUSY = /^SQLITE_(BUSY|LOCKED)/;
 
 /**
  * Opens the remediation tables in a SQLite file (the bot's own `bot.db` works: the tables are
@@ -132,14 +90,7 @@ export function openSqliteRemediationRepo(
     const row = q.getProposal.get(id) as ProposalRow | undefined;
     if (!row) return undefined;
     const approvers = (q.approvers.all(id) as { approver: string }[]).map((a) => a.approver);
-    return proposal.parse({
-      ...JSON.parse(row.body),
-      id: row.id,
-      status: row.status,
-      result: row.result === null ? null : stepResult.parse(JSON.parse(row.result)),
-      updatedAt: row.updated_at,
-      approvers,
-    });
+    return toProposal(row, approvers);
   }
 
   function append(input: AuditInput): AuditRecord {
@@ -161,20 +112,7 @@ export function openSqliteRemediationRepo(
   }
 
   /** One atomic unit; retried while another connection holds the write lock. */
-  async function atomically<T>(fn: () => T): Promise<T> {
-    const run = db.transaction(fn);
-    for (let attempt = 0; ; attempt++) {
-      try {
-        return run.immediate();
-      } catch (err) {
-        const code = (err as { code?: string }).code ?? '';
-        if (!BUSY.test(code)) throw err;
-        if (attempt >= 50)
-          throw new StoreUnavailableError(`remediation store busy (${code})`, { cause: err });
-        await delay(5 + attempt * 5);
-      }
-    }
-  }
+  const atomically = atomicRunner(db, 'remediation store');
 
   function expireOne(p: Proposal, now: number): Proposal | undefined {
     return move(p.id, {

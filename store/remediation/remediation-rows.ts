@@ -1,0 +1,56 @@
+import { type AuditRecord, auditRecord } from '../../remediation/audit.ts';
+import { type Proposal, proposal, stepResult } from '../../remediation/proposal.ts';
+
+/** Row shapes of the remediation tables and their mapping, shared by the SQLite and PostgreSQL repos. */
+
+export interface ProposalRow {
+  id: number;
+  status: string;
+  result: string | null;
+  updated_at: number;
+  body: string;
+}
+
+export interface AuditRow {
+  seq: number;
+  at: number;
+  actor: string;
+  event: string;
+  proposal_id: number | null;
+  incident_id: number | null;
+  action_id: string | null;
+  plan_hash: string | null;
+  result: string;
+  detail: string;
+  prev_hash: string;
+  hash: string;
+}
+
+export function toAudit(r: AuditRow): AuditRecord {
+  return auditRecord.parse({
+    seq: r.seq,
+    at: r.at,
+    actor: r.actor,
+    event: r.event,
+    proposalId: r.proposal_id,
+    incidentId: r.incident_id,
+    actionId: r.action_id,
+    planHash: r.plan_hash,
+    result: r.result,
+    detail: JSON.parse(r.detail),
+    prevHash: r.prev_hash,
+    hash: r.hash,
+  });
+}
+
+/** A proposal from its row and its approvers (oldest first). */
+export function toProposal(row: ProposalRow, approvers: readonly string[]): Proposal {
+  return proposal.parse({
+    ...JSON.parse(row.body),
+    id: row.id,
+    status: row.status,
+    result: row.result === null ? null : stepResult.parse(JSON.parse(row.result)),
+    updatedAt: row.updated_at,
+    approvers,
+  });
+}
