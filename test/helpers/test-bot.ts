@@ -19,6 +19,10 @@ export interface TestBot<C extends Clock = ManualClock> extends RunningBot {
   consoleMessages(): Promise<ConsoleApiMessage[]>;
   /** Types text in the console as `user`, delivers, and returns the newest message (the answer). */
   say(text: string, user?: string): Promise<ConsoleApiMessage>;
+  /** Waits until `/readyz` reports the named check ok (a chat platform connecting at start). */
+  waitReady(check: string): Promise<void>;
+  /** Posts a Bot Framework activity to `/api/messages`, as Teams (or the Agents Playground) would. */
+  sendActivity(activity: unknown): Promise<Response>;
   /** Closes the bot and removes its data; once, however often it is called. */
   stop(): Promise<void>;
 }
@@ -104,6 +108,21 @@ export async function startTestBot<C extends Clock = ManualClock>(
       await flush();
       return (await consoleMessages()).at(-1)!;
     },
+    async waitReady(check) {
+      for (let i = 0; i < 200; i++) {
+        const res = await fetch(`${bot.url}/readyz`);
+        const body = (await res.json()) as { checks: Record<string, string> };
+        if (body.checks[check] === 'ok') return;
+        await new Promise((r) => setTimeout(r, 10));
+      }
+      throw new Error(`${check} never became ready`);
+    },
+    sendActivity: (activity) =>
+      fetch(`${bot.url}/api/messages`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(activity),
+      }),
     async stop() {
       stopped ??= bot.close().then(() => rmSync(dataDir, { recursive: true, force: true }));
       await stopped;

@@ -1,33 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ManualClock } from '../../bot/clock.ts';
-import { azureMetricAlert } from '../../sim/scenarios/payloads.ts';
 import type { EvidenceRepo } from '../../store/evidence/evidence-repo.ts';
 import { openPostgresEvidenceRepo } from '../../store/evidence/postgres-evidence-repo.ts';
+import { throttleAlert } from '../helpers/alerts.ts';
 import { cardTables } from '../helpers/card-tables.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/postgres.ts';
 import { type ConsoleApiMessage, startTestBot, type TestBot } from '../helpers/test-bot.ts';
 
 // Decided at collection time so that a machine without PostgreSQL skips (CI fails instead).
 const db: TestDatabase | undefined = await createTestDatabase();
-
-function throttleAlert(deployment: string, guid: string, firedAt: number) {
-  return azureMetricAlert({
-    rule: `aoai-${guid}-429-rate`,
-    alertGuid: `0c1d2e3f-4a5b-4c6d-8e7f-${guid.padStart(12, '0')}`,
-    severity: 'Sev2',
-    condition: 'Fired',
-    firedAt: new Date(firedAt).toISOString(),
-    account: 'aoai-prod-eastus2',
-    metricName: 'AzureOpenAIRequests',
-    dimensions: [
-      { name: 'StatusCode', value: '429' },
-      { name: 'ModelDeploymentName', value: deployment },
-    ],
-    threshold: 100,
-    value: 311,
-    description: `More than 5% of ${deployment} requests throttled (429) for 10 minutes.`,
-  });
-}
 
 /** Evidence collections a bot logged (one per incident whose queries it ran). */
 const collections = (bot: TestBot) =>

@@ -1,29 +1,10 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ManualClock } from '../../bot/clock.ts';
-import { azureMetricAlert } from '../../sim/scenarios/payloads.ts';
 import { openSqliteEvidenceRepo } from '../../store/evidence/sqlite-evidence-repo.ts';
+import { throttleAlert } from '../helpers/alerts.ts';
 import { cardTables } from '../helpers/card-tables.ts';
 import { type ConsoleApiMessage, startTestBot, type TestBot } from '../helpers/test-bot.ts';
-
-function throttleAlert(deployment: string, guid: string, firedAt: number) {
-  return azureMetricAlert({
-    rule: `aoai-${guid}-429-rate`,
-    alertGuid: `0c1d2e3f-4a5b-4c6d-8e7f-${guid.padStart(12, '0')}`,
-    severity: 'Sev2',
-    condition: 'Fired',
-    firedAt: new Date(firedAt).toISOString(),
-    account: 'aoai-prod-eastus2',
-    metricName: 'AzureOpenAIRequests',
-    dimensions: [
-      { name: 'StatusCode', value: '429' },
-      { name: 'ModelDeploymentName', value: deployment },
-    ],
-    threshold: 100,
-    value: 311,
-    description: `More than 5% of ${deployment} requests throttled (429) for 10 minutes.`,
-  });
-}
 
 describe('incident cards gain vetted-query evidence (real bot, local mode)', () => {
   let bot: TestBot;

@@ -8,15 +8,6 @@ const CHANNEL = 'C0INCIDENTS';
 const SECRET = 'slack-signing-secret-for-tests';
 const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
 
-async function waitReady(bot: TestBot): Promise<void> {
-  for (let i = 0; i < 200; i++) {
-    const body = (await (await fetch(`${bot.url}/readyz`)).json()) as { checks: Record<string, string> };
-    if (body.checks.slack === 'ok') return;
-    await new Promise((r) => setTimeout(r, 10));
-  }
-  throw new Error('slack never became ready');
-}
-
 describe('Slack: incident charts are uploaded into the card thread (files upload v2)', () => {
   let slack: SlackWebApiServer;
   let bot: TestBot;
@@ -38,7 +29,7 @@ describe('Slack: incident charts are uploaded into the card thread (files upload
       clock,
       { localPlatform: true },
     );
-    await waitReady(bot);
+    await bot.waitReady('slack');
   });
   afterEach(async () => {
     await bot.stop();

@@ -8,15 +8,6 @@ import { type SlackWebApiServer, startSlackWebApiServer } from '../servers/slack
 const CHANNEL = 'C0INCIDENTS';
 const SECRET = 'slack-signing-secret-for-tests';
 
-async function waitReady(bot: TestBot, name: string): Promise<void> {
-  for (let i = 0; i < 200; i++) {
-    const body = (await (await fetch(`${bot.url}/readyz`)).json()) as { checks: Record<string, string> };
-    if (body.checks[name] === 'ok') return;
-    await new Promise((r) => setTimeout(r, 10));
-  }
-  throw new Error(`${name} never became ready`);
-}
-
 function slashBody(command: string, text: string, user = 'U0ALICE'): string {
   return new URLSearchParams({
     token: 'unused',
@@ -53,7 +44,7 @@ describe('Slack end to end: Bolt inbound, Web API outbound, through the outbox',
       },
       clock,
     );
-    await waitReady(bot, 'slack');
+    await bot.waitReady('slack');
   });
   afterEach(async () => {
     await bot.stop();

@@ -9,14 +9,6 @@ import {
   teamsActivities,
 } from '../servers/bot-connector.ts';
 
-async function send(bot: TestBot, activity: unknown): Promise<Response> {
-  return fetch(`${bot.url}/api/messages`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(activity),
-  });
-}
-
 describe('Teams end to end against a local Bot Connector', () => {
   let connector: BotConnectorServer;
   let bot: TestBot;
@@ -28,7 +20,7 @@ describe('Teams end to end against a local Bot Connector', () => {
     dataDir = mkdtempSync(join(tmpdir(), 'teams-test-'));
     bot = await startTestBot({ DATA_DIR: dataDir });
     teams = teamsActivities(connector.serviceUrl);
-    expect((await send(bot, teams.installed())).status).toBe(200);
+    expect((await bot.sendActivity(teams.installed())).status).toBe(200);
   });
   afterEach(async () => {
     await bot.stop();
@@ -66,7 +58,7 @@ describe('Teams end to end against a local Bot Connector', () => {
     const ack = (connector.cardOf(card)!.actions as { verb: string; data: Record<string, unknown> }[]).find(
       (a) => a.verb === 'ack',
     )!;
-    const res = await send(bot, teams.cardAction('bob', card.id, 'ack', ack.data));
+    const res = await bot.sendActivity(teams.cardAction('bob', card.id, 'ack', ack.data));
     expect(res.status).toBe(200);
     const invoke = (await res.json()) as { statusCode: number; type: string; value: unknown };
     expect(invoke.statusCode).toBe(200);
@@ -89,21 +81,21 @@ describe('Teams end to end against a local Bot Connector', () => {
   it('commands work with an @mention, with or without a slash, and are answered in the thread', async () => {
     await postCard();
     const msg = teams.message('alice', '<at>On-call bot</at> /alerts');
-    expect((await send(bot, msg)).status).toBe(200);
+    expect((await bot.sendActivity(msg)).status).toBe(200);
     await bot.flush();
     const answer = connector.thread(msg.id).at(-1);
     expect(answer).toBeDefined();
     expect(JSON.stringify(answer?.activity)).toContain('open incident');
 
     const plain = teams.message('alice', '<at>On-call bot</at> alerts');
-    await send(bot, plain);
+    await bot.sendActivity(plain);
     await bot.flush();
     expect(JSON.stringify(connector.thread(plain.id).at(-1)?.activity)).toContain('open incident');
   });
 
   it('"ack" typed in the card thread acknowledges that incident', async () => {
     const card = await postCard();
-    await send(bot, teams.message('carol', '<at>On-call bot</at> ack', card.id));
+    await bot.sendActivity(teams.message('carol', '<at>On-call bot</at> ack', card.id));
     await bot.flush();
     expect(JSON.stringify(connector.cardOf(connector.find(card.id)!))).toContain('by carol');
   });
@@ -129,7 +121,7 @@ describe('Teams end to end against a local Bot Connector', () => {
       conversation: { id: 'a:personal-erin', conversationType: 'personal', tenantId: 'tenant-1' },
       text: 'alerts',
     };
-    expect((await send(bot, personal)).status).toBe(200);
+    expect((await bot.sendActivity(personal)).status).toBe(200);
     await bot.flush();
     const answer = connector.activities.find((a) => a.conversationId === 'a:personal-erin');
     expect(JSON.stringify(answer?.activity)).toContain('open incident');
@@ -137,10 +129,10 @@ describe('Teams end to end against a local Bot Connector', () => {
   });
 
   it('malformed activities get 400, whether our schema or the SDK refuses them', async () => {
-    expect((await send(bot, { type: 'message' })).status).toBe(400);
+    expect((await bot.sendActivity({ type: 'message' })).status).toBe(400);
     // Passes our schema, but the SDK's Activity schema wants ids that are not empty.
     const emptyAad = { ...teams.message('alice', 'alerts'), from: { id: '29:alice', aadObjectId: '' } };
-    const res = await send(bot, emptyAad);
+    const res = await bot.sendActivity(emptyAad);
     expect(res.status).toBe(400);
     expect(((await res.json()) as { error: { code: string } }).error.code).toBe('BAD_ACTIVITY');
   });
@@ -200,7 +192,7 @@ describe('Teams with credentials (production mode)', () => {
     try {
       expect(bot.config.mode).toBe('production');
       const activity = { type: 'message', conversation: { id: 'a:1' }, text: 'alerts' };
-      const none = await send(bot, activity);
+      const none = await bot.sendActivity(activity);
       expect(none.status).toBe(401);
       expect(await none.json()).toEqual({ 'jwt-auth-error': 'authorization header not found' });
       const malformed = await fetch(`${bot.url}/api/messages`, {
@@ -231,7 +223,7 @@ describe('Teams with credentials (production mode)', () => {
   it('without an app id, production mode leaves Teams off', async () => {
     const bot = await startTestBot({ HOST: '127.0.0.1', BOT_MODE: 'production' });
     try {
-      expect((await send(bot, { type: 'message' })).status).toBe(404);
+      expect((await bot.sendActivity({ type: 'message' })).status).toBe(404);
     } finally {
       await bot.stop();
     }

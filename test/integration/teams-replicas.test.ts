@@ -7,14 +7,6 @@ import {
   teamsActivities,
 } from '../servers/bot-connector.ts';
 
-async function send(bot: TestBot, activity: unknown): Promise<Response> {
-  return fetch(`${bot.url}/api/messages`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(activity),
-  });
-}
-
 /** A database URL counts as a production credential; anonymous Teams needs local mode. */
 const env = (url: string) => ({ DATABASE_URL: url, BOT_MODE: 'local' });
 
@@ -54,7 +46,7 @@ describe.skipIf(!database)('Teams on two replicas sharing PostgreSQL', () => {
   }
 
   it('B learns the on-call channel A recorded and posts the card; A updates it in place', async () => {
-    expect((await send(a, teams.installed())).status).toBe(200);
+    expect((await a.sendActivity(teams.installed())).status).toBe(200);
     expect(await b.store.conversations.getOncall('teams')).toBe(teams.channelId);
 
     await b.tick(); // B started before the install: its tick picks the channel up
@@ -67,7 +59,7 @@ describe.skipIf(!database)('Teams on two replicas sharing PostgreSQL', () => {
     const ack = (connector.cardOf(card!)!.actions as { verb: string; data: Record<string, unknown> }[]).find(
       (x) => x.verb === 'ack',
     )!;
-    expect((await send(a, teams.cardAction('bob', card!.id, 'ack', ack.data))).status).toBe(200);
+    expect((await a.sendActivity(teams.cardAction('bob', card!.id, 'ack', ack.data))).status).toBe(200);
     await a.flush();
     expect(connector.find(card!.id)!.edits).toHaveLength(1);
     expect(JSON.stringify(connector.cardOf(connector.find(card!.id)!))).toContain('by bob');
@@ -75,7 +67,10 @@ describe.skipIf(!database)('Teams on two replicas sharing PostgreSQL', () => {
 
   it('installs in two channels at once, one per replica: both replicas agree on one on-call channel', async () => {
     const other = teamsActivities(connector.serviceUrl, '19:other@thread.tacv2');
-    const [ra, rb] = await Promise.all([send(a, teams.installed()), send(b, other.installed())]);
+    const [ra, rb] = await Promise.all([
+      a.sendActivity(teams.installed()),
+      b.sendActivity(other.installed()),
+    ]);
     expect([ra.status, rb.status]).toEqual([200, 200]);
     const oncall = await a.store.conversations.getOncall('teams');
     expect([teams.channelId, other.channelId]).toContain(oncall);
@@ -94,7 +89,7 @@ describe.skipIf(!database)('Teams on two replicas sharing PostgreSQL', () => {
     await cardFrom(b, 'am-gpu-ecc-xid-node-3.json', 'node-3');
     expect(connector.activities).toHaveLength(0); // nowhere to post yet: not installed anywhere
 
-    expect((await send(a, teams.installed())).status).toBe(200);
+    expect((await a.sendActivity(teams.installed())).status).toBe(200);
     const clock = b.clock;
     await b.stop();
     b = await startTestBot(env(db.url), clock); // a new data dir: no conversation file

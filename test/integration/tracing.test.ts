@@ -1,26 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ManualClock } from '../../bot/clock.ts';
-import { azureMetricAlert } from '../../sim/scenarios/payloads.ts';
+import { throttleAlert } from '../helpers/alerts.ts';
 import { startTestBot, type TestBot } from '../helpers/test-bot.ts';
 import { type OtlpCollector, startOtlpCollector } from '../servers/otlp-collector.ts';
-
-const throttled = (firedAt: number) =>
-  azureMetricAlert({
-    rule: 'aoai-gpt-4o-429-rate',
-    alertGuid: '0c1d2e3f-4a5b-4c6d-8e7f-00000000a001',
-    severity: 'Sev2',
-    condition: 'Fired',
-    firedAt: new Date(firedAt).toISOString(),
-    account: 'aoai-prod-eastus2',
-    metricName: 'AzureOpenAIRequests',
-    dimensions: [
-      { name: 'StatusCode', value: '429' },
-      { name: 'ModelDeploymentName', value: 'gpt-4o' },
-    ],
-    threshold: 100,
-    value: 311,
-    description: 'More than 5% of gpt-4o requests throttled (429) for 10 minutes.',
-  });
 
 describe('OpenTelemetry traces, exported over OTLP/HTTP to a local collector', () => {
   let collector: OtlpCollector;
@@ -41,7 +23,9 @@ describe('OpenTelemetry traces, exported over OTLP/HTTP to a local collector', (
   });
 
   it('follows an alert from the webhook through evidence, rendering and delivery in one trace', async () => {
-    expect((await bot.postAlert('azure-monitor', throttled(clock.now()))).status).toBe(202);
+    expect((await bot.postAlert('azure-monitor', throttleAlert('gpt-4o', 'a001', clock.now()))).status).toBe(
+      202,
+    );
     await bot.flush();
     // Evidence runs in the background; its card update is delivered once it is stored.
     await vi.waitFor(
