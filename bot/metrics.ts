@@ -67,6 +67,13 @@ export function createMetrics(outboxDepth: () => Promise<number>) {
     labelNames: ['outcome'] as const,
     registers: [registry],
   });
+  const queryDuration = new Histogram({
+    name: 'oncall_bot_query_duration_seconds',
+    help: 'Vetted KQL queries run (commands, questions, evidence), by query id, backend and outcome (ok, error).',
+    labelNames: ['query', 'backend', 'outcome'] as const,
+    buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+    registers: [registry],
+  });
   new Gauge({
     name: 'oncall_bot_outbox_depth',
     help: 'Messages waiting in the outbox.',
@@ -91,6 +98,7 @@ export function createMetrics(outboxDepth: () => Promise<number>) {
     deliveryLatency,
     llmTokens,
     llmRequests,
+    queryDuration,
   };
 }
 

@@ -9,6 +9,7 @@ import { createPagingModule, openPagingRepo } from '../handlers/paging/paging-mo
 import { createQueriesModule, openEvidenceRepo } from '../handlers/queries/queries-module.ts';
 import { withQueryPolicy } from '../handlers/queries/query-policy.ts';
 import { createAzureLogsBackend } from '../queries/backends/azure-logs.ts';
+import { withQueryMetrics } from '../queries/backends/instrumented-logs.ts';
 import type { LogsBackend } from '../queries/backends/logs-backend.ts';
 import type { MetricsBackend } from '../queries/backends/metrics-backend.ts';
 import { createPrometheusBackend } from '../queries/backends/prometheus.ts';
@@ -39,8 +40,8 @@ export interface ModuleContext {
   platform: LocalPlatform | undefined;
   /** Spans of the later stages of an incident's trace (evidence); optional like metrics. */
   tracing?: Tracing;
-  /** The bot's own metrics (LLM token and call counters); optional so tests may leave it out. */
-  metrics?: Pick<BotMetrics, 'llmTokens' | 'llmRequests'>;
+  /** The bot's own metrics (query latency, LLM tokens, remediation events); optional in tests. */
+  metrics?: BotMetrics;
 }
 
 /**
@@ -60,7 +61,8 @@ export async function createModules(ctx: ModuleContext): Promise<BotModule[]> {
   const rawLogs: LogsBackend | undefined = ctx.platform
     ? createSimulatedLogsBackend(ctx.clock)
     : config.logAnalytics && createAzureLogsBackend({ ...config.logAnalytics, catalog: KQL_CATALOG });
-  const logs = rawLogs && withQueryPolicy(rawLogs, config.policy);
+  const timed = rawLogs && ctx.metrics ? withQueryMetrics(rawLogs, ctx.metrics.queryDuration) : rawLogs;
+  const logs = timed && withQueryPolicy(timed, config.policy);
   // Local mode acts on the simulated cluster; production only when the policy has a remediation section.
   const remediationTargets = ctx.platform
     ? { kubeConfig: ctx.platform.kubeConfig }
@@ -80,6 +82,7 @@ export async function createModules(ctx: ModuleContext): Promise<BotModule[]> {
         timeZone: config.policy.timeZone,
         onQueued: ctx.kick,
         logger: ctx.logger,
+        registry: ctx.metrics?.registry,
         // shift-traffic verifies with the vetted throttle-rate query that 429s are dropping.
         throttle: logs && createLogsThrottleReader(logs, ctx.clock),
       }),

@@ -1,4 +1,5 @@
 import type { KubeConfig } from '@kubernetes/client-node';
+import { Gauge, type Registry } from 'prom-client';
 import type { Clock } from '../../bot/clock.ts';
 import type { Logger } from '../../bot/logger.ts';
 import type { BotModule } from '../../bot/module.ts';
@@ -29,6 +30,8 @@ export interface RemediationModuleOptions {
   timeZone: string;
   onQueued(): void;
   logger: Logger;
+  /** Where `oncall_bot_remediation_audit_records` is registered (the bot's /metrics). */
+  registry?: Registry;
 }
 
 /** The remediation store: PostgreSQL when the bot runs with a database URL, else SQLite. */
@@ -45,6 +48,7 @@ export function openRemediationRepo(options: { dbPath: string; databaseUrl?: str
  */
 export async function createRemediationModule(options: RemediationModuleOptions): Promise<BotModule> {
   const repo = await openRemediationRepo(options);
+  if (options.registry) registerAuditGauge(options.registry, repo);
   const r = setupRemediation({ ...options, repo });
   try {
     await r.service.recover();
@@ -62,4 +66,25 @@ export async function createRemediationModule(options: RemediationModuleOptions)
     },
     close: () => r.close(),
   };
+}
+
+/**
+ * Proposals, approvals, rejections, expiries, executions, verifications and rollbacks as counted
+ * by the audit log at scrape time. The log is shared, so every replica reports the same totals:
+ * aggregate with max, not sum.
+ */
+function registerAuditGauge(registry: Registry, repo: RemediationRepo): void {
+  new Gauge({
+    name: 'oncall_bot_remediation_audit_records',
+    help: 'Remediation audit records by event (proposed, approved, rejected, expired, executed …), from the shared audit log.',
+    labelNames: ['event'] as const,
+    registers: [registry],
+    async collect() {
+      try {
+        for (const [event, n] of Object.entries(await repo.countAuditEvents())) this.set({ event }, n);
+      } catch {
+        // Store unavailable: keep the last values; readiness reports the outage.
+      }
+    },
+  });
 }

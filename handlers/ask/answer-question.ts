@@ -37,8 +37,9 @@ async function runDecision(deps: AnswerDeps, d: QueryDecision, asker: Asker): Pr
   if (d.source === 'kql') {
     if (!deps.logs)
       return [{ kind: 'notice', tone: 'warning', text: 'No Log Analytics workspace is configured.' }];
-    // The backend validates the parameters with the query's zod schema again before binding.
-    const run = await deps.logs.run(d.id, d.params);
+    // The backend validates the parameters with the query's zod schema again before binding, and
+    // answers a private query only to an authorised user in a direct message.
+    const run = await deps.logs.run(d.id, d.params, { caller: { user: asker.user, place: asker.place } });
     const table: Section =
       run.result.rows.length === 0
         ? { kind: 'notice', tone: 'good', text: 'No rows: nothing matched.' }

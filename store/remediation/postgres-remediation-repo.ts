@@ -259,6 +259,12 @@ export function createPostgresRemediationRepo(pool: pg.Pool): RemediationRepo {
       );
       return rows.map(toAudit).reverse();
     },
+    countAuditEvents: async () => {
+      const rows = await db.query<{ event: string; n: string }>(
+        'SELECT event, count(*) AS n FROM remediation_audit GROUP BY event',
+      );
+      return Object.fromEntries(rows.map((r) => [r.event, Number(r.n)]));
+    },
     readAuditChain: async () =>
       (await db.query<AuditRow>('SELECT * FROM remediation_audit ORDER BY seq')).map(toAudit),
     async getSetting(key) {

@@ -65,6 +65,8 @@ export interface RemediationRepo {
   listAudit(filter: { incidentId?: number; limit: number }): Promise<AuditRecord[]>;
   /** The whole chain in order, for verification. */
   readAuditChain(): Promise<AuditRecord[]>;
+  /** How many audit records there are of each event (proposed, approved, executed …). */
+  countAuditEvents(): Promise<Record<string, number>>;
   getSetting(key: string): Promise<string | undefined>;
   /** Writes a setting and its audit record together. */
   setSetting(key: string, value: string, audit: AuditInput): Promise<void>;

@@ -248,6 +248,15 @@ export function openSqliteRemediationRepo(
       ) as AuditRow[];
       return rows.map(toAudit).reverse();
     },
+    countAuditEvents: async () =>
+      Object.fromEntries(
+        (
+          db.prepare('SELECT event, count(*) AS n FROM remediation_audit GROUP BY event').all() as {
+            event: string;
+            n: number;
+          }[]
+        ).map((r) => [r.event, r.n]),
+      ),
     readAuditChain: async () =>
       (db.prepare('SELECT * FROM remediation_audit ORDER BY seq').all() as AuditRow[]).map(toAudit),
     getSetting: async (key) => (q.getSetting.get(key) as { value: string } | undefined)?.value,

@@ -49,6 +49,11 @@ describe('/kql on the real bot in local mode (console API)', () => {
     expect(rate('2026-11-28 08:30Z', 'chat-api')).toBe(0);
     expect(rate('2026-11-28 08:50Z', 'chat-api')).toBeGreaterThan(10);
     expect(rate('2026-11-28 08:50Z', 'chat-api')).toBeLessThan(50);
+    // /metrics times it per query.
+    const metrics = await (await fetch(`${bot.url}/metrics`)).text();
+    expect(metrics).toMatch(
+      /^oncall_bot_query_duration_seconds_count\{query="throttle-rate",backend="local",outcome="ok"\} [1-9]/m,
+    );
   });
 
   it('a time-series result links a chart that renders as PNG; unknown chart ids are 404', async () => {

@@ -79,5 +79,17 @@ describe('remediation from the console, end to end on the simulated cluster', ()
     const audit = JSON.stringify((await bot.consoleMessages()).at(-1)?.card);
     expect(audit).toMatch(/bob/);
     expect(audit).toMatch(/carol/);
+    // /metrics counts the remediation's steps from the audit log.
+    const metrics = await (await fetch(`${bot.url}/metrics`)).text();
+    expect(metrics).toMatch(/^oncall_bot_remediation_audit_records\{event="proposed"\} 1$/m);
+    const count = (event: string) =>
+      Number(
+        new RegExp(`^oncall_bot_remediation_audit_records\\{event="${event}"\\} (\\d+)$`, 'm').exec(
+          metrics,
+        )?.[1],
+      );
+    expect(['approval-recorded', 'approval-refused', 'approved', 'executed', 'verified'].map(count)).toEqual([
+      2, 1, 1, 1, 1,
+    ]);
   }, 30_000);
 });

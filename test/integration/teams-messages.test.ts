@@ -9,6 +9,8 @@ import {
   teamsActivities,
 } from '../servers/bot-connector.ts';
 
+const fixtureSource = (name: string) => (name.startsWith('azure') ? 'azure-monitor' : 'alertmanager');
+
 describe('Teams end to end against a local Bot Connector', () => {
   let connector: BotConnectorServer;
   let bot: TestBot;
@@ -108,6 +110,32 @@ describe('Teams end to end against a local Bot Connector', () => {
     bot.clock.advance(60_000);
     await bot.flush();
     expect(connector.activities).toHaveLength(1);
+  });
+
+  it('a 429 storm delays cards but posts each one exactly once, with its latest state', async () => {
+    // Eight calls in a row throttled, then every other one: Teams' per-conversation limits.
+    connector.failNext({ status: 429, retryAfter: 2 }, 8);
+    const groups = [
+      'am-gpu-temp-firing.json',
+      'am-gpu-ecc-xid-node-3.json',
+      'azure-metric-static-fired.json',
+    ];
+    for (const name of groups)
+      expect((await bot.postAlert(fixtureSource(name), fixture(name))).status).toBe(202);
+    await bot.postAlert('alertmanager', fixture('am-gpu-temp-resolved.json'));
+    for (let round = 0; round < 20 && connector.activities.filter((a) => !a.replyToId).length < 3; round++) {
+      await bot.flush();
+      bot.clock.advance(2_000);
+      if (round % 2 === 0) connector.failNext({ status: 429, retryAfter: 1 });
+    }
+    await bot.flush();
+    const cards = connector.activities.filter((a) => !a.replyToId);
+    expect(cards).toHaveLength(3);
+    expect(connector.calls.filter((c) => c.status === 429).length).toBeGreaterThanOrEqual(8);
+    // The GPU card shows the resolve that arrived while it was throttled.
+    const gpu = cards.find((a) => JSON.stringify(a.activity).includes('node-7'))!;
+    expect(JSON.stringify(connector.cardOf(connector.find(gpu.id)!))).toMatch(/RESOLVED/);
+    expect(await bot.store.outbox.pendingCount()).toBe(0);
   });
 
   it('a personal chat gets its answer in that chat', async () => {
