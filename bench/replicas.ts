@@ -12,7 +12,7 @@
  *
  *   npm run bench:replicas [-- --seconds 20 --rate 300]
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -36,6 +36,11 @@ const RATE = Number(opts.rate);
 const CARDS = Number(opts.cards);
 const GROUPS = 200;
 const headers = { authorization: `Bearer ${BENCH_TOKEN}` };
+
+// Every incident must get its own card here: storm mode (bench:storm) would fold most of them.
+const policyDir = mkdtempSync(join(tmpdir(), 'bench-policy-'));
+const POLICY_FILE = join(policyDir, 'policy.yaml');
+writeFileSync(POLICY_FILE, 'storm:\n  threshold: 0\n');
 
 /** Group n mod GROUPS with a reading that changes on every pass, as Alertmanager re-sends it. */
 function groupBody(n: number, prefix = 'node'): string {
@@ -72,7 +77,7 @@ async function intakeRun(replicas: number): Promise<Record<string, string | numb
   if (!db) throw new Error('PostgreSQL is needed (apt-get install postgresql; pg_ctlcluster 15 main start)');
   const dataDir = mkdtempSync(join(tmpdir(), 'bench-replicas-'));
   const bots = await Promise.all(
-    Array.from({ length: replicas }, () => spawnCompiledBot(dataDir, { DATABASE_URL: db.url })),
+    Array.from({ length: replicas }, () => spawnCompiledBot(dataDir, { DATABASE_URL: db.url, POLICY_FILE })),
   );
   const sql = new pg.Client({ connectionString: db.url });
   await sql.connect();
@@ -131,6 +136,7 @@ async function deliveryRun(): Promise<Record<string, string | number>> {
   });
   const dataDir = mkdtempSync(join(tmpdir(), 'bench-delivery-'));
   const bot = await spawnCompiledBot(dataDir, {
+    POLICY_FILE,
     CONSOLE: 'off',
     SLACK_BOT_TOKEN: slack.token,
     SLACK_SIGNING_SECRET: 'bench-signing-secret',
@@ -188,6 +194,7 @@ async function main(): Promise<void> {
   console.log(`\np99 with 2 replicas / 1 replica: ${p99Ratio.toFixed(2)}`);
   console.log(`\nDelivery of ${CARDS} new cards while Slack answers 429 to 30 % of calls\n`);
   console.log(table([await deliveryRun()]));
+  rmSync(policyDir, { recursive: true, force: true });
 }
 
 await main();

@@ -5,7 +5,10 @@
  * the first 10 incidents get cards and the rest fold into one storm card), its peak RSS (target
  * < 300 MB) and the alerts lost (target 0).
  *
- *   npm run bench:storm [-- --seconds 60 --alerts 10000 --groups 200]
+ * P1 incidents (the default: GPU XID errors) are exempt from storm mode and each get a card; with
+ * `--kind temperature` (GPU temperature warnings, P2) all but the first ten fold into one storm card.
+ *
+ *   npm run bench:storm [-- --seconds 60 --alerts 10000 --groups 200 --kind xid|temperature]
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -18,6 +21,7 @@ import { BENCH_TOKEN, peakRssMb, spawnCompiledBot, table } from './lib/processes
 const { values: opts } = parseArgs({
   options: {
     seconds: { type: 'string', default: '60' },
+    kind: { type: 'string', default: 'xid' },
     alerts: { type: 'string', default: '10000' },
     groups: { type: 'string', default: '200' },
   },
@@ -25,6 +29,10 @@ const { values: opts } = parseArgs({
 const seconds = Number(opts.seconds);
 const totalAlerts = Number(opts.alerts);
 const groups = Number(opts.groups);
+const ALERT =
+  opts.kind === 'temperature'
+    ? { name: 'GpuTemperatureHigh', severity: 'warning', summary: 'above 83 °C' }
+    : { name: 'GpuXidError', severity: 'critical', summary: 'XID 79' };
 const TOKEN = BENCH_TOKEN;
 
 /** Notification k: two new alerts (two GPUs) joining group k mod `groups`. */
@@ -35,16 +43,16 @@ function notification(k: number): string {
     status: 'firing' as const,
     startsAt: new Date(Date.now() - 60_000).toISOString(),
     labels: {
-      alertname: 'GpuXidError',
-      severity: 'critical',
+      alertname: ALERT.name,
+      severity: ALERT.severity,
       Hostname: `node-${g}`,
       gpu: String(i),
       wave: String(wave),
     },
-    annotations: { summary: `XID 79 on node-${g} GPU ${i}`, description: 'GPU has fallen off the bus' },
+    annotations: { summary: `${ALERT.summary} on node-${g} GPU ${i}` },
   });
   return JSON.stringify(
-    alertmanagerGroup({ alertname: 'GpuXidError', Hostname: `node-${g}` }, [
+    alertmanagerGroup({ alertname: ALERT.name, Hostname: `node-${g}` }, [
       alert(2 * wave),
       alert(2 * wave + 1),
     ]),

@@ -283,10 +283,11 @@ interface Waiting {
 }
 
 /**
- * Group commit for intake: payloads that arrive while the event loop is busy are written in one
- * transaction (each still all-or-nothing: a failure fails every payload of the group, and their
- * senders retry). One commit per group instead of per request is what lets a single SQLite
- * writer keep up with an alert storm.
+ * Group commit for intake: payloads that arrive while a commit is in flight are written together
+ * in the next one (each still all-or-nothing: a failure fails every payload of the group, and
+ * their senders retry). One commit at a time, one commit per group instead of per request: that
+ * lets a single SQLite writer keep up with an alert storm, and keeps a replica's own intake
+ * transactions from conflicting with each other on PostgreSQL.
  */
 export function createIngestQueue(
   deps: IngestDeps,
@@ -294,11 +295,13 @@ export function createIngestQueue(
 ): (parsed: readonly ParsedAlert[]) => Promise<IngestResult> {
   const waiting: Waiting[] = [];
   let scheduled = false;
+  let committing = false;
 
   async function commit(): Promise<void> {
     scheduled = false;
+    if (committing) return; // the commit in flight schedules the next group when it ends
+    committing = true;
     const group = waiting.splice(0, maxGroup);
-    if (waiting.length > 0) schedule();
     try {
       const now = deps.clock.now();
       const results = await deps.store.transaction((tx) =>
@@ -312,6 +315,9 @@ export function createIngestQueue(
       for (const [i, w] of group.entries()) w.resolve(results[i]!);
     } catch (err) {
       for (const w of group) w.reject(err);
+    } finally {
+      committing = false;
+      if (waiting.length > 0) schedule();
     }
   }
 

@@ -252,8 +252,9 @@ describe('nextDelayMs', () => {
       1000, 2000, 4000, 8000, 60_000,
     ]);
   });
-  it('never waits less than Retry-After', () => {
+  it('waits what Retry-After says, however many attempts came before', () => {
     expect(nextDelayMs(1, 30_000, o)).toBe(30_000);
+    expect(nextDelayMs(9, 2_000, o)).toBe(2_000);
   });
   it('jitters within ±20 %', () => {
     expect(nextDelayMs(3, undefined, { ...o, random: () => 0 })).toBe(3200);
