@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ConfigError, describeIssues } from '../bot/config-error.ts';
 import { durationMs } from '../bot/duration.ts';
 import { alertKind } from '../handlers/alerts/alert.ts';
 import { incidentTier } from '../handlers/alerts/incident.ts';
@@ -118,9 +119,14 @@ export const remediationPolicySchema = z
 
 export type RemediationPolicy = z.infer<typeof remediationPolicySchema>;
 
-/** Parses the remediation section of the policy file (or `{}` for the defaults). */
+/**
+ * Parses the remediation section of the policy file (or `{}` for the defaults); a bad section is
+ * a {@link ConfigError} naming each problem, like the rest of the configuration.
+ */
 export function parseRemediationPolicy(raw: unknown): RemediationPolicy {
-  return remediationPolicySchema.parse(raw ?? {});
+  const parsed = remediationPolicySchema.safeParse(raw ?? {});
+  if (!parsed.success) throw new ConfigError(describeIssues(parsed.error, 'policy file: remediation'));
+  return parsed.data;
 }
 
 /** The rule for one action: the policy's entry, or the defaults. */

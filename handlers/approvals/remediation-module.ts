@@ -37,7 +37,7 @@ export interface RemediationModuleOptions {
 /** The remediation store: PostgreSQL when the bot runs with a database URL, else SQLite. */
 export function openRemediationRepo(options: { dbPath: string; databaseUrl?: string | undefined }) {
   return options.databaseUrl
-    ? openPostgresRemediationRepo({ connectionString: options.databaseUrl })
+    ? openPostgresRemediationRepo({ connectionString: options.databaseUrl, poolSize: 4 })
     : Promise.resolve<RemediationRepo>(openSqliteRemediationRepo(options.dbPath));
 }
 

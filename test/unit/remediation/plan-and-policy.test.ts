@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { ConfigError } from '../../../bot/config-error.ts';
 import type { Incident } from '../../../handlers/alerts/incident.ts';
 import { suggestedRemediationActions } from '../../../handlers/approvals/suggested-remediations.ts';
 import { shiftWeights } from '../../../remediation/actions/shift-traffic.ts';
@@ -38,6 +39,19 @@ describe('traffic weights', () => {
 });
 
 describe('remediation policy', () => {
+  it('reports a bad section as a configuration problem naming each field', () => {
+    let error: unknown;
+    try {
+      parseRemediationPolicy({ mode: 'yolo', approvalTtl: '2s' });
+    } catch (err) {
+      error = err;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const problems = (error as ConfigError).problems.join('\n');
+    expect(problems).toMatch(/^policy file: remediation: mode: /m);
+    expect(problems).toMatch(/^policy file: remediation: approvalTtl: /m);
+  });
+
   it('resolves groups and platform-qualified ids', () => {
     const p = parseRemediationPolicy({ groups: { oncall: ['slack:U123', 'teams:8f1c-aa'] } });
     expect(isAllowed(p, 'slack:U123', ['group:oncall'])).toBe(true);
