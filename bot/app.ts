@@ -89,7 +89,7 @@ export async function startBot(config: Config, overrides: BotOverrides = {}): Pr
       ? await openPostgresStore({ connectionString: config.databaseUrl })
       : openSqliteStore({ path: join(config.dataDir, 'bot.db'), synchronous: config.sqliteSynchronous }));
   const metrics = createMetrics(() => store.outbox.pendingCount());
-  const tracing = createTracing(config.tracing);
+  const tracing = createTracing(config.tracing, scrub);
 
   const surfaces = new Map<SurfaceId, ChatSurface>();
   const targets: ChannelTarget[] = [];

@@ -38,8 +38,11 @@ export interface Tracing {
   shutdown(): Promise<void>;
 }
 
-/** OTLP/HTTP export when configured; otherwise spans cost nothing and go nowhere. */
-export function createTracing(config: Config['tracing']): Tracing {
+/**
+ * OTLP/HTTP export when configured; otherwise spans cost nothing and go nowhere. Error messages
+ * recorded on spans pass through `scrub` first, like everything the bot logs.
+ */
+export function createTracing(config: Config['tracing'], scrub: (text: string) => string): Tracing {
   let provider: BasicTracerProvider | undefined;
   let tracer: Tracer;
   if (config) {
@@ -60,11 +63,9 @@ export function createTracing(config: Config['tracing']): Tracing {
       try {
         return await fn(span);
       } catch (err) {
-        span.recordException(err instanceof Error ? err : String(err));
-        span.setStatus({
-          code: SpanStatusCode.ERROR,
-          message: err instanceof Error ? err.message : undefined,
-        });
+        const message = scrub(err instanceof Error ? err.message : String(err));
+        span.recordException({ name: err instanceof Error ? err.name : 'Error', message });
+        span.setStatus({ code: SpanStatusCode.ERROR, message });
         throw err;
       } finally {
         span.end();

@@ -43,6 +43,8 @@ export interface OtlpCollector {
   /** Base URL for OTEL_EXPORTER_OTLP_ENDPOINT (traces go to `/v1/traces`). */
   url: string;
   spans: CollectedSpan[];
+  /** Every export request body as received (to check what left the bot, e.g. no secrets). */
+  bodies: string[];
   close(): Promise<void>;
 }
 
@@ -53,6 +55,7 @@ function flatten(attrs: z.infer<typeof otlpSpan>['attributes']): Record<string, 
 /** A local OpenTelemetry collector speaking OTLP/HTTP with JSON bodies (the JS exporter's default). */
 export async function startOtlpCollector(): Promise<OtlpCollector> {
   const spans: CollectedSpan[] = [];
+  const bodies: string[] = [];
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
@@ -61,7 +64,9 @@ export async function startOtlpCollector(): Promise<OtlpCollector> {
         res.writeHead(404).end();
         return;
       }
-      const parsed = exportRequest.safeParse(JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}'));
+      const body = Buffer.concat(chunks).toString('utf8');
+      bodies.push(body);
+      const parsed = exportRequest.safeParse(JSON.parse(body || '{}'));
       if (!parsed.success) {
         res
           .writeHead(400, { 'content-type': 'application/json' })
@@ -91,6 +96,7 @@ export async function startOtlpCollector(): Promise<OtlpCollector> {
   return {
     url: `http://127.0.0.1:${port}`,
     spans,
+    bodies,
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
 }
