@@ -44,7 +44,8 @@ export function openRemediationRepo(options: { dbPath: string; databaseUrl?: str
 /**
  * Human-approved remediations as a bot module: /remediate, /audit and /remediation, the
  * Propose/Approve/Reject buttons, suggested actions on incident cards, and the expiry sweep.
- * Approved work interrupted by a restart is resumed before the module is handed out.
+ * Approved work interrupted by a restart is resumed before the module is handed out; executions cut
+ * off mid-way are marked failed then and on every tick, once past their verification deadline.
  */
 export async function createRemediationModule(options: RemediationModuleOptions): Promise<BotModule> {
   const repo = await openRemediationRepo(options);
@@ -63,6 +64,8 @@ export async function createRemediationModule(options: RemediationModuleOptions)
     enrichIncidentCard: (incident) => ({ actions: r.suggestedActions(incident) }),
     async tick() {
       await r.sweepExpired();
+      // A replica restarted at once leaves a cut-off execution alone until its deadline passed.
+      await r.service.failInterrupted();
     },
     close: () => r.close(),
   };

@@ -28,6 +28,45 @@ export function createRemediationService(deps: RemediationDeps) {
     running.add(task);
   }
 
+  /**
+   * Executions still marked running well past their verification deadline were cut off (a replica
+   * died mid-way): marked failed, with the rollback offered, since nobody knows how far they got.
+   * Runs at start-up and periodically, since a replica restarted at once cannot tell a crashed
+   * execution from one another replica is still running until the deadline has passed.
+   */
+  async function failInterrupted(): Promise<number> {
+    const cutoff = deps.clock.now() - deps.policy.verifyTimeout - RECOVERY_GRACE_MS;
+    let interrupted = 0;
+    for (const p of await deps.repo.listProposals({ status: 'executing', limit: 100 })) {
+      if (p.updatedAt > cutoff) continue;
+      const at = deps.clock.now();
+      const moved = await deps.repo.transition(p.id, {
+        from: ['executing'],
+        to: 'failed',
+        at,
+        result: { ok: false, detail: ['interrupted (the bot restarted during execution)'] },
+        audit: {
+          at,
+          actor: 'bot',
+          event: 'execution-failed',
+          proposalId: p.id,
+          incidentId: p.incidentId,
+          actionId: p.actionId,
+          planHash: p.planHash,
+          result: 'INTERRUPTED',
+        },
+      });
+      if (!moved) continue;
+      interrupted++;
+      await postToPlace(
+        deps,
+        p.place,
+        remediationProgressReply(moved, 'interrupted by a restart; check the target.', 'attention', [], true),
+      );
+    }
+    return interrupted;
+  }
+
   return {
     deps,
     propose: (input: ProposeInput): Promise<Proposal> => proposeRemediation(deps, input),
@@ -84,50 +123,15 @@ export function createRemediationService(deps: RemediationDeps) {
 
     /**
      * After a restart: approved proposals whose execution never started are executed (the store
-     * still guarantees once); executions cut off mid-way are marked failed and offer the rollback,
-     * since nobody knows how far they got.
+     * still guarantees once); executions cut off mid-way are marked failed (see `failInterrupted`).
      */
     async recover(): Promise<{ resumed: number; interrupted: number }> {
       const approved = await deps.repo.listProposals({ status: 'approved', limit: 100 });
       for (const p of approved) startExecution(p.id, 'bot');
-      const cutoff = deps.clock.now() - deps.policy.verifyTimeout - RECOVERY_GRACE_MS;
-      let interrupted = 0;
-      for (const p of await deps.repo.listProposals({ status: 'executing', limit: 100 })) {
-        if (p.updatedAt > cutoff) continue;
-        const at = deps.clock.now();
-        const moved = await deps.repo.transition(p.id, {
-          from: ['executing'],
-          to: 'failed',
-          at,
-          result: { ok: false, detail: ['interrupted (the bot restarted during execution)'] },
-          audit: {
-            at,
-            actor: 'bot',
-            event: 'execution-failed',
-            proposalId: p.id,
-            incidentId: p.incidentId,
-            actionId: p.actionId,
-            planHash: p.planHash,
-            result: 'INTERRUPTED',
-          },
-        });
-        if (!moved) continue;
-        interrupted++;
-        await postToPlace(
-          deps,
-          p.place,
-          remediationProgressReply(
-            moved,
-            'interrupted by a restart; check the target.',
-            'attention',
-            [],
-            true,
-          ),
-        );
-      }
-      return { resumed: approved.length, interrupted };
+      return { resumed: approved.length, interrupted: await failInterrupted() };
     },
 
+    failInterrupted,
     /** The audit records (one incident's, or the latest) and whether the whole chain verifies. */
     async audit(incidentId: number | undefined, limit = 25) {
       const records = await deps.repo.listAudit({ incidentId, limit });
