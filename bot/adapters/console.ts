@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { Message } from '../../cards/model.ts';
 import { summarizeMessage } from '../../cards/model.ts';
 import { toAdaptiveCard } from '../../cards/render/adaptive-card.ts';
@@ -9,8 +9,18 @@ import type { MessageRef } from '../outbox/outbox-entry.ts';
 import type { ChatSurface } from './chat-surface.ts';
 
 /**
+ * A message id derived from a delivery key, in UUID form: the same delivery always gets the same
+ * id, so a retry finds the message an interrupted attempt already stored.
+ */
+function keyedId(key: string): string {
+  const h = createHash('sha256').update(`console-delivery:${key}`).digest('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-8${h.slice(17, 20)}-${h.slice(20, 32)}`;
+}
+
+/**
  * The local console: a chat platform of its own, kept in the store, that shows exactly the
  * Adaptive Cards Teams would get. Its web page and JSON API live in bot/http/console-routes.ts.
+ * Messages sent with a delivery key get an id derived from it, which is how `findPosted` works.
  */
 export function createConsoleSurface(
   messages: ConsoleMessageRepo,
@@ -21,9 +31,14 @@ export function createConsoleSurface(
     const card = JSON.parse(scrub(JSON.stringify(toAdaptiveCard(m))));
     return { text: scrub(summarizeMessage(m)), card };
   };
-  async function insert(channel: string, threadId: string | null, m: Message): Promise<MessageRef> {
+  async function insert(
+    channel: string,
+    threadId: string | null,
+    m: Message,
+    key: string | undefined,
+  ): Promise<MessageRef> {
     const now = clock.now();
-    const id = randomUUID();
+    const id = key ? keyedId(key) : randomUUID();
     await messages.insert({
       id,
       channel,
@@ -37,8 +52,13 @@ export function createConsoleSurface(
   }
   return {
     id: 'console',
-    post: (channel, m) => insert(channel, null, m),
-    reply: (thread, m) => insert(thread.channel, thread.extra.threadId ?? thread.id, m),
+    post: (channel, m, options) => insert(channel, null, m, options?.key),
+    reply: (thread, m, options) =>
+      insert(thread.channel, thread.extra.threadId ?? thread.id, m, options?.key),
+    async findPosted(_where, key) {
+      const found = await messages.get(keyedId(key));
+      return found && { surface: 'console', channel: found.channel, id: found.id, extra: {} };
+    },
     async update(ref, m) {
       const found = await messages.update(ref.id, { ...render(m), updatedAt: clock.now() });
       if (!found)
