@@ -5,7 +5,7 @@ import { type Db, wrapQueryable } from '../postgres/db.ts';
 import { openMigratedPool, type PostgresOptions, serializable } from '../postgres/pool.ts';
 import { REMEDIATION_PG_MIGRATIONS } from './postgres-migrations.ts';
 import type { ApprovalOutcome, ApprovalRefusal, RemediationRepo, Transition } from './remediation-repo.ts';
-import { type AuditRow, type ProposalRow, toAudit, toProposal } from './remediation-rows.ts';
+import { type AuditRow, expiryOf, type ProposalRow, toAudit, toProposal } from './remediation-rows.ts';
 
 const FINISHED = ['succeeded', 'failed', 'verify-failed', 'void'];
 
@@ -65,21 +65,7 @@ async function move(db: Db, id: number, change: Transition): Promise<Proposal | 
 }
 
 function expireOne(db: Db, p: Proposal, now: number): Promise<Proposal | undefined> {
-  return move(db, p.id, {
-    from: ['pending'],
-    to: 'expired',
-    at: now,
-    audit: {
-      at: now,
-      actor: 'bot',
-      event: 'expired',
-      proposalId: p.id,
-      incidentId: p.incidentId,
-      actionId: p.actionId,
-      planHash: p.planHash,
-      result: 'expired',
-    },
-  });
+  return move(db, p.id, expiryOf(p, now));
 }
 
 async function recordApproval(

@@ -1,5 +1,6 @@
 import { type AuditRecord, auditRecord } from '../../remediation/audit.ts';
 import { type Proposal, proposal, stepResult } from '../../remediation/proposal.ts';
+import type { Transition } from './remediation-repo.ts';
 
 /** Row shapes of the remediation tables and their mapping, shared by the SQLite and PostgreSQL repos. */
 
@@ -53,4 +54,23 @@ export function toProposal(row: ProposalRow, approvers: readonly string[]): Prop
     updatedAt: row.updated_at,
     approvers,
   });
+}
+
+/** A pending proposal past its approval deadline: expired, by the bot. */
+export function expiryOf(p: Proposal, now: number): Transition {
+  return {
+    from: ['pending'],
+    to: 'expired',
+    at: now,
+    audit: {
+      at: now,
+      actor: 'bot',
+      event: 'expired',
+      proposalId: p.id,
+      incidentId: p.incidentId,
+      actionId: p.actionId,
+      planHash: p.planHash,
+      result: 'expired',
+    },
+  };
 }

@@ -5,7 +5,7 @@ import { type AuditInput, type AuditRecord, chainAuditRecord } from '../../remed
 import type { NewProposal, Proposal } from '../../remediation/proposal.ts';
 import { atomicRunner } from '../sqlite/module-database.ts';
 import type { ApprovalOutcome, ApprovalRefusal, RemediationRepo, Transition } from './remediation-repo.ts';
-import { type AuditRow, type ProposalRow, toAudit, toProposal } from './remediation-rows.ts';
+import { type AuditRow, expiryOf, type ProposalRow, toAudit, toProposal } from './remediation-rows.ts';
 import { REMEDIATION_MIGRATIONS } from './sqlite-migrations.ts';
 
 function migrate(db: Database.Database): void {
@@ -115,21 +115,7 @@ export function openSqliteRemediationRepo(
   const atomically = atomicRunner(db, 'remediation store');
 
   function expireOne(p: Proposal, now: number): Proposal | undefined {
-    return move(p.id, {
-      from: ['pending'],
-      to: 'expired',
-      at: now,
-      audit: {
-        at: now,
-        actor: 'bot',
-        event: 'expired',
-        proposalId: p.id,
-        incidentId: p.incidentId,
-        actionId: p.actionId,
-        planHash: p.planHash,
-        result: 'expired',
-      },
-    });
+    return move(p.id, expiryOf(p, now));
   }
 
   return {
