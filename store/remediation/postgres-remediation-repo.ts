@@ -5,7 +5,14 @@ import { type Db, wrapQueryable } from '../postgres/db.ts';
 import { openMigratedPool, type PostgresOptions, serializable } from '../postgres/pool.ts';
 import { REMEDIATION_PG_MIGRATIONS } from './postgres-migrations.ts';
 import type { ApprovalOutcome, ApprovalRefusal, RemediationRepo, Transition } from './remediation-repo.ts';
-import { type AuditRow, expiryOf, type ProposalRow, toAudit, toProposal } from './remediation-rows.ts';
+import {
+  type AuditRow,
+  executionStartOf,
+  expiryOf,
+  type ProposalRow,
+  toAudit,
+  toProposal,
+} from './remediation-rows.ts';
 
 const FINISHED = ['succeeded', 'failed', 'verify-failed', 'void'];
 
@@ -149,20 +156,7 @@ async function claimExecution(db: Db, id: number, actor: string, at: number): Pr
     [id, p.actionId, actor, at],
   );
   if (claimed.length === 0) return undefined;
-  return move(db, id, {
-    from: ['approved'],
-    to: 'executing',
-    at,
-    audit: {
-      at,
-      actor,
-      event: 'execution-started',
-      proposalId: id,
-      incidentId: p.incidentId,
-      actionId: p.actionId,
-      planHash: p.planHash,
-    },
-  });
+  return move(db, id, executionStartOf(p, actor, at));
 }
 
 /**

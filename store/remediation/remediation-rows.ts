@@ -74,3 +74,21 @@ export function expiryOf(p: Proposal, now: number): Transition {
     },
   };
 }
+
+/** An approved proposal whose execution `actor` claimed: executing. */
+export function executionStartOf(p: Proposal, actor: string, at: number): Transition {
+  return {
+    from: ['approved'],
+    to: 'executing',
+    at,
+    audit: {
+      at,
+      actor,
+      event: 'execution-started',
+      proposalId: p.id,
+      incidentId: p.incidentId,
+      actionId: p.actionId,
+      planHash: p.planHash,
+    },
+  };
+}

@@ -5,7 +5,14 @@ import { type AuditInput, type AuditRecord, chainAuditRecord } from '../../remed
 import type { NewProposal, Proposal } from '../../remediation/proposal.ts';
 import { atomicRunner } from '../sqlite/module-database.ts';
 import type { ApprovalOutcome, ApprovalRefusal, RemediationRepo, Transition } from './remediation-repo.ts';
-import { type AuditRow, expiryOf, type ProposalRow, toAudit, toProposal } from './remediation-rows.ts';
+import {
+  type AuditRow,
+  executionStartOf,
+  expiryOf,
+  type ProposalRow,
+  toAudit,
+  toProposal,
+} from './remediation-rows.ts';
 import { REMEDIATION_MIGRATIONS } from './sqlite-migrations.ts';
 
 function migrate(db: Database.Database): void {
@@ -200,20 +207,7 @@ export function openSqliteRemediationRepo(
         const p = readProposal(id);
         if (p?.status !== 'approved') return undefined;
         if (q.insertExecution.run(id, p.actionId, actor, at).changes === 0) return undefined;
-        return move(id, {
-          from: ['approved'],
-          to: 'executing',
-          at,
-          audit: {
-            at,
-            actor,
-            event: 'execution-started',
-            proposalId: id,
-            incidentId: p.incidentId,
-            actionId: p.actionId,
-            planHash: p.planHash,
-          },
-        });
+        return move(id, executionStartOf(p, actor, at));
       }),
     countExecutions: async (actionId, since) => (q.countExecutions.get(actionId, since) as { n: number }).n,
     countVerifiedRuns: async (actionId) => (q.countVerified.get(actionId) as { n: number }).n,
