@@ -3,10 +3,12 @@ import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { alertKind, alertSource, tier } from '../handlers/alerts/alert.ts';
 import { matcherString } from '../handlers/alerts/matchers.ts';
+import { pagingPolicy } from '../handlers/paging/paging-policy.ts';
 import { privateQueriesPolicy } from '../handlers/queries/query-policy.ts';
 import { gpuThresholdPolicy } from '../queries/gpu/thresholds.ts';
 import { DEFAULT_TOKEN_PRICES } from '../queries/kql/cost-per-team.ts';
 import { priceTable } from '../queries/params.ts';
+import { remediationPolicySchema } from '../remediation/policy.ts';
 import { ConfigError, describeIssues } from './config-error.ts';
 import { durationMs } from './duration.ts';
 
@@ -116,7 +118,20 @@ export function parsePolicy(text: string, origin = 'policy file'): Policy {
   }
   const result = policySchema.safeParse(raw);
   if (!result.success) throw new ConfigError(describeIssues(result.error, origin));
+  // The modules' own sections are parsed again when the modules start; checking them here too
+  // reports every problem of the file at start-up, together.
+  const problems = [
+    ...sectionProblems(remediationPolicySchema, result.data.remediation, `${origin}: remediation`),
+    ...sectionProblems(pagingPolicy, result.data.paging, `${origin}: paging`),
+  ];
+  if (problems.length > 0) throw new ConfigError(problems);
   return result.data;
+}
+
+function sectionProblems(schema: z.ZodType, section: unknown, origin: string): string[] {
+  if (section === undefined) return [];
+  const checked = schema.safeParse(section);
+  return checked.success ? [] : describeIssues(checked.error, origin);
 }
 
 export function loadPolicyFile(path: string): Policy {

@@ -72,6 +72,15 @@ describe('loadConfig', () => {
     expect(problems({ POLICY_FILE: join(dir, 'missing.yaml') })[0]).toMatch(/^POLICY_FILE: cannot read/);
   });
 
+  it('reports problems in the paging and remediation sections at start-up, with the others', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'policy-'));
+    const file = join(dir, 'policy.yaml');
+    writeFileSync(file, 'paging:\n  escalateAfter: soon\nremediation:\n  mode: yolo\n');
+    const p = problems({ POLICY_FILE: file });
+    expect(p.some((l) => l.startsWith(`${file}: paging: escalateAfter`))).toBe(true);
+    expect(p.some((l) => l.startsWith(`${file}: remediation: mode`))).toBe(true);
+  });
+
   it('reads GPU thresholds from the policy and rejects inverted ones', () => {
     const dir = mkdtempSync(join(tmpdir(), 'policy-'));
     const file = join(dir, 'gpu.yaml');
