@@ -4,17 +4,8 @@ import { startTestBot, type TestBot } from '../helpers/test-bot.ts';
 
 describe('questions in words, answered only through vetted queries', () => {
   let bot: TestBot;
-  const say = async (user: string, text: string) => {
-    const res = await fetch(`${bot.url}/api/console/messages`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ user, text }),
-    });
-    expect(res.status).toBe(202);
-    await bot.flush();
-    const answer = (await bot.consoleMessages()).filter((m) => m.author === 'bot').at(-1)!;
-    return JSON.stringify(answer.card);
-  };
+  /** The card of the bot's answer, as JSON text. */
+  const say = async (user: string, text: string) => JSON.stringify((await bot.say(text, user)).card);
 
   beforeAll(async () => {
     bot = await startTestBot({}, new ManualClock(Date.now()), { localPlatform: true });

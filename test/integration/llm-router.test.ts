@@ -8,17 +8,8 @@ const API_KEY = 'sk-integration-9f8e7d6c5b4a39281706';
 describe('the bot with the LLM question router on a local OpenAI-compatible server', () => {
   let bot: TestBot;
   let llm: OpenAiServer;
-  const say = async (user: string, text: string) => {
-    const res = await fetch(`${bot.url}/api/console/messages`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ user, text }),
-    });
-    expect(res.status).toBe(202);
-    await bot.flush();
-    const answer = (await bot.consoleMessages()).filter((m) => m.author === 'bot').at(-1)!;
-    return JSON.stringify(answer.card);
-  };
+  /** The card of the bot's answer, as JSON text. */
+  const say = async (user: string, text: string) => JSON.stringify((await bot.say(text, user)).card);
 
   beforeAll(async () => {
     llm = await startOpenAiServer({ apiKey: API_KEY, usage: { prompt: 1500, completion: 31 } });

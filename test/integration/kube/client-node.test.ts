@@ -1,18 +1,16 @@
-import {
-  AppsV1Api,
-  AutoscalingV2Api,
-  CoreV1Api,
-  PatchStrategy,
-  PolicyV1Api,
-  setHeaderOptions,
-} from '@kubernetes/client-node';
+import { AppsV1Api, AutoscalingV2Api, CoreV1Api, PolicyV1Api } from '@kubernetes/client-node';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { expectFailure, READY_DELAY_MS, type SimCluster, startSimCluster } from './harness.ts';
+import {
+  expectFailure,
+  jsonPatch,
+  merge,
+  READY_DELAY_MS,
+  type SimCluster,
+  startSimCluster,
+  strategic,
+} from './harness.ts';
 
 const ns = 'ml';
-const merge = setHeaderOptions('Content-Type', PatchStrategy.MergePatch);
-const strategic = setHeaderOptions('Content-Type', PatchStrategy.StrategicMergePatch);
-const jsonPatch = setHeaderOptions('Content-Type', PatchStrategy.JsonPatch);
 
 describe('simulated Kubernetes API through @kubernetes/client-node', () => {
   let sim: SimCluster;

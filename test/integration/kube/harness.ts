@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { promisify } from 'node:util';
-import { ApiException, KubeConfig } from '@kubernetes/client-node';
+import { ApiException, KubeConfig, PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
 import { ManualClock } from '../../../bot/clock.ts';
 import { kubeconfigFor } from '../../../sim/kube/kubeconfig.ts';
 import { seedAiPlatform } from '../../../sim/kube/seed.ts';
@@ -87,3 +87,8 @@ export async function waitFor(check: () => boolean, timeoutMs = 10_000): Promise
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
 }
+
+/** The Content-Type options of the three patch kinds (client-node's default is JSON Patch). */
+export const merge = setHeaderOptions('Content-Type', PatchStrategy.MergePatch);
+export const strategic = setHeaderOptions('Content-Type', PatchStrategy.StrategicMergePatch);
+export const jsonPatch = setHeaderOptions('Content-Type', PatchStrategy.JsonPatch);

@@ -1,11 +1,9 @@
-import { AppsV1Api, PatchStrategy, setHeaderOptions, type V1ReplicaSet } from '@kubernetes/client-node';
+import { AppsV1Api, type V1ReplicaSet } from '@kubernetes/client-node';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { READY_DELAY_MS, type SimCluster, startSimCluster } from './harness.ts';
+import { jsonPatch, READY_DELAY_MS, type SimCluster, startSimCluster, strategic } from './harness.ts';
 
 const ns = 'ml';
 const REVISION = 'deployment.kubernetes.io/revision';
-const strategic = setHeaderOptions('Content-Type', PatchStrategy.StrategicMergePatch);
-const jsonPatch = setHeaderOptions('Content-Type', PatchStrategy.JsonPatch);
 
 describe('rollout restart and rollback through @kubernetes/client-node', () => {
   let sim: SimCluster;

@@ -1,10 +1,8 @@
-import { AppsV1Api, CoreV1Api, PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
+import { AppsV1Api, CoreV1Api } from '@kubernetes/client-node';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { expectFailure, type SimCluster, startSimCluster } from './harness.ts';
+import { expectFailure, merge, type SimCluster, startSimCluster, strategic } from './harness.ts';
 
 const ns = 'ml';
-const merge = setHeaderOptions('Content-Type', PatchStrategy.MergePatch);
-const strategic = setHeaderOptions('Content-Type', PatchStrategy.StrategicMergePatch);
 
 describe('PUT and list-merge semantics through @kubernetes/client-node', () => {
   let sim: SimCluster;

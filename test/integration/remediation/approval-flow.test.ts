@@ -1,30 +1,27 @@
-import { AppsV1Api, PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
+import { AppsV1Api } from '@kubernetes/client-node';
 import { afterEach, describe, expect, it } from 'vitest';
-import { UserFacingError } from '../../../bot/errors.ts';
+import type { UserFacingError } from '../../../bot/errors.ts';
 import { REMEDIATION_VERBS } from '../../../cards/templates/remediation-proposal.ts';
 import { verifyAuditChain } from '../../../remediation/audit.ts';
-import { alice, bob, carol, type FlowHarness, mallory, place, postedText, startFlow } from './harness.ts';
+import { mergePatch as merge } from '../../../remediation/executors/kubernetes.ts';
+import {
+  alice,
+  bob,
+  carol,
+  type FlowHarness,
+  mallory,
+  place,
+  postedText,
+  refusal,
+  replicasOf,
+  startFlow,
+} from './harness.ts';
 
 const ns = 'ml';
-const merge = setHeaderOptions('Content-Type', PatchStrategy.MergePatch);
-
-async function refusal(call: Promise<unknown>): Promise<UserFacingError> {
-  try {
-    await call;
-  } catch (err) {
-    if (err instanceof UserFacingError) return err;
-    throw err;
-  }
-  throw new Error('expected a refusal');
-}
 
 describe('remediation approval flow against the simulated cluster', () => {
   let h: FlowHarness;
   afterEach(() => h.close());
-
-  const replicasOf = async (name: string) =>
-    (await h.sim.kubeConfig.makeApiClient(AppsV1Api).readNamespacedDeployment({ name, namespace: ns })).spec
-      ?.replicas;
 
   const proposeScale = (replicas = 4) =>
     h.service.propose({
@@ -42,7 +39,7 @@ describe('remediation approval flow against the simulated cluster', () => {
     expect(p.requiredApprovals).toBe(1);
     expect(p.plan.diff).toEqual(['deployment embeddings replicas 2 → 4']);
     expect(p.dryRun.ok).toBe(true);
-    expect(await replicasOf('embeddings')).toBe(2);
+    expect(await replicasOf(h, 'embeddings')).toBe(2);
 
     const approved = await h.service.approve({ proposalId: p.id, planHash: p.planHash, user: bob });
     expect(approved.kind).toBe('approved');
@@ -50,7 +47,7 @@ describe('remediation approval flow against the simulated cluster', () => {
     const done = await h.repo.getProposal(p.id);
     expect(done?.status).toBe('succeeded');
     expect(done?.approvers).toEqual(['console:bob']);
-    expect(await replicasOf('embeddings')).toBe(4);
+    expect(await replicasOf(h, 'embeddings')).toBe(4);
     expect(postedText(h.posted)).toContain('verified.');
 
     const chain = await h.repo.readAuditChain();
@@ -86,7 +83,7 @@ describe('remediation approval flow against the simulated cluster', () => {
     expect(denied.code).toBe('NOT_AUTHORISED');
     expect(denied.message).toContain('console:mallory may not approve');
     expect((await h.repo.getProposal(p.id))?.status).toBe('pending');
-    expect(await replicasOf('embeddings')).toBe(2);
+    expect(await replicasOf(h, 'embeddings')).toBe(2);
     const refused = (await h.repo.readAuditChain()).filter((r) => r.event === 'approval-refused');
     expect(refused.map((r) => [r.actor, r.result])).toEqual([
       ['console:alice', 'SELF_APPROVAL'],
@@ -103,7 +100,7 @@ describe('remediation approval flow against the simulated cluster', () => {
     ).toBe('EXPIRED');
     expect((await h.repo.getProposal(p.id))?.status).toBe('expired');
     expect((await h.repo.readAuditChain()).map((r) => r.event)).toEqual(['proposed', 'expired']);
-    expect(await replicasOf('embeddings')).toBe(2);
+    expect(await replicasOf(h, 'embeddings')).toBe(2);
   });
 
   it('sweeps expired proposals and says so in the thread', async () => {
@@ -130,7 +127,7 @@ describe('remediation approval flow against the simulated cluster', () => {
     await h.service.approve({ proposalId: p.id, planHash: p.planHash, user: bob });
     await h.service.idle();
     expect((await h.repo.getProposal(p.id))?.status).toBe('void');
-    expect(await replicasOf('embeddings')).toBe(3);
+    expect(await replicasOf(h, 'embeddings')).toBe(3);
     const all = await h.repo.listProposals({ limit: 10 });
     const next = all.find((x) => x.supersedes === p.id);
     expect(next?.status).toBe('pending');
@@ -147,7 +144,7 @@ describe('remediation approval flow against the simulated cluster', () => {
     // The new plan executes normally once approved.
     await h.service.approve({ proposalId: next!.id, planHash: next!.planHash, user: carol });
     await h.service.idle();
-    expect(await replicasOf('embeddings')).toBe(4);
+    expect(await replicasOf(h, 'embeddings')).toBe(4);
   });
 
   it('executes exactly once when approvals race, on one replica and across two', async () => {
@@ -176,7 +173,7 @@ describe('remediation approval flow against the simulated cluster', () => {
     // A retried execution request claims nothing.
     const { executeApproved } = await import('../../../remediation/flow/execute.ts');
     expect(await executeApproved(h.deps, p.id, 'console:bob')).toBeUndefined();
-    expect(await replicasOf('embeddings')).toBe(4);
+    expect(await replicasOf(h, 'embeddings')).toBe(4);
     expect(verifyAuditChain(await h.repo.readAuditChain()).ok).toBe(true);
   });
 

@@ -1,7 +1,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { AppsV1Api } from '@kubernetes/client-node';
 import type { ChatUser } from '../../../bot/adapters/chat-surface.ts';
+import { UserFacingError } from '../../../bot/errors.ts';
 import type { NewOutboxEntry } from '../../../bot/outbox/outbox-entry.ts';
 import type { Message } from '../../../cards/model.ts';
 import { ACTIONS } from '../../../remediation/catalog.ts';
@@ -130,4 +132,21 @@ export function postedText(posted: readonly Message[]): string {
   return posted
     .flatMap((m) => [m.header?.title ?? '', ...m.sections.map((s) => ('text' in s ? s.text : ''))])
     .join('\n');
+}
+
+/** The user-facing refusal `call` ends in; fails the test if it succeeds or fails otherwise. */
+export async function refusal(call: Promise<unknown>): Promise<UserFacingError> {
+  try {
+    await call;
+  } catch (err) {
+    if (err instanceof UserFacingError) return err;
+    throw err;
+  }
+  throw new Error('expected a refusal');
+}
+
+/** A deployment's desired replicas in the simulated cluster's `ml` namespace. */
+export async function replicasOf(h: FlowHarness, name: string): Promise<number | undefined> {
+  const apps = h.sim.kubeConfig.makeApiClient(AppsV1Api);
+  return (await apps.readNamespacedDeployment({ name, namespace: 'ml' })).spec?.replicas;
 }

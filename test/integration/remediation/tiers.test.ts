@@ -1,25 +1,9 @@
-import { AppsV1Api } from '@kubernetes/client-node';
 import { afterEach, describe, expect, it } from 'vitest';
-import { UserFacingError } from '../../../bot/errors.ts';
-import { alice, bob, carol, type FlowHarness, place, startFlow } from './harness.ts';
-
-async function refusal(call: Promise<unknown>): Promise<UserFacingError> {
-  try {
-    await call;
-  } catch (err) {
-    if (err instanceof UserFacingError) return err;
-    throw err;
-  }
-  throw new Error('expected a refusal');
-}
+import { alice, bob, carol, type FlowHarness, place, refusal, replicasOf, startFlow } from './harness.ts';
 
 describe('approvals per tier and automatic mode', () => {
   let h: FlowHarness;
   afterEach(() => h.close());
-
-  const replicasOf = async (name: string) =>
-    (await h.sim.kubeConfig.makeApiClient(AppsV1Api).readNamespacedDeployment({ name, namespace: 'ml' })).spec
-      ?.replicas;
 
   const proposeScale = (replicas: number) =>
     h.service.propose({
@@ -77,7 +61,7 @@ describe('approvals per tier and automatic mode', () => {
       'approved',
     );
     await h.service.idle();
-    expect(await replicasOf('embeddings')).toBe(3);
+    expect(await replicasOf(h, 'embeddings')).toBe(3);
     expect((await h.service.audit(incident.id)).records.map((r) => r.event)).toContain('verified');
     expect(await h.service.autoEligibility('scale-replicas')).toEqual({
       eligible: false,
