@@ -33,6 +33,7 @@ import { createServer } from './http/server.ts';
 import { createDispatcher } from './inbound/dispatcher.ts';
 import { createLogger, createSecretScrubber, type Logger, type LoggerOptions } from './logger.ts';
 import { createMetrics } from './metrics.ts';
+import type { BotModule } from './module.ts';
 import { createModules } from './modules.ts';
 import { DeliveryLoop } from './outbox/delivery-loop.ts';
 import type { ChannelTarget } from './outbox/enqueue.ts';
@@ -107,11 +108,13 @@ export async function startBot(config: Config, overrides: BotOverrides = {}): Pr
       () => render(repos, id, now),
       tracing.incidentContext(id),
     );
+  let modules: BotModule[] = [];
   const delivery = new DeliveryLoop({
     store,
     surfaces,
     renderIncident,
     renderStorm: createStormCardRenderer(config.policy),
+    proposalCards: () => modules.find((m) => m.proposalCards)?.proposalCards,
     clock,
     logger,
     metrics,
@@ -124,7 +127,7 @@ export async function startBot(config: Config, overrides: BotOverrides = {}): Pr
     config.mode === 'local' && overrides.localPlatform !== false
       ? await startLocalPlatform(clock)
       : undefined;
-  const modules = await createModules({
+  modules = await createModules({
     config,
     store,
     clock,

@@ -5,6 +5,7 @@ import type { StoredAlert } from '../store/store.ts';
 import type { ChatPlace, ChatUser } from './adapters/chat-surface.ts';
 import type { ReadinessCheck } from './http/health-routes.ts';
 import type { BotServer } from './http/server.ts';
+import type { ProposalCardSource } from './outbox/proposal-cards.ts';
 
 /** What an incident card gains from a module: evidence sections and extra buttons. */
 export interface CardEnrichment {
@@ -27,6 +28,8 @@ export interface BotModule {
    */
   enrichIncidentCard?(incident: Incident, alerts: readonly StoredAlert[], now: number): CardEnrichment;
   registerRoutes?(app: BotServer): void;
+  /** Cards the outbox renders from this module's own state at delivery (remediation proposals). */
+  proposalCards?: ProposalCardSource;
   readiness?: readonly ReadinessCheck[];
   /** Periodic work (sweeps, expiries), every few seconds on every replica: must be idempotent. */
   tick?(): Promise<void>;

@@ -19,6 +19,8 @@ export const auditEvent = z.enum([
   'verified',
   'verify-failed',
   'rollback-offered',
+  /** A failed or verified remediation undone by its verified rollback proposal. */
+  'rolled-back',
   'remediation-off',
   'remediation-on',
 ]);
@@ -74,12 +76,38 @@ export type ChainCheck =
   | { ok: false; count: number; seq: number; reason: string };
 
 /**
+ * The last record of the chain as known outside the table: the head row the store updates in
+ * the same transaction, or a `seq:hash` an operator copied from a log line or a chat thread.
+ * A chain cut short still links up on its own; only a head it must reach shows the truncation.
+ */
+export const auditHead = z.object({
+  seq: z.number().int().positive(),
+  hash: z.string().regex(/^[0-9a-f]{64}$/, 'a SHA-256 hash in hex (64 characters)'),
+});
+export type AuditHead = z.infer<typeof auditHead>;
+
+/** Parses `<seq>:<hash>` (as printed in logs and on remediation cards). */
+export function parseAuditHead(text: string): AuditHead {
+  const [seq, hash] = text.split(':');
+  return auditHead.parse({ seq: Number(seq), hash: hash?.toLowerCase() });
+}
+
+/** `<seq>:<hash>`: how a head is printed, and read back by `audit:verify --head`. */
+export function formatAuditHead(head: AuditHead): string {
+  return `${head.seq}:${head.hash}`;
+}
+
+/**
  * Checks a whole chain in order: consecutive sequence numbers, each record linked to the previous
  * hash, each hash matching its content. Any edit, insertion or deletion breaks one of these.
  */
-export function verifyAuditChain(records: Iterable<AuditRecord>): ChainCheck {
+export function verifyAuditChain(
+  records: Iterable<AuditRecord>,
+  heads: readonly { head: AuditHead; name: string }[] = [],
+): ChainCheck {
   let previous: AuditRecord | undefined;
   let count = 0;
+  const want = new Map(heads.map((h) => [h.head.seq, h]));
   for (const r of records) {
     count++;
     const seq = (previous?.seq ?? 0) + 1;
@@ -90,7 +118,19 @@ export function verifyAuditChain(records: Iterable<AuditRecord>): ChainCheck {
     const { hash, ...body } = r;
     if (hashAuditRecord(body) !== hash)
       return { ok: false, count, seq: r.seq, reason: 'content does not match its hash' };
+    const head = want.get(r.seq);
+    if (head && head.head.hash !== hash)
+      return { ok: false, count, seq: r.seq, reason: `its hash differs from ${head.name}` };
     previous = r;
   }
+  // Every record links up, but records after a known head were cut off (truncation).
+  for (const { head, name } of heads)
+    if (head.seq > (previous?.seq ?? 0))
+      return {
+        ok: false,
+        count,
+        seq: head.seq,
+        reason: `missing: the chain ends at record ${previous?.seq ?? 0} but ${name} is record ${head.seq} (records were deleted)`,
+      };
   return { ok: true, count };
 }

@@ -6,7 +6,7 @@ import { plan } from './plan.ts';
 /**
  * The life of a proposal. Only these moves exist, each done by one compare-and-set in the store:
  * pending → approved | rejected | expired; approved → executing | void; executing → succeeded |
- * failed | verify-failed.
+ * failed | verify-failed; succeeded | failed | verify-failed → rolled-back (its rollback verified).
  */
 export const proposalStatus = z.enum([
   'pending',
@@ -18,6 +18,7 @@ export const proposalStatus = z.enum([
   'succeeded',
   'failed',
   'verify-failed',
+  'rolled-back',
 ]);
 export type ProposalStatus = z.infer<typeof proposalStatus>;
 
@@ -51,7 +52,13 @@ export const proposal = z.object({
   place: replyPlace,
   /** The proposal this one re-plans (its approval was void because the target changed). */
   supersedes: z.number().int().nullable(),
+  /** The proposal this one rolls back (its "Propose rollback" button). */
+  rollbackOf: z.number().int().nullable().default(null),
   updatedAt: z.number(),
 });
 export type Proposal = z.infer<typeof proposal>;
-export type NewProposal = Omit<Proposal, 'id' | 'approvers' | 'status' | 'result' | 'updatedAt'>;
+export type NewProposal = Omit<
+  Proposal,
+  'id' | 'approvers' | 'status' | 'result' | 'updatedAt' | 'rollbackOf'
+> &
+  Partial<Pick<Proposal, 'rollbackOf'>>;

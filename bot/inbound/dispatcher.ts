@@ -1,18 +1,21 @@
 import { randomBytes } from 'node:crypto';
-import type { z } from 'zod';
 import type { Message } from '../../cards/model.ts';
 import { textReply } from '../../cards/templates/incident-replies.ts';
 import {
   type ButtonHandler,
   type CommandHandler,
+  type HandlerAnswer,
   type HandlerDeps,
+  isQueued,
   parseCommandArgs,
 } from '../../handlers/commands/command.ts';
+import { editDistance } from '../../queries/gpu/suggest-node.ts';
 import type { InboundEvent } from '../adapters/chat-surface.ts';
 import { describeForChat, UserFacingError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import type { BotModule } from '../module.ts';
 import { enqueueReply } from '../outbox/enqueue.ts';
+import { describeArgsError } from './describe-args-error.ts';
 
 export interface DispatcherDeps {
   commands: readonly CommandHandler[];
@@ -25,15 +28,28 @@ export interface DispatcherDeps {
   answerQuestion?: BotModule['answerQuestion'];
 }
 
-function describeArgsError(handler: CommandHandler, error: z.ZodError): string {
-  const issue = error.issues[0];
-  const where = issue?.path.length ? `${issue.path.join('.')}: ` : '';
-  return `${where}${issue?.message ?? 'invalid arguments'}. Usage: ${handler.usage}`;
+/** The known command nearest to a mistyped one (at most 2 edits, or a shared start), if any. */
+export function nearestCommand(name: string, known: Iterable<string>): string | undefined {
+  let best: { id: string; d: number } | undefined;
+  for (const id of known) {
+    const d = id.startsWith(name) || name.startsWith(id) ? 1 : editDistance(name, id);
+    if (d <= Math.max(1, Math.min(2, Math.floor(id.length / 3))) && (!best || d < best.d)) best = { id, d };
+  }
+  return best?.id;
+}
+
+/** What one chat event was, for the operator-action log line. */
+function actionOf(event: InboundEvent): string {
+  if (event.kind === 'action') return `button:${event.verb}`;
+  if (event.kind === 'command') return `/${event.name}`;
+  return 'question';
 }
 
 /**
  * Routes every inbound chat event to its handler and queues the answer in the place it came from.
  * Handler errors become a chat reply: the text of a user-facing error, a reference otherwise.
+ * Every command and button press is logged once (who, what, which incident, outcome); a user's
+ * mistake is logged at info without a stack, anything else at error with it.
  */
 export function createDispatcher(deps: DispatcherDeps) {
   const commands = new Map(deps.commands.map((c) => [c.id, c]));
@@ -51,8 +67,15 @@ export function createDispatcher(deps: DispatcherDeps) {
     );
   }
 
-  async function answer(event: InboundEvent): Promise<Message> {
-    const incidentId = await incidentOf(event);
+  function unknownCommand(name: string): UserFacingError {
+    const near = nearestCommand(name, commands.keys());
+    return new UserFacingError(
+      'UNKNOWN_COMMAND',
+      `There is no such command: /${name}.${near ? ` Did you mean /${near}?` : ''} See /help for the list.`,
+    );
+  }
+
+  async function answer(event: InboundEvent, incidentId: number | undefined): Promise<HandlerAnswer> {
     if (event.kind === 'action') {
       const button = buttons.get(event.verb);
       if (!button)
@@ -76,8 +99,7 @@ export function createDispatcher(deps: DispatcherDeps) {
       );
     }
     const handler = commands.get(event.name);
-    if (!handler)
-      throw new UserFacingError('UNKNOWN_COMMAND', `There is no /${event.name} command. Type /help.`);
+    if (!handler) throw unknownCommand(event.name);
     const parsed = handler.args.safeParse(parseCommandArgs(event.args));
     if (!parsed.success) throw new UserFacingError('BAD_ARGUMENTS', describeArgsError(handler, parsed.error));
     return handler.handle(
@@ -91,19 +113,35 @@ export function createDispatcher(deps: DispatcherDeps) {
     /** Handles one event and queues its answer; returns the answer (Teams shows it inline too). */
     async dispatch(event: InboundEvent): Promise<Message> {
       let reply: Message;
+      let queued = false;
+      const base = { user: event.user.id, action: actionOf(event), surface: event.place.surface };
+      let incidentId: number | undefined;
       try {
-        reply = await answer(event);
+        incidentId = await incidentOf(event);
+        const result = await answer(event, incidentId);
+        queued = isQueued(result);
+        reply = isQueued(result) ? result.shown : result;
+        if (event.kind !== 'question')
+          deps.logger.info({ ...base, incidentId, outcome: 'ok' }, 'operator action');
       } catch (err) {
         const ref = randomBytes(3).toString('hex');
-        const code = err instanceof UserFacingError ? err.code : 'HANDLER_FAILED';
-        const level = err instanceof UserFacingError ? 'info' : 'error';
-        deps.logger[level]({ err, code, ref, user: event.user.id, kind: event.kind }, 'chat event failed');
+        if (err instanceof UserFacingError) {
+          // A typo or a refusal: what the person was told is the whole story, no stack.
+          deps.logger.info(
+            { ...base, incidentId, outcome: 'refused', code: err.code, ref, reason: err.message },
+            'operator action refused',
+          );
+        } else {
+          deps.logger.error({ ...base, incidentId, err, code: 'HANDLER_FAILED', ref }, 'chat event failed');
+        }
         reply = textReply(describeForChat(err, ref), 'attention');
       }
-      const { clock } = deps.handlerDeps;
-      const to = { surface: event.place.surface, channel: event.place.channel, thread: event.place.thread };
-      await store.transaction((tx) => enqueueReply(tx, to, reply, clock.now()));
-      deps.onQueued();
+      if (!queued) {
+        const { clock } = deps.handlerDeps;
+        const to = { surface: event.place.surface, channel: event.place.channel, thread: event.place.thread };
+        await store.transaction((tx) => enqueueReply(tx, to, reply, clock.now()));
+        deps.onQueued();
+      }
       return reply;
     },
   };

@@ -10,6 +10,7 @@ import type { BotMetrics } from '../metrics.ts';
 import type { Tracing } from '../tracing.ts';
 import { type BackoffOptions, DEFAULT_BACKOFF, nextDelayMs } from './backoff.ts';
 import type { OutboxEntry, SurfaceId } from './outbox-entry.ts';
+import type { ProposalCardSource } from './proposal-cards.ts';
 import { type SendDeps, type SendOutcome, sendEntry } from './send-entry.ts';
 
 export interface DeliveryLoopDeps {
@@ -18,6 +19,8 @@ export interface DeliveryLoopDeps {
   renderIncident: IncidentCardRenderer;
   /** Alert storm cards (times in UTC when not given). */
   renderStorm?: StormCardRenderer;
+  /** Remediation proposal cards; read at each delivery, so it may be set after construction. */
+  proposalCards?: () => ProposalCardSource | undefined;
   clock: Clock;
   logger: Logger;
   metrics: BotMetrics;
@@ -57,6 +60,9 @@ export class DeliveryLoop {
       store: deps.store,
       renderIncident: deps.renderIncident,
       renderStorm: deps.renderStorm ?? createStormCardRenderer({ timeZone: 'UTC' }),
+      get proposalCards() {
+        return deps.proposalCards?.();
+      },
       now: () => deps.clock.now(),
     };
   }

@@ -1,6 +1,7 @@
 import type { Message } from '../../cards/model.ts';
 import type { Repos } from '../../store/store.ts';
 import type { MessageRef, SurfaceId } from './outbox-entry.ts';
+import { placeOrderKey } from './proposal-cards.ts';
 
 /** Where incident cards go: the on-call channel of each configured surface. */
 export interface ChannelTarget {
@@ -107,7 +108,7 @@ export async function enqueueReply(
       surface: to.surface,
       channel: to.channel,
       payload: { kind: 'message', message, incidentId: null, thread: to.thread },
-      orderKey: to.thread ? `thread:${to.surface}:${to.thread.id}` : `channel:${to.surface}:${to.channel}`,
+      orderKey: placeOrderKey(to),
     },
     now,
   );

@@ -32,6 +32,15 @@ export const outboxPayload = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('incident-card'), incidentId: z.number().int() }),
   /** The alert storm's summary card, rendered like an incident card from the store at delivery. */
   z.object({ kind: z.literal('storm-card'), stormId: z.number().int() }),
+  /**
+   * A remediation proposal's card, rendered from the proposal's state at delivery: posted once in
+   * the thread it was proposed in, then edited in place at every step (approved, executing …).
+   */
+  z.object({
+    kind: z.literal('proposal-card'),
+    proposalId: z.number().int(),
+    thread: messageRef.nullable().default(null),
+  }),
   z.object({
     kind: z.literal('message'),
     message,

@@ -4,11 +4,14 @@ import type { StormCardRenderer } from '../../handlers/alerts/storm-view.ts';
 import type { Store } from '../../store/store.ts';
 import type { ChatSurface } from '../adapters/chat-surface.ts';
 import type { MessageRef, OutboxEntry } from './outbox-entry.ts';
+import type { ProposalCardSource } from './proposal-cards.ts';
 
 export interface SendDeps {
   store: Store;
   renderIncident: IncidentCardRenderer;
   renderStorm: StormCardRenderer;
+  /** Remediation proposal cards, when the remediation module is on. */
+  proposalCards?: ProposalCardSource | undefined;
   now: () => number;
 }
 
@@ -90,6 +93,21 @@ export async function sendEntry(
       }
       const sent = await sendOnce(surface, entry, at, card, `storm:${p.stormId}`);
       await store.storms.saveMessage(p.stormId, sent.ref, deps.now());
+      if (sent.recovered) await surface.update(sent.ref, card);
+      return sent.recovered ? 'recovered' : 'posted';
+    }
+    case 'proposal-card': {
+      const cards = deps.proposalCards;
+      const card = cards && (await cards.render(p.proposalId, deps.now()));
+      if (!cards || !card) return 'skipped';
+      const ref = await cards.getMessage(p.proposalId, entry.surface);
+      if (ref) {
+        await surface.update(ref, card);
+        return 'updated';
+      }
+      const where = { ...at, thread: p.thread };
+      const sent = await sendOnce(surface, entry, where, card, `proposal:${p.proposalId}`);
+      await cards.saveMessage(p.proposalId, sent.ref, deps.now());
       if (sent.recovered) await surface.update(sent.ref, card);
       return sent.recovered ? 'recovered' : 'posted';
     }

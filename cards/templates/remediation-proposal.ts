@@ -1,4 +1,3 @@
-import { formatDuration } from '../../bot/duration.ts';
 import { formatIncidentId } from '../../handlers/alerts/incident.ts';
 import type { Proposal, ProposalStatus } from '../../remediation/proposal.ts';
 import { buildMessage, type Message, type MessageStatus, type Section } from '../model.ts';
@@ -21,7 +20,39 @@ const STATUS: Record<ProposalStatus, { status: MessageStatus; word: string }> = 
   succeeded: { status: 'success', word: 'Done and verified' },
   failed: { status: 'error', word: 'Failed' },
   'verify-failed': { status: 'error', word: 'Applied, verification failed' },
+  'rolled-back': { status: 'resolved', word: 'Rolled back' },
 };
+
+/** What the card says about what is left to do, per state. */
+function nextStep(p: Proposal): string {
+  switch (p.status) {
+    case 'pending':
+      return `Needs ${p.requiredApprovals - p.approvers.length} more approval${p.requiredApprovals - p.approvers.length === 1 ? '' : 's'}; nothing runs before.`;
+    case 'approved':
+      return 'Approved; execution starts now.';
+    case 'executing':
+      return 'Executing; progress follows in this thread.';
+    case 'succeeded':
+      return 'Applied and verified.';
+    case 'rejected':
+      return 'Rejected; nothing was changed.';
+    case 'expired':
+      return 'Expired before enough approvals; nothing was changed. Propose it again for a fresh plan.';
+    case 'void':
+      return 'The approval became void; nothing was applied by this proposal.';
+    case 'failed':
+      return 'Failed; check the target. A rollback can be proposed from the thread.';
+    case 'verify-failed':
+      return 'Applied, but verification failed; a rollback can be proposed from the thread.';
+    case 'rolled-back':
+      return 'Undone by its verified rollback.';
+  }
+}
+
+/** Optional card context: the audit chain's head, shown so it is kept outside the database. */
+export interface ProposalCardContext {
+  auditHead?: { seq: number; hash: string } | undefined;
+}
 
 /** "12/ab34cd56ef78": short enough to read out, long enough to tell plans apart. */
 export function shortHash(hash: string): string {
@@ -32,7 +63,12 @@ export function shortHash(hash: string): string {
  * The proposal card posted in the incident thread: what will change (current → desired), the
  * server-side dry run, the rollback, who must approve, and Approve/Reject while it is pending.
  */
-export function remediationProposalCard(p: Proposal, actionTitle: string, tf: TimeFormat): Message {
+export function remediationProposalCard(
+  p: Proposal,
+  actionTitle: string,
+  tf: TimeFormat,
+  context: ProposalCardContext = {},
+): Message {
   const s = STATUS[p.status];
   const sections: Section[] = [
     { kind: 'text', text: p.plan.summary },
@@ -51,6 +87,12 @@ export function remediationProposalCard(p: Proposal, actionTitle: string, tf: Ti
       tone: 'warning',
       text: `Re-planned: the target changed after proposal #${p.supersedes} was approved, so that approval is void. Please review and approve again.`,
     });
+  sections.push({
+    kind: 'notice',
+    tone: s.status === 'error' ? 'attention' : s.status === 'success' ? 'good' : 'accent',
+    text: nextStep(p),
+  });
+  if (p.result?.detail.length) sections.push({ kind: 'text', text: p.result.detail.join('\n') });
   const approvals = `${p.approvers.length} of ${p.requiredApprovals}${p.approvers.length ? ` (${p.approvers.join(', ')})` : ''}`;
   return buildMessage({
     header: {
@@ -62,7 +104,8 @@ export function remediationProposalCard(p: Proposal, actionTitle: string, tf: Ti
     facts: [
       ['Proposed by', p.proposedBy],
       ['Approvals', approvals],
-      ['Expires', `${formatTime(p.expiresAt, tf)} (in ${formatDuration(Math.max(0, p.expiresAt - tf.now))})`],
+      // An absolute time stays true on a posted card; "in 15m" would not.
+      [p.status === 'pending' ? 'Expires' : 'Approval deadline', formatTime(p.expiresAt, tf)],
       [
         'Targets',
         p.plan.targets
@@ -70,6 +113,9 @@ export function remediationProposalCard(p: Proposal, actionTitle: string, tf: Ti
           .join(', '),
       ],
       ['Plan hash', shortHash(p.planHash)],
+      ...(context.auditHead
+        ? [['Audit head', `${context.auditHead.seq}:${context.auditHead.hash}`] as [string, string]]
+        : []),
     ],
     sections,
     actions:

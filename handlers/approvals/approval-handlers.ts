@@ -2,12 +2,14 @@ import type { KubeConfig } from '@kubernetes/client-node';
 import type { Clock } from '../../bot/clock.ts';
 import type { Logger } from '../../bot/logger.ts';
 import type { ChannelTarget } from '../../bot/outbox/enqueue.ts';
+import type { ProposalCardSource } from '../../bot/outbox/proposal-cards.ts';
 import type { MessageAction } from '../../cards/model.ts';
+import { remediationProposalCard } from '../../cards/templates/remediation-proposal.ts';
 import { ACTIONS } from '../../remediation/catalog.ts';
 import type { AgentPoolApi } from '../../remediation/executors/azure.ts';
 import { createKubeClients } from '../../remediation/executors/kubernetes.ts';
 import type { ThrottleReader } from '../../remediation/executors/throttle-rate.ts';
-import type { RemediationDeps } from '../../remediation/flow/deps.ts';
+import { findAction, type RemediationDeps, timeFormat } from '../../remediation/flow/deps.ts';
 import { createRemediationService, type RemediationService } from '../../remediation/flow/service.ts';
 import { parseRemediationPolicy } from '../../remediation/policy.ts';
 import type { RemediationRepo } from '../../store/remediation/remediation-repo.ts';
@@ -79,6 +81,7 @@ export function setupRemediation(options: RemediationSetupOptions) {
   const service = createRemediationService(deps);
   return {
     service,
+    proposalCards: createProposalCards(deps),
     ...createApprovalHandlers(service),
     /** Extra actions for an incident card (append to the card's Ack/Silence buttons). */
     suggestedActions: (incident: Incident): MessageAction[] =>
@@ -88,5 +91,24 @@ export function setupRemediation(options: RemediationSetupOptions) {
       await service.idle();
       await repo.close();
     },
+  };
+}
+
+/** Proposal cards for the outbox: rendered from the remediation store at delivery. */
+export function createProposalCards(deps: RemediationDeps): ProposalCardSource {
+  return {
+    async render(proposalId, now) {
+      const p = await deps.repo.getProposal(proposalId);
+      if (!p) return undefined;
+      const title = findAction(deps, p.actionId).title;
+      return remediationProposalCard(
+        p,
+        title,
+        { ...timeFormat(deps), now },
+        { auditHead: await deps.repo.auditHead() },
+      );
+    },
+    getMessage: (proposalId, surface) => deps.repo.getCardMessage(proposalId, surface),
+    saveMessage: (proposalId, ref, now) => deps.repo.saveCardMessage(proposalId, ref, now),
   };
 }

@@ -2,10 +2,10 @@ import { z } from 'zod';
 import { UserFacingError } from '../../bot/errors.ts';
 import { buildMessage } from '../../cards/model.ts';
 import { remediationProposalCard } from '../../cards/templates/remediation-proposal.ts';
-import { findAction, timeFormat } from '../../remediation/flow/deps.ts';
+import { findAction, syncProposalCard, timeFormat } from '../../remediation/flow/deps.ts';
 import type { RemediationService } from '../../remediation/flow/service.ts';
 import { parseIncidentId } from '../alerts/incident.ts';
-import { type CommandHandler, defineCommand } from '../commands/command.ts';
+import { alreadyQueued, type CommandHandler, defineCommand } from '../commands/command.ts';
 
 /** Chat lower-cases option names; give them back the case of the action's parameters. */
 function restoreCase(named: Record<string, string>, schema: z.ZodType): Record<string, string> {
@@ -61,7 +61,8 @@ export function createRemediateCommand(service: RemediationService): CommandHand
         place,
         incidentId: target,
       });
-      return remediationProposalCard(proposal, action.title, timeFormat(deps));
+      await syncProposalCard(deps, proposal);
+      return alreadyQueued(remediationProposalCard(proposal, action.title, timeFormat(deps)));
     },
   });
 }

@@ -6,15 +6,17 @@ import {
   remediationProposalCard,
   shortHash,
 } from '../../cards/templates/remediation-proposal.ts';
-import { findAction, timeFormat } from '../../remediation/flow/deps.ts';
+import { findAction, syncProposalCard, timeFormat } from '../../remediation/flow/deps.ts';
 import type { RemediationService } from '../../remediation/flow/service.ts';
-import type { ButtonHandler } from '../commands/command.ts';
+import { alreadyQueued, type ButtonHandler } from '../commands/command.ts';
 
 const proposeData = z.object({
   action: z.string().min(1),
   /** JSON object of parameters (card data values must be scalars). */
   params: z.string().default('{}'),
   incidentId: z.coerce.number().int().positive().optional(),
+  /** Set on "Propose rollback": the proposal the new one undoes. */
+  rollbackOf: z.coerce.number().int().positive().optional(),
 });
 const approveData = z.object({ proposalId: z.coerce.number().int().positive(), planHash: z.string().min(1) });
 const rejectData = z.object({ proposalId: z.coerce.number().int().positive() });
@@ -54,11 +56,12 @@ export function createProposeButton(service: RemediationService): ButtonHandler 
         user,
         place,
         incidentId: d.incidentId ?? incidentId ?? null,
+        rollbackOf: d.rollbackOf,
       });
-      return remediationProposalCard(
-        proposal,
-        findAction(service.deps, d.action).title,
-        timeFormat(service.deps),
+      // The card is queued as a card the outbox edits at every step, not as a one-off reply.
+      await syncProposalCard(service.deps, proposal);
+      return alreadyQueued(
+        remediationProposalCard(proposal, findAction(service.deps, d.action).title, timeFormat(service.deps)),
       );
     },
   };

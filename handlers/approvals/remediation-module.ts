@@ -62,6 +62,7 @@ export async function createRemediationModule(options: RemediationModuleOptions)
     commands: r.commands,
     buttons: r.buttons,
     enrichIncidentCard: (incident) => ({ actions: r.suggestedActions(incident) }),
+    proposalCards: r.proposalCards,
     async tick() {
       await r.sweepExpired();
       // A replica restarted at once leaves a cut-off execution alone until its deadline passed.

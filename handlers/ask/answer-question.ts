@@ -2,7 +2,7 @@ import type { Asker } from '../../bot/module.ts';
 import type { Message, Section } from '../../cards/model.ts';
 import { resultTable } from '../../cards/templates/query-result.ts';
 import type { LogsBackend } from '../../queries/backends/logs-backend.ts';
-import type { CommandHandler } from '../commands/command.ts';
+import { type CommandHandler, shownOf } from '../commands/command.ts';
 import type { AsyncQuestionRouter } from '../questions/llm/llm-router.ts';
 import {
   buildAnswerMessage,
@@ -53,9 +53,11 @@ async function runDecision(deps: AnswerDeps, d: QueryDecision, asker: Asker): Pr
   if (gpu !== undefined) named.gpu = String(gpu);
   if (range !== undefined) named.range = String(range);
   const args = deps.gpuCommand.args.parse({ positional: node ? [String(node)] : [], named, raw: '' });
-  const card: Message = await deps.gpuCommand.handle(
-    { args, user: asker.user, place: asker.place, incidentId: undefined },
-    asker.handlerDeps,
+  const card: Message = shownOf(
+    await deps.gpuCommand.handle(
+      { args, user: asker.user, place: asker.place, incidentId: undefined },
+      asker.handlerDeps,
+    ),
   );
   return [...(card.facts.length ? [{ kind: 'facts' as const, facts: card.facts }] : []), ...card.sections];
 }

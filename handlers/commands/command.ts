@@ -21,6 +21,32 @@ export interface CommandArgs {
   raw: string;
 }
 
+/**
+ * An answer the handler queued itself, because the outbox keeps it up to date (a proposal card
+ * edited at every step): the dispatcher queues nothing more. `shown` is for inline responses.
+ */
+export interface QueuedAnswer {
+  queued: true;
+  shown: Message;
+}
+
+/** What a handler answers: a message the dispatcher queues as the reply, or one already queued. */
+export type HandlerAnswer = Message | QueuedAnswer;
+
+/** Marks a message the handler already queued (see {@link QueuedAnswer}). */
+export function alreadyQueued(shown: Message): QueuedAnswer {
+  return { queued: true, shown };
+}
+
+export function isQueued(answer: HandlerAnswer): answer is QueuedAnswer {
+  return 'queued' in answer && answer.queued === true;
+}
+
+/** The message an answer shows, queued or not. */
+export function shownOf(answer: HandlerAnswer): Message {
+  return isQueued(answer) ? answer.shown : answer;
+}
+
 /** A chat command: data, listed once in the composition root. */
 export interface CommandHandler<S extends z.ZodType = z.ZodType> {
   id: string;
@@ -28,7 +54,7 @@ export interface CommandHandler<S extends z.ZodType = z.ZodType> {
   description: string;
   /** Turns the tokenised command line into typed arguments; errors name the bad argument. */
   args: S;
-  handle(ctx: CommandContext<z.output<S>>, deps: HandlerDeps): Promise<Message>;
+  handle(ctx: CommandContext<z.output<S>>, deps: HandlerDeps): Promise<HandlerAnswer>;
 }
 
 /** Erases a command's argument type so differently-typed commands fit in one list. */
@@ -42,7 +68,7 @@ export interface ButtonHandler {
   handle(
     ctx: { data: Record<string, unknown>; user: ChatUser; place: ChatPlace; incidentId: number | undefined },
     deps: HandlerDeps,
-  ): Promise<Message>;
+  ): Promise<HandlerAnswer>;
 }
 
 const TOKEN = /"((?:[^"\\]|\\.)*)"|(\S+)/g;

@@ -2,7 +2,7 @@ import type { ChatUser } from '../../bot/adapters/chat-surface.ts';
 import { UserFacingError } from '../../bot/errors.ts';
 import { isAllowed, ruleFor } from '../policy.ts';
 import type { Proposal } from '../proposal.ts';
-import { type RemediationDeps, requireEnabled } from './deps.ts';
+import { logRemediationStep, type RemediationDeps, requireEnabled, syncProposalCard } from './deps.ts';
 
 const REFUSALS = {
   UNKNOWN: 'There is no such remediation proposal.',
@@ -57,12 +57,21 @@ export async function approveRemediation(
     at: deps.clock.now(),
   });
   if (outcome.kind === 'refused') {
+    // An approval that came too late expired the proposal: its card says so now.
+    if (outcome.code === 'EXPIRED' && outcome.proposal) await syncProposalCard(deps, outcome.proposal);
     const text = REFUSALS[outcome.code];
     throw new UserFacingError(
       outcome.code,
       outcome.code === 'NOT_PENDING' ? `${text} (it is ${outcome.proposal?.status}).` : text,
     );
   }
+  await syncProposalCard(deps, outcome.proposal);
+  await logRemediationStep(
+    deps,
+    outcome.kind === 'approved' ? 'approved' : 'approval-recorded',
+    outcome.proposal,
+    input.user.id,
+  );
   return outcome;
 }
 
@@ -94,5 +103,7 @@ export async function rejectRemediation(
     },
   });
   if (!moved) throw new UserFacingError('NOT_PENDING', `${REFUSALS.NOT_PENDING} (it is ${p.status}).`);
+  await syncProposalCard(deps, moved);
+  await logRemediationStep(deps, 'rejected', moved, input.user.id);
   return moved;
 }

@@ -2,6 +2,7 @@ import type { Clock } from '../../bot/clock.ts';
 import { UserFacingError } from '../../bot/errors.ts';
 import type { Logger } from '../../bot/logger.ts';
 import { type ChannelTarget, enqueueReply } from '../../bot/outbox/enqueue.ts';
+import { enqueueProposalCard } from '../../bot/outbox/proposal-cards.ts';
 import type { Message } from '../../cards/model.ts';
 import type { TimeFormat } from '../../cards/templates/format.ts';
 import type { RemediationRepo } from '../../store/remediation/remediation-repo.ts';
@@ -11,7 +12,7 @@ import type { AgentPoolApi } from '../executors/azure.ts';
 import type { KubeClients } from '../executors/kubernetes.ts';
 import type { ThrottleReader } from '../executors/throttle-rate.ts';
 import type { RemediationPolicy } from '../policy.ts';
-import type { ReplyPlace } from '../proposal.ts';
+import type { Proposal, ReplyPlace } from '../proposal.ts';
 
 /** What the approval flow needs; the composition root builds it once. */
 export interface RemediationDeps {
@@ -79,4 +80,42 @@ export async function requireEnabled(deps: RemediationDeps): Promise<void> {
 export async function postToPlace(deps: RemediationDeps, place: ReplyPlace, message: Message): Promise<void> {
   await deps.store.transaction((tx) => enqueueReply(tx, place, message, deps.clock.now()));
   deps.onQueued();
+}
+
+/**
+ * Queues a sync of the proposal's card: posted in its thread the first time, edited in place at
+ * every later step. Call after every state change; syncs coalesce and render the latest state.
+ */
+export async function syncProposalCard(
+  deps: RemediationDeps,
+  p: Pick<Proposal, 'id' | 'place'>,
+): Promise<void> {
+  await deps.store.transaction((tx) => enqueueProposalCard(tx, p.place, p.id, deps.clock.now()));
+  deps.onQueued();
+}
+
+/**
+ * One structured log line per step a person or the bot takes on a remediation (who, what, which
+ * incident), with the audit chain's head so the head is kept outside the database too.
+ */
+export async function logRemediationStep(
+  deps: RemediationDeps,
+  step: string,
+  p: Pick<Proposal, 'id' | 'actionId' | 'incidentId' | 'status'>,
+  actor: string,
+): Promise<void> {
+  if (!deps.logger) return;
+  const head = await deps.repo.auditHead().catch(() => undefined);
+  deps.logger.info(
+    {
+      action: `remediation-${step}`,
+      user: actor,
+      incidentId: p.incidentId,
+      proposalId: p.id,
+      remediation: p.actionId,
+      status: p.status,
+      auditHead: head && `${head.seq}:${head.hash}`,
+    },
+    'remediation step',
+  );
 }

@@ -1,8 +1,8 @@
 import { describeForChat, UserFacingError } from '../../bot/errors.ts';
 import { enqueueIncidentCard } from '../../bot/outbox/enqueue.ts';
+import { enqueueProposalCard } from '../../bot/outbox/proposal-cards.ts';
 import { formatTime } from '../../cards/templates/format.ts';
 import { remediationProgressReply } from '../../cards/templates/remediation-progress.ts';
-import { remediationProposalCard } from '../../cards/templates/remediation-proposal.ts';
 import type { StepResult } from '../action.ts';
 import { ExecutorError } from '../errors.ts';
 import { hashPlan } from '../plan.ts';
@@ -11,9 +11,11 @@ import type { Proposal } from '../proposal.ts';
 import {
   actionContext,
   findAction,
+  logRemediationStep,
   postToPlace,
   type RemediationDeps,
   requireEnabled,
+  syncProposalCard,
   timeFormat,
 } from './deps.ts';
 import { buildPlan, proposeRemediation } from './propose.ts';
@@ -43,18 +45,43 @@ async function finish(
     audit: { ...audited(p, at), actor: 'bot', event, result: code, detail: { detail: result.detail } },
   });
   const incidentId = p.incidentId;
-  if (incidentId !== null)
-    await deps.store.transaction(async (tx) => {
-      await tx.incidents.addEvent({
-        incidentId,
-        at,
-        type: `remediation-${to}`,
-        actor: 'bot',
-        detail: `#${p.id} ${p.actionId}: ${result.detail.join('; ')}`.slice(0, 500),
-      });
-      await enqueueIncidentCard(tx, deps.targets, incidentId, at);
+  await deps.store.transaction(async (tx) => {
+    await enqueueProposalCard(tx, p.place, p.id, at);
+    if (incidentId === null) return;
+    await tx.incidents.addEvent({
+      incidentId,
+      at,
+      type: `remediation-${to}`,
+      actor: 'bot',
+      detail: `#${p.id} ${p.actionId}: ${result.detail.join('; ')}`.slice(0, 500),
     });
-  return moved ?? p;
+    await enqueueIncidentCard(tx, deps.targets, incidentId, at);
+  });
+  deps.onQueued();
+  const done = moved ?? p;
+  await logRemediationStep(deps, event, done, 'bot');
+  if (moved && to === 'succeeded' && p.rollbackOf !== null) await markRolledBack(deps, p);
+  return done;
+}
+
+/** A verified rollback undoes the proposal it rolls back: that one's card says so. */
+async function markRolledBack(deps: RemediationDeps, rollback: Proposal): Promise<void> {
+  const original =
+    rollback.rollbackOf === null ? undefined : await deps.repo.getProposal(rollback.rollbackOf);
+  if (!original) return;
+  const at = deps.clock.now();
+  const moved = await deps.repo.transition(original.id, {
+    from: ['succeeded', 'failed', 'verify-failed'],
+    to: 'rolled-back',
+    at,
+    audit: {
+      ...audited(original, at),
+      actor: 'bot',
+      event: 'rolled-back',
+      detail: { rollback: rollback.id },
+    },
+  });
+  if (moved) await syncProposalCard(deps, moved);
 }
 
 /** The target changed since approval: the approval is void; plan again and ask again. */
@@ -78,11 +105,7 @@ async function voidAndReplan(deps: RemediationDeps, p: Proposal, why: string): P
       incidentId: p.incidentId,
       supersedes: p.id,
     });
-    await postToPlace(
-      deps,
-      p.place,
-      remediationProposalCard(next, findAction(deps, p.actionId).title, timeFormat(deps)),
-    );
+    await syncProposalCard(deps, next);
   } catch (err) {
     await postToPlace(
       deps,
@@ -132,6 +155,8 @@ export async function executeApproved(
 ): Promise<Proposal | undefined> {
   const p = await deps.repo.claimExecution(proposalId, actor, deps.clock.now());
   if (!p) return undefined;
+  await syncProposalCard(deps, p);
+  await logRemediationStep(deps, 'execution-started', p, actor);
   const action = findAction(deps, p.actionId);
   const ctx = actionContext(deps);
   const { max, window } = ruleFor(deps.policy, p.actionId).rateLimit;

@@ -17,6 +17,8 @@ export interface ProposeInput {
   incidentId: number | null;
   /** Set when re-planning after the target changed. */
   supersedes?: number;
+  /** The proposal this one rolls back (its "Propose rollback" button). */
+  rollbackOf?: number;
 }
 
 function describeParamsError(issues: readonly { path: PropertyKey[]; message: string }[]): string {
@@ -129,6 +131,7 @@ async function planAndStore(deps: RemediationDeps, input: ProposeInput): Promise
     requiredApprovals: tier === 'P1' || action.risk === 'high' ? 2 : 1,
     place: input.place,
     supersedes: input.supersedes ?? null,
+    rollbackOf: input.rollbackOf ?? null,
   };
   return deps.repo.createProposal(proposal, {
     at: now,

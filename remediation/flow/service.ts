@@ -5,7 +5,7 @@ import { verifyAuditChain } from '../audit.ts';
 import { isAllowed } from '../policy.ts';
 import type { Proposal } from '../proposal.ts';
 import { type ApproveResult, approveRemediation, rejectRemediation } from './approve.ts';
-import { KILL_SWITCH_KEY, postToPlace, type RemediationDeps } from './deps.ts';
+import { KILL_SWITCH_KEY, postToPlace, type RemediationDeps, syncProposalCard } from './deps.ts';
 import { executeApproved } from './execute.ts';
 import { type ProposeInput, proposeRemediation } from './propose.ts';
 
@@ -58,6 +58,7 @@ export function createRemediationService(deps: RemediationDeps) {
       });
       if (!moved) continue;
       interrupted++;
+      await syncProposalCard(deps, moved);
       await postToPlace(
         deps,
         p.place,
@@ -112,12 +113,8 @@ export function createRemediationService(deps: RemediationDeps) {
     /** Periodic: pending proposals past their expiry become expired, and their threads say so. */
     async sweepExpired(): Promise<number> {
       const expired = await deps.repo.expireDue(deps.clock.now());
-      for (const p of expired)
-        await postToPlace(
-          deps,
-          p.place,
-          remediationProgressReply(p, 'expired without enough approvals.', 'warning'),
-        );
+      // The card says "Expired" and loses its buttons; no extra message in the thread.
+      for (const p of expired) await syncProposalCard(deps, p);
       return expired.length;
     },
 

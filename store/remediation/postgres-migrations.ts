@@ -70,4 +70,21 @@ export const REMEDIATION_PG_MIGRATIONS: readonly string[] = [
     value text NOT NULL
   );
   `,
+  `
+  CREATE TABLE remediation_messages (
+    proposal_id bigint NOT NULL,
+    surface     text   NOT NULL,
+    ref         text   NOT NULL,
+    created_at  bigint NOT NULL,
+    PRIMARY KEY (proposal_id, surface)
+  );
+
+  CREATE TABLE remediation_audit_head (
+    id   integer PRIMARY KEY CHECK (id = 1),
+    seq  bigint  NOT NULL,
+    hash text    NOT NULL
+  );
+  INSERT INTO remediation_audit_head (id, seq, hash)
+    SELECT 1, seq, hash FROM remediation_audit ORDER BY seq DESC LIMIT 1;
+  `,
 ];

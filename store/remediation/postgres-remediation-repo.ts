@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { messageRef } from '../../bot/outbox/outbox-entry.ts';
 import { type AuditInput, type AuditRecord, chainAuditRecord } from '../../remediation/audit.ts';
 import type { NewProposal, Proposal } from '../../remediation/proposal.ts';
 import { type Db, wrapQueryable } from '../postgres/db.ts';
@@ -55,6 +56,11 @@ async function append(db: Db, input: AuditInput): Promise<AuditRecord> {
       r.prevHash,
       r.hash,
     ],
+  );
+  await db.query(
+    `INSERT INTO remediation_audit_head (id, seq, hash) VALUES (1, $1, $2)
+     ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash`,
+    [r.seq, r.hash],
   );
   return r;
 }
@@ -247,6 +253,26 @@ export function createPostgresRemediationRepo(pool: pg.Pool): RemediationRepo {
     },
     readAuditChain: async () =>
       (await db.query<AuditRow>('SELECT * FROM remediation_audit ORDER BY seq')).map(toAudit),
+    async auditHead() {
+      const [row] = await db.query<{ seq: string; hash: string }>(
+        'SELECT seq, hash FROM remediation_audit_head WHERE id = 1',
+      );
+      return row && { seq: Number(row.seq), hash: row.hash };
+    },
+    async getCardMessage(proposalId, surface) {
+      const [row] = await db.query<{ ref: string }>(
+        'SELECT ref FROM remediation_messages WHERE proposal_id = $1 AND surface = $2',
+        [proposalId, surface],
+      );
+      return row && messageRef.parse(JSON.parse(row.ref));
+    },
+    async saveCardMessage(proposalId, ref, now) {
+      await db.query(
+        `INSERT INTO remediation_messages (proposal_id, surface, ref, created_at) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (proposal_id, surface) DO UPDATE SET ref = excluded.ref`,
+        [proposalId, ref.surface, JSON.stringify(ref), now],
+      );
+    },
     async getSetting(key) {
       const [row] = await db.query<{ value: string }>(
         'SELECT value FROM remediation_settings WHERE key = $1',

@@ -1,4 +1,5 @@
-import type { AuditInput, AuditRecord } from '../../remediation/audit.ts';
+import type { MessageRef, SurfaceId } from '../../bot/outbox/outbox-entry.ts';
+import type { AuditHead, AuditInput, AuditRecord } from '../../remediation/audit.ts';
 import type { NewProposal, Proposal, ProposalStatus } from '../../remediation/proposal.ts';
 
 /** Why the store refused to record an approval. */
@@ -65,6 +66,14 @@ export interface RemediationRepo {
   listAudit(filter: { incidentId?: number; limit: number }): Promise<AuditRecord[]>;
   /** The whole chain in order, for verification. */
   readAuditChain(): Promise<AuditRecord[]>;
+  /**
+   * The chain's head as recorded outside the audit table (its own row, written in the same
+   * transaction as every append): a chain whose last records were deleted no longer reaches it.
+   */
+  auditHead(): Promise<AuditHead | undefined>;
+  /** The posted card of a proposal on one surface (updated in place at every state change). */
+  getCardMessage(proposalId: number, surface: SurfaceId): Promise<MessageRef | undefined>;
+  saveCardMessage(proposalId: number, ref: MessageRef, now: number): Promise<void>;
   /** How many audit records there are of each event (proposed, approved, executed …). */
   countAuditEvents(): Promise<Record<string, number>>;
   getSetting(key: string): Promise<string | undefined>;

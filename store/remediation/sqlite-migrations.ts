@@ -71,4 +71,24 @@ export const REMEDIATION_MIGRATIONS: readonly string[] = [
   -- One pending proposal per exact plan: a double click on Propose proposes once.
   CREATE UNIQUE INDEX remediation_proposals_pending_plan ON remediation_proposals (plan_hash) WHERE status = 'pending';
   `,
+  `
+  -- Where each proposal's card was posted, so every state change edits it in place.
+  CREATE TABLE remediation_messages (
+    proposal_id INTEGER NOT NULL,
+    surface     TEXT    NOT NULL,
+    ref         TEXT    NOT NULL,
+    created_at  INTEGER NOT NULL,
+    PRIMARY KEY (proposal_id, surface)
+  );
+
+  -- The chain's head outside the chain: written with every append, so deleting the last records
+  -- (behind the triggers) leaves a head the chain no longer reaches.
+  CREATE TABLE remediation_audit_head (
+    id   INTEGER PRIMARY KEY CHECK (id = 1),
+    seq  INTEGER NOT NULL,
+    hash TEXT    NOT NULL
+  );
+  INSERT INTO remediation_audit_head (id, seq, hash)
+    SELECT 1, seq, hash FROM remediation_audit ORDER BY seq DESC LIMIT 1;
+  `,
 ];

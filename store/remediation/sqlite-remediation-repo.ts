@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
+import { messageRef } from '../../bot/outbox/outbox-entry.ts';
 import { type AuditInput, type AuditRecord, chainAuditRecord } from '../../remediation/audit.ts';
 import type { NewProposal, Proposal } from '../../remediation/proposal.ts';
 import { atomicRunner } from '../sqlite/module-database.ts';
@@ -87,6 +88,9 @@ export function openSqliteRemediationRepo(
       `INSERT INTO remediation_audit (seq, at, actor, event, proposal_id, incident_id, action_id, plan_hash, result, detail, prev_hash, hash)
        VALUES (@seq, @at, @actor, @event, @proposalId, @incidentId, @actionId, @planHash, @result, @detail, @prevHash, @hash)`,
     ),
+    putHead: db.prepare(
+      'INSERT INTO remediation_audit_head (id, seq, hash) VALUES (1, ?, ?) ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash',
+    ),
     getSetting: db.prepare('SELECT value FROM remediation_settings WHERE key = ?'),
     putSetting: db.prepare(
       'INSERT INTO remediation_settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
@@ -104,6 +108,7 @@ export function openSqliteRemediationRepo(
     const previous = q.lastAudit.get() as { seq: number; hash: string } | undefined;
     const record = chainAuditRecord(input, previous);
     q.insertAudit.run({ ...record, detail: JSON.stringify(record.detail) });
+    q.putHead.run(record.seq, record.hash);
     return record;
   }
 
@@ -239,6 +244,22 @@ export function openSqliteRemediationRepo(
       ),
     readAuditChain: async () =>
       (db.prepare('SELECT * FROM remediation_audit ORDER BY seq').all() as AuditRow[]).map(toAudit),
+    auditHead: async () =>
+      db.prepare('SELECT seq, hash FROM remediation_audit_head WHERE id = 1').get() as
+        | { seq: number; hash: string }
+        | undefined,
+    getCardMessage: async (proposalId, surface) => {
+      const row = db
+        .prepare('SELECT ref FROM remediation_messages WHERE proposal_id = ? AND surface = ?')
+        .get(proposalId, surface) as { ref: string } | undefined;
+      return row && messageRef.parse(JSON.parse(row.ref));
+    },
+    saveCardMessage: async (proposalId, ref, now) => {
+      db.prepare(
+        `INSERT INTO remediation_messages (proposal_id, surface, ref, created_at) VALUES (?, ?, ?, ?)
+         ON CONFLICT (proposal_id, surface) DO UPDATE SET ref = excluded.ref`,
+      ).run(proposalId, ref.surface, JSON.stringify(ref), now);
+    },
     getSetting: async (key) => (q.getSetting.get(key) as { value: string } | undefined)?.value,
     setSetting: (key, value, audit) =>
       atomically(() => {

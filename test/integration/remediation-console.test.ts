@@ -50,20 +50,41 @@ describe('remediation from the console, end to end on the simulated cluster', ()
     )!;
     expect(JSON.stringify(proposal.card)).toMatch(/node-3/);
     const approve = buttons(proposal.card).find((a) => a.verb === 'remediation-approve')!;
+    /** The proposal's card as it stands now: the same console message, edited in place. */
+    const cardNow = async () => (await bot.consoleMessages()).find((m) => m.id === proposal.id)!;
+    expect(JSON.stringify(proposal.card)).toMatch(/0 of 2/);
+    expect(JSON.stringify(proposal.card)).not.toMatch(/\(in \d+m\)/);
 
     const own = await press('alice', proposal.id, 'remediation-approve', approve.data);
     expect(JSON.stringify(await own.json())).toMatch(/someone else must approve it \(four-eyes\)/);
     await press('bob', proposal.id, 'remediation-approve', approve.data);
+    await settle();
+    const half = await cardNow();
+    expect(JSON.stringify(half.card)).toMatch(/1 of 2 \(console:bob\)/);
+    expect(JSON.stringify(half.card)).toMatch(/Awaiting approval/);
+    expect(buttons(half.card).map((a) => a.verb)).toEqual(['remediation-approve', 'remediation-reject']);
     await press('carol', proposal.id, 'remediation-approve', approve.data);
     await expect
       .poll(
         async () => {
           await settle();
-          return JSON.stringify(await bot.consoleMessages());
+          return JSON.stringify((await cardNow()).card);
         },
         { timeout: 15_000, interval: 200 },
       )
-      .toMatch(/verified|Verified|succeeded/);
+      .toMatch(/Done and verified/);
+    const done = await cardNow();
+    expect(JSON.stringify(done.card)).toMatch(/2 of 2 \(console:bob, console:carol\)/);
+    expect(buttons(done.card)).toEqual([]);
+    // One card per proposal: every step edited it, none posted a second one.
+    const title = /Remediation #\d+: /.exec(JSON.stringify(done.card))![0];
+    const proposalCards = (await bot.consoleMessages()).filter((m) => JSON.stringify(m.card).includes(title));
+    expect(
+      proposalCards.filter((m) => JSON.stringify(m.card).includes('Plan hash')).map((m) => m.id),
+    ).toEqual([proposal.id]);
+    // A later press finds nothing to press and is told why.
+    const late = await press('dave', proposal.id, 'remediation-approve', approve.data);
+    expect(JSON.stringify(await late.json())).toMatch(/no longer waiting/);
     // The simulated cluster really has node-3 cordoned now.
     const nodes = await fetch(
       `${bot.platform!.kubeConfig.getCurrentCluster()!.server}/api/v1/nodes/node-3`,
@@ -88,8 +109,45 @@ describe('remediation from the console, end to end on the simulated cluster', ()
           metrics,
         )?.[1],
       );
+    // Refused: alice's own approval and dave's press after it ran.
     expect(['approval-recorded', 'approval-refused', 'approved', 'executed', 'verified'].map(count)).toEqual([
-      2, 1, 1, 1, 1,
+      2, 2, 1, 1, 1,
     ]);
+  }, 30_000);
+
+  it('edits the card to Rejected and to Expired, without buttons, and posts no extra thread message', async () => {
+    const propose = async (replicas: number) => {
+      const before = (await bot.consoleMessages()).length;
+      const res = await fetch(`${bot.url}/api/console/messages`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          user: 'alice',
+          text: `/remediate scale-replicas namespace=ml deployment=llm-api replicas=${replicas}`,
+        }),
+      });
+      expect(res.status).toBe(202);
+      await settle();
+      const fresh = (await bot.consoleMessages()).slice(before);
+      return fresh.find((m) => buttons(m.card).some((a) => a.verb === 'remediation-reject'))!;
+    };
+    const rejected = await propose(5);
+    const reject = buttons(rejected.card).find((a) => a.verb === 'remediation-reject')!;
+    await press('bob', rejected.id, 'remediation-reject', reject.data);
+    await settle();
+    const afterReject = (await bot.consoleMessages()).find((m) => m.id === rejected.id)!;
+    expect(JSON.stringify(afterReject.card)).toMatch(/Rejected/);
+    expect(buttons(afterReject.card)).toEqual([]);
+
+    const expiring = await propose(7);
+    const count = (await bot.consoleMessages()).length;
+    bot.clock.advance(16 * 60_000);
+    await bot.tick();
+    await settle();
+    const messages = await bot.consoleMessages();
+    const afterExpiry = messages.find((m) => m.id === expiring.id)!;
+    expect(JSON.stringify(afterExpiry.card)).toMatch(/Expired/);
+    expect(buttons(afterExpiry.card)).toEqual([]);
+    expect(messages).toHaveLength(count);
   }, 30_000);
 });

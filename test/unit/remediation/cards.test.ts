@@ -41,6 +41,7 @@ const proposal: Proposal = {
   result: null,
   place: { surface: 'console', channel: 'oncall', thread: null },
   supersedes: null,
+  rollbackOf: null,
   updatedAt: at,
 };
 const tf = { timeZone: 'UTC', now: at + 60_000 };
@@ -76,7 +77,9 @@ describe('remediation cards', () => {
       status: 'pending',
     });
     expect(c.facts).toContainEqual(['Approvals', '1 of 2 (slack:U0CAROL)']);
-    expect(c.facts).toContainEqual(['Expires', '28 Nov 2026, 09:15 UTC (in 14m)']);
+    // An absolute expiry: a posted card never says "in 14m" hours later.
+    expect(c.facts).toContainEqual(['Expires', '28 Nov 2026, 09:15 UTC']);
+    expect(JSON.stringify(c)).not.toMatch(/\bin \d+m\b/);
     expect(c.actions.map((a) => [a.verb, a.data])).toEqual([
       ['remediation-approve', { proposalId: 3, planHash: proposal.planHash }],
       ['remediation-reject', { proposalId: 3 }],
@@ -86,6 +89,29 @@ describe('remediation cards', () => {
       verb: 'remediation-propose',
       title: 'Propose rollback',
     });
+  });
+
+  it('says what each state means and offers buttons only while something is left to press', () => {
+    const states = {
+      approved: /execution starts/,
+      executing: /Executing/,
+      succeeded: /verified/,
+      failed: /Failed/,
+      'verify-failed': /verification failed/,
+      'rolled-back': /Rolled back/,
+      expired: /Expired/,
+      rejected: /Rejected/,
+    } as const;
+    for (const [status, words] of Object.entries(states)) {
+      const card = remediationProposalCard({ ...proposal, status: status as Proposal['status'] }, 't', tf);
+      expect({ status, actions: card.actions }).toEqual({ status, actions: [] });
+      expect(JSON.stringify(card)).toMatch(words);
+    }
+    const head = { seq: 7, hash: 'ab'.repeat(32) };
+    expect(remediationProposalCard(proposal, 't', tf, { auditHead: head }).facts).toContainEqual([
+      'Audit head',
+      `7:${'ab'.repeat(32)}`,
+    ]);
   });
 
   it('renders within Adaptive Card 1.5 and Block Kit limits', () => {
