@@ -132,7 +132,11 @@ export function createRemediationService(deps: RemediationDeps) {
     /** The audit records (one incident's, or the latest) and whether the whole chain verifies. */
     async audit(incidentId: number | undefined, limit = 25) {
       const records = await deps.repo.listAudit({ incidentId, limit });
-      const check = verifyAuditChain(await deps.repo.readAuditChain());
+      const head = await deps.repo.auditHead();
+      const check = verifyAuditChain(
+        await deps.repo.readAuditChain(),
+        head ? [{ head, name: 'the head row' }] : [],
+      );
       return { records, check };
     },
 

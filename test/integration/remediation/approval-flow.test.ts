@@ -103,7 +103,7 @@ describe('remediation approval flow against the simulated cluster', () => {
     expect(await replicasOf(h, 'embeddings')).toBe(2);
   });
 
-  it('sweeps expired proposals and says so in the thread', async () => {
+  it('sweeps expired proposals and says so on their card', async () => {
     h = await startFlow({ approvalTtl: '5m' });
     const p = await proposeScale();
     h.sim.clock.advance(4 * 60_000);
@@ -111,7 +111,10 @@ describe('remediation approval flow against the simulated cluster', () => {
     h.sim.clock.advance(60_000);
     expect(await h.service.sweepExpired()).toBe(1);
     expect((await h.repo.getProposal(p.id))?.status).toBe('expired');
-    expect(postedText(h.posted)).toContain('expired without enough approvals');
+    expect(h.cardSyncs.at(-1)).toBe(p.id);
+    const card = (await h.cardOf(p.id))!;
+    expect(card.header?.subtitle).toMatch(/^Expired/);
+    expect(card.actions).toEqual([]);
   });
 
   it('voids the approval when the target changed, re-plans and asks again', async () => {
@@ -134,11 +137,15 @@ describe('remediation approval flow against the simulated cluster', () => {
     expect(next?.plan.diff).toEqual(['deployment embeddings replicas 3 → 4']);
     expect(next?.proposedBy).toBe('console:alice');
     expect(postedText(h.posted)).toContain('approval void');
+    expect(h.cardSyncs).toContain(next!.id);
     expect(
-      h.posted.some((m) =>
-        m.actions.some((a) => a.verb === REMEDIATION_VERBS.approve && a.data.proposalId === next?.id),
+      (await h.cardOf(next!.id))!.actions.some(
+        (a) => a.verb === REMEDIATION_VERBS.approve && a.data.proposalId === next?.id,
       ),
     ).toBe(true);
+    // The void proposal's own card lost its buttons too.
+    expect(h.cardSyncs).toContain(p.id);
+    expect((await h.cardOf(p.id))!.actions).toEqual([]);
     const events = (await h.repo.readAuditChain()).map((r) => r.event);
     expect(events).toContain('voided');
     // The new plan executes normally once approved.

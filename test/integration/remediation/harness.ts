@@ -6,6 +6,7 @@ import type { ChatUser } from '../../../bot/adapters/chat-surface.ts';
 import { UserFacingError } from '../../../bot/errors.ts';
 import type { NewOutboxEntry } from '../../../bot/outbox/outbox-entry.ts';
 import type { Message } from '../../../cards/model.ts';
+import { createProposalCards } from '../../../handlers/approvals/approval-handlers.ts';
 import { ACTIONS } from '../../../remediation/catalog.ts';
 import type { AgentPoolApi } from '../../../remediation/executors/azure.ts';
 import { createKubeClients } from '../../../remediation/executors/kubernetes.ts';
@@ -35,7 +36,7 @@ export function testPolicy(overrides: Record<string, unknown> = {}) {
 }
 
 /** Records every message the flow queues, while still queuing it in the real store. */
-function recordingStore(store: Store, posted: Message[]): Store {
+function recordingStore(store: Store, posted: Message[], cardSyncs: number[]): Store {
   return {
     ...store,
     transaction: (fn) =>
@@ -46,6 +47,7 @@ function recordingStore(store: Store, posted: Message[]): Store {
             ...tx.outbox,
             enqueue: (entry: NewOutboxEntry, now: number) => {
               if (entry.payload.kind === 'message') posted.push(entry.payload.message);
+              if (entry.payload.kind === 'proposal-card') cardSyncs.push(entry.payload.proposalId);
               return tx.outbox.enqueue(entry, now);
             },
           },
@@ -61,6 +63,10 @@ export interface FlowHarness {
   deps: RemediationDeps;
   service: RemediationService;
   posted: Message[];
+  /** Proposal ids whose card sync was queued, in order. */
+  cardSyncs: number[];
+  /** A proposal's card as the outbox would render it now. */
+  cardOf(proposalId: number): Promise<Message | undefined>;
   dbPath: string;
   /** Another "replica": its own repo connection on the same file, same cluster. */
   replica(): RemediationService;
@@ -77,7 +83,8 @@ export async function startFlow(
   const dbPath = join(dir, 'bot.db');
   const base = openSqliteStore({ path: dbPath });
   const posted: Message[] = [];
-  const store = recordingStore(base, posted);
+  const cardSyncs: number[] = [];
+  const store = recordingStore(base, posted, cardSyncs);
   const repos: RemediationRepo[] = [];
   const policy = testPolicy(policyOverrides);
   const makeDeps = (repo: RemediationRepo): RemediationDeps => ({
@@ -111,6 +118,8 @@ export async function startFlow(
     deps,
     service,
     posted,
+    cardSyncs,
+    cardOf: (id) => createProposalCards(deps).render(id, sim.clock.now()),
     dbPath,
     replica() {
       const s = createRemediationService(makeDeps(open()));

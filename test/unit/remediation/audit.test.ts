@@ -9,7 +9,7 @@ import {
   GENESIS_HASH,
   verifyAuditChain,
 } from '../../../remediation/audit.ts';
-import { verifyAuditFile } from '../../../scripts/audit-verify.ts';
+import { parseVerifyArgs, verifyAuditFile } from '../../../scripts/audit-verify.ts';
 import type { RemediationRepo } from '../../../store/remediation/remediation-repo.ts';
 import { openSqliteRemediationRepo } from '../../../store/remediation/sqlite-remediation-repo.ts';
 
@@ -87,7 +87,7 @@ describe('audit log in SQLite and audit:verify', () => {
       await repo.appendAudit({ at: i, actor: 'console:alice', event: 'remediation-off', detail: { i } });
     expect(await verifyAuditFile(path)).toEqual({
       code: 0,
-      text: 'audit:verify: OK, 4 records, chain intact',
+      text: expect.stringMatching(/^audit:verify: OK, 4 records, chain intact \(head 4:[0-9a-f]{64}\)$/),
     });
     const db = new Database(path);
     expect(() =>
@@ -95,6 +95,35 @@ describe('audit log in SQLite and audit:verify', () => {
     ).toThrow('append-only');
     expect(() => db.prepare('DELETE FROM remediation_audit WHERE seq = 4').run()).toThrow('append-only');
     db.close();
+  });
+
+  it('detects the last record deleted behind the triggers, by the head row and by a given head', async () => {
+    for (let i = 0; i < 3; i++)
+      await repo.appendAudit({ at: i, actor: 'console:alice', event: 'remediation-on' });
+    const last = (await repo.readAuditChain()).at(-1)!;
+    expect(await repo.auditHead()).toEqual({ seq: 3, hash: last.hash });
+    const { head } = parseVerifyArgs([path, '--head', `3:${last.hash}`]);
+    expect((await verifyAuditFile(path, head)).code).toBe(0);
+    const db = new Database(path);
+    db.exec('DROP TRIGGER remediation_audit_no_delete');
+    db.prepare('DELETE FROM remediation_audit WHERE seq = 3').run();
+    db.close();
+    // What verification saw before: the rest of the chain still links up.
+    expect(verifyAuditChain(await repo.readAuditChain())).toEqual({ ok: true, count: 2 });
+    expect(await verifyAuditFile(path)).toEqual({
+      code: 1,
+      text: 'audit:verify: BROKEN at record 3: missing: the chain ends at record 2 but the head row is record 3 (records were deleted)',
+    });
+    // The head row rewound too: the head copied from a log line or a card still catches it.
+    const db2 = new Database(path);
+    db2.prepare('UPDATE remediation_audit_head SET seq = 2, hash = ?').run(last.prevHash);
+    db2.close();
+    expect((await verifyAuditFile(path)).code).toBe(0);
+    expect(await verifyAuditFile(path, head)).toMatchObject({
+      code: 1,
+      text: expect.stringContaining(`missing: the chain ends at record 2 but the given head 3:${last.hash}`),
+    });
+    expect(() => parseVerifyArgs(['--head', '3:nothex'])).toThrow(/--head must be <seq>:<hash>/);
   });
 
   it('detects a record tampered with behind the triggers', async () => {

@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { verifyAuditChain } from '../../../remediation/audit.ts';
+import { parseAuditHead, verifyAuditChain } from '../../../remediation/audit.ts';
 import { verifyAuditDatabase } from '../../../scripts/audit-verify.ts';
 import { openPostgresRemediationRepo } from '../../../store/remediation/postgres-remediation-repo.ts';
 import type { RemediationRepo } from '../../../store/remediation/remediation-repo.ts';
@@ -11,7 +11,7 @@ import { describeRemediationRepo, newProposal, T0 } from './remediation-repo-sui
 const db: TestDatabase | undefined = await createTestDatabase();
 
 const TABLES =
-  'remediation_approvals, remediation_executions, remediation_audit, remediation_settings, remediation_proposals';
+  'remediation_approvals, remediation_executions, remediation_audit, remediation_audit_head, remediation_settings, remediation_messages, remediation_proposals';
 
 describe.skipIf(!db)('postgres remediation repo', () => {
   const database = db!;
@@ -110,7 +110,7 @@ describe.skipIf(!db)('postgres remediation repo', () => {
       await b.appendAudit({ at: T0 + 1, actor: 'console:bob', event: 'remediation-on' });
       expect(await verifyAuditDatabase(database.url)).toEqual({
         code: 0,
-        text: 'audit:verify: OK, 2 records, chain intact',
+        text: expect.stringMatching(/^audit:verify: OK, 2 records, chain intact \(head 2:[0-9a-f]{64}\)$/),
       });
       // Someone with the table owner's rights switches the triggers off and rewrites history.
       const client = new pg.Client({ connectionString: database.url });
@@ -125,6 +125,43 @@ describe.skipIf(!db)('postgres remediation repo', () => {
       const broken = await verifyAuditDatabase(database.url);
       expect(broken.code).toBe(1);
       expect(broken.text).toMatch(/^audit:verify: BROKEN at record 1/);
+    });
+
+    it('audit:verify finds the last record deleted, against the head row and against a given head', async () => {
+      for (let i = 0; i < 3; i++) await a.appendAudit({ at: T0 + i, actor: 'bot', event: 'remediation-on' });
+      const head = await b.auditHead();
+      const last = (await b.readAuditChain()).at(-1)!;
+      expect(head).toEqual({ seq: 3, hash: last.hash });
+      const given = parseAuditHead(`3:${last.hash}`);
+      expect((await verifyAuditDatabase(database.url, given)).code).toBe(0);
+      const client = new pg.Client({ connectionString: database.url });
+      await client.connect();
+      try {
+        await client.query('ALTER TABLE remediation_audit DISABLE TRIGGER remediation_audit_no_change');
+        await client.query('DELETE FROM remediation_audit WHERE seq = 3');
+        await client.query('ALTER TABLE remediation_audit ENABLE TRIGGER remediation_audit_no_change');
+      } finally {
+        await client.end();
+      }
+      // The remaining chain links up on its own; the head row no longer matches its end.
+      expect(verifyAuditChain(await b.readAuditChain())).toEqual({ ok: true, count: 2 });
+      expect(await verifyAuditDatabase(database.url)).toEqual({
+        code: 1,
+        text: 'audit:verify: BROKEN at record 3: missing: the chain ends at record 2 but the head row is record 3 (records were deleted)',
+      });
+      // Whoever also rewinds the head row is still caught by the head printed in logs and cards.
+      const rewind = new pg.Client({ connectionString: database.url });
+      await rewind.connect();
+      try {
+        await rewind.query('UPDATE remediation_audit_head SET seq = 2, hash = $1', [last.prevHash]);
+      } finally {
+        await rewind.end();
+      }
+      expect((await verifyAuditDatabase(database.url)).code).toBe(0);
+      expect(await verifyAuditDatabase(database.url, given)).toMatchObject({
+        code: 1,
+        text: expect.stringContaining('the given head 3:'),
+      });
     });
   });
 });
