@@ -9,9 +9,11 @@ import { ackButton, ackCommand } from '../handlers/commands/ack-command.ts';
 import { alertsCommand } from '../handlers/commands/alerts-command.ts';
 import type { ButtonHandler, CommandHandler, HandlerDeps } from '../handlers/commands/command.ts';
 import { createHelpCommand } from '../handlers/commands/help-command.ts';
+import { resolveCommand } from '../handlers/commands/resolve-command.ts';
 import {
   silenceButton,
   silenceCommand,
+  silencesCommand,
   unsilenceButton,
   unsilenceCommand,
 } from '../handlers/commands/silence-command.ts';
@@ -41,7 +43,14 @@ import type { SurfaceId } from './outbox/outbox-entry.ts';
 import { createTracing } from './tracing.ts';
 
 /** Every chat command, named once. */
-const COMMANDS: CommandHandler[] = [alertsCommand, ackCommand, silenceCommand, unsilenceCommand];
+const COMMANDS: CommandHandler[] = [
+  alertsCommand,
+  ackCommand,
+  resolveCommand,
+  silenceCommand,
+  silencesCommand,
+  unsilenceCommand,
+];
 /** Every card button, named once. */
 const BUTTONS: ButtonHandler[] = [ackButton, silenceButton, unsilenceButton];
 

@@ -1,13 +1,13 @@
 import type { Clock } from '../../bot/clock.ts';
 import { formatDuration } from '../../bot/duration.ts';
 import { UserFacingError } from '../../bot/errors.ts';
-import { type ChannelTarget, enqueueIncidentCard, enqueueIncidentReply } from '../../bot/outbox/enqueue.ts';
+import { type ChannelTarget, enqueueIncidentCard } from '../../bot/outbox/enqueue.ts';
 import type { Policy } from '../../bot/policy.ts';
-import { textReply } from '../../cards/templates/incident-replies.ts';
 import type { Repos, Store } from '../../store/store.ts';
+import { identifyingLabels } from './identifying-labels.ts';
 import { formatIncidentId, type Incident } from './incident.ts';
 import { matchLabels } from './kinds.ts';
-import { formatMatcher, type Matcher, matchesAll } from './matchers.ts';
+import { type Matcher, matchesAll } from './matchers.ts';
 import type { Silence } from './silence.ts';
 
 /** What the operations on incidents need; built once in the composition root. */
@@ -55,21 +55,18 @@ export async function acknowledgeIncident(deps: IncidentOpsDeps, id: number, use
       { ...incident, acknowledgedBy: user, acknowledgedAt: now },
       { type: 'acknowledged', actor: user, detail: '' },
     );
-    await enqueueIncidentReply(
-      tx,
-      deps.targets,
-      id,
-      textReply(`${name} acknowledged by ${user}.`, 'good'),
-      now,
-    );
-    return `${name} acknowledged.`;
+    // The answer to whoever acknowledged is the one reply; the card shows who and when.
+    return `${name} acknowledged by ${user}.`;
   });
 }
 
-/** Labels every alert of the incident shares: silencing them silences this group and its repeats. */
+/**
+ * The identifying labels every alert of the incident shares (its name and resource, not UUIDs or
+ * exporter details): silencing them silences this problem and its repeats.
+ */
 async function commonMatchers(tx: Repos, incidentId: number): Promise<Matcher[]> {
   const alerts = await tx.alerts.listByIncident(incidentId);
-  const [first, ...rest] = alerts.map((s) => matchLabels(s.alert));
+  const [first, ...rest] = alerts.map((s) => identifyingLabels(matchLabels(s.alert)));
   if (!first) return [];
   return Object.entries(first)
     .filter(([name, value]) => rest.every((l) => l[name] === value))
@@ -123,7 +120,7 @@ export async function createSilence(
     if (matchers.length === 0) {
       throw new UserFacingError(
         'SILENCE_NEEDS_MATCHERS',
-        'Say what to silence, e.g. /silence alertname=GpuTempHigh node=node-7 2h.',
+        'Say what to silence, e.g. /silence alertname=GpuTempHigh Hostname=node-7 2h.',
       );
     }
     const silence = await tx.silences.create({
@@ -134,9 +131,8 @@ export async function createSilence(
       comment: input.comment,
       incidentId: input.incidentId ?? null,
     });
+    // One reply, the answer to whoever silenced; each covered card shows the silence.
     const incidentIds = await applyToOpenIncidents(deps, tx, silence);
-    const text = `Silenced by ${input.user} for ${formatDuration(input.durationMs)} (silence #${silence.id}: ${matchers.map(formatMatcher).join(' ')}).`;
-    for (const id of incidentIds) await enqueueIncidentReply(tx, deps.targets, id, textReply(text), now);
     return { silence, incidentIds };
   });
 }
@@ -183,5 +179,26 @@ export async function sweepExpiredSilences(deps: IncidentOpsDeps): Promise<numbe
     const ids = new Set((await tx.incidents.listSilenceExpired(deps.clock.now())).map((i) => i.silenceId!));
     for (const id of ids) count += (await liftSilence(deps, tx, id, 'silence expiry')).length;
     return count;
+  });
+}
+
+/**
+ * `/resolve`: an on-caller closes an incident by hand, with the reason on record. Its card
+ * shows it resolved; an alert that fires again reopens it as usual.
+ */
+export async function resolveIncidentByHand(
+  deps: IncidentOpsDeps,
+  id: number,
+  user: string,
+  reason: string,
+): Promise<Incident> {
+  return deps.store.transaction(async (tx) => {
+    const incident = await requireIncident(tx, id);
+    if (incident.status === 'resolved')
+      throw new UserFacingError('INCIDENT_RESOLVED', `${formatIncidentId(id)} is already resolved.`);
+    const now = deps.clock.now();
+    const next: Incident = { ...incident, status: 'resolved', resolvedAt: now };
+    await saveChange(deps, tx, next, { type: 'resolved-by-hand', actor: user, detail: reason.slice(0, 500) });
+    return next;
   });
 }

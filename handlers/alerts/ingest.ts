@@ -204,7 +204,8 @@ async function settleIncident(b: Batch, targets: readonly ChannelTarget[], id: n
   else await enqueueIncidentCard(b.tx, targets, id, b.now, { coalesce: true });
   if (status === 'resolved' && incident.status === 'open') {
     await b.tx.incidents.addEvent({ incidentId: id, at: b.now, type: 'resolved', actor: null, detail: '' });
-    if (settled.silenceId === null && stormId === null) {
+    // Once per incident: a flapping incident's later resolutions show on its card, not as more notes.
+    if (settled.silenceId === null && stormId === null && settled.flapCount === 0) {
       await enqueueIncidentReply(
         b.tx,
         targets,

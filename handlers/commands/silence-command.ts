@@ -1,12 +1,16 @@
 import { z } from 'zod';
 import { formatDuration, parseDuration } from '../../bot/duration.ts';
 import { UserFacingError } from '../../bot/errors.ts';
+import { buildMessage } from '../../cards/model.ts';
+import { formatTime } from '../../cards/templates/format.ts';
 import { textReply } from '../../cards/templates/incident-replies.ts';
 import { formatIncidentId, parseIncidentId } from '../alerts/incident.ts';
 import { createSilence, expireSilence } from '../alerts/incident-actions.ts';
-import { parseMatcher } from '../alerts/matchers.ts';
+import { formatMatcher, parseMatcher } from '../alerts/matchers.ts';
+import type { Silence } from '../alerts/silence.ts';
 import { type ButtonHandler, defineCommand, type HandlerDeps, tokenize } from './command.ts';
 import { resolveIncidentId } from './incident-ref.ts';
+import { unknownLabelWarnings } from './silence-labels.ts';
 
 const MATCHER_LIKE = /^[A-Za-z_][\w.]*(=~|!~|!=|=)/;
 
@@ -26,14 +30,18 @@ const silenceArgs = z.object({ raw: z.string() }).transform(({ raw }) => {
   return { matchers, durationMs, incident, comment: comment.join(' ') };
 });
 
+/** The one reply to a silence: what it matches, its comment, whom it covers, how to lift it. */
 function silencedText(
-  result: { silence: { id: number; endsAt: number }; incidentIds: number[] },
+  result: { silence: Silence; incidentIds: number[] },
   durationMs: number,
+  by: string,
 ): string {
+  const s = result.silence;
   const covered = result.incidentIds.length
     ? `covers ${result.incidentIds.map(formatIncidentId).join(', ')}`
     : 'no open incident matches yet; new alerts that match will not be announced';
-  return `Silence #${result.silence.id} for ${formatDuration(durationMs)}: ${covered}. Lift it with /unsilence ${result.silence.id}.`;
+  const comment = s.comment ? ` Comment: "${s.comment}".` : '';
+  return `Silence #${s.id} by ${by} for ${formatDuration(durationMs)} (${s.matchers.map(formatMatcher).join(' ')}): ${covered}.${comment} Lift it with /unsilence ${s.id}.`;
 }
 
 /** `/silence <matchers…> <duration> [comment]`, or `/silence 2h` in an incident's thread. */
@@ -41,14 +49,14 @@ export const silenceCommand = defineCommand({
   id: 'silence',
   usage: '/silence [matchers…] [duration] [comment]',
   description:
-    'Silence alerts matching label matchers (node=node-7 alertname=~Gpu.*) for a duration (default 1h).',
+    'Silence alerts matching label matchers (Hostname=node-7 alertname=~Gpu.*) for a duration (default 1h), with an optional comment.',
   args: silenceArgs,
   async handle({ args, user, incidentId }, deps: HandlerDeps) {
     const target = args.incident ?? (args.matchers.length === 0 ? incidentId : undefined);
     if (args.matchers.length === 0 && target === undefined) {
       throw new UserFacingError(
         'SILENCE_NEEDS_MATCHERS',
-        'Say what to silence: /silence alertname=GpuTempHigh node=node-7 2h, or use /silence 2h in an incident thread.',
+        'Say what to silence: /silence alertname=GpuTempHigh Hostname=node-7 2h, or use /silence 2h in an incident thread.',
       );
     }
     const durationMs = args.durationMs ?? deps.policy.silences.defaultDuration;
@@ -59,7 +67,45 @@ export const silenceCommand = defineCommand({
       comment: args.comment,
       incidentId: target,
     });
-    return textReply(silencedText(result, durationMs));
+    const warnings = await unknownLabelWarnings(deps, args.matchers);
+    const text = silencedText(result, durationMs, user.displayName);
+    return warnings.length
+      ? textReply(
+          `${text}\n${warnings.join('\n')} Lift it with /unsilence ${result.silence.id} and try again.`,
+          'warning',
+        )
+      : textReply(text);
+  },
+});
+
+/** `/silences`: the active silences, what they match, why, who made them and until when. */
+export const silencesCommand = defineCommand({
+  id: 'silences',
+  usage: '/silences',
+  description: 'List active silences with their matchers, comment, who made them and until when.',
+  args: z.object({}),
+  async handle(_ctx, deps) {
+    const active = await deps.store.silences.listActive(deps.clock.now());
+    const tf = { timeZone: deps.policy.timeZone, now: deps.clock.now() };
+    return buildMessage({
+      header: { title: 'Active silences', status: 'info', subtitle: `${active.length} active` },
+      sections: active.length
+        ? [
+            {
+              kind: 'table',
+              columns: ['#', 'Matchers', 'Comment', 'By', 'Until'],
+              rows: active.map((s) => [
+                String(s.id),
+                s.matchers.map(formatMatcher).join(' '),
+                s.comment || '-',
+                s.createdBy,
+                formatTime(s.endsAt, tf),
+              ]),
+            },
+            { kind: 'text', text: 'Lift one with /unsilence <#>.' },
+          ]
+        : [{ kind: 'text', text: 'No active silences.' }],
+    });
   },
 });
 
@@ -91,7 +137,7 @@ export const silenceButton: ButtonHandler = {
       comment: 'from the card',
       incidentId: id,
     });
-    return textReply(silencedText(result, durationMs));
+    return textReply(silencedText(result, durationMs, user.displayName));
   },
 };
 
