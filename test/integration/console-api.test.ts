@@ -66,7 +66,9 @@ describe('console API: commands and buttons', () => {
     });
     await bot.flush();
     const messages = await bot.consoleMessages();
-    expect(messages.some((m) => /Silence #1 for 2h: covers INC-1/.test(m.text))).toBe(true);
+    expect(
+      messages.some((m) => /Silence #1 by alice for 2h \(Hostname=node-7\): covers INC-1/.test(m.text)),
+    ).toBe(true);
     const card = messages.find((m) => m.text.includes('node-7') && m.card)!;
     expect(card.text).toContain('SILENCED');
     bot.clock.advance(3 * 60 * 60_000);
@@ -114,6 +116,153 @@ describe('console API: commands and buttons', () => {
     expect(texts[0]).toContain('There is no INC-99');
     expect(texts[1]).toContain('not a valid regular expression');
     expect(texts[2]).toContain('I did not recognise a command');
+  });
+
+  /** Messages posted after `before` (edits of existing cards do not count). */
+  const since = async (before: number) => (await bot.consoleMessages()).slice(before);
+
+  it('one action, one reply: Acknowledge, Silence, a regex silence over two incidents, a flap', async () => {
+    const card = (await bot.consoleMessages()).find((m) => m.text.includes('node-7'))!;
+    let before = (await bot.consoleMessages()).length;
+    await post(bot, '/api/console/actions', {
+      user: 'bob',
+      messageId: card.id,
+      verb: 'ack',
+      data: { incidentId: 1 },
+    });
+    await bot.flush();
+    expect((await since(before)).map((m) => m.text)).toEqual(['INC-1 acknowledged by bob.']);
+
+    before = (await bot.consoleMessages()).length;
+    await post(bot, '/api/console/actions', {
+      user: 'bob',
+      messageId: card.id,
+      verb: 'silence',
+      data: { incidentId: 1, duration: '4h' },
+    });
+    await bot.flush();
+    expect(await since(before)).toHaveLength(1);
+    await post(bot, '/api/console/actions', {
+      user: 'bob',
+      messageId: card.id,
+      verb: 'unsilence',
+      data: { incidentId: 1 },
+    });
+    await bot.flush();
+
+    before = (await bot.consoleMessages()).length;
+    await post(bot, '/api/console/messages', {
+      user: 'alice',
+      text: '/silence alertname=~GPU.+ 1h regex test',
+    });
+    await bot.flush();
+    const regex = await since(before);
+    // The typed command and its one answer, naming both incidents; no note in either thread.
+    expect(regex.map((m) => m.author)).toEqual(['console:alice', expect.not.stringMatching(/alice/)]);
+    expect(regex[1]!.text).toMatch(/covers INC-(1, INC-2|2, INC-1)\. Comment: "regex test"/);
+
+    // A flap: fire, resolve, fire again, resolve again: one "resolved" note, the card shows the rest.
+    const other = await startTestBot();
+    try {
+      for (const name of ['firing', 'resolved', 'firing', 'resolved']) {
+        await other.postAlert('alertmanager', fixture(`am-gpu-temp-${name}.json`));
+        other.clock.advance(60_000);
+        await other.flush();
+      }
+      const notes = (await other.consoleMessages()).filter((m) => / resolved/.test(m.text) && m.threadId);
+      expect(notes.map((m) => m.text)).toHaveLength(1);
+    } finally {
+      await other.stop();
+    }
+  });
+
+  it('unknown slash commands get "no such command" with the nearest one, never the question router', async () => {
+    const texts = async (text: string) => {
+      await post(bot, '/api/console/messages', { user: 'alice', text });
+      await bot.flush();
+      return JSON.stringify((await bot.consoleMessages()).at(-1)!.card);
+    };
+    expect(await texts('/resolv INC-1 done')).toMatch(
+      /There is no such command: \/resolv\. Did you mean \/resolve\? See \/help/,
+    );
+    expect(await texts('/oncall')).toMatch(/There is no such command: \/oncall\..*See \/help/);
+    expect(await texts('/oncall')).not.toMatch(/can't answer|I understand/);
+    expect(await texts('/silnces')).toMatch(/Did you mean \/silences\?/);
+    // /resolve closes the incident by hand with the reason; /silences lists what is active.
+    expect(await texts('/resolve')).toMatch(/Which incident\?/);
+    expect(await texts('/resolve INC-2')).toMatch(/Say why INC-2 is resolved/);
+    expect(await texts('/resolve INC-2 GPU replaced')).toMatch(/INC-2 resolved by alice: GPU replaced/);
+    expect((await bot.store.incidents.get(2))!.status).toBe('resolved');
+    expect(await texts('/silences')).toMatch(/No active silences/);
+  });
+
+  it('silence label trap: warns about a label no open alert has, lists silences, card silences use identifying labels', async () => {
+    await post(bot, '/api/console/messages', {
+      user: 'alice',
+      text: '/silence node=node-7 2h kernel update',
+    });
+    await bot.flush();
+    const warned = JSON.stringify((await bot.consoleMessages()).at(-1)!.card);
+    expect(warned).toMatch(/No open alert has a label \\"node\\"/);
+    expect(warned).toMatch(/Did you mean Hostname=node-7\?/);
+    expect(warned).toMatch(/Comment: \\"kernel update\\"/);
+    // The right label: no warning.
+    await post(bot, '/api/console/messages', { user: 'alice', text: '/silence Hostname=node-7 2h' });
+    await bot.flush();
+    expect(JSON.stringify((await bot.consoleMessages()).at(-1)!.card)).not.toMatch(/No open alert/);
+
+    // Silence from the ECC card (an ECC and an Xid alert): the resource both share, not the GPU's
+    // UUID, its model name, the exporter's address or job (before: all of them).
+    const ecc = (await bot.consoleMessages()).find((m) => m.text.includes('ECC') && m.card)!;
+    await post(bot, '/api/console/actions', {
+      user: 'bob',
+      messageId: ecc.id,
+      verb: 'silence',
+      data: { incidentId: 2, duration: '1h' },
+    });
+    await bot.flush();
+    const silences = (await bot.store.silences.listActive(bot.clock.now())).at(-1)!;
+    expect(Object.fromEntries(silences.matchers.map((m) => [m.name, m.value]))).toEqual({
+      cluster: 'aks-gpu-01',
+      hostname: 'node-3',
+      gpu: '5',
+    });
+    const list = JSON.stringify((await bot.say('/silences')).card);
+    expect(list).toMatch(/3 active/);
+    expect(list).toMatch(/node=node-7/);
+    expect(list).toMatch(/kernel update/);
+    expect(list).toMatch(/hostname=node-3/);
+    expect(list).toMatch(/bob/);
+  });
+
+  it('argument mistakes are plain sentences in chat; logs have one line per action and no stack for typos', async () => {
+    const card = (await bot.consoleMessages()).find((m) => m.text.includes('node-7'))!;
+    await post(bot, '/api/console/messages', { user: 'alice', text: '/ack INC-1 INC-2' });
+    await post(bot, '/api/console/messages', { user: 'alice', text: '/unsilence' });
+    await bot.flush();
+    const [tooMany, missing] = (await bot.consoleMessages())
+      .slice(-3)
+      .filter((m) => m.author !== 'console:alice');
+    expect(tooMany!.text).toBe('/ack takes at most 1 argument. Usage: /ack [incident]');
+    expect(missing!.text).toBe('/unsilence needs at least 1 argument. Usage: /unsilence <silence id>');
+    await post(bot, '/api/console/actions', {
+      user: 'bob',
+      messageId: card.id,
+      verb: 'ack',
+      data: { incidentId: 1 },
+    });
+    await bot.flush();
+    const lines = bot.logs.map((l) => JSON.parse(l) as Record<string, unknown>);
+    const refused = lines.filter((l) => l.msg === 'operator action refused');
+    expect(refused.map((l) => [l.level, l.code, l.action, l.user])).toEqual([
+      [30, 'BAD_ARGUMENTS', '/ack', 'console:alice'],
+      [30, 'BAD_ARGUMENTS', '/unsilence', 'console:alice'],
+    ]);
+    expect(JSON.stringify(refused)).not.toMatch(/stack|Too big|at Object\./);
+    const acks = lines.filter((l) => l.msg === 'operator action' && l.action === 'button:ack');
+    expect(acks).toEqual([
+      expect.objectContaining({ user: 'console:bob', incidentId: 1, outcome: 'ok', level: 30 }),
+    ]);
   });
 
   it('rejects malformed console requests with 400 naming the field', async () => {
