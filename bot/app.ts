@@ -74,6 +74,8 @@ export interface RunningBot {
   store: Store;
   logger: Logger;
   delivery: DeliveryLoop;
+  /** Every chat command this bot answers (the registry the Slack and Teams manifests must match). */
+  commands: readonly CommandHandler[];
   /** The simulated platform, in local mode. */
   platform: LocalPlatform | undefined;
   /** The periodic work (silence expiry, storm end, modules' ticks) once, now; tests call it. */
@@ -239,6 +241,7 @@ export async function startBot(config: Config, overrides: BotOverrides = {}): Pr
     store,
     logger,
     delivery,
+    commands,
     platform,
     tick,
     async close() {

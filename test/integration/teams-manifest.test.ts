@@ -205,7 +205,16 @@ describe('Slack app manifest', () => {
 
   it('declares every slash command, all on /slack/events', () => {
     const commands = slack.features.slash_commands.map((c) => c.command);
-    expect(commands.sort()).toEqual(['/ack', '/alerts', '/ask', '/gpu', '/kql', '/oncall', '/silence']);
+    expect(commands.sort()).toEqual([
+      '/ack',
+      '/alerts',
+      '/ask',
+      '/gpu',
+      '/kql',
+      '/resolve',
+      '/silence',
+      '/silences',
+    ]);
     for (const c of slack.features.slash_commands) expect(c.url).toMatch(/\/slack\/events$/);
     expect(slack.settings.interactivity).toMatchObject({ is_enabled: true });
     expect(slack.settings.interactivity.request_url).toMatch(/\/slack\/events$/);
