@@ -11,8 +11,9 @@ function argumentName(path: readonly PropertyKey[]): string {
   const [where, key] = path;
   if (where === 'positional' && typeof key === 'number') return `the ${ordinal(key)} argument`;
   if (where === 'named' && typeof key === 'string') return `the option ${key}=`;
-  if (where === 'positional') return 'the arguments';
-  return 'the arguments';
+  if (where === 'positional' || where === undefined) return 'the arguments';
+  // Parameters of a remediation or a query: `/remediate scale-replicas replicas=0`.
+  return `the parameter ${path.map(String).join('.')}=`;
 }
 
 function plural(n: number, word: string): string {
@@ -58,11 +59,15 @@ function capitalise(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
+/** Zod issues as at most three plain sentences, each naming the argument or parameter. */
+export function describeIssues(issues: readonly z.core.$ZodIssue[], command: string): string {
+  return [...new Set(issues.map((i) => describeIssue(i, command)))].slice(0, 3).join(' ');
+}
+
 /**
  * A command's argument errors as plain sentences plus its usage, never zod's own wording
  * ("positional: Too big: expected array to have <=1 items").
  */
 export function describeArgsError(handler: { id: string; usage: string }, error: z.ZodError): string {
-  const sentences = [...new Set(error.issues.map((i) => describeIssue(i, `/${handler.id}`)))];
-  return `${sentences.slice(0, 3).join(' ')} Usage: ${handler.usage}`;
+  return `${describeIssues(error.issues, `/${handler.id}`)} Usage: ${handler.usage}`;
 }

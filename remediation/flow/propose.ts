@@ -1,5 +1,6 @@
 import type { ChatUser } from '../../bot/adapters/chat-surface.ts';
 import { UserFacingError } from '../../bot/errors.ts';
+import { describeIssues } from '../../bot/inbound/describe-args-error.ts';
 import type { IncidentTier } from '../../handlers/alerts/incident.ts';
 import type { StepResult } from '../action.ts';
 import { ExecutorError } from '../errors.ts';
@@ -21,10 +22,6 @@ export interface ProposeInput {
   rollbackOf?: number;
 }
 
-function describeParamsError(issues: readonly { path: PropertyKey[]; message: string }[]): string {
-  return issues.map((i) => `${i.path.map(String).join('.') || 'params'}: ${i.message}`).join('; ');
-}
-
 async function tierOf(deps: RemediationDeps, incidentId: number | null): Promise<IncidentTier> {
   if (incidentId === null) return 'P2';
   const incident = await deps.store.incidents.get(incidentId);
@@ -41,7 +38,10 @@ export async function buildPlan(
   const action = findAction(deps, actionId);
   const parsed = action.params.safeParse(raw);
   if (!parsed.success)
-    throw new UserFacingError('BAD_PARAMETERS', `${actionId}: ${describeParamsError(parsed.error.issues)}.`);
+    throw new UserFacingError(
+      'BAD_PARAMETERS',
+      `${actionId}: ${describeIssues(parsed.error.issues, actionId)} Usage: /remediate ${actionId} key=value …`,
+    );
   try {
     return planSchema.parse(await action.plan(parsed.data, actionContext(deps)));
   } catch (err) {

@@ -82,6 +82,22 @@ describe('remediation from the console, end to end on the simulated cluster', ()
     expect(
       proposalCards.filter((m) => JSON.stringify(m.card).includes('Plan hash')).map((m) => m.id),
     ).toEqual([proposal.id]);
+    // One structured log line per step, with who, what, which incident and the chain's head.
+    const steps = bot.logs
+      .map((l) => JSON.parse(l) as Record<string, unknown>)
+      .filter((l) => l.msg === 'remediation step');
+    expect(steps.map((l) => [l.action, l.user])).toEqual([
+      ['remediation-approval-recorded', 'console:bob'],
+      ['remediation-approved', 'console:carol'],
+      ['remediation-execution-started', 'console:carol'],
+      ['remediation-verified', 'bot'],
+    ]);
+    for (const l of steps) {
+      expect(l.incidentId).toBe(1);
+      expect(l.auditHead).toMatch(/^\d+:[0-9a-f]{64}$/);
+    }
+    // The head in the last line is the one the card shows and the audit table ends with.
+    expect(JSON.stringify(done.card)).toContain(String(steps.at(-1)!.auditHead));
     // A later press finds nothing to press and is told why.
     const late = await press('dave', proposal.id, 'remediation-approve', approve.data);
     expect(JSON.stringify(await late.json())).toMatch(/no longer waiting/);
