@@ -126,6 +126,7 @@ export async function startBot(config: Config, overrides: BotOverrides = {}): Pr
     renderIncident,
     renderStorm: createStormCardRenderer(config.policy),
     proposalCards: () => modules.find((m) => m.proposalCards)?.proposalCards,
+    holdsIncidentCard: (incident) => modules.some((m) => m.holdsIncidentCard?.(incident) === true),
     clock,
     logger,
     metrics,

@@ -28,6 +28,11 @@ export interface BotModule {
    */
   enrichIncidentCard?(incident: Incident, alerts: readonly StoredAlert[], now: number): CardEnrichment;
   registerRoutes?(app: BotServer): void;
+  /**
+   * True when this module delivers the incident another way (the P3 digest), so its card is not
+   * posted in the on-call channel. A card already posted is still updated.
+   */
+  holdsIncidentCard?(incident: Incident): boolean;
   /** Cards the outbox renders from this module's own state at delivery (remediation proposals). */
   proposalCards?: ProposalCardSource;
   readiness?: readonly ReadinessCheck[];

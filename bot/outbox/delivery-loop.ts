@@ -1,4 +1,5 @@
 import { setImmediate } from 'node:timers/promises';
+import type { Incident } from '../../handlers/alerts/incident.ts';
 import type { IncidentCardRenderer } from '../../handlers/alerts/incident-view.ts';
 import { createStormCardRenderer, type StormCardRenderer } from '../../handlers/alerts/storm-view.ts';
 import type { Store } from '../../store/store.ts';
@@ -19,6 +20,8 @@ export interface DeliveryLoopDeps {
   renderIncident: IncidentCardRenderer;
   /** Alert storm cards (times in UTC when not given). */
   renderStorm?: StormCardRenderer;
+  /** Whether an incident's card is held back (P3 digest); read at each delivery, like the next. */
+  holdsIncidentCard?: (incident: Incident) => boolean;
   /** Remediation proposal cards; read at each delivery, so it may be set after construction. */
   proposalCards?: () => ProposalCardSource | undefined;
   clock: Clock;
@@ -60,6 +63,7 @@ export class DeliveryLoop {
       store: deps.store,
       renderIncident: deps.renderIncident,
       renderStorm: deps.renderStorm ?? createStormCardRenderer({ timeZone: 'UTC' }),
+      holdsIncidentCard: deps.holdsIncidentCard,
       get proposalCards() {
         return deps.proposalCards?.();
       },

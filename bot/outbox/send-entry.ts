@@ -1,4 +1,5 @@
 import type { Message } from '../../cards/model.ts';
+import type { Incident } from '../../handlers/alerts/incident.ts';
 import type { IncidentCardRenderer } from '../../handlers/alerts/incident-view.ts';
 import type { StormCardRenderer } from '../../handlers/alerts/storm-view.ts';
 import type { Store } from '../../store/store.ts';
@@ -10,6 +11,8 @@ export interface SendDeps {
   store: Store;
   renderIncident: IncidentCardRenderer;
   renderStorm: StormCardRenderer;
+  /** Whether an incident's card is held back from the channel (P3s that wait for the digest). */
+  holdsIncidentCard?: ((incident: Incident) => boolean) | undefined;
   /** Remediation proposal cards, when the remediation module is on. */
   proposalCards?: ProposalCardSource | undefined;
   now: () => number;
@@ -123,6 +126,8 @@ export async function sendEntry(
       if (view.incident.silenceId !== null) return 'skipped';
       // An incident folded into an alert storm shows on the storm card only.
       if ((view.incident.stormId ?? null) !== null) return 'skipped';
+      // A P3 waits for the digest; its card appears if it is raised to P2 or P1.
+      if (deps.holdsIncidentCard?.(view.incident)) return 'skipped';
       const sent = await sendOnce(surface, entry, at, view.message, `incident:${p.incidentId}`);
       await store.chatMessages.saveIncidentCard(p.incidentId, sent.ref, deps.now());
       // The adopted card shows what the interrupted attempt rendered: bring it up to date.
@@ -139,12 +144,11 @@ export async function sendEntry(
         null;
       // A note for an incident folded into a storm has no card to go under, and alone in the
       // channel it would be the flood storm mode holds back: the storm card shows its state.
-      if (
-        !parent &&
-        p.incidentId !== null &&
-        ((await store.incidents.get(p.incidentId))?.stormId ?? null) !== null
-      ) {
-        return 'skipped';
+      // Likewise for one whose card is held back for the digest.
+      if (!parent && p.incidentId !== null) {
+        const incident = await store.incidents.get(p.incidentId);
+        if (incident && ((incident.stormId ?? null) !== null || deps.holdsIncidentCard?.(incident)))
+          return 'skipped';
       }
       const sent = await sendOnce(surface, entry, { ...at, thread: parent }, p.message, `outbox:${entry.id}`);
       await queueAttachments(deps, surface, entry, sent.ref, p.message);

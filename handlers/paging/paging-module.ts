@@ -79,6 +79,8 @@ export function createPagingModule(options: PagingModuleOptions): BotModule & { 
   };
   return {
     id: 'paging',
+    // P3s go to the digest, not the on-call channel, unless the policy says to post them too.
+    holdsIncidentCard: (incident) => incident.tier === 'P3' && !policy.digest.postCardsAtOnce,
     async tick() {
       // One pass at a time per process; other processes are kept apart by the claims.
       if (running) return running;

@@ -32,6 +32,12 @@ export const pagingPolicy = z
           .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'a time such as 09:00')
           .default('09:00'),
         workingDays: z.array(weekday).min(1).default(['mon', 'tue', 'wed', 'thu', 'fri']),
+        /**
+         * Also post each P3's card in the on-call channel when it opens. Off by default: a P3
+         * waits for the digest at the start of the next business day, and its card appears only
+         * if it is raised to P2 or P1.
+         */
+        postCardsAtOnce: z.boolean().default(false),
         /** Defaults to the policy's timeZone. */
         timeZone: z.string().refine(isTimeZone, { message: 'is not an IANA time zone' }).optional(),
         /** Also mail the digest (needs SMTP_URL). */

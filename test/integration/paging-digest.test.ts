@@ -41,6 +41,32 @@ describe('P3 daily digest', () => {
     expect(h.pd.received).toHaveLength(0);
   });
 
+  it('keeps P3 cards out of the on-call channel until the digest, unless the policy posts them', async () => {
+    h = await startPagingHarness();
+    await h.bot.postAlert('alertmanager', alertGroup('QuotaApproaching', 'info'));
+    await h.bot.postAlert('alertmanager', alertGroup('GpuTempHigh', 'warning'));
+    await h.tick();
+    // The P2 has its card; the P3 has none, and no note of its own when it resolves.
+    let messages = await h.bot.consoleMessages();
+    expect(messages.filter((m) => m.card && m.text.includes('GpuTempHigh'))).toHaveLength(1);
+    expect(messages.filter((m) => m.text.includes('QuotaApproaching'))).toHaveLength(0);
+    await h.bot.postAlert('alertmanager', alertGroup('QuotaApproaching', 'info', 'resolved'));
+    await h.tick();
+    messages = await h.bot.consoleMessages();
+    expect(messages.filter((m) => /INC-1\b/.test(m.text + JSON.stringify(m.card)))).toHaveLength(0);
+    h.bot.clock.set(Date.parse('2026-11-30T08:00:00Z'));
+    await h.tick();
+    const digest = (await h.bot.consoleMessages()).filter((m) => m.text.includes('P3 digest'));
+    expect(digest).toHaveLength(1);
+    expect(JSON.stringify(digest[0]!.card)).toContain('QuotaApproaching');
+    await h.stop();
+
+    h = await startPagingHarness({ digest: { postCardsAtOnce: true } });
+    await h.bot.postAlert('alertmanager', alertGroup('QuotaApproaching', 'info'));
+    await h.tick();
+    expect((await h.bot.consoleMessages()).filter((m) => m.card && m.text.includes('P3'))).toHaveLength(1);
+  });
+
   it('leaves a P3 opened after the day started for the next day’s digest', async () => {
     h = await startPagingHarness();
     h.bot.clock.set(Date.parse('2026-11-30T10:00:00Z')); // Monday, after the digest time
