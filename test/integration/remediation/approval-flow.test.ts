@@ -261,8 +261,23 @@ describe('remediation approval flow against the simulated cluster', () => {
       user: bob,
       place,
       incidentId: null,
+      rollbackOf: Number(offer?.data.rollbackOf),
     });
     expect(back.plan.diff).toEqual(['deployment embeddings replicas 4 → 2']);
+    // Once the rollback is verified, the failed proposal's card says it was rolled back.
+    await h.service.approve({ proposalId: back.id, planHash: back.planHash, user: alice });
+    await h.service.idle();
+    expect((await h.repo.getProposal(back.id))?.status).toBe('succeeded');
+    expect((await h.repo.getProposal(p.id))?.status).toBe('rolled-back');
+    expect(h.cardSyncs.at(-1)).toBe(p.id);
+    const card = (await h.cardOf(p.id))!;
+    expect(card.header?.subtitle).toMatch(/^Rolled back/);
+    expect(card.actions).toEqual([]);
+    expect((await h.repo.readAuditChain()).at(-1)).toMatchObject({
+      event: 'rolled-back',
+      proposalId: p.id,
+      detail: { rollback: back.id },
+    });
   });
 
   it('needs two distinct approvers for a high-risk action', async () => {
