@@ -13,7 +13,15 @@ function argumentName(path: readonly PropertyKey[]): string {
   if (where === 'named' && typeof key === 'string') return `the option ${key}=`;
   if (where === 'positional' || where === undefined) return 'the arguments';
   // Parameters of a remediation or a query: `/remediate scale-replicas replicas=0`.
-  return `the parameter ${path.map(String).join('.')}=`;
+  return `the parameter ${path.map(String).join('.')}`;
+}
+
+/** The bare name of what an issue is about, before a schema's own message ("deployment: …"). */
+function shortName(path: readonly PropertyKey[]): string {
+  const [where, key] = path;
+  if (where === 'positional' && typeof key === 'number') return `The ${ordinal(key)} argument`;
+  if (where === 'named' && typeof key === 'string') return key;
+  return path.map(String).join('.') || 'The arguments';
 }
 
 function plural(n: number, word: string): string {
@@ -43,14 +51,14 @@ function describeIssue(issue: z.core.$ZodIssue, command: string): string {
     case 'invalid_format':
       // A schema's own message (e.g. "write the silence number, e.g. 3") is written for people.
       return issue.message && !/^invalid/i.test(issue.message)
-        ? `${capitalise(what)}: ${issue.message}.`
+        ? `${shortName(issue.path)}: ${issue.message.replace(/\.$/, '')}.`
         : `${capitalise(what)} is not in the expected format.`;
     case 'unrecognized_keys':
       return `${command} has no option ${issue.keys.map((k) => `${k}=`).join(', ')}.`;
     default:
       // Messages written for people by a schema (refinements) are kept; zod's own are not shown.
       return issue.code === 'custom' && issue.message
-        ? `${capitalise(what)}: ${issue.message}`
+        ? `${shortName(issue.path)}: ${issue.message.replace(/\.$/, '')}.`
         : `${capitalise(what)} is not valid.`;
   }
 }
