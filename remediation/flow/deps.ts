@@ -76,9 +76,19 @@ export async function requireEnabled(deps: RemediationDeps): Promise<void> {
     );
 }
 
-/** Queues a message in the thread where the proposal was made. */
+/**
+ * Queues a message in the thread where the proposal was made, with the audit chain's head at that
+ * moment: the thread keeps a copy of each step's head outside the database (`audit:verify --head`).
+ */
 export async function postToPlace(deps: RemediationDeps, place: ReplyPlace, message: Message): Promise<void> {
-  await deps.store.transaction((tx) => enqueueReply(tx, place, message, deps.clock.now()));
+  const head = await deps.repo.auditHead();
+  const stamped: Message = head
+    ? {
+        ...message,
+        sections: [...message.sections, { kind: 'text', text: `Audit head ${head.seq}:${head.hash}` }],
+      }
+    : message;
+  await deps.store.transaction((tx) => enqueueReply(tx, place, stamped, deps.clock.now()));
   deps.onQueued();
 }
 

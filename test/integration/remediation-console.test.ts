@@ -98,6 +98,11 @@ describe('remediation from the console, end to end on the simulated cluster', ()
     }
     // The head in the last line is the one the card shows and the audit table ends with.
     expect(JSON.stringify(done.card)).toContain(String(steps.at(-1)!.auditHead));
+    // The thread keeps each step's head too: the "verified" reply carries the final one.
+    const verifiedReply = (await bot.consoleMessages()).find(
+      (m) => /verified\./.test(m.text) && m.id !== proposal.id,
+    )!;
+    expect(JSON.stringify(verifiedReply.card)).toContain(`Audit head ${String(steps.at(-1)!.auditHead)}`);
     // A later press finds nothing to press and is told why.
     const late = await press('dave', proposal.id, 'remediation-approve', approve.data);
     expect(JSON.stringify(await late.json())).toMatch(/no longer waiting/);
