@@ -67,6 +67,47 @@ export function describeRemediationRepo(
     const approve = (id: number, approver: string, at = T0 + 1000, planHash = hashPlan(plan)) =>
       repo.recordApproval({ proposalId: id, approver, planHash, at });
 
+    it('keeps the audit head beside the chain, and where each proposal card was posted', async () => {
+      expect(await repo.auditHead()).toBeUndefined();
+      const p = await create({ rollbackOf: 3 });
+      expect(p.rollbackOf).toBe(3);
+      await approve(p.id, 'console:bob');
+      const chain = await repo.readAuditChain();
+      expect(await repo.auditHead()).toEqual({ seq: chain.length, hash: chain.at(-1)!.hash });
+      expect(verifyAuditChain(chain, [{ head: (await repo.auditHead())!, name: 'the head row' }]).ok).toBe(
+        true,
+      );
+
+      expect(await repo.getCardMessage(p.id, 'console')).toBeUndefined();
+      const ref = { surface: 'console' as const, channel: 'oncall', id: 'm-1', extra: {} };
+      await repo.saveCardMessage(p.id, ref, T0);
+      await repo.saveCardMessage(p.id, { ...ref, id: 'm-2' }, T0 + 1);
+      expect(await repo.getCardMessage(p.id, 'console')).toEqual({ ...ref, id: 'm-2' });
+      expect(await repo.getCardMessage(p.id, 'slack')).toBeUndefined();
+    });
+
+    it('moves a finished proposal to rolled-back once, and only from a finished state', async () => {
+      const p = await create();
+      const audit = { at: T0 + 5, actor: 'bot', event: 'rolled-back' as const, proposalId: p.id };
+      const back = {
+        from: ['succeeded', 'failed', 'verify-failed'] as const,
+        to: 'rolled-back' as const,
+        at: T0 + 5,
+        audit,
+      };
+      expect(await repo.transition(p.id, { ...back, from: [...back.from] })).toBeUndefined();
+      await approve(p.id, 'console:bob');
+      await repo.claimExecution(p.id, 'bot', T0 + 2);
+      await repo.transition(p.id, {
+        from: ['executing'],
+        to: 'verify-failed',
+        at: T0 + 3,
+        audit: { at: T0 + 3, actor: 'bot', event: 'verify-failed', proposalId: p.id },
+      });
+      expect((await repo.transition(p.id, { ...back, from: [...back.from] }))?.status).toBe('rolled-back');
+      expect(await repo.transition(p.id, { ...back, from: [...back.from] })).toBeUndefined();
+    });
+
     it('stores a proposal and audits it with its id', async () => {
       const p = await create();
       expect(p).toMatchObject({ id: 1, status: 'pending', approvers: [], result: null, plan, updatedAt: T0 });
