@@ -2,7 +2,7 @@ import { formatDuration } from '../../bot/duration.ts';
 import { formatIncidentId } from '../../handlers/alerts/incident.ts';
 import type { Proposal, ProposalStatus } from '../../remediation/proposal.ts';
 import { buildMessage, type Message, type MessageStatus, type Section } from '../model.ts';
-import { formatTime, type TimeFormat } from './format.ts';
+import { cardTime, type TimeFormat } from './format.ts';
 
 /** Button verbs of remediation cards; the approval handlers answer them. */
 export const REMEDIATION_VERBS = {
@@ -62,7 +62,7 @@ export function remediationProposalCard(p: Proposal, actionTitle: string, tf: Ti
     facts: [
       ['Proposed by', p.proposedBy],
       ['Approvals', approvals],
-      ['Expires', `${formatTime(p.expiresAt, tf)} (in ${formatDuration(Math.max(0, p.expiresAt - tf.now))})`],
+      ['Expires', cardTime(p.expiresAt, tf)],
       [
         'Targets',
         p.plan.targets
