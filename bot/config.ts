@@ -52,7 +52,7 @@ export const envSchema = z.object({
     .max(16 * 1024 * 1024)
     .default(1024 * 1024),
   CONSOLE_CHANNEL: z.string().min(1).default('oncall'),
-  /** The local web console (no authentication: local mode only unless switched on explicitly). */
+  /** The local web console (no authentication: local mode only unless switched on, and then only on loopback). */
   CONSOLE: onOff.optional(),
   /** PostgreSQL for replicas; without it the bot uses SQLite under DATA_DIR. */
   DATABASE_URL: z
@@ -218,6 +218,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (mode === 'production' && e.SIM) {
     problems.push('SIM: the simulated platform only runs in local mode. Unset SIM or set BOT_MODE=local');
   }
+  const host = e.HOST ?? (mode === 'local' ? '127.0.0.1' : '0.0.0.0');
+  const consoleOn = e.CONSOLE ?? mode === 'local';
+  if (mode === 'production' && consoleOn && !isLoopbackHost(host)) {
+    problems.push(
+      `CONSOLE: the console has no authentication (anyone who reaches it can act as any user), so in production it only runs when the server listens on loopback, and HOST is ${e.HOST ? `"${host}"` : `unset (listening on ${host})`}. ` +
+        'Set HOST=127.0.0.1 and reach the console through an SSH tunnel, or unset CONSOLE',
+    );
+  }
   let policy: Policy | undefined;
   try {
     policy = e.POLICY_FILE ? loadPolicyFile(e.POLICY_FILE) : defaultPolicy();
@@ -248,7 +256,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   return {
     mode,
     port: e.PORT,
-    host: e.HOST ?? (mode === 'local' ? '127.0.0.1' : '0.0.0.0'),
+    host,
     publicUrl: e.PUBLIC_URL?.replace(/\/$/, ''),
     dataDir: resolve(e.DATA_DIR),
     alertWebhookToken: token,
@@ -264,7 +272,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     sqliteSynchronous: e.SQLITE_SYNCHRONOUS,
     maxBodyBytes: e.MAX_BODY_BYTES,
     consoleChannel: e.CONSOLE_CHANNEL,
-    console: e.CONSOLE ?? mode === 'local',
+    console: consoleOn,
     databaseUrl: e.DATABASE_URL,
     slack: e.SLACK_BOT_TOKEN
       ? {
@@ -304,6 +312,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     llm: llm && { endpoint: llm, timeoutMs: e.LLM_TIMEOUT_MS },
   };
+}
+
+/** True for names and addresses that only this machine can reach: localhost, 127.0.0.0/8, ::1. */
+export function isLoopbackHost(host: string): boolean {
+  const h = host.toLowerCase().replace(/^\[|\]$/g, '');
+  if (h === 'localhost' || h === '::1' || h === '0:0:0:0:0:0:0:1') return true;
+  const v4 = /^(?:::ffff:)?127\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(h);
+  return !!v4 && v4.slice(1).every((n) => Number(n) <= 255);
 }
 
 /** The OTLP/HTTP traces URL: the signal-specific variable as is, else `/v1/traces` on the base. */

@@ -21,26 +21,76 @@ export type MessageStatus = z.infer<typeof messageStatus>;
 
 export const messageTier = z.enum(['P1', 'P2', 'P3']);
 
+/**
+ * A moment in time that the reader's client shows in the reader's own time zone and locale
+ * (Adaptive Cards `{{DATE()}}`/`{{TIME()}}`, Slack `<!date^…>`), so a posted card never carries a
+ * server-computed "14m ago" that freezes. `fallback` is what plain-text surfaces show instead.
+ */
+export const timeToken = z.object({
+  kind: z.literal('time'),
+  /** Epoch milliseconds. */
+  at: z.number().int().min(0).max(253_402_300_799_000),
+  style: z.enum(['date', 'time', 'datetime']).default('datetime'),
+  fallback: z.string().min(1),
+});
+export type TimeToken = z.infer<typeof timeToken>;
+
+/** One run of text: plain text (shown literally, never as markup) or a client-rendered time. */
+export const inline = z.union([z.string(), timeToken]);
+export type Inline = z.infer<typeof inline>;
+
+/** Text as it appears on a card: a plain string, a time, or runs of text and times. */
+export const richText = z.union([z.string(), timeToken, z.array(inline)]);
+export type RichText = z.infer<typeof richText>;
+
+/** The text with every time as its fallback: for notifications and plain-text surfaces. */
+export function plainText(text: RichText): string {
+  return inlineRuns(text)
+    .map((part) => (typeof part === 'string' ? part : part.fallback))
+    .join('');
+}
+
+/** Rich text as a list of runs, whichever form it was written in. */
+export function inlineRuns(text: RichText): Inline[] {
+  if (typeof text === 'string') return [text];
+  return Array.isArray(text) ? text : [text];
+}
+
+/** Links on cards are only ever http(s): no `javascript:`, `data:` or other schemes. */
+export const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
+
 export const header = z.object({
   title: z.string().min(1),
   tier: messageTier.optional(),
   status: messageStatus.optional(),
-  /** One short line under the title: ids, ages, who did what. */
-  subtitle: z.string().optional(),
+  /** One short line under the title: ids, times, who did what. */
+  subtitle: richText.optional(),
 });
 
-export const fact = z.tuple([z.string(), z.string()]);
+export const fact = z.tuple([z.string(), richText]);
 export type Fact = z.infer<typeof fact>;
 
 /** Emphasis of a cell or a notice; renderers map it to platform colours. */
 export const tone = z.enum(['default', 'good', 'warning', 'attention', 'accent']);
 export type Tone = z.infer<typeof tone>;
 
-export const tableCell = z.union([z.string(), z.object({ text: z.string(), tone })]);
+export const tableCell = z.union([richText, z.object({ text: richText, tone })]);
 export type TableCell = z.infer<typeof tableCell>;
 
+/** A cell's text and tone, whichever form it was written in. */
+export function cellParts(cell: TableCell | undefined): { text: RichText; tone: Tone } {
+  if (cell === undefined) return { text: '', tone: 'default' };
+  if (typeof cell === 'object' && !Array.isArray(cell) && 'tone' in cell) return cell;
+  return { text: cell, tone: 'default' };
+}
+
 export const section = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('text'), text: z.string() }),
+  z.object({
+    kind: z.literal('text'),
+    text: richText,
+    /** `heading` shows the text bold, as a sub-heading; renderers never read markup in text. */
+    style: z.literal('heading').optional(),
+  }),
   z.object({ kind: z.literal('facts'), title: z.string().optional(), facts: z.array(fact) }),
   z.object({
     kind: z.literal('table'),
@@ -52,7 +102,7 @@ export const section = z.discriminatedUnion('kind', [
   }),
   z.object({
     kind: z.literal('image'),
-    url: z.url(),
+    url: httpUrl,
     alt: z.string().min(1),
     title: z.string().optional(),
   }),
@@ -62,8 +112,8 @@ export const section = z.discriminatedUnion('kind', [
     code: z.string(),
     collapsed: z.boolean().default(true),
   }),
-  z.object({ kind: z.literal('notice'), text: z.string(), tone }),
-  z.object({ kind: z.literal('links'), links: z.array(z.object({ title: z.string(), url: z.url() })) }),
+  z.object({ kind: z.literal('notice'), text: richText, tone }),
+  z.object({ kind: z.literal('links'), links: z.array(z.object({ title: z.string(), url: httpUrl })) }),
 ]);
 export type Section = z.infer<typeof section>;
 
@@ -108,7 +158,7 @@ export function summarizeMessage(msg: Message): string {
     parts.push(badge ? `[${badge}] ${msg.header.title}` : msg.header.title);
   } else {
     const firstText = msg.sections.find((s) => s.kind === 'text' || s.kind === 'notice');
-    if (firstText && 'text' in firstText) parts.push(firstText.text.split('\n')[0] ?? '');
+    if (firstText && 'text' in firstText) parts.push(plainText(firstText.text).split('\n')[0] ?? '');
   }
   return parts.join(' ').slice(0, 300) || 'Message from the on-call bot';
 }

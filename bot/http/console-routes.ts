@@ -32,6 +32,22 @@ export interface ConsoleRouteDeps {
   clock: Clock;
 }
 
+/**
+ * The console page's policy: scripts only from its own files (no inline script, no inline event
+ * handlers, no eval), so even text that slipped through as markup could not run.
+ */
+export const CONSOLE_CSP = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data: http: https:",
+  "connect-src 'self'",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "form-action 'self'",
+  "frame-ancestors 'none'",
+].join('; ');
+
 const PAGE_DIR = new URL('../adapters/console-page/', import.meta.url);
 
 function loadAssets() {
@@ -61,7 +77,13 @@ export function registerConsoleRoutes(app: BotServer, deps: ConsoleRouteDeps): v
     thread: threadId ? { surface: 'console', channel: deps.channel, id: threadId, extra: {} } : null,
   });
 
-  app.get('/', (_req, reply) => reply.type('text/html; charset=utf-8').send(assets.page));
+  app.get('/', (_req, reply) =>
+    reply
+      .type('text/html; charset=utf-8')
+      .header('Content-Security-Policy', CONSOLE_CSP)
+      .header('X-Content-Type-Options', 'nosniff')
+      .send(assets.page),
+  );
   app.get('/assets/console.js', (_req, reply) =>
     reply.type('text/javascript; charset=utf-8').send(assets.script),
   );

@@ -1,6 +1,6 @@
 import type { AckFn } from '@slack/bolt';
-import { verifySlackRequest } from '@slack/bolt';
 import type { SlackBolt } from '../adapters/slack/bolt-app.ts';
+import { verifySlackSignature } from '../adapters/slack/verify-request.ts';
 import type { Clock } from '../clock.ts';
 import { type BotServer, errorBody } from './server.ts';
 
@@ -25,7 +25,7 @@ function header(value: string | string[] | undefined): string {
 
 /**
  * `POST /slack/events`: Events API, slash commands and interactivity in one endpoint. The
- * signature is checked over the raw bytes (5-minute window, on the bot's clock); the request is
+ * signature is checked over the raw bytes (5-minute window either way, on the bot's clock); the request is
  * answered as soon as the Bolt listener acknowledges, while the listener keeps working.
  */
 export function registerSlackRoutes(app: BotServer, deps: SlackRouteDeps): void {
@@ -47,16 +47,18 @@ export function registerSlackRoutes(app: BotServer, deps: SlackRouteDeps): void 
     scope.post('/slack/events', async (req, reply) => {
       const raw = req.rawBody?.toString('utf8') ?? '';
       try {
-        verifySlackRequest({
+        verifySlackSignature({
           signingSecret: deps.signingSecret,
           body: raw,
-          headers: {
-            'x-slack-signature': header(req.headers['x-slack-signature']),
-            'x-slack-request-timestamp': Number(header(req.headers['x-slack-request-timestamp'])),
-          },
-          nowMilliseconds: deps.clock.now(),
+          signature: header(req.headers['x-slack-signature']),
+          timestamp: header(req.headers['x-slack-request-timestamp']),
+          nowMs: deps.clock.now(),
         });
-      } catch {
+      } catch (err) {
+        req.log.warn(
+          { code: 'SLACK_BAD_SIGNATURE', reason: (err as Error).message },
+          'slack request refused',
+        );
         return reply
           .code(401)
           .send(errorBody('BAD_SIGNATURE', 'The Slack signature or timestamp did not verify.'));

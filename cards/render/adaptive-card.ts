@@ -1,4 +1,14 @@
-import { type Message, type MessageAction, type Section, summarizeMessage, type Tone } from '../model.ts';
+import {
+  cellParts,
+  type Message,
+  type MessageAction,
+  type RichText,
+  type Section,
+  summarizeMessage,
+  type TableCell,
+  type Tone,
+} from '../model.ts';
+import { acText } from './adaptive-card-text.ts';
 
 /** An Adaptive Card element or action as plain JSON (validated against the official schema in tests). */
 export type AcObject = Record<string, unknown>;
@@ -50,11 +60,18 @@ function headerStyle(msg: Message): string {
   }
 }
 
-const text = (value: string, extra: AcObject = {}): AcObject => ({
+/** A TextBlock: Teams reads its text as markdown, so the text is escaped to show literally. */
+const text = (value: RichText, extra: AcObject = {}): AcObject => ({
   type: 'TextBlock',
-  text: value,
+  text: acText(value),
   wrap: true,
   ...extra,
+});
+
+/** Facts are markdown in Teams too (title and value), so both are escaped. */
+const factSet = (facts: readonly [string, RichText][]): AcObject => ({
+  type: 'FactSet',
+  facts: facts.map(([title, value]) => ({ title: acText(title), value: acText(value) })),
 });
 
 function renderHeader(msg: Message): AcObject[] {
@@ -69,9 +86,9 @@ function renderHeader(msg: Message): AcObject[] {
 }
 
 function renderTable(s: Extract<Section, { kind: 'table' }>): AcObject[] {
-  const cell = (c: string | { text: string; tone: Tone }, header = false): AcObject => {
-    const value = typeof c === 'string' ? c : c.text;
-    const color = typeof c === 'string' ? undefined : TONE_COLOR[c.tone];
+  const cell = (c: TableCell, header = false): AcObject => {
+    const { text: value, tone } = cellParts(c);
+    const color = tone === 'default' ? undefined : TONE_COLOR[tone];
     return {
       type: 'TableCell',
       items: [
@@ -102,12 +119,9 @@ function renderTable(s: Extract<Section, { kind: 'table' }>): AcObject[] {
 function renderSection(s: Section, index: number): AcObject[] {
   switch (s.kind) {
     case 'text':
-      return [text(s.text)];
+      return [text(s.text, s.style === 'heading' ? { weight: 'Bolder', spacing: 'Medium' } : {})];
     case 'facts':
-      return [
-        ...(s.title ? [text(s.title, { weight: 'Bolder', spacing: 'Medium' })] : []),
-        { type: 'FactSet', facts: s.facts.map(([title, value]) => ({ title, value })) },
-      ];
+      return [...(s.title ? [text(s.title, { weight: 'Bolder', spacing: 'Medium' })] : []), factSet(s.facts)];
     case 'table':
       return renderTable(s);
     case 'image':
@@ -140,7 +154,14 @@ function renderSection(s: Section, index: number): AcObject[] {
     case 'notice':
       return [{ type: 'Container', style: TONE_STYLE[s.tone], items: [text(s.text)] }];
     case 'links':
-      return [text(s.links.map((l) => `[${l.title}](${l.url})`).join(' · '), { size: 'Small' })];
+      // Buttons, not markdown links: the URL is never parsed out of text, and the model only
+      // admits http(s) URLs in a links section.
+      return [
+        {
+          type: 'ActionSet',
+          actions: s.links.map((l) => ({ type: 'Action.OpenUrl', title: l.title, url: l.url })),
+        },
+      ];
   }
 }
 
@@ -180,7 +201,7 @@ function renderAction(a: MessageAction): AcObject {
 export function toAdaptiveCard(msg: Message): AdaptiveCard {
   const body: AcObject[] = [...renderHeader(msg)];
   if (msg.facts.length > 0) {
-    body.push({ type: 'FactSet', facts: msg.facts.map(([title, value]) => ({ title, value })) });
+    body.push(factSet(msg.facts));
   }
   msg.sections.forEach((s, i) => {
     body.push(...renderSection(s, i));

@@ -1,4 +1,4 @@
-import { formatDuration } from '../../bot/duration.ts';
+import type { Inline, TimeToken } from '../model.ts';
 
 /** How cards show times: in the policy's time zone, with the zone named. */
 export interface TimeFormat {
@@ -30,10 +30,52 @@ export function formatTime(ms: number, tf: TimeFormat): string {
   return formatter(tf.timeZone).format(ms);
 }
 
-/** "28 Nov 2026, 09:12 UTC (14m ago)". */
-export function formatTimeAgo(ms: number, tf: TimeFormat): string {
-  const delta = tf.now - ms;
-  return delta >= 0 ? `${formatTime(ms, tf)} (${formatDuration(delta)} ago)` : formatTime(ms, tf);
+/**
+ * A time on a posted card, rendered by the reader's client in their own zone ("28 Nov 2026,
+ * 10:12"), with "28 Nov 2026, 09:12 UTC" in the policy's zone as the plain-text fallback. There is
+ * no "(14m ago)": a posted card is not re-rendered as time passes, so an age would go stale.
+ */
+export function cardTime(ms: number, tf: TimeFormat, style: TimeToken['style'] = 'datetime'): TimeToken {
+  const fallback = style === 'time' ? formatClockTime(ms, tf) : formatTime(ms, tf);
+  return { kind: 'time', at: ms, style, fallback };
+}
+
+const clockFormatters = new Map<string, Intl.DateTimeFormat>();
+
+/** "09:12 UTC" in the policy's time zone. */
+function formatClockTime(ms: number, tf: TimeFormat): string {
+  let f = clockFormatters.get(tf.timeZone);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-GB', {
+      timeZone: tf.timeZone,
+      hour: '2-digit',
+      minute: '2-digit',
+      timeZoneName: 'short',
+    });
+    clockFormatters.set(tf.timeZone, f);
+  }
+  return f.format(ms);
+}
+
+/**
+ * Text runs with times in them, written as a template literal: rich`by ${who}, ${cardTime(…)}`.
+ * Interpolated strings stay plain text (never markup); times stay times.
+ */
+export function rich(strings: TemplateStringsArray, ...values: Array<string | number | TimeToken>): Inline[] {
+  const out: Inline[] = [];
+  const push = (part: Inline) => {
+    const last = out.at(-1);
+    if (typeof part === 'string' && typeof last === 'string') out[out.length - 1] = last + part;
+    else if (part !== '') out.push(part);
+  };
+  strings.forEach((s, i) => {
+    push(s);
+    if (i < values.length) {
+      const v = values[i]!;
+      push(typeof v === 'object' ? v : String(v));
+    }
+  });
+  return out;
 }
 
 const SOURCE_NAMES = {

@@ -9,7 +9,7 @@ import {
   type MessageStatus,
   type Section,
 } from '../model.ts';
-import { formatTimeAgo, sourceName, type TimeFormat } from './format.ts';
+import { cardTime, rich, sourceName, type TimeFormat } from './format.ts';
 
 /** Evidence attached to an incident by enrichment (vetted queries, GPU charts). */
 export interface Evidence {
@@ -71,7 +71,7 @@ function alertTable(alerts: readonly StoredAlert[], tf: TimeFormat): Section {
       s.alert.resource.deployment ??
       s.alert.resource.azureResourceId?.split('/').pop() ??
       '',
-    formatTimeAgo(Date.parse(s.alert.startsAt), tf),
+    cardTime(Date.parse(s.alert.startsAt), tf),
     describeValues(s),
   ]);
   return {
@@ -145,19 +145,19 @@ export function incidentCard({
   const firing = alerts.filter((s) => s.alert.status === 'firing').length;
   const facts: Fact[] = [
     ['Tier', `${i.tier} · ${alerts[0]?.alert.tierReason ?? ''}`.replace(/ · $/, '')],
-    ['Started', formatTimeAgo(i.openedAt, time)],
+    ['Started', cardTime(i.openedAt, time)],
     ['Alerts', `${firing} firing of ${alerts.length}`],
   ];
   const affected = describeAffected(alerts);
   if (affected) facts.push(['Affected', affected]);
-  if (i.resolvedAt !== null) facts.push(['Resolved', formatTimeAgo(i.resolvedAt, time)]);
+  if (i.resolvedAt !== null) facts.push(['Resolved', cardTime(i.resolvedAt, time)]);
   if (i.acknowledgedBy && i.acknowledgedAt !== null) {
-    facts.push(['Acknowledged', `by ${i.acknowledgedBy}, ${formatTimeAgo(i.acknowledgedAt, time)}`]);
+    facts.push(['Acknowledged', rich`by ${i.acknowledgedBy}, ${cardTime(i.acknowledgedAt, time)}`]);
   }
   if (i.silencedUntil !== null)
     facts.push([
       'Silenced',
-      `by ${i.silencedBy ?? 'a silence'} until ${formatTimeAgo(i.silencedUntil, time)}`,
+      rich`by ${i.silencedBy ?? 'a silence'} until ${cardTime(i.silencedUntil, time)}`,
     ]);
   if (i.flapping)
     facts.push(['Flapping', `re-fired ${i.flapCount}× within the flap window; not re-notified`]);
@@ -166,7 +166,7 @@ export function incidentCard({
   const sections: Section[] = [];
   if (description) sections.push({ kind: 'text', text: description });
   sections.push(alertTable(alerts, time));
-  for (const e of evidence) sections.push({ kind: 'text', text: `**${e.title}**` }, ...e.sections);
+  for (const e of evidence) sections.push({ kind: 'text', text: e.title, style: 'heading' }, ...e.sections);
   const links = incidentLinks(alerts);
   if (links) sections.push(links);
 

@@ -1,7 +1,7 @@
 import { formatIncidentId } from '../../handlers/alerts/incident.ts';
 import type { Proposal, ProposalStatus } from '../../remediation/proposal.ts';
 import { buildMessage, type Message, type MessageStatus, type Section } from '../model.ts';
-import { formatTime, type TimeFormat } from './format.ts';
+import { cardTime, type TimeFormat } from './format.ts';
 
 /** Button verbs of remediation cards; the approval handlers answer them. */
 export const REMEDIATION_VERBS = {
@@ -105,7 +105,7 @@ export function remediationProposalCard(
       ['Proposed by', p.proposedBy],
       ['Approvals', approvals],
       // An absolute time stays true on a posted card; "in 15m" would not.
-      [p.status === 'pending' ? 'Expires' : 'Approval deadline', formatTime(p.expiresAt, tf)],
+      [p.status === 'pending' ? 'Expires' : 'Approval deadline', cardTime(p.expiresAt, tf)],
       [
         'Targets',
         p.plan.targets

@@ -64,4 +64,41 @@ describe.runIf(hasChromium)('console page in headless Chromium', () => {
       .poll(() => page.locator('main').innerText(), { timeout: 10_000 })
       .toContain('1 open incident');
   });
+
+  it('shows a hostile alert description literally: no script runs, no link is made, CSP is sent', async () => {
+    const hostile =
+      '[details](http://a.example/"style="position:fixed;inset:0"onmouseover="window.__pwned=1") ' +
+      '<img src=x onerror="window.__pwned=2"> <script>window.__pwned=3</script> ' +
+      '[Reset password](https://evil.example/reset) <at>alice</at> <!channel> javascript:alert(1)';
+    const res = await fetch(`${bot.url}/`);
+    expect(res.headers.get('content-security-policy')).toMatch(/script-src 'self'(;|$)/);
+    const page = await browser.newPage();
+    const dialogs: string[] = [];
+    page.on('dialog', (d) => {
+      dialogs.push(d.message());
+      void d.dismiss();
+    });
+    await page.goto(`${bot.url}/`);
+    const payload = fixture('am-gpu-temp-firing.json') as {
+      alerts: { annotations: Record<string, string> }[];
+    };
+    for (const a of payload.alerts) a.annotations.description = hostile;
+    payload.alerts[0]!.annotations.summary = 'XSS probe [Reset password](https://evil.example/reset)';
+    expect((await bot.postAlert('alertmanager', payload)).status).toBe(202);
+    const main = page.locator('main');
+    await expect
+      .poll(() => main.innerText(), { timeout: 10_000 })
+      .toContain('[Reset password](https://evil.example/reset)');
+    expect(await main.innerText()).toContain('<img src=x onerror="window.__pwned=2">');
+    await page.mouse.move(200, 200);
+    await page.mouse.move(400, 300);
+    expect(
+      await page.evaluate(() => (globalThis as unknown as { __pwned?: number }).__pwned),
+    ).toBeUndefined();
+    expect(
+      await page.locator('a[href*="evil.example"], a[href*="a.example"], a[href^="javascript:"]').count(),
+    ).toBe(0);
+    expect(await page.locator('main img[src="x"], main script').count()).toBe(0);
+    expect(dialogs).toEqual([]);
+  });
 });

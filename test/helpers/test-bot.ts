@@ -52,6 +52,7 @@ export async function startTestBot<C extends Clock = ManualClock>(
   const logs: string[] = [];
   const config = loadConfig({
     PORT: '0',
+    HOST: '127.0.0.1', // tests listen on loopback only (the console insists on it in production)
     DATA_DIR: dataDir,
     SIM: 'off',
     ALERT_WEBHOOK_TOKEN: TEST_TOKEN,

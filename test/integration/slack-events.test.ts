@@ -128,6 +128,39 @@ describe('Slack end to end: Bolt inbound, Web API outbound, through the outbox',
     expect(await res.json()).toEqual({ challenge: 'c-123' });
   });
 
+  it('rejects a correctly signed request stamped more than 5 minutes in the future', async () => {
+    const future = { '+6 min': 6 * 60, '+1 day': 86_400, '+10 years': 10 * 365 * 86_400 };
+    for (const [label, ahead] of Object.entries(future)) {
+      const res = await postSignedForm(events(), SECRET, slashBody('/alerts', ''), nowSec() + ahead);
+      expect(res.status, label).toBe(401);
+    }
+    const eventBody = JSON.stringify({
+      type: 'event_callback',
+      team_id: 'T0ONCALL',
+      api_app_id: 'A0ONCALL',
+      event_id: 'EvFuture',
+      event_time: nowSec() + 3600,
+      event: { type: 'app_mention', user: 'U0ALICE', text: '<@U0BOT> /alerts', channel: CHANNEL, ts: '1.1' },
+    });
+    const event = await fetch(events(), {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        ...signSlackRequest(SECRET, eventBody, nowSec() + 3600),
+      },
+      body: eventBody,
+    });
+    expect(event.status).toBe(401);
+    await bot.flush();
+    expect(slack.callsTo('chat.postMessage')).toHaveLength(0);
+
+    // Inside the window either way is accepted: Slack's clock and ours may differ a little.
+    for (const skew of [299, -299]) {
+      const res = await postSignedForm(events(), SECRET, slashBody('/alerts', ''), nowSec() + skew);
+      expect(res.status, `skew ${skew}s`).toBe(200);
+    }
+  });
+
   it('an app_mention in a card thread runs the command there', async () => {
     const card = await postCard();
     clock.advance(1100);

@@ -30,13 +30,15 @@
     },
   });
 
-  // Minimal markdown: **bold**, _italic_, [links](https://…); everything else escaped.
+  // Card text is escaped markdown (a backslash before punctuation): show it as plain text, as
+  // Teams does. The HTML is built from text nodes only, so no sender text can become markup.
   AdaptiveCards.AdaptiveCard.onProcessMarkdown = (text, result) => {
-    const escaped = text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-    result.outputHtml = escaped
-      .replace(/\*\*([^*]+)\*\*/g, '<strong>$1</strong>')
-      .replace(/\[([^\]]+)\]\((https?:\/\/[^)\s]+)\)/g, '<a href="$2" target="_blank" rel="noopener">$1</a>')
-      .replace(/\n/g, '<br>');
+    const box = document.createElement('div');
+    text.split('\n').forEach((line, i) => {
+      if (i > 0) box.append(document.createElement('br'));
+      box.append(document.createTextNode(line.replace(/\\([!-/:-@[-`{-~])/g, '$1')));
+    });
+    result.outputHtml = box.innerHTML;
     result.didProcess = true;
   };
 

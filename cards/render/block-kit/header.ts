@@ -1,7 +1,8 @@
 import type { Message, MessageStatus } from '../../model.ts';
+import { plainText } from '../../model.ts';
 import type { BlockIds } from './room.ts';
 import { BLOCK_KIT_LIMITS, type Block } from './schema.ts';
-import { fitMrkdwn, fitPlain } from './text.ts';
+import { fitPlain, fitRich } from './text.ts';
 
 type Header = NonNullable<Message['header']>;
 type Tier = NonNullable<Header['tier']>;
@@ -55,11 +56,11 @@ export function renderHeader(header: Message['header'], ids: BlockIds): Block[] 
       text: { type: 'plain_text', text: formatHeaderText(header), emoji: true },
     },
   ];
-  if (header.subtitle?.trim()) {
+  if (header.subtitle !== undefined && plainText(header.subtitle).trim()) {
     blocks.push({
       type: 'context',
       block_id: ids.next('subtitle'),
-      elements: [{ type: 'mrkdwn', text: fitMrkdwn(header.subtitle, SUBTITLE_MAX, ' ') }],
+      elements: [{ type: 'mrkdwn', text: fitRich(header.subtitle, SUBTITLE_MAX, ' ') }],
     });
   }
   return blocks;

@@ -1,4 +1,4 @@
-import type { Fact, Section, Tone } from '../../model.ts';
+import { type Fact, plainText, type RichText, type Section, type Tone } from '../../model.ts';
 import { type BlockIds, placeChunks, type Room, shrinkToRoom } from './room.ts';
 import { BLOCK_KIT_LIMITS, type Block } from './schema.ts';
 import { renderTable } from './table.ts';
@@ -7,6 +7,8 @@ import {
   escapeMrkdwn,
   fitMrkdwn,
   fitPlain,
+  fitRich,
+  richMrkdwn,
   takeEscapedPrefix,
   truncationNote,
 } from './text.ts';
@@ -81,11 +83,34 @@ function renderText(text: string, room: Room, ids: BlockIds): Block[] | null {
   return placeChunks(chunks, room, ids, (n) => truncationNote(n));
 }
 
+/**
+ * A text section: a heading is one bold line; text with times in it stays whole (so its date
+ * tokens render) when it fits one section, and is otherwise split as plain text like any text.
+ */
+function renderRichText(text: RichText, heading: boolean, room: Room, ids: BlockIds): Block[] | null {
+  if (heading) {
+    const line = plainText(text).replace(/\s+/g, ' ').trim();
+    if (!line) return [];
+    const b = shrinkToRoom(L.sectionText, room, (max) =>
+      section(ids, 'text', `*${fitMrkdwn(line, max - 2, ' ')}*`),
+    );
+    return b ? [b] : null;
+  }
+  if (typeof text === 'string') return renderText(text, room, ids);
+  const whole = richMrkdwn(text);
+  if (whole.length <= chunkSize(room)) {
+    const b = section(ids, 'text', whole);
+    return room.blocks >= 1 && JSON.stringify(b).length <= room.chars ? [b] : null;
+  }
+  return renderText(plainText(text), room, ids);
+}
+
 /** `*label*` over the value; both escaped and cut to the field limit. */
 function factField(fact: Fact, max: number): { type: 'mrkdwn'; text: string } {
   const labelMax = Math.min(200, Math.floor(max / 2));
   const label = `*${fitMrkdwn(fact[0].replace(/\s+/g, ' ') || '—', labelMax, ' ')}*\n`;
-  return { type: 'mrkdwn', text: label + fitMrkdwn(fact[1] || '—', max - label.length) };
+  const value = plainText(fact[1]) ? fact[1] : '—';
+  return { type: 'mrkdwn', text: label + fitRich(value, max - label.length) };
 }
 
 /** Facts as section fields, ten per section (Slack's maximum). */
@@ -129,12 +154,12 @@ function renderCode(title: string, code: string, room: Room, ids: BlockIds): Blo
   return b ? [b] : null;
 }
 
-function renderNotice(text: string, tone: Tone, room: Room, ids: BlockIds): Block[] | null {
+function renderNotice(text: RichText, tone: Tone, room: Room, ids: BlockIds): Block[] | null {
   const emoji = `${TONE_EMOJI[tone]} `;
   // Warnings and alerts get a full section; the rest stay in small context text.
   const make = tone === 'warning' || tone === 'attention' ? section : context;
   const b = shrinkToRoom(L.sectionText, room, (max) =>
-    make(ids, 'notice', emoji + fitMrkdwn(text, max - emoji.length)),
+    make(ids, 'notice', emoji + fitRich(text, max - emoji.length)),
   );
   return b ? [b] : null;
 }
@@ -193,7 +218,7 @@ function renderLinks(links: readonly { title: string; url: string }[], room: Roo
 export function renderSection(s: Section, room: Room, ids: BlockIds): Block[] | null {
   switch (s.kind) {
     case 'text':
-      return renderText(s.text, room, ids);
+      return renderRichText(s.text, s.style === 'heading', room, ids);
     case 'facts':
       return renderFacts(s.facts, s.title, room, ids);
     case 'table':
@@ -203,7 +228,7 @@ export function renderSection(s: Section, room: Room, ids: BlockIds): Block[] | 
     case 'code':
       return renderCode(s.title, s.code, room, ids);
     case 'notice':
-      return s.text.trim() ? renderNotice(s.text, s.tone, room, ids) : [];
+      return plainText(s.text).trim() ? renderNotice(s.text, s.tone, room, ids) : [];
     case 'links':
       return renderLinks(s.links, room, ids);
   }

@@ -1,4 +1,4 @@
-import type { Section, TableCell, Tone } from '../../model.ts';
+import { cellParts, plainText, type Section, type TableCell, type Tone } from '../../model.ts';
 import type { BlockIds, Room } from './room.ts';
 import { BLOCK_KIT_LIMITS, type Block } from './schema.ts';
 import { clipToWidth, defuseCodeFence, displayWidth, escapeMrkdwn, fitMrkdwn } from './text.ts';
@@ -26,9 +26,10 @@ function oneLine(text: string): string {
 }
 
 function cellText(cell: TableCell | undefined): { text: string; tone: Tone } {
-  if (cell === undefined) return { text: '', tone: 'default' };
-  const tone = typeof cell === 'string' ? 'default' : cell.tone;
-  const text = oneLine(typeof cell === 'string' ? cell : cell.text);
+  // Tables are code blocks, where Slack renders no date tokens: times show as their fallback.
+  const parts = cellParts(cell);
+  const tone = parts.tone;
+  const text = oneLine(plainText(parts.text));
   return { text: MARKER[tone] ? `${text} ${MARKER[tone]}`.trim() : text, tone };
 }
 

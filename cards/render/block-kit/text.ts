@@ -1,3 +1,5 @@
+import { inlineRuns, plainText, type RichText, type TimeToken } from '../../model.ts';
+
 /**
  * Text helpers for Slack: mrkdwn escaping and truncation that always says how much it left out.
  * Lengths are measured after escaping, because that is what Slack counts against its limits.
@@ -5,7 +7,11 @@
 
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;' };
 
-/** Escapes the three characters Slack treats as mrkdwn control characters. */
+/**
+ * Escapes the three characters Slack treats as mrkdwn control characters. They are enough to make
+ * sender text inert: every Slack link, mention and command (`<http://…|x>`, `<@U…>`, `<!channel>`,
+ * `<!date…>`) needs a literal `<`, and entities need `&`.
+ */
 export function escapeMrkdwn(text: string): string {
   return text.replace(/[&<>]/g, (c) => ESCAPES[c] ?? c);
 }
@@ -82,4 +88,32 @@ export function clipToWidth(text: string, width: number): string {
   return `${Array.from(text)
     .slice(0, Math.max(0, width - 1))
     .join('')}…`;
+}
+
+const SLACK_DATE_FORMAT: Record<TimeToken['style'], string> = {
+  date: '{date_short_pretty}',
+  time: '{time}',
+  datetime: '{date_short_pretty} {time}',
+};
+
+/** `<!date^epoch^format|fallback>`: Slack shows the time in each reader's own zone. */
+export function slackDateToken(t: TimeToken): string {
+  return `<!date^${Math.floor(t.at / 1000)}^${SLACK_DATE_FORMAT[t.style]}|${escapeMrkdwn(t.fallback).replace(/\|/g, '/')}>`;
+}
+
+/** Rich text as mrkdwn: plain runs escaped, times as client-rendered date tokens. */
+export function richMrkdwn(text: RichText): string {
+  return inlineRuns(text)
+    .map((part) => (typeof part === 'string' ? escapeMrkdwn(part) : slackDateToken(part)))
+    .join('');
+}
+
+/**
+ * Like {@link fitMrkdwn} for rich text: whole when it fits; otherwise cut as plain text, with each
+ * time as its fallback (a date token cannot be cut in half).
+ */
+export function fitRich(text: RichText, max: number, separator = '\n'): string {
+  if (typeof text === 'string') return fitMrkdwn(text, max, separator);
+  const whole = richMrkdwn(text);
+  return whole.length <= max ? whole : fitMrkdwn(plainText(text), max, separator);
 }

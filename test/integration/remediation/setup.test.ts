@@ -79,7 +79,10 @@ describe('setupRemediation: what the composition root wires', () => {
       message,
     });
     expect(card.header?.title).toBe('Remediation #1: Shift Azure OpenAI traffic');
-    expect(card.facts).toContainEqual(['Expires', '28 Nov 2026, 10:15 CET']);
+    expect(card.facts).toContainEqual([
+      'Expires',
+      expect.objectContaining({ kind: 'time', fallback: '28 Nov 2026, 10:15 CET' }),
+    ]);
     const approve = card.actions.find((a) => a.verb === 'remediation-approve');
     await dispatcher.dispatch({
       kind: 'action',

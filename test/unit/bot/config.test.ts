@@ -52,6 +52,26 @@ describe('loadConfig', () => {
     );
   });
 
+  it('refuses the unauthenticated console in production unless the server listens on loopback only', () => {
+    const prod = { BOT_MODE: 'production', ALERT_WEBHOOK_TOKEN: 'a'.repeat(32), CONSOLE: 'on' };
+    const unset = problems(prod);
+    expect(unset).toHaveLength(1);
+    expect(unset[0]).toMatch(
+      /^CONSOLE: .*no authentication.*HOST is unset \(listening on 0\.0\.0\.0\).*Set HOST=127\.0\.0\.1/,
+    );
+    for (const host of ['0.0.0.0', '::', '10.0.0.5', 'oncall.example.com', '127.0.0.1.nip.io']) {
+      expect(problems({ ...prod, HOST: host }), host).toEqual([
+        expect.stringMatching(/^CONSOLE: .*HOST is "/),
+      ]);
+    }
+    for (const host of ['127.0.0.1', '127.1.2.3', 'localhost', '::1', '[::1]']) {
+      expect(loadConfig({ ...prod, HOST: host }), host).toMatchObject({ console: true, host });
+    }
+    // Without CONSOLE=on production keeps the console off and may listen anywhere; local mode is loopback.
+    expect(loadConfig({ ...prod, CONSOLE: 'off' })).toMatchObject({ console: false, host: '0.0.0.0' });
+    expect(loadConfig({ BOT_MODE: 'local', HOST: '0.0.0.0' })).toMatchObject({ console: true });
+  });
+
   it('loads a policy file and names the bad path inside it', () => {
     const dir = mkdtempSync(join(tmpdir(), 'policy-'));
     const good = join(dir, 'good.yaml');

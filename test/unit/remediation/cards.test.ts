@@ -78,7 +78,10 @@ describe('remediation cards', () => {
     });
     expect(c.facts).toContainEqual(['Approvals', '1 of 2 (slack:U0CAROL)']);
     // An absolute expiry: a posted card never says "in 14m" hours later.
-    expect(c.facts).toContainEqual(['Expires', '28 Nov 2026, 09:15 UTC']);
+    expect(c.facts).toContainEqual([
+      'Expires',
+      expect.objectContaining({ kind: 'time', fallback: '28 Nov 2026, 09:15 UTC' }),
+    ]);
     expect(JSON.stringify(c)).not.toMatch(/\bin \d+m\b/);
     expect(c.actions.map((a) => [a.verb, a.data])).toEqual([
       ['remediation-approve', { proposalId: 3, planHash: proposal.planHash }],
