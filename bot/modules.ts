@@ -8,6 +8,8 @@ import { DEFAULT_PAGERDUTY_EVENTS_URL } from '../handlers/paging/pagerduty-clien
 import { createPagingModule, openPagingRepo } from '../handlers/paging/paging-module.ts';
 import { createQueriesModule, openEvidenceRepo } from '../handlers/queries/queries-module.ts';
 import { withQueryPolicy } from '../handlers/queries/query-policy.ts';
+import { withRateLimit } from '../handlers/rate-limit/with-rate-limit.ts';
+import { WorkLimiter } from '../handlers/rate-limit/work-limiter.ts';
 import { createAzureLogsBackend } from '../queries/backends/azure-logs.ts';
 import { withQueryMetrics } from '../queries/backends/instrumented-logs.ts';
 import type { LogsBackend } from '../queries/backends/logs-backend.ts';
@@ -157,6 +159,9 @@ export async function createModules(ctx: ModuleContext): Promise<BotModule[]> {
       }),
     );
   }
+  // One limiter for every costly command; questions are charged to `ask` only, also when they
+  // are answered with the /gpu card, so the unwrapped command is handed to the ask module.
+  const limiter = new WorkLimiter(config.policy.rateLimits, () => ctx.clock.now());
   // Questions in words, answered only through the vetted KQL and GPU queries above.
   const gpuCommand = modules.flatMap((m) => m.commands ?? []).find((c) => c.id === 'gpu');
   if (logs || gpuCommand) {
@@ -175,10 +180,16 @@ export async function createModules(ctx: ModuleContext): Promise<BotModule[]> {
         timeZone: config.policy.timeZone,
         dataDir: config.dataDir,
         llm: config.llm && { ...config.llm, logger: ctx.logger, metrics: ctx.metrics },
+        limiter,
       }),
     );
   }
-  return modules;
+  return modules.map((m) => ({
+    ...m,
+    commands: m.commands?.map((c) =>
+      c.id === 'kql' || c.id === 'gpu' ? withRateLimit(c, c.id, limiter) : c,
+    ),
+  }));
 }
 
 const AZURE_PROMETHEUS_SCOPE = 'https://prometheus.monitor.azure.com/.default';
