@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { DefaultAzureCredential } from '@azure/identity';
+import { createWorkerChartRenderer } from '../cards/charts/chart-renderer.ts';
 import { createRemediationModule } from '../handlers/approvals/remediation-module.ts';
 import { connectRemediationTargets } from '../handlers/approvals/remediation-targets.ts';
 import { createAskModule } from '../handlers/ask/ask-module.ts';
@@ -56,8 +57,10 @@ const LOCAL_REMEDIATION_POLICY = {
 
 /** Every capability module of the bot, named once, in the order their card additions appear. */
 export async function createModules(ctx: ModuleContext): Promise<BotModule[]> {
-  const modules: BotModule[] = [];
   const { config } = ctx;
+  // Chart PNGs (ECharts + resvg) are rendered in a worker thread, shared by /gpu and /kql charts.
+  const charts = createWorkerChartRenderer(1);
+  const modules: BotModule[] = [{ id: 'chart-workers', close: () => charts.close() }];
   // Vetted KQL (/kql, incident evidence): simulated telemetry in local mode, else Log Analytics.
   // Every path runs through the query policy (prices from the policy file, private queries in DMs).
   const rawLogs: LogsBackend | undefined = ctx.platform
@@ -108,6 +111,7 @@ export async function createModules(ctx: ModuleContext): Promise<BotModule[]> {
         timeZone: config.policy.timeZone,
         gpuPolicy: config.policy.gpu,
         dcgm: ctx.platform?.dcgm,
+        charts,
       }),
     );
   }
@@ -132,6 +136,7 @@ export async function createModules(ctx: ModuleContext): Promise<BotModule[]> {
         timeZone: config.policy.timeZone,
         tracing: ctx.tracing,
         policy: config.policy,
+        charts,
       }),
     );
   }
