@@ -20,7 +20,7 @@ import { KQL_CATALOG } from '../queries/catalog.ts';
 import { createLogsThrottleReader } from '../remediation/executors/throttle-rate.ts';
 import type { LocalPlatform } from '../sim/local-platform.ts';
 import { DEPLOYMENTS, ROLES } from '../sim/telemetry/profile.ts';
-import { createSimulatedLogsBackend } from '../sim/telemetry/simulated-logs.ts';
+import { createThreadedSimulatedLogsBackend } from '../sim/telemetry/threaded-logs.ts';
 import type { Store } from '../store/store.ts';
 import type { Clock } from './clock.ts';
 import type { Config } from './config.ts';
@@ -58,14 +58,17 @@ const LOCAL_REMEDIATION_POLICY = {
 /** Every capability module of the bot, named once, in the order their card additions appear. */
 export async function createModules(ctx: ModuleContext): Promise<BotModule[]> {
   const { config } = ctx;
-  // Chart PNGs (ECharts + resvg) are rendered in a worker thread, shared by /gpu and /kql charts.
+  // CPU-heavy work runs in worker threads, so intake and health answer while it runs: chart PNGs
+  // (ECharts + resvg, shared by /gpu and /kql charts) and, in local mode, the KQL engine with the
+  // simulated telemetry it owns.
   const charts = createWorkerChartRenderer(1);
-  const modules: BotModule[] = [{ id: 'chart-workers', close: () => charts.close() }];
+  const simulatedLogs = ctx.platform ? createThreadedSimulatedLogsBackend(ctx.clock) : undefined;
+  const modules: BotModule[] = [];
   // Vetted KQL (/kql, incident evidence): simulated telemetry in local mode, else Log Analytics.
   // Every path runs through the query policy (prices from the policy file, private queries in DMs).
-  const rawLogs: LogsBackend | undefined = ctx.platform
-    ? createSimulatedLogsBackend(ctx.clock)
-    : config.logAnalytics && createAzureLogsBackend({ ...config.logAnalytics, catalog: KQL_CATALOG });
+  const rawLogs: LogsBackend | undefined =
+    simulatedLogs ??
+    (config.logAnalytics && createAzureLogsBackend({ ...config.logAnalytics, catalog: KQL_CATALOG }));
   const timed = rawLogs && ctx.metrics ? withQueryMetrics(rawLogs, ctx.metrics.queryDuration) : rawLogs;
   const logs = timed && withQueryPolicy(timed, config.policy);
   // Local mode acts on the simulated cluster; production only when the policy has a remediation section.
@@ -189,6 +192,14 @@ export async function createModules(ctx: ModuleContext): Promise<BotModule[]> {
       }),
     );
   }
+  // Last, so that the modules above finish their work (evidence in flight) before threads end.
+  modules.push({
+    id: 'workers',
+    async close() {
+      await charts.close();
+      await simulatedLogs?.close();
+    },
+  });
   return modules.map((m) => ({
     ...m,
     commands: m.commands?.map((c) =>
