@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { DefaultAzureCredential } from '@azure/identity';
+import { createWorkerChartRenderer } from '../cards/charts/chart-renderer.ts';
 import { createRemediationModule } from '../handlers/approvals/remediation-module.ts';
 import { connectRemediationTargets } from '../handlers/approvals/remediation-targets.ts';
 import { createAskModule } from '../handlers/ask/ask-module.ts';
@@ -8,6 +9,8 @@ import { DEFAULT_PAGERDUTY_EVENTS_URL } from '../handlers/paging/pagerduty-clien
 import { createPagingModule, openPagingRepo } from '../handlers/paging/paging-module.ts';
 import { createQueriesModule, openEvidenceRepo } from '../handlers/queries/queries-module.ts';
 import { withQueryPolicy } from '../handlers/queries/query-policy.ts';
+import { withRateLimit } from '../handlers/rate-limit/with-rate-limit.ts';
+import { WorkLimiter } from '../handlers/rate-limit/work-limiter.ts';
 import { createAzureLogsBackend } from '../queries/backends/azure-logs.ts';
 import { withQueryMetrics } from '../queries/backends/instrumented-logs.ts';
 import type { LogsBackend } from '../queries/backends/logs-backend.ts';
@@ -17,7 +20,7 @@ import { KQL_CATALOG } from '../queries/catalog.ts';
 import { createLogsThrottleReader } from '../remediation/executors/throttle-rate.ts';
 import type { LocalPlatform } from '../sim/local-platform.ts';
 import { DEPLOYMENTS, ROLES } from '../sim/telemetry/profile.ts';
-import { createSimulatedLogsBackend } from '../sim/telemetry/simulated-logs.ts';
+import { createThreadedSimulatedLogsBackend } from '../sim/telemetry/threaded-logs.ts';
 import type { Store } from '../store/store.ts';
 import type { Clock } from './clock.ts';
 import type { Config } from './config.ts';
@@ -54,13 +57,18 @@ const LOCAL_REMEDIATION_POLICY = {
 
 /** Every capability module of the bot, named once, in the order their card additions appear. */
 export async function createModules(ctx: ModuleContext): Promise<BotModule[]> {
-  const modules: BotModule[] = [];
   const { config } = ctx;
+  // CPU-heavy work runs in worker threads, so intake and health answer while it runs: chart PNGs
+  // (ECharts + resvg, shared by /gpu and /kql charts) and, in local mode, the KQL engine with the
+  // simulated telemetry it owns.
+  const charts = createWorkerChartRenderer(1);
+  const simulatedLogs = ctx.platform ? createThreadedSimulatedLogsBackend(ctx.clock) : undefined;
+  const modules: BotModule[] = [];
   // Vetted KQL (/kql, incident evidence): simulated telemetry in local mode, else Log Analytics.
   // Every path runs through the query policy (prices from the policy file, private queries in DMs).
-  const rawLogs: LogsBackend | undefined = ctx.platform
-    ? createSimulatedLogsBackend(ctx.clock)
-    : config.logAnalytics && createAzureLogsBackend({ ...config.logAnalytics, catalog: KQL_CATALOG });
+  const rawLogs: LogsBackend | undefined =
+    simulatedLogs ??
+    (config.logAnalytics && createAzureLogsBackend({ ...config.logAnalytics, catalog: KQL_CATALOG }));
   const timed = rawLogs && ctx.metrics ? withQueryMetrics(rawLogs, ctx.metrics.queryDuration) : rawLogs;
   const logs = timed && withQueryPolicy(timed, config.policy);
   // Local mode acts on the simulated cluster; production only when the policy has a remediation section.
@@ -106,6 +114,7 @@ export async function createModules(ctx: ModuleContext): Promise<BotModule[]> {
         timeZone: config.policy.timeZone,
         gpuPolicy: config.policy.gpu,
         dcgm: ctx.platform?.dcgm,
+        charts,
       }),
     );
   }
@@ -130,6 +139,7 @@ export async function createModules(ctx: ModuleContext): Promise<BotModule[]> {
         timeZone: config.policy.timeZone,
         tracing: ctx.tracing,
         policy: config.policy,
+        charts,
       }),
     );
   }
@@ -157,6 +167,9 @@ export async function createModules(ctx: ModuleContext): Promise<BotModule[]> {
       }),
     );
   }
+  // One limiter for every costly command; questions are charged to `ask` only, also when they
+  // are answered with the /gpu card, so the unwrapped command is handed to the ask module.
+  const limiter = new WorkLimiter(config.policy.rateLimits, () => ctx.clock.now());
   // Questions in words, answered only through the vetted KQL and GPU queries above.
   const gpuCommand = modules.flatMap((m) => m.commands ?? []).find((c) => c.id === 'gpu');
   if (logs || gpuCommand) {
@@ -175,10 +188,24 @@ export async function createModules(ctx: ModuleContext): Promise<BotModule[]> {
         timeZone: config.policy.timeZone,
         dataDir: config.dataDir,
         llm: config.llm && { ...config.llm, logger: ctx.logger, metrics: ctx.metrics },
+        limiter,
       }),
     );
   }
-  return modules;
+  // Last, so that the modules above finish their work (evidence in flight) before threads end.
+  modules.push({
+    id: 'workers',
+    async close() {
+      await charts.close();
+      await simulatedLogs?.close();
+    },
+  });
+  return modules.map((m) => ({
+    ...m,
+    commands: m.commands?.map((c) =>
+      c.id === 'kql' || c.id === 'gpu' ? withRateLimit(c, c.id, limiter) : c,
+    ),
+  }));
 }
 
 const AZURE_PROMETHEUS_SCOPE = 'https://prometheus.monitor.azure.com/.default';

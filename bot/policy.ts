@@ -5,6 +5,7 @@ import { alertKind, alertSource, tier } from '../handlers/alerts/alert.ts';
 import { matcherString } from '../handlers/alerts/matchers.ts';
 import { pagingPolicy } from '../handlers/paging/paging-policy.ts';
 import { privateQueriesPolicy } from '../handlers/queries/query-policy.ts';
+import { rateLimitPolicy } from '../handlers/rate-limit/rate-limit-policy.ts';
 import { gpuThresholdPolicy } from '../queries/gpu/thresholds.ts';
 import { DEFAULT_TOKEN_PRICES } from '../queries/kql/cost-per-team.ts';
 import { priceTable } from '../queries/params.ts';
@@ -83,6 +84,8 @@ export const policySchema = z
       })
       .strict()
       .prefault({}),
+    /** Per-user and global limits of /kql, /gpu and questions (handlers/rate-limit). */
+    rateLimits: rateLimitPolicy,
     silences: z
       .object({
         defaultDuration: durationMs({ min: MINUTE, max: 30 * 24 * 60 * MINUTE }).default(60 * MINUTE),

@@ -48,12 +48,24 @@ export function registerChartRoutes(app: BotServer, deps: ChartRouteDeps): void 
       }
       if (isRetryable(err)) {
         const code = err instanceof AppError ? err.code : 'METRICS_UNAVAILABLE';
-        req.log.warn({ err, code }, 'chart data unavailable; the client may retry');
+        const busy = code === 'CHARTS_BUSY';
+        const after = (err as { retryAfterSeconds?: unknown }).retryAfterSeconds;
+        req.log.warn(
+          busy ? { code } : { err, code },
+          busy ? 'chart refused: renders busy' : 'chart data unavailable; the client may retry',
+        );
         return reply
           .code(503)
-          .header('retry-after', '10')
+          .header('retry-after', String(typeof after === 'number' ? after : 10))
           .header('cache-control', 'no-store')
-          .send(errorBody(code, 'The metrics backend is unavailable; try again shortly.'));
+          .send(
+            errorBody(
+              code,
+              busy
+                ? 'Charts are busy right now; try again shortly.'
+                : 'The metrics backend is unavailable; try again shortly.',
+            ),
+          );
       }
       throw err;
     }

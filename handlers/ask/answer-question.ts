@@ -11,10 +11,10 @@ import {
   buildRateLimitedMessage,
   buildRefusalMessage,
 } from '../questions/question-cards.ts';
-import type { QuestionRateLimiter } from '../questions/rate-limiter.ts';
 import type { RoutableQuery } from '../questions/routable-query.ts';
 import type { RouteDecision } from '../questions/route-decision.ts';
 import { buildSecurityEvent } from '../questions/security-event.ts';
+import { describeLimit, type WorkLimiter } from '../rate-limit/work-limiter.ts';
 import type { SecurityLog } from './security-log.ts';
 
 export interface AnswerDeps {
@@ -24,7 +24,8 @@ export interface AnswerDeps {
   logs: LogsBackend | undefined;
   /** The `/gpu` command: GPU questions are answered with its card. */
   gpuCommand: CommandHandler | undefined;
-  limiter: QuestionRateLimiter;
+  /** Questions take a token of the `ask` limits, per user and global. */
+  limiter: WorkLimiter;
   security: SecurityLog;
   now: () => number;
   timeZone: string;
@@ -70,10 +71,12 @@ async function runDecision(deps: AnswerDeps, d: QueryDecision, asker: Asker): Pr
 export async function answerQuestion(deps: AnswerDeps, question: string, asker: Asker): Promise<Message> {
   const { user } = asker;
   const at = new Date(deps.now());
-  const allowed = deps.limiter.take(user.id);
+  const allowed = deps.limiter.take('ask', user.id);
   if (!allowed.allowed) {
-    deps.security.record(buildSecurityEvent({ at, user: user.id, reason: 'rate-limited', question }));
-    return buildRateLimitedMessage(allowed.retryAfterMs);
+    // Only a user's own flood is a security event; a busy bot is not that user's doing.
+    if (allowed.scope === 'user')
+      deps.security.record(buildSecurityEvent({ at, user: user.id, reason: 'rate-limited', question }));
+    return buildRateLimitedMessage(describeLimit('ask', allowed));
   }
   const decision = await deps.router.route(question, { now: at, timeZone: deps.timeZone });
   switch (decision.kind) {

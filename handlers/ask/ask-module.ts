@@ -13,13 +13,14 @@ import type { InventoryInput } from '../questions/inventory.ts';
 import { createLlmClient, type LlmEndpoint, modelOf } from '../questions/llm/llm-client.ts';
 import { createLlmRouter, type LlmMetrics } from '../questions/llm/llm-router.ts';
 import { ASK_RERUN_VERB, buildAnswerMessage, parseAskRerun } from '../questions/question-cards.ts';
-import { QuestionRateLimiter } from '../questions/rate-limiter.ts';
 import {
   type RoutableQuery,
   toRoutableGpuQueries,
   toRoutableKqlQueries,
 } from '../questions/routable-query.ts';
 import { createQuestionRouter } from '../questions/route-question.ts';
+import { defaultRateLimits } from '../rate-limit/rate-limit-policy.ts';
+import { WorkLimiter } from '../rate-limit/work-limiter.ts';
 import { type AnswerDeps, answerQuestion } from './answer-question.ts';
 import { createSecurityLog } from './security-log.ts';
 
@@ -34,6 +35,8 @@ export interface AskModuleOptions {
   dataDir: string;
   /** The optional LLM router; without it questions go to the offline router only. */
   llm?: { endpoint: LlmEndpoint; timeoutMs: number; logger: Logger; metrics?: LlmMetrics };
+  /** Rate limits shared with the other costly commands; the policy's defaults when absent. */
+  limiter?: WorkLimiter;
 }
 
 /**
@@ -67,7 +70,7 @@ export function createAskModule(options: AskModuleOptions): BotModule {
     queries: byId,
     logs: options.logs,
     gpuCommand: options.gpuCommand,
-    limiter: new QuestionRateLimiter({ burst: 5, perMinute: 20, now: () => options.clock.now() }),
+    limiter: options.limiter ?? new WorkLimiter(defaultRateLimits(), () => options.clock.now()),
     security,
     now: () => options.clock.now(),
     timeZone: options.timeZone,

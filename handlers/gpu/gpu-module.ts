@@ -3,6 +3,10 @@ import { AppError } from '../../bot/errors.ts';
 import { registerChartRoutes } from '../../bot/http/chart-routes.ts';
 import type { BotServer } from '../../bot/http/server.ts';
 import type { BotModule } from '../../bot/module.ts';
+import { ChartCache } from '../../cards/charts/chart-cache.ts';
+import { type ChartRenderer, inlineChartRenderer } from '../../cards/charts/chart-renderer.ts';
+import type { ChartRequest } from '../../cards/charts/chart-token.ts';
+import { RenderQueue, type RenderQueueOptions } from '../../cards/charts/render-queue.ts';
 import type { MetricsBackend } from '../../queries/backends/metrics-backend.ts';
 import { DEFAULT_GPU_POLICY, type GpuThresholdPolicy } from '../../queries/gpu/thresholds.ts';
 import type { DcgmCluster } from '../../sim/dcgm/cluster.ts';
@@ -29,6 +33,21 @@ export interface GpuModuleOptions {
   knownNodes?: KnownNodes;
   /** Local mode: the simulated fleet, whose exporter is served at {@link SIM_DCGM_METRICS_PATH}. */
   dcgm?: DcgmCluster;
+  /** Renders chart PNGs (worker threads in the bot); on the calling thread by default. */
+  charts?: ChartRenderer;
+  /** Bounds of chart rendering; see {@link DEFAULT_CHART_QUEUE}. */
+  chartQueue?: Partial<Pick<RenderQueueOptions, 'concurrency' | 'maxWaiting' | 'maxWaitMs'>>;
+}
+
+/**
+ * Two renders at once (the machine's cores), eight waiting, none waiting over 5 s: beyond that a
+ * chart fetch gets 503 with Retry-After at once, and intake and health keep their share of the CPU.
+ */
+export const DEFAULT_CHART_QUEUE = { concurrency: 2, maxWaiting: 8, maxWaitMs: 5_000 };
+
+/** A chart of a window that is still open changes as samples arrive; an old window does not. */
+function cacheTtlMs(request: ChartRequest, now: number): number {
+  return request.end > now - 2 * 60_000 ? 30_000 : 3_600_000;
 }
 
 function ownUrl(app: BotServer): string {
@@ -46,6 +65,13 @@ function ownUrl(app: BotServer): string {
  */
 export function createGpuModule(options: GpuModuleOptions): BotModule {
   const gpuPolicy = options.gpuPolicy ?? DEFAULT_GPU_POLICY;
+  const renderer = options.charts ?? inlineChartRenderer;
+  const queue = new RenderQueue({
+    ...DEFAULT_CHART_QUEUE,
+    ...options.chartQueue,
+    cache: new ChartCache(options.clock, { maxEntries: 500 }),
+    clock: options.clock,
+  });
   let server: BotServer | undefined;
   const links = createChartLinks({
     secret: options.chartSecret,
@@ -70,13 +96,19 @@ export function createGpuModule(options: GpuModuleOptions): BotModule {
       registerChartRoutes(app, {
         secret: options.chartSecret,
         clock: options.clock,
-        render: (request) =>
-          renderGpuChart(request, {
-            backend: options.backend,
-            policy: gpuPolicy,
-            timeZone: options.timeZone,
-            now: options.clock.now(),
-          }),
+        // Keyed by the verified request: the signed spec, so one link is one cache entry.
+        render: (request) => {
+          const now = options.clock.now();
+          return queue.render(JSON.stringify(request), cacheTtlMs(request, now), () =>
+            renderGpuChart(request, {
+              backend: options.backend,
+              policy: gpuPolicy,
+              timeZone: options.timeZone,
+              now: options.clock.now(),
+              renderer,
+            }),
+          );
+        },
       });
       const dcgm = options.dcgm;
       if (dcgm) {

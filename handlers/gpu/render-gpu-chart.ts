@@ -1,8 +1,8 @@
 import { formatDuration } from '../../bot/duration.ts';
 import { UserFacingError } from '../../bot/errors.ts';
+import type { ChartRenderer } from '../../cards/charts/chart-renderer.ts';
 import type { ChartRequest } from '../../cards/charts/chart-token.ts';
 import { buildGpuNodeChart, type GpuNodeHistory } from '../../cards/charts/gpu-node-chart.ts';
-import { renderChartPng } from '../../cards/charts/render-chart.ts';
 import { formatTime } from '../../cards/templates/format.ts';
 import { type MetricsBackend, runGpuInstant, runGpuRange } from '../../queries/backends/metrics-backend.ts';
 import { gpuNodeHistory, gpuNodeState } from '../../queries/gpu/catalog.ts';
@@ -14,6 +14,8 @@ export interface RenderGpuChartOptions {
   policy: GpuThresholdPolicy;
   timeZone: string;
   now: number;
+  /** Turns the chart spec into PNG (in a worker thread in the bot). */
+  renderer: ChartRenderer;
 }
 
 /** A range for the vetted query's `range` parameter: whole seconds always parse. */
@@ -61,5 +63,5 @@ export async function renderGpuChart(request: ChartRequest, opts: RenderGpuChart
     policy: opts.policy,
     marker: request.marker,
   });
-  return renderChartPng(spec).png;
+  return opts.renderer.render(spec);
 }

@@ -1,6 +1,6 @@
 import type { BotServer } from '../../bot/http/server.ts';
 import { errorBody } from '../../bot/http/server.ts';
-import type { ChartCache } from './chart-cache.ts';
+import type { ChartCache } from '../../cards/charts/chart-cache.ts';
 
 /** Where query charts are served: `GET /kql-charts/<id>.png`. */
 export const KQL_CHART_PATH = '/kql-charts';

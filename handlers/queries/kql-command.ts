@@ -19,7 +19,7 @@ export const kqlArgs = z.object({
 export function createKqlCommand(
   backend: LogsBackend,
   /** Renders a result's chart and returns its link, when the query is shown as a chart. */
-  chartFor?: (run: LogsRun) => { url: string; alt: string } | undefined,
+  chartFor?: (run: LogsRun) => Promise<{ url: string; alt: string } | undefined>,
 ): CommandHandler {
   return defineCommand({
     id: 'kql',
@@ -39,7 +39,7 @@ export function createKqlCommand(
       }
       const query = findQuery(backend.catalog, id.toLowerCase());
       const run = await backend.run(query.id, args.named, { caller: { user, place } });
-      const chart = chartFor?.(run);
+      const chart = await chartFor?.(run);
       return queryResultCard(run, { backend: backend.kind, ...(chart ? { chart } : {}) });
     },
   });

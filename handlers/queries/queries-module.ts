@@ -5,14 +5,14 @@ import type { Logger } from '../../bot/logger.ts';
 import type { BotModule } from '../../bot/module.ts';
 import { type ChannelTarget, enqueueIncidentCard } from '../../bot/outbox/enqueue.ts';
 import type { Tracing } from '../../bot/tracing.ts';
-import { renderChartPng } from '../../cards/charts/render-chart.ts';
+import { ChartCache } from '../../cards/charts/chart-cache.ts';
+import { type ChartRenderer, inlineChartRenderer } from '../../cards/charts/chart-renderer.ts';
 import type { LogsBackend, LogsRun } from '../../queries/backends/logs-backend.ts';
 import type { EvidenceRepo } from '../../store/evidence/evidence-repo.ts';
 import { openPostgresEvidenceRepo } from '../../store/evidence/postgres-evidence-repo.ts';
 import { openSqliteEvidenceRepo } from '../../store/evidence/sqlite-evidence-repo.ts';
 import type { Store } from '../../store/store.ts';
 import type { Incident } from '../alerts/incident.ts';
-import { ChartCache } from './chart-cache.ts';
 import { KQL_CHART_PATH, ownUrl, registerKqlChartRoute } from './chart-route.ts';
 import { collectEvidence } from './collect-evidence.ts';
 import { importEvidenceFiles } from './evidence-import.ts';
@@ -44,6 +44,8 @@ export interface QueriesModuleOptions {
   policy?: QueryPolicy;
   /** Evidence collection joins the trace of the intake that opened the incident. */
   tracing?: Tracing;
+  /** Renders query charts (worker threads in the bot); on the calling thread by default. */
+  charts?: ChartRenderer;
 }
 
 /** Incidents looked at per tick. */
@@ -76,15 +78,16 @@ export function createQueriesModule(options: QueriesModuleOptions): BotModule {
   const shownPending = new Set<number>();
   const budgetMs = options.budgetMs ?? 10_000;
   const charts = new ChartCache(clock);
+  const renderer = options.charts ?? inlineChartRenderer;
   let server: BotServer | undefined;
 
   /** Renders a time-series result to PNG and links it; a chart that fails to render is left out. */
-  function chartFor(run: LogsRun): { url: string; alt: string } | undefined {
+  async function chartFor(run: LogsRun): Promise<{ url: string; alt: string } | undefined> {
     const base = options.publicUrl ?? (server && ownUrl(server));
     const spec = base ? buildQueryChart(run, options.timeZone ?? 'UTC') : undefined;
     if (!spec) return undefined;
     try {
-      const id = charts.put(renderChartPng(spec).png);
+      const id = charts.put(await renderer.render(spec));
       return {
         url: `${base}${KQL_CHART_PATH}/${id}.png`,
         alt: `${run.query.title}, ${run.result.rows.length} points`,

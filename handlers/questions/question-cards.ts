@@ -148,9 +148,9 @@ export function buildRefusalMessage(): Message {
 }
 
 /** Too many questions in a short time. */
-export function buildRateLimitedMessage(retryAfterMs: number): Message {
+export function buildRateLimitedMessage(sentence: string): Message {
   return buildMessage({
     header: { title: 'Too many questions', status: 'warning' },
-    sections: [{ kind: 'text', text: `Please wait ${formatDuration(retryAfterMs)} before asking again.` }],
+    sections: [{ kind: 'text', text: sentence }],
   });
 }

@@ -1,27 +1,40 @@
 import type { KqlCatalog } from '../catalog.ts';
 import type { KqlEngine } from '../engine/engine.ts';
+import type { QueryResult } from '../engine/types.ts';
 import type { LogsBackend } from './logs-backend.ts';
 import { prepareRun } from './logs-backend.ts';
 
-export interface LocalLogsOptions {
-  engine: KqlEngine;
-  catalog: KqlCatalog;
-  /** Brings the engine's tables up to date before a query (the simulator's live rows). */
-  beforeQuery?: () => void;
-}
+export type LocalLogsOptions = { catalog: KqlCatalog } & (
+  | {
+      /** An engine on this thread: fine for tests and small tables, it blocks while it runs. */
+      engine: KqlEngine;
+      /** Brings the engine's tables up to date before a query (the simulator's live rows). */
+      beforeQuery?: () => void;
+    }
+  | {
+      /** Runs bound query text elsewhere, e.g. in a worker thread that owns the tables. */
+      runQuery(text: string): Promise<QueryResult>;
+    }
+);
 
 /**
  * The local backend: the same bound KQL text as production, run by the local engine. The engine is
  * synchronous, so `timeoutMs` cannot interrupt it; callers bound the wait instead.
  */
 export function createLocalLogsBackend(options: LocalLogsOptions): LogsBackend {
+  const execute =
+    'runQuery' in options
+      ? (text: string) => options.runQuery(text)
+      : async (text: string) => {
+          options.beforeQuery?.();
+          return options.engine.run(text);
+        };
   return {
     kind: 'local',
     catalog: options.catalog,
     async run(id, raw) {
       const { query, params, text } = prepareRun(options.catalog, id, raw);
-      options.beforeQuery?.();
-      const result = options.engine.run(text);
+      const result = await execute(text);
       return { query, params, text, result: { ...result, partial: false } };
     },
   };

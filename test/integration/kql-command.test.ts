@@ -13,7 +13,9 @@ describe('/kql on the real bot in local mode (console API)', () => {
   let bot: TestBot;
   const clock = new ManualClock();
 
-  const ask = (text: string) => bot.say(text);
+  // One user per command: this file is about /kql's answers; rate limits have a test of their own.
+  let users = 0;
+  const ask = (text: string) => bot.say(text, `kql-user-${users++}`);
 
   beforeAll(async () => {
     bot = await startTestBot({}, clock, { localPlatform: true });

@@ -77,7 +77,9 @@ describe('question cards', () => {
     const refusal = JSON.stringify(buildRefusalMessage());
     expect(refusal).not.toContain('http');
     expect(refusal).toContain('security event');
-    expect(JSON.stringify(buildRateLimitedMessage(90_000))).toContain('1m');
+    expect(JSON.stringify(buildRateLimitedMessage('Please try again in 90 seconds.'))).toContain(
+      '90 seconds',
+    );
   });
 
   it('rejects malformed button data', () => {

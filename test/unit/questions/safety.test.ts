@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { detectInjection } from '../../../handlers/questions/detect-injection.ts';
-import { QuestionRateLimiter } from '../../../handlers/questions/rate-limiter.ts';
 import { createQuestionRouter } from '../../../handlers/questions/route-question.ts';
 import { buildSecurityEvent, securityEventSchema } from '../../../handlers/questions/security-event.ts';
 import { questionCatalog, questionInventory } from '../../fixtures/questions/catalog.ts';
@@ -66,30 +65,5 @@ describe('security events', () => {
     expect(e.question).toHaveLength(500);
     expect(e.questionSha256).toMatch(/^[0-9a-f]{64}$/);
     expect(e.at).toBe('2026-11-28T14:00:00.000Z');
-  });
-});
-
-describe('QuestionRateLimiter', () => {
-  it('allows a burst, refuses the flood, and refills with the injected clock', () => {
-    let now = 0;
-    const limiter = new QuestionRateLimiter({ burst: 3, perMinute: 6, now: () => now });
-    expect([1, 2, 3].map(() => limiter.take('slack:U1').allowed)).toEqual([true, true, true]);
-    expect(limiter.take('slack:U1')).toEqual({ allowed: false, retryAfterMs: 10_000 });
-    expect(limiter.take('slack:U2').allowed).toBe(true);
-    now = 9_999;
-    expect(limiter.take('slack:U1').allowed).toBe(false);
-    now = 10_000 + 9_999;
-    expect(limiter.take('slack:U1').allowed).toBe(true);
-    expect(limiter.take('slack:U1').allowed).toBe(false);
-  });
-
-  it('forgets idle users beyond the cap without losing a limited one', () => {
-    let now = 0;
-    const limiter = new QuestionRateLimiter({ burst: 1, perMinute: 1, now: () => now, maxUsers: 2 });
-    expect(limiter.take('a').allowed).toBe(true);
-    now = 120_000;
-    expect(limiter.take('b').allowed).toBe(true);
-    expect(limiter.take('c').allowed).toBe(true);
-    expect(limiter.take('b').allowed).toBe(false);
   });
 });

@@ -1,0 +1,124 @@
+import type { Worker } from 'node:worker_threads';
+import { AppError } from '../errors.ts';
+import { spawnWorker } from './spawn-worker.ts';
+import { reviveError, type WorkerReply } from './worker-protocol.ts';
+
+export interface WorkerPoolOptions {
+  /** The worker module (see {@link spawnWorker}); it calls `serveTasks`. */
+  entry: URL;
+  /** Given to every worker at start, e.g. the seed of data it builds for itself. */
+  workerData?: Record<string, unknown>;
+  /** Threads; each runs one task at a time. */
+  size: number;
+  /** Thread name prefix, shown in diagnostics. */
+  name: string;
+}
+
+interface Pending<T, R> {
+  id: number;
+  task: T;
+  resolve(value: R): void;
+  reject(err: Error): void;
+}
+
+interface Slot<T, R> {
+  worker: Worker;
+  busy: Pending<T, R> | undefined;
+}
+
+/**
+ * A fixed set of worker threads for CPU-heavy work, so the event loop keeps answering intake and
+ * health while charts render and local queries run. Tasks queue in order; a worker that crashes
+ * fails only its own task and is replaced. Threads do not keep the process alive; `close` ends them.
+ */
+export class WorkerPool<T, R> {
+  private readonly slots: Slot<T, R>[] = [];
+  private readonly queue: Pending<T, R>[] = [];
+  private nextId = 1;
+  private closed = false;
+  /** Crashes since the last answered task: a worker that cannot even start is not restarted forever. */
+  private crashes = 0;
+
+  constructor(private readonly options: WorkerPoolOptions) {
+    if (!(options.size >= 1)) throw new AppError('WORKER_POOL_CONFIG', 'a pool needs at least one thread');
+  }
+
+  /** Tasks waiting for a free thread. */
+  get waiting(): number {
+    return this.queue.length;
+  }
+
+  /** Runs one task on the next free thread. */
+  run(task: T): Promise<R> {
+    if (this.closed) return Promise.reject(new AppError('WORKER_POOL_CLOSED', 'the worker pool is closed'));
+    // Threads start with the first task: a bot that never renders a chart never loads the renderer.
+    if (this.slots.length === 0) for (let i = 0; i < this.options.size; i++) this.slots.push(this.start(i));
+    return new Promise<R>((resolve, reject) => {
+      this.queue.push({ id: this.nextId++, task, resolve, reject });
+      this.dispatch();
+    });
+  }
+
+  /** Ends every thread; queued and running tasks fail. */
+  async close(): Promise<void> {
+    this.closed = true;
+    const gone = new AppError('WORKER_POOL_CLOSED', 'the worker pool is closed');
+    for (const p of this.queue.splice(0)) p.reject(gone);
+    await Promise.all(
+      this.slots.map(async (slot) => {
+        slot.busy?.reject(gone);
+        slot.busy = undefined;
+        await slot.worker.terminate();
+      }),
+    );
+  }
+
+  private start(index: number): Slot<T, R> {
+    const worker = spawnWorker(
+      this.options.entry,
+      this.options.workerData ?? {},
+      `${this.options.name}-${index}`,
+    );
+    worker.unref();
+    const slot: Slot<T, R> = { worker, busy: undefined };
+    worker.on('message', (reply: WorkerReply<R>) => {
+      const pending = slot.busy;
+      if (!pending || pending.id !== reply.id) return;
+      slot.busy = undefined;
+      this.crashes = 0;
+      if (reply.ok) pending.resolve(reply.value);
+      else pending.reject(reviveError(reply.error));
+      this.dispatch();
+    });
+    const replace = (err: Error) => {
+      if (this.closed || this.slots[index] !== slot) return;
+      const crashed = new AppError('WORKER_CRASHED', `${this.options.name} worker stopped: ${err.message}`);
+      slot.busy?.reject(crashed);
+      slot.busy = undefined;
+      this.crashes += 1;
+      if (this.crashes > 3 * this.options.size) {
+        // Broken, not unlucky (e.g. the entry does not load): fail what waits rather than spin.
+        for (const p of this.queue.splice(0)) p.reject(crashed);
+        const others = this.slots.splice(0).filter((s) => s !== slot);
+        for (const other of others) void other.worker.terminate();
+        this.crashes = 0;
+        return;
+      }
+      this.slots[index] = this.start(index);
+      this.dispatch();
+    };
+    worker.on('error', replace);
+    worker.on('exit', (code) => replace(new Error(`exit code ${code}`)));
+    return slot;
+  }
+
+  private dispatch(): void {
+    for (const slot of this.slots) {
+      if (slot.busy) continue;
+      const next = this.queue.shift();
+      if (!next) return;
+      slot.busy = next;
+      slot.worker.postMessage({ id: next.id, task: next.task });
+    }
+  }
+}

@@ -1,0 +1,35 @@
+import { workerEntry } from '../../bot/workers/spawn-worker.ts';
+import { WorkerPool } from '../../bot/workers/worker-pool.ts';
+import type { ChartSpecInput } from './chart-spec.ts';
+import { renderChartPng } from './render-chart.ts';
+
+/** Turns chart specs into PNG bytes. */
+export interface ChartRenderer {
+  render(spec: ChartSpecInput): Promise<Buffer>;
+  close(): Promise<void>;
+}
+
+/**
+ * Renders in worker threads: one chart costs tens to hundreds of milliseconds of CPU (ECharts SSR
+ * and resvg), which on the event loop would hold up every webhook and health check meanwhile.
+ */
+export function createWorkerChartRenderer(threads = 1): ChartRenderer {
+  const pool = new WorkerPool<ChartSpecInput, Uint8Array>({
+    entry: workerEntry(import.meta.url, 'chart-worker'),
+    size: threads,
+    name: 'chart-render',
+  });
+  return {
+    async render(spec) {
+      const bytes = await pool.run(spec);
+      return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    },
+    close: () => pool.close(),
+  };
+}
+
+/** Renders on the calling thread: for scripts and tests that want no threads. */
+export const inlineChartRenderer: ChartRenderer = {
+  render: async (spec) => renderChartPng(spec).png,
+  close: async () => {},
+};

@@ -1,0 +1,48 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { UserFacingError } from '../../../bot/errors.ts';
+import { WorkerPool } from '../../../bot/workers/worker-pool.ts';
+
+type Task = { kind: 'echo' | 'refuse' | 'crash'; value?: unknown };
+
+describe('WorkerPool', () => {
+  const pool = new WorkerPool<Task, unknown>({
+    entry: new URL('../../fixtures/workers/echo-worker.ts', import.meta.url),
+    size: 2,
+    name: 'test-echo',
+  });
+  afterAll(() => pool.close());
+
+  it('runs TypeScript workers and returns their values in order', async () => {
+    const values = await Promise.all(
+      Array.from({ length: 10 }, (_, i) => pool.run({ kind: 'echo', value: { i, at: new Date(i) } })),
+    );
+    expect(values).toEqual(Array.from({ length: 10 }, (_, i) => ({ i, at: new Date(i) })));
+  });
+
+  it('revives a user-facing error with its class, code and text', async () => {
+    const err = await pool.run({ kind: 'refuse' }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(UserFacingError);
+    expect(err).toMatchObject({ code: 'NOPE', message: 'Not that one.' });
+  });
+
+  it('fails only the task of a worker that dies, and replaces the worker', async () => {
+    const [crashed, fine] = await Promise.allSettled([
+      pool.run({ kind: 'crash' }),
+      pool.run({ kind: 'echo', value: 1 }),
+    ]);
+    expect(crashed).toMatchObject({ status: 'rejected', reason: { code: 'WORKER_CRASHED' } });
+    expect(fine).toEqual({ status: 'fulfilled', value: 1 });
+    expect(await pool.run({ kind: 'echo', value: 2 })).toBe(2);
+  });
+
+  it('refuses work once closed', async () => {
+    const closing = new WorkerPool<Task, unknown>({
+      entry: new URL('../../fixtures/workers/echo-worker.ts', import.meta.url),
+      size: 1,
+      name: 'test-closed',
+    });
+    expect(await closing.run({ kind: 'echo', value: 'x' })).toBe('x');
+    await closing.close();
+    await expect(closing.run({ kind: 'echo' })).rejects.toMatchObject({ code: 'WORKER_POOL_CLOSED' });
+  });
+});
