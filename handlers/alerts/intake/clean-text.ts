@@ -18,13 +18,20 @@ export function cleanText(text: string): string {
   return UNSTORABLE_TEST.test(text) ? text.replace(UNSTORABLE, REPLACEMENT) : text;
 }
 
+/**
+ * No sender's schema nests deeper than this; below it values are left as they are (no schema keeps
+ * them), so a hostile, deeply nested body cannot overflow the stack.
+ */
+const MAX_DEPTH = 64;
+
 /** A parsed JSON value with {@link cleanText} applied to every string and object key. */
-export function cleanJson(value: unknown): unknown {
+export function cleanJson(value: unknown, depth = 0): unknown {
   if (typeof value === 'string') return cleanText(value);
-  if (Array.isArray(value)) return value.map(cleanJson);
+  if (depth >= MAX_DEPTH) return value;
+  if (Array.isArray(value)) return value.map((v) => cleanJson(v, depth + 1));
   if (value !== null && typeof value === 'object') {
     // fromEntries defines own properties, so a "__proto__" key stays data.
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [cleanText(k), cleanJson(v)]));
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [cleanText(k), cleanJson(v, depth + 1)]));
   }
   return value;
 }
