@@ -28,6 +28,7 @@ import { setUpSlack } from './adapters/slack/start-slack.ts';
 import { setUpTeams } from './adapters/teams/start-teams.ts';
 import { type Clock, systemClock } from './clock.ts';
 import type { Config } from './config.ts';
+import { cachedCheck } from './http/cached-check.ts';
 import { registerConsoleRoutes } from './http/console-routes.ts';
 import { registerHealthRoutes } from './http/health-routes.ts';
 import { registerIntakeRoutes } from './http/intake-routes.ts';
@@ -56,6 +57,8 @@ const BUTTONS: ButtonHandler[] = [ackButton, silenceButton, unsilenceButton];
 
 /** How often periodic work runs (silence expiry, proposal expiry …). */
 const TICK_MS = 15_000;
+/** How long one store commit probe answers readiness for: probes every second write once a second at most. */
+const STORE_PROBE_TTL_MS = 1000;
 
 export interface BotOverrides {
   clock?: Clock;
@@ -203,7 +206,8 @@ export async function startBot(config: Config, overrides: BotOverrides = {}): Pr
   registerHealthRoutes(
     app,
     [
-      { name: 'store', check: () => store.ping() },
+      // "Ready" means intake can commit, not just that the database answers (full disk, read-only).
+      cachedCheck({ name: 'store', check: () => store.probeCommit(clock.now()) }, clock, STORE_PROBE_TTL_MS),
       ...(slack ? [slack.readiness] : []),
       ...teams.readiness,
       ...modules.flatMap((m) => m.readiness ?? []),

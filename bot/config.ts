@@ -49,8 +49,9 @@ export const envSchema = z.object({
     .number()
     .int()
     .min(16 * 1024)
-    .max(16 * 1024 * 1024)
-    .default(1024 * 1024),
+    .max(256 * 1024 * 1024)
+    // 50,000 alerts (LIMITS.alertsPerPayload) of ~1.3 kB each: a real sender's group is never 413.
+    .default(64 * 1024 * 1024),
   CONSOLE_CHANNEL: z.string().min(1).default('oncall'),
   /** The local web console (no authentication: local mode only unless switched on, and then only on loopback). */
   CONSOLE: onOff.optional(),

@@ -182,7 +182,12 @@ export interface Repos {
 export interface Store extends Repos {
   readonly engine: 'sqlite' | 'postgres';
   transaction<T>(fn: (tx: Repos) => Promise<T>): Promise<T>;
-  /** Cheap round trip for readiness probes. */
+  /** Cheap round trip: the database answers. */
   ping(): Promise<void>;
+  /**
+   * Commits one heartbeat row (`at` from the injected clock) in a transaction of its own: proves
+   * the store can still commit, which a read-only database or a full disk break while reads work.
+   */
+  probeCommit(at: number): Promise<void>;
   close(): Promise<void>;
 }

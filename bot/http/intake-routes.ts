@@ -31,20 +31,31 @@ function header(req: FastifyRequest, name: string): string | undefined {
   return Array.isArray(v) ? v[0] : v;
 }
 
-/** Why the request is not authentic, or null when it is. */
-function rejectReason(source: AlertSource, req: FastifyRequest, deps: IntakeRouteDeps): string | null {
+/**
+ * Why the request is not authentic judged by its headers alone, or null: checked before the body is
+ * read, so an unauthenticated sender cannot make the bot buffer up to MAX_BODY_BYTES.
+ */
+function headerRejectReason(source: AlertSource, req: FastifyRequest, deps: IntakeRouteDeps): string | null {
   if (!checkBearer(req.headers.authorization, deps.token)) {
     return 'Missing or wrong bearer token: send "Authorization: Bearer <ALERT_WEBHOOK_TOKEN>".';
   }
   const { hmacSecret, signatureHeader, timestampHeader } = deps.grafana;
   if (source !== 'grafana' || !hmacSecret) return null;
-  const timestamp = timestampHeader ? header(req, timestampHeader) : undefined;
   if (timestampHeader) {
-    const ts = Number(timestamp) * 1000;
+    const ts = Number(header(req, timestampHeader)) * 1000;
     if (!Number.isFinite(ts) || Math.abs(deps.clock.now() - ts) > SIGNATURE_MAX_AGE_MS) {
       return `Missing or stale ${timestampHeader} header.`;
     }
   }
+  if (!header(req, signatureHeader)) return `Missing or wrong ${signatureHeader} signature.`;
+  return null;
+}
+
+/** Why the body does not match Grafana's signature, or null (the headers already passed). */
+function bodyRejectReason(source: AlertSource, req: FastifyRequest, deps: IntakeRouteDeps): string | null {
+  const { hmacSecret, signatureHeader, timestampHeader } = deps.grafana;
+  if (source !== 'grafana' || !hmacSecret) return null;
+  const timestamp = timestampHeader ? header(req, timestampHeader) : undefined;
   if (
     !checkGrafanaSignature(
       req.rawBody ?? Buffer.alloc(0),
@@ -58,6 +69,10 @@ function rejectReason(source: AlertSource, req: FastifyRequest, deps: IntakeRout
   return null;
 }
 
+function unauthorized(reply: FastifyReply, reason: string): FastifyReply {
+  return reply.code(401).header('WWW-Authenticate', 'Bearer').send(errorBody('UNAUTHORIZED', reason));
+}
+
 /**
  * `POST /api/alerts/{alertmanager,azure-monitor,grafana}`. Answers 202 only once the alerts are
  * durably stored; 400 names the malformed field (nothing stored); 503 asks the sender to retry
@@ -65,7 +80,14 @@ function rejectReason(source: AlertSource, req: FastifyRequest, deps: IntakeRout
  */
 export function registerIntakeRoutes(app: BotServer, deps: IntakeRouteDeps): void {
   for (const source of Object.keys(deps.parsers) as AlertSource[]) {
-    app.post(`/api/alerts/${source}`, async (req: FastifyRequest, reply: FastifyReply) => {
+    const onRequest = async (req: FastifyRequest, reply: FastifyReply) => {
+      const reason = headerRejectReason(source, req, deps);
+      if (!reason) return;
+      deps.metrics.intakeRequests.inc({ source, status: 401 });
+      // Answered before the body is read; Node discards the rest of it without buffering.
+      return unauthorized(reply, reason);
+    };
+    app.post(`/api/alerts/${source}`, { onRequest }, async (req: FastifyRequest, reply: FastifyReply) => {
       const started = performance.now();
       let status: number;
       try {
@@ -103,9 +125,9 @@ export function registerIntakeRoutes(app: BotServer, deps: IntakeRouteDeps): voi
     reply: FastifyReply,
     span: Span,
   ): Promise<number> {
-    const reason = rejectReason(source, req, deps);
+    const reason = bodyRejectReason(source, req, deps);
     if (reason) {
-      reply.code(401).header('WWW-Authenticate', 'Bearer').send(errorBody('UNAUTHORIZED', reason));
+      unauthorized(reply, reason);
       return 401;
     }
     let alerts: ParsedAlert[];

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyError, LogController } from 'fastify';
 import { AppError, StoreUnavailableError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
+import { invalidUtf8Offset } from './utf8-offset.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -39,6 +40,12 @@ export function createServer(options: ServerOptions) {
   const parseJson = app.getDefaultJsonParser('error', 'error');
   app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (req, body, done) => {
     req.rawBody = body as Buffer;
+    // toString would turn invalid bytes into U+FFFD and the alert would be stored altered.
+    const offset = invalidUtf8Offset(body as Buffer);
+    if (offset >= 0) {
+      const err = new AppError('INVALID_UTF8', `the body is not valid UTF-8 at byte offset ${offset}`);
+      return done(Object.assign(err, { statusCode: 400 }), undefined);
+    }
     parseJson(req, (body as Buffer).toString('utf8'), done);
   });
 
@@ -61,7 +68,12 @@ export function createServer(options: ServerOptions) {
         );
     }
     if (err.statusCode && err.statusCode >= 400 && err.statusCode < 500) {
-      const code = err.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE' ? 'UNSUPPORTED_MEDIA_TYPE' : 'BAD_REQUEST';
+      const code =
+        err instanceof AppError
+          ? err.code
+          : err.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE'
+            ? 'UNSUPPORTED_MEDIA_TYPE'
+            : 'BAD_REQUEST';
       const message =
         code === 'UNSUPPORTED_MEDIA_TYPE'
           ? 'Send the body as application/json.'

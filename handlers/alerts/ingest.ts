@@ -285,8 +285,8 @@ interface Waiting {
 
 /**
  * Group commit for intake: payloads that arrive while a commit is in flight are written together
- * in the next one (each still all-or-nothing: a failure fails every payload of the group, and
- * their senders retry). One commit at a time, one commit per group instead of per request: that
+ * in the next one (each still all-or-nothing; when a group fails, its payloads are committed again
+ * one by one, so a payload the store refuses fails alone and the others are stored). One commit at a time, one commit per group instead of per request: that
  * lets a single SQLite writer keep up with an alert storm, and keeps a replica's own intake
  * transactions from conflicting with each other on PostgreSQL.
  */
@@ -304,22 +304,29 @@ export function createIngestQueue(
     committing = true;
     const group = waiting.splice(0, maxGroup);
     try {
-      const now = deps.clock.now();
-      const results = await deps.store.transaction((tx) =>
-        applyPayloads(
-          deps,
-          tx,
-          group.map((w) => w.alerts),
-          now,
-        ),
-      );
-      for (const [i, w] of group.entries()) w.resolve(results[i]!);
+      await commitGroup(group);
     } catch (err) {
-      for (const w of group) w.reject(err);
+      if (group.length === 1) group[0]!.reject(err);
+      // One payload the store refuses must never fail the others: each is retried on its own, so
+      // only the one at fault (or all, if the store is down) gets the error.
+      else for (const w of group) await commitGroup([w]).catch(w.reject);
     } finally {
       committing = false;
       if (waiting.length > 0) schedule();
     }
+  }
+
+  async function commitGroup(group: readonly Waiting[]): Promise<void> {
+    const now = deps.clock.now();
+    const results = await deps.store.transaction((tx) =>
+      applyPayloads(
+        deps,
+        tx,
+        group.map((w) => w.alerts),
+        now,
+      ),
+    );
+    for (const [i, w] of group.entries()) w.resolve(results[i]!);
   }
 
   function schedule(): void {

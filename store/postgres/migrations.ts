@@ -149,4 +149,11 @@ export const MIGRATIONS: readonly string[] = [
     place_key text NOT NULL
   );
   `,
+  // Readiness commits here ("the store can commit"): a full disk or a read-only database fails it.
+  `
+  CREATE TABLE store_heartbeat (
+    id      integer PRIMARY KEY CHECK (id = 1),
+    beat_at bigint NOT NULL
+  );
+  `,
 ];

@@ -49,6 +49,15 @@ export async function openPostgresStore(options: PostgresOptions): Promise<Store
       }
       return insideTransaction.run(true, () => serializable(pool, (db) => fn(createRepos(db))));
     },
+    async probeCommit(at) {
+      await serializable(pool, (db) =>
+        db.query(
+          `INSERT INTO store_heartbeat (id, beat_at) VALUES (1, $1)
+           ON CONFLICT (id) DO UPDATE SET beat_at = excluded.beat_at`,
+          [at],
+        ),
+      );
+    },
     async ping() {
       try {
         await pool.query('SELECT 1');

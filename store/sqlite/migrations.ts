@@ -148,4 +148,11 @@ export const MIGRATIONS: readonly string[] = [
     place_key TEXT NOT NULL
   );
   `,
+  // Readiness commits here ("the store can commit"): a full disk or a read-only database fails it.
+  `
+  CREATE TABLE store_heartbeat (
+    id      INTEGER PRIMARY KEY CHECK (id = 1),
+    beat_at INTEGER NOT NULL
+  );
+  `,
 ];

@@ -72,6 +72,9 @@ export function openSqliteStore(options: SqliteOptions): Store {
   const begin = db.prepare('BEGIN IMMEDIATE');
   const commit = db.prepare('COMMIT');
   const rollback = db.prepare('ROLLBACK');
+  const heartbeat = db.prepare(
+    'INSERT INTO store_heartbeat (id, beat_at) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET beat_at = excluded.beat_at',
+  );
 
   async function runTransaction<T>(fn: (tx: Repos) => Promise<T>): Promise<T> {
     try {
@@ -89,18 +92,26 @@ export function openSqliteStore(options: SqliteOptions): Store {
     }
   }
 
+  function transaction<T>(fn: (tx: Repos) => Promise<T>): Promise<T> {
+    if (insideTransaction.getStore()) {
+      return Promise.reject(
+        new AppError('NESTED_TRANSACTION', 'a transaction was started inside another one'),
+      );
+    }
+    const run = queue.then(() => insideTransaction.run(true, () => runTransaction(fn)));
+    queue = run.catch(() => undefined);
+    return run;
+  }
+
   return {
     engine: 'sqlite',
     ...repos,
-    transaction<T>(fn: (tx: Repos) => Promise<T>): Promise<T> {
-      if (insideTransaction.getStore()) {
-        return Promise.reject(
-          new AppError('NESTED_TRANSACTION', 'a transaction was started inside another one'),
-        );
-      }
-      const run = queue.then(() => insideTransaction.run(true, () => runTransaction(fn)));
-      queue = run.catch(() => undefined);
-      return run;
+    transaction,
+    async probeCommit(at) {
+      // Queued like any transaction: on the one connection a bare write would join an open one.
+      await transaction(async () => {
+        heartbeat.run(at);
+      });
     },
     async ping() {
       try {

@@ -91,9 +91,29 @@ describe('alert intake over HTTP', () => {
     expect(await bot.store.alerts.count()).toBe(0);
   });
 
+  it('stores a group of 2,500 alerts and one of 900 alerts of ~1.3 kB: no 4xx for a real group size', async () => {
+    const group = (n: number, pad: number, prefix: string) => {
+      const body = fixture('am-gpu-temp-firing.json') as { alerts: Record<string, unknown>[] };
+      const first = body.alerts[0]!;
+      body.alerts = Array.from({ length: n }, (_, i) => ({
+        ...first,
+        fingerprint: `${prefix}-${i}`,
+        labels: { ...(first.labels as object), gpu: String(i) },
+        annotations: { ...(first.annotations as object), description: 'd'.repeat(pad) },
+      }));
+      return body;
+    };
+    const big = await bot.postAlert('alertmanager', group(2500, 0, 'a'));
+    expect(big.status).toBe(202);
+    const wide = group(900, 1000, 'b');
+    expect(JSON.stringify(wide).length).toBeGreaterThan(1024 * 1024);
+    expect((await bot.postAlert('alertmanager', wide)).status).toBe(202);
+    expect(await bot.store.alerts.count()).toBe(3400);
+  });
+
   it('answers 400 for invalid JSON and 413 for a body over the limit', async () => {
     expect((await bot.postAlert('grafana', '{"alerts": [')).status).toBe(400);
-    const huge = JSON.stringify({ pad: 'x'.repeat(1024 * 1024 + 10) });
+    const huge = JSON.stringify({ pad: 'x'.repeat(64 * 1024 * 1024 + 10) });
     expect((await bot.postAlert('grafana', huge)).status).toBe(413);
   });
 

@@ -133,6 +133,76 @@ describe('fuzzing every public endpoint', () => {
     });
   }
 
+  it('alert webhooks: NUL and lone surrogates stored as U+FFFD, invalid UTF-8 400, unauthenticated 401 unread', async () => {
+    const auth = { authorization: `Bearer ${TEST_TOKEN}` };
+    const base = fixture('am-gpu-temp-firing.json') as {
+      alerts: Array<{ annotations: Record<string, string> }>;
+    };
+    const odd = fc
+      .array(fc.constantFrom('\u0000', '\ud800', '\udfff', '\ud83d\ude00', 'a', 'é'), {
+        minLength: 1,
+        maxLength: 12,
+      })
+      .map((parts) => parts.join(''));
+    await fc.assert(
+      fc.asyncProperty(odd, async (summary) => {
+        const body = structuredClone(base);
+        body.alerts[0]!.annotations.summary = summary;
+        expect(await send('/api/alerts/alertmanager', JSON.stringify(body), auth)).toBe(202);
+        const stored = await bot.store.alerts.get('alertmanager', '8c3f0a7b21d95e46');
+        // No lone surrogate left: every high one is followed by a low one, every low one preceded.
+        expect(stored!.alert.summary).not.toMatch(
+          /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/u,
+        );
+        expect(stored!.alert.summary).not.toContain('\u0000');
+      }),
+      { numRuns: RUNS / 3, seed: SEED },
+    );
+    const valid = Buffer.from(JSON.stringify(fixture('am-two-alerts-mixed.json')), 'utf8');
+    const badBytes = fc.constantFrom(
+      [0xff],
+      [0xfe],
+      [0xc0, 0x80],
+      [0x80],
+      [0xed, 0xa0, 0x80],
+      [0xf4, 0x90],
+      [0xe2, 0x82],
+    );
+    await fc.assert(
+      fc.asyncProperty(fc.nat(), badBytes, async (at, bad) => {
+        const pos = at % valid.length;
+        const body = Buffer.concat([valid.subarray(0, pos), Buffer.from(bad), valid.subarray(pos)]);
+        const before = await bot.store.alerts.count();
+        cases++;
+        const res = await fetch(`${bot.url}/api/alerts/alertmanager`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', ...auth },
+          body,
+        });
+        expect(res.status).toBe(400);
+        expect(((await res.json()) as { error: { code: string } }).error.code).toBe('INVALID_UTF8');
+        expect(await bot.store.alerts.count()).toBe(before);
+      }),
+      { numRuns: RUNS / 3, seed: SEED },
+    );
+    // Larger than MAX_BODY_BYTES (512 KiB here): refused for the missing token, never read to 413.
+    await fc.assert(
+      fc.asyncProperty(
+        fc.integer({ min: 600 * 1024, max: 4 * 1024 * 1024 }),
+        fc.constantFrom<Record<string, string>>(
+          {},
+          { authorization: 'Bearer wrong' },
+          { authorization: TEST_TOKEN },
+        ),
+        fc.constantFrom('alertmanager', 'azure-monitor', 'grafana'),
+        async (size, headers, source) => {
+          expect(await send(`/api/alerts/${source}`, 'x'.repeat(size), headers)).toBe(401);
+        },
+      ),
+      { numRuns: 20, seed: SEED },
+    );
+  });
+
   it('console API', async () => {
     await fc.assert(
       fc.asyncProperty(

@@ -77,6 +77,7 @@ describe.skipIf(!available)('Prometheus → Alertmanager → bot, with the shipp
   let prometheus: ChildProcess | undefined;
   let alertmanager: ChildProcess | undefined;
   const clock = new ManualClock(Date.now());
+  let amUrl: string;
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'oncall-prom-e2e-'));
@@ -134,6 +135,7 @@ describe.skipIf(!available)('Prometheus → Alertmanager → bot, with the shipp
       ],
       serverLog,
     );
+    amUrl = `http://127.0.0.1:${amPort}`;
     await waitFor('Alertmanager', ready(`http://127.0.0.1:${amPort}/-/ready`));
     await waitFor('Prometheus', ready(`http://127.0.0.1:${promPort}/-/ready`));
     await waitFor('the first scrape of the simulator', async () => {
@@ -199,4 +201,30 @@ describe.skipIf(!available)('Prometheus → Alertmanager → bot, with the shipp
     );
     expect(JSON.stringify(resolved.card)).toContain('/charts/');
   }, 100_000);
+
+  it('one group of 2,500 alerts through the real Alertmanager: all stored, no retry-cancelled error', async () => {
+    const before = await bot.store.alerts.count();
+    const startsAt = new Date().toISOString();
+    const endsAt = new Date(Date.now() + 3_600_000).toISOString();
+    // Same group_by labels (alertname, Hostname), one label apart: Alertmanager's single group.
+    const alerts = Array.from({ length: 2500 }, (_, i) => ({
+      labels: { alertname: 'GpuXidStorm', Hostname: 'node-big', severity: 'warning', pod: `trainer-${i}` },
+      annotations: { summary: `Xid 79 on trainer-${i}`, description: 'd'.repeat(1000) },
+      startsAt,
+      endsAt,
+    }));
+    const posted = await fetch(`${amUrl}/api/v2/alerts`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(alerts),
+    });
+    expect(posted.status).toBe(200);
+    await waitFor(
+      'all 2,500 alerts in the store',
+      async () => ((await bot.store.alerts.count()) >= before + 2500 ? true : undefined),
+      45_000,
+    );
+    expect(await bot.store.alerts.count()).toBe(before + 2500);
+    expect(serverLog.join('')).not.toMatch(/retry canceled|unrecoverable/i);
+  }, 60_000);
 });

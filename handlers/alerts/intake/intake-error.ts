@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { AppError } from '../../../bot/errors.ts';
+import { cleanJson } from './clean-text.ts';
 
 /** One problem found in a webhook body, located by a readable path such as `alerts[1].status`. */
 export interface IntakeIssue {
@@ -35,14 +36,16 @@ type PathKey = PropertyKey;
 
 /**
  * Parses `value` with `schema` or throws an {@link IntakeParseError} naming each bad field. `at` is
- * the location of `value` inside the whole body, so nested parses still report full paths.
+ * the location of `value` inside the whole body, so nested parses still report full paths. Strings
+ * are first normalised by {@link cleanJson}.
  */
 export function parsePayload<S extends z.ZodType>(
   schema: S,
   value: unknown,
   at: readonly PathKey[] = [],
 ): z.output<S> {
-  const result = schema.safeParse(value, { reportInput: true });
+  // Every parser passes here: NUL and lone surrogates are replaced the same way for both engines.
+  const result = schema.safeParse(cleanJson(value), { reportInput: true });
   if (result.success) return result.data;
   throw new IntakeParseError(
     result.error.issues.slice(0, MAX_ISSUES).map((issue) => ({

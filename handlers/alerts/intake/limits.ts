@@ -3,10 +3,11 @@ import { z } from 'zod';
 
 /**
  * Upper bounds on what one webhook body may contain. They sit well above anything a real sender
- * produces (Azure caps a whole alert at 256 KB) and keep a hostile body from multiplying memory.
+ * produces (Azure caps a whole alert at 256 KB; an Alertmanager group with `max_alerts: 0` has no
+ * bound, so 50,000 alerts are accepted) and keep a hostile body from multiplying memory.
  */
 export const LIMITS = {
-  alertsPerPayload: 2000,
+  alertsPerPayload: 50_000,
   mapEntries: 256,
   keyLength: 256,
   valueLength: 16_384,

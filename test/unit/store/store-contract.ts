@@ -67,6 +67,11 @@ export function describeStoreContract(name: string, open: OpenStore, cleanup: Cl
       it('answers ping', async () => {
         await expect(store.ping()).resolves.toBeUndefined();
       });
+
+      it('commits a heartbeat, again and again (one row, not one per probe)', async () => {
+        await expect(store.probeCommit(1)).resolves.toBeUndefined();
+        await expect(store.probeCommit(2)).resolves.toBeUndefined();
+      });
     });
 
     describe('alerts', () => {

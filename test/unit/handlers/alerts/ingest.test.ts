@@ -182,13 +182,15 @@ describe('ingestAlerts: grouping, dedupe, resolution, flapping, silences', () =>
     expect(await deps.store.alerts.count()).toBe(3);
   });
 
-  it('fails every payload of a group commit that fails, and stores none of them', async () => {
+  it('retries the payloads of a failed group commit one by one: only the one at fault fails', async () => {
     const ingest = createIngestQueue({ ...deps, store: failingPut(deps.store, 'b') });
     const outcomes = await Promise.allSettled([
       ingest([parsed()]),
       ingest([parsed({ fingerprint: 'b', groupKey: 'other' })]),
+      ingest([parsed({ fingerprint: 'c' })]),
     ]);
-    expect(outcomes.map((o) => o.status)).toEqual(['rejected', 'rejected']);
-    expect(await deps.store.alerts.count()).toBe(0);
+    expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    expect(await deps.store.alerts.count()).toBe(2);
+    expect(await deps.store.alerts.get('alertmanager', 'b')).toBeUndefined();
   });
 });
