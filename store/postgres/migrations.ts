@@ -149,4 +149,9 @@ export const MIGRATIONS: readonly string[] = [
     place_key text NOT NULL
   );
   `,
+  // The senders' own start and end of an incident (alert startsAt/endsAt), shown on cards.
+  `
+  ALTER TABLE incidents ADD COLUMN started_at bigint;
+  ALTER TABLE incidents ADD COLUMN ended_at bigint;
+  `,
 ];

@@ -148,4 +148,9 @@ export const MIGRATIONS: readonly string[] = [
     place_key TEXT NOT NULL
   );
   `,
+  // The senders' own start and end of an incident (alert startsAt/endsAt), shown on cards.
+  `
+  ALTER TABLE incidents ADD COLUMN started_at INTEGER;
+  ALTER TABLE incidents ADD COLUMN ended_at INTEGER;
+  `,
 ];
