@@ -76,6 +76,8 @@ export interface IncidentRow {
   resolved_at: number | null;
   version: number;
   storm_id: number | null;
+  started_at: number | null;
+  ended_at: number | null;
 }
 
 export function toIncident(row: IncidentRow): Incident {
@@ -98,6 +100,8 @@ export function toIncident(row: IncidentRow): Incident {
     openedAt: row.opened_at,
     updatedAt: row.updated_at,
     resolvedAt: row.resolved_at,
+    startedAt: row.started_at ?? null,
+    endedAt: row.ended_at ?? null,
     version: row.version,
     stormId: row.storm_id === null ? null : Number(row.storm_id),
   });

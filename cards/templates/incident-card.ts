@@ -1,5 +1,11 @@
-import type { AlertResource } from '../../handlers/alerts/alert.ts';
-import { formatIncidentId, type Incident } from '../../handlers/alerts/incident.ts';
+import { formatDuration } from '../../bot/duration.ts';
+import type { AlertLink, AlertResource } from '../../handlers/alerts/alert.ts';
+import {
+  formatIncidentId,
+  type Incident,
+  incidentEnd,
+  incidentStart,
+} from '../../handlers/alerts/incident.ts';
 import type { StoredAlert } from '../../store/store.ts';
 import {
   buildMessage,
@@ -51,12 +57,29 @@ function describeAffected(alerts: readonly StoredAlert[]): string {
   return parts.join(' · ');
 }
 
+/** The measured values, else the value as the sender wrote it (`$value` annotation, `0.45 sec`). */
 function describeValues(s: StoredAlert): string {
   const v = Object.entries(s.alert.values);
   const threshold = s.alert.annotations.threshold;
-  const shown = v.map(([k, n]) => `${k}=${Number.isInteger(n) ? n : n.toFixed(2)}`).join(' ');
+  const shown =
+    v.map(([k, n]) => `${k}=${Number.isInteger(n) ? n : n.toFixed(2)}`).join(' ') || s.alert.valueText || '';
   return threshold && shown ? `${shown} (threshold ${threshold})` : shown;
 }
+
+/**
+ * The alert the card's title came from (the incident is titled after the alert that opened it),
+ * so the title, description, details and query shown together are about one alert.
+ */
+function leadAlert(i: Incident, alerts: readonly StoredAlert[]): StoredAlert | undefined {
+  return alerts.find((s) => (s.alert.summary || s.alert.rule) === i.title) ?? alerts[0];
+}
+
+/** Alerts in the order they started by their senders' clocks; equal starts keep the store's order. */
+function byStart(alerts: readonly StoredAlert[]): StoredAlert[] {
+  return [...alerts].sort((a, b) => Date.parse(a.alert.startsAt) - Date.parse(b.alert.startsAt));
+}
+
+const QUERY_TITLES = { promql: 'PromQL expression', kql: 'KQL query' } as const;
 
 function alertTable(alerts: readonly StoredAlert[], tf: TimeFormat): Section {
   const rows = alerts.slice(0, MAX_ALERT_ROWS).map((s) => [
@@ -86,17 +109,21 @@ function alertTable(alerts: readonly StoredAlert[], tf: TimeFormat): Section {
 function incidentLinks(alerts: readonly StoredAlert[]): Section | undefined {
   const seen = new Set<string>();
   const links: { title: string; url: string }[] = [];
-  const titles = {
+  const titles: Record<AlertLink['kind'], string> = {
     runbook: 'Runbook',
     generator: 'Source',
     portal: 'Azure portal',
+    search: 'Search results',
+    silence: 'Silence at source',
     dashboard: 'Dashboard',
-  } as const;
+    panel: 'Panel',
+    image: 'Screenshot',
+  };
   for (const s of alerts) {
     for (const l of s.alert.links) {
-      if (!(l.kind in titles) || seen.has(l.url)) continue;
+      if (seen.has(l.url)) continue;
       seen.add(l.url);
-      links.push({ title: titles[l.kind as keyof typeof titles], url: l.url });
+      links.push({ title: titles[l.kind], url: l.url });
     }
   }
   return links.length ? { kind: 'links', links: links.slice(0, 6) } : undefined;
@@ -143,14 +170,23 @@ export function incidentCard({
   silenceChoices,
 }: IncidentCardInput): Message {
   const firing = alerts.filter((s) => s.alert.status === 'firing').length;
+  const lead = leadAlert(i, alerts);
+  const started = incidentStart(i);
   const facts: Fact[] = [
     ['Tier', `${i.tier} · ${alerts[0]?.alert.tierReason ?? ''}`.replace(/ · $/, '')],
-    ['Started', cardTime(i.openedAt, time)],
+    ['Started', cardTime(started, time)],
     ['Alerts', `${firing} firing of ${alerts.length}`],
   ];
+  const rules = [...new Set(byStart(alerts).map((s) => s.alert.rule))];
+  if (rules.length > 0 && !(rules.length === 1 && rules[0] === i.title)) {
+    const shown = rules.slice(0, 5).join(', ') + (rules.length > 5 ? ` +${rules.length - 5}` : '');
+    facts.push([rules.length === 1 ? 'Rule' : 'Rules', shown]);
+  }
   const affected = describeAffected(alerts);
   if (affected) facts.push(['Affected', affected]);
-  if (i.resolvedAt !== null) facts.push(['Resolved', cardTime(i.resolvedAt, time)]);
+  const ended = incidentEnd(i);
+  if (ended !== null)
+    facts.push(['Resolved', rich`${cardTime(ended, time)}, after ${formatDuration(ended - started)}`]);
   if (i.acknowledgedBy && i.acknowledgedAt !== null) {
     facts.push(['Acknowledged', rich`by ${i.acknowledgedBy}, ${cardTime(i.acknowledgedAt, time)}`]);
   }
@@ -162,10 +198,22 @@ export function incidentCard({
   if (i.flapping)
     facts.push(['Flapping', `re-fired ${i.flapCount}× within the flap window; not re-notified`]);
 
-  const description = alerts.find((s) => s.alert.description)?.alert.description;
   const sections: Section[] = [];
-  if (description) sections.push({ kind: 'text', text: description });
-  sections.push(alertTable(alerts, time));
+  if (lead?.alert.description) sections.push({ kind: 'text', text: lead.alert.description });
+  if (lead?.alert.details.length)
+    sections.push({
+      kind: 'facts',
+      title: `From ${sourceName(lead.alert.source)}`,
+      facts: lead.alert.details.map((d): Fact => [d.label, d.value]),
+    });
+  if (lead?.alert.query)
+    sections.push({
+      kind: 'code',
+      title: QUERY_TITLES[lead.alert.query.language],
+      collapsed: true,
+      code: lead.alert.query.text,
+    });
+  sections.push(alertTable(byStart(alerts), time));
   for (const e of evidence) sections.push({ kind: 'text', text: e.title, style: 'heading' }, ...e.sections);
   const links = incidentLinks(alerts);
   if (links) sections.push(links);

@@ -1,10 +1,17 @@
 import { formatDuration } from '../../bot/duration.ts';
-import { formatIncidentId, type Incident } from '../../handlers/alerts/incident.ts';
+import {
+  formatIncidentId,
+  type Incident,
+  incidentEnd,
+  incidentStart,
+} from '../../handlers/alerts/incident.ts';
 import { buildMessage, type Message } from '../model.ts';
 
 /** Thread note when every alert of an incident has resolved. */
 export function resolvedReply(i: Incident, alertCount: number): Message {
-  const after = i.resolvedAt !== null ? ` after ${formatDuration(i.resolvedAt - i.openedAt)}` : '';
+  // The senders' own start and end: the bot may have learnt of either late.
+  const end = incidentEnd(i) ?? i.resolvedAt;
+  const after = end !== null ? ` after ${formatDuration(end - incidentStart(i))}` : '';
   return buildMessage({
     sections: [
       {

@@ -40,6 +40,17 @@ export const alertLink = z.object({
 });
 export type AlertLink = z.infer<typeof alertLink>;
 
+/** One thing the sender's own UI shows about an alert (activity-log caller, smart-detector normal value…). */
+export const alertDetail = z.object({ label: z.string().min(1).max(64), value: z.string().max(1024) });
+export type AlertDetail = z.infer<typeof alertDetail>;
+
+/** The rule's condition as the sender evaluates it: a PromQL expression or a KQL search query. */
+export const alertQuery = z.object({
+  language: z.enum(['promql', 'kql']),
+  text: z.string().min(1).max(8192),
+});
+export type AlertQuery = z.infer<typeof alertQuery>;
+
 /**
  * One alert as a source reported it, normalised. Parsers produce this; `classify` adds `kind` and
  * `tier` to make an {@link Alert}.
@@ -65,6 +76,15 @@ export const parsedAlert = z.object({
   links: z.array(alertLink),
   /** Measured values that triggered the alert (Grafana `values`, Azure `metricValue`). */
   values: z.record(z.string(), z.number()),
+  /**
+   * The value as the sender wrote it when it is not just numbers (`$value` annotations, managed
+   * Prometheus `expressionValue`, smart detectors' `0.45 sec`). Defaults keep older stored alerts valid.
+   */
+  valueText: z.string().max(256).nullable().default(null),
+  /** Sender facts an engineer would look for in the sender's UI, in the order to show them. */
+  details: z.array(alertDetail).max(32).default([]),
+  /** The rule's expression or search query, shown as code. */
+  query: alertQuery.nullable().default(null),
 });
 export type ParsedAlert = z.infer<typeof parsedAlert>;
 

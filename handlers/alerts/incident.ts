@@ -28,6 +28,13 @@ export const incident = z.object({
   updatedAt: z.number(),
   resolvedAt: z.number().nullable(),
   /**
+   * When its alerts started and ended by the senders' own clocks (`startsAt`/`endsAt`,
+   * `firedDateTime`/`resolvedDateTime`): what cards and durations show. `openedAt`/`resolvedAt` are
+   * when the bot learnt of it. Absent on incidents stored before these were kept.
+   */
+  startedAt: z.number().nullable().optional(),
+  endedAt: z.number().nullable().optional(),
+  /**
    * The alert storm it was folded into: its state shows on the storm card, it never gets a card of
    * its own. Read from the store; written only by the storm repo (`storms.fold`).
    */
@@ -36,6 +43,17 @@ export const incident = z.object({
   version: z.number().int().positive(),
 });
 export type Incident = z.infer<typeof incident>;
+
+/** When the incident started by its senders' clocks, else when the bot opened it. */
+export function incidentStart(i: Incident): number {
+  return i.startedAt ?? i.openedAt;
+}
+
+/** When a resolved incident ended by its senders' clocks, else when the bot saw it resolve; null while open. */
+export function incidentEnd(i: Incident): number | null {
+  if (i.status !== 'resolved') return null;
+  return i.endedAt ?? i.resolvedAt;
+}
 
 /** Shown as "INC-42" everywhere a person reads it. */
 export function formatIncidentId(id: number): string {

@@ -80,6 +80,8 @@ function newIncident(a: Alert, groupKey: string, now: number): Omit<Incident, 'i
     openedAt: now,
     updatedAt: now,
     resolvedAt: null,
+    startedAt: Date.parse(a.startsAt),
+    endedAt: null,
     version: 1,
   };
 }
@@ -111,6 +113,7 @@ async function incidentForFiring(b: Batch, a: Alert, prev: AlertState | undefine
         ...target,
         status: 'open',
         resolvedAt: null,
+        endedAt: null,
         flapping: true,
         flapCount: target.flapCount + 1,
       };
@@ -164,11 +167,27 @@ async function applyAlert(b: Batch, a: Alert): Promise<boolean> {
   let incident =
     a.status === 'firing' ? await incidentForFiring(b, a, prev) : (await readIncident(b, prev!.incidentId!))!;
   if (a.status === 'firing') incident = applySilence(incident, a, b.silences);
-  incident = { ...incident, tier: mostUrgentTier(incident.tier, a.tier as IncidentTier) };
+  incident = {
+    ...incident,
+    tier: mostUrgentTier(incident.tier, a.tier as IncidentTier),
+    ...senderTimes(incident, a, b.now),
+  };
   b.incidents.set(incident.id, incident);
   await b.tx.alerts.put({ ...stored, incidentId: incident.id });
   b.dirty.add(incident.id);
   return true;
+}
+
+/**
+ * Folds an alert's own start and end into its incident's: the earliest start, and the latest end
+ * among the alerts that resolved (the bot's clock when a resolution carries no end time).
+ */
+function senderTimes(i: Incident, a: Alert, now: number): Pick<Incident, 'startedAt' | 'endedAt'> {
+  const start = Date.parse(a.startsAt);
+  const startedAt = i.startedAt === undefined || i.startedAt === null ? start : Math.min(i.startedAt, start);
+  if (a.status !== 'resolved') return { startedAt, endedAt: i.endedAt ?? null };
+  const end = a.endsAt === null ? now : Date.parse(a.endsAt);
+  return { startedAt, endedAt: Math.max(i.endedAt ?? end, end) };
 }
 
 /**
@@ -194,6 +213,8 @@ async function settleIncident(b: Batch, targets: readonly ChannelTarget[], id: n
     ...incident,
     status,
     resolvedAt: allResolved ? (incident.resolvedAt ?? b.now) : null,
+    // An end only means something once every alert has ended.
+    endedAt: allResolved ? (incident.endedAt ?? b.now) : null,
     updatedAt: b.now,
     version: incident.version + 1,
   };

@@ -156,4 +156,9 @@ export const MIGRATIONS: readonly string[] = [
     beat_at bigint NOT NULL
   );
   `,
+  // The senders' own start and end of an incident (alert startsAt/endsAt), shown on cards.
+  `
+  ALTER TABLE incidents ADD COLUMN started_at bigint;
+  ALTER TABLE incidents ADD COLUMN ended_at bigint;
+  `,
 ];

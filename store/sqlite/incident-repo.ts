@@ -22,6 +22,8 @@ function toParams(i: NewIncident) {
     openedAt: i.openedAt,
     updatedAt: i.updatedAt,
     resolvedAt: i.resolvedAt,
+    startedAt: i.startedAt ?? null,
+    endedAt: i.endedAt ?? null,
     version: i.version,
   };
 }
@@ -30,15 +32,16 @@ export function createIncidentRepo(db: Database.Database): IncidentRepo {
   const insert = db.prepare(`
     INSERT INTO incidents (group_key, source, title, kind, tier, status, flapping, flap_count, resource,
       acknowledged_by, acknowledged_at, silence_id, silenced_by, silenced_until, opened_at, updated_at,
-      resolved_at, version)
+      resolved_at, started_at, ended_at, version)
     VALUES (@groupKey, @source, @title, @kind, @tier, @status, @flapping, @flapCount, @resource,
       @acknowledgedBy, @acknowledgedAt, @silenceId, @silencedBy, @silencedUntil, @openedAt, @updatedAt,
-      @resolvedAt, @version)`);
+      @resolvedAt, @startedAt, @endedAt, @version)`);
   const update = db.prepare(`
     UPDATE incidents SET title = @title, kind = @kind, tier = @tier, status = @status, flapping = @flapping,
       flap_count = @flapCount, resource = @resource, acknowledged_by = @acknowledgedBy,
       acknowledged_at = @acknowledgedAt, silence_id = @silenceId, silenced_by = @silencedBy,
-      silenced_until = @silencedUntil, updated_at = @updatedAt, resolved_at = @resolvedAt, version = @version
+      silenced_until = @silencedUntil, updated_at = @updatedAt, resolved_at = @resolvedAt,
+      started_at = @startedAt, ended_at = @endedAt, version = @version
     WHERE id = @id`);
   const get = db.prepare<[number], IncidentRow>('SELECT * FROM incidents WHERE id = ?');
   const latest = db.prepare<[string], IncidentRow>(
@@ -60,7 +63,13 @@ export function createIncidentRepo(db: Database.Database): IncidentRepo {
   return {
     async create(i) {
       const { lastInsertRowid } = insert.run(toParams(i));
-      return { ...i, id: Number(lastInsertRowid), stormId: null };
+      return {
+        ...i,
+        startedAt: i.startedAt ?? null,
+        endedAt: i.endedAt ?? null,
+        id: Number(lastInsertRowid),
+        stormId: null,
+      };
     },
     async get(id) {
       const row = get.get(id);

@@ -155,4 +155,9 @@ export const MIGRATIONS: readonly string[] = [
     beat_at INTEGER NOT NULL
   );
   `,
+  // The senders' own start and end of an incident (alert startsAt/endsAt), shown on cards.
+  `
+  ALTER TABLE incidents ADD COLUMN started_at INTEGER;
+  ALTER TABLE incidents ADD COLUMN ended_at INTEGER;
+  `,
 ];

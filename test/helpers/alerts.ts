@@ -19,6 +19,9 @@ export function parsed(overrides: Partial<ParsedAlert> = {}): ParsedAlert {
     endsAt: null,
     links: [],
     values: {},
+    valueText: null,
+    details: [],
+    query: null,
     ...overrides,
   };
 }

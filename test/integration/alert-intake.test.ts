@@ -48,7 +48,8 @@ describe('alert intake over HTTP', () => {
     expect(updated.text).toContain('RESOLVED');
     expect(updated.updatedAt).not.toBe(updated.createdAt);
     const reply = after.find((m) => m.threadId === card!.id)!;
-    expect(reply.text).toMatch(/INC-1 resolved after 5m/);
+    // The sender's own times: started 09:12:04, ended 09:41:34 (the bot heard of it 5 minutes apart).
+    expect(reply.text).toMatch(/INC-1 resolved after 29m/);
   });
 
   it('accepts every Azure Monitor and Grafana variant', async () => {

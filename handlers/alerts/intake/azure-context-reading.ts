@@ -1,4 +1,4 @@
-import type { AlertLink } from '../alert.ts';
+import type { AlertDetail, AlertLink, AlertQuery } from '../alert.ts';
 import { type CriterionView, toNumber } from './azure-condition.ts';
 import {
   type Dimension,
@@ -20,6 +20,10 @@ export interface ContextReading {
   labels: Dimension[];
   annotations: Record<string, string>;
   links: [AlertLink['kind'], string | null | undefined][];
+  /** What the sender's own alert page shows for this kind of alert (operation, caller, detected value…). */
+  details: AlertDetail[];
+  query: AlertQuery | null;
+  valueText: string | null;
 }
 
 const LEGACY_SERVICES = new Set(['Log Analytics', 'Application Insights']);
@@ -78,6 +82,9 @@ function readMetric(raw: unknown): ContextReading {
       windowEndTime: ctx.condition.windowEndTime,
     }),
     links: [],
+    details: details([['Web test', first?.webTestName]]),
+    query: null,
+    valueText: null,
   };
 }
 
@@ -116,6 +123,12 @@ function readLog(raw: unknown): ContextReading {
         first?.linkToFilteredSearchResultsUI || first?.linkToSearchResultsUI || first?.linkToSearchResultsAPI,
       ],
     ],
+    details: details([
+      ['Window', windowOf(ctx.condition.windowStartTime, ctx.condition.windowEndTime)],
+      ['Rows', events.length > 1 ? String(events.length) : null],
+    ]),
+    query: kql(first?.searchQuery),
+    valueText: null,
   };
 }
 
@@ -151,6 +164,12 @@ function readLegacy(raw: unknown): ContextReading {
     links: [
       ['search', ctx.LinkToFilteredSearchResultsUI || ctx.LinkToSearchResults || ctx.LinkToSearchResultsAPI],
     ],
+    details: details([
+      ['Alert type', ctx.AlertType],
+      ['Search interval', windowOf(ctx.SearchIntervalStartTimeUtc, ctx.SearchIntervalEndtimeUtc)],
+    ]),
+    query: kql(ctx.SearchQuery),
+    valueText: null,
   };
 }
 
@@ -173,7 +192,88 @@ function readOther(raw: unknown, conditionType: string | null): ContextReading {
           : String(ctx.expressionValue),
     }),
     links: [],
+    details: otherDetails(ctx),
+    query: ctx.expression?.trim() ? { language: 'promql', text: ctx.expression.trim().slice(0, 8192) } : null,
+    valueText: firstText(
+      ctx.expressionValue === null || ctx.expressionValue === undefined ? null : String(ctx.expressionValue),
+      ctx.DetectedValue,
+      ctx.AlertData?.SpentAmount,
+    ),
   };
+}
+
+type OtherContext = ReturnType<typeof otherContext.parse>;
+
+/**
+ * The fields Azure's own alert page leads with for activity-log, health, smart-detection, budget
+ * and managed-Prometheus alerts. Properties are read by name; absent ones are skipped.
+ */
+function otherDetails(ctx: OtherContext): AlertDetail[] {
+  const p = ctx.properties ?? {};
+  const budget = ctx.AlertData ?? {};
+  const status = [ctx.status, ctx.subStatus].filter((v) => v?.trim()).join(' · ');
+  const health =
+    p.previousHealthStatus && p.currentHealthStatus
+      ? `${p.previousHealthStatus} → ${p.currentHealthStatus}`
+      : null;
+  return details([
+    ['Operation', ctx.operationName],
+    ['Caller', ctx.caller],
+    ['Status', status],
+    ['Health', health],
+    ['Cause', p.cause],
+    ['Event', p.title],
+    ['Service', p.service],
+    ['Region', p.region],
+    ['Stage', p.stage],
+    ['Tracking id', p.trackingId],
+    ['Impact start', p.impactStartTime],
+    ['Scope', ctx.authorization?.scope],
+    ['Event time', ctx.eventTimestamp],
+    ['Correlation id', ctx.correlationId],
+    ['Detector', ctx.SmartDetectorName],
+    ['Detection', ctx.DetectionSummary],
+    ['Detected value', ctx.DetectedValue],
+    ['Normal value', ctx.NormalValue],
+    ['Occurred', ctx.FormattedOccurrenceTime],
+    ['Budget', budget.BudgetName],
+    ['Spent', budget.SpentAmount],
+    ['Forecast', budget.ForecastedTotalForPeriod],
+    ['Budget amount', budget.BudgetThreshold],
+    ['Notify at', budget.NotificationThresholdAmount],
+    ['Threshold type', budget.ThresholdType],
+    [
+      'Value',
+      ctx.expressionValue === null || ctx.expressionValue === undefined ? null : String(ctx.expressionValue),
+    ],
+    ['For', ctx.for],
+    ['Interval', ctx.interval],
+    ['Rule group', ctx.ruleGroup?.split('/').pop()],
+  ]);
+}
+
+function details(pairs: ReadonlyArray<readonly [string, string | null | undefined]>): AlertDetail[] {
+  const out: AlertDetail[] = [];
+  for (const [label, value] of pairs) {
+    const text = value?.trim();
+    if (text) out.push({ label, value: text.length > 1024 ? `${text.slice(0, 1023)}…` : text });
+  }
+  return out;
+}
+
+function kql(text: string | null | undefined): AlertQuery | null {
+  const query = text?.trim();
+  return query ? { language: 'kql', text: query.slice(0, 8192) } : null;
+}
+
+function windowOf(start: string | null | undefined, end: string | null | undefined): string | null {
+  if (!start && !end) return null;
+  return start === end || !end ? (start ?? null) : `${start ?? '?'} – ${end}`;
+}
+
+function firstText(...candidates: (string | null | undefined)[]): string | null {
+  for (const c of candidates) if (c?.trim()) return c.trim().slice(0, 256);
+  return null;
 }
 
 function compact(entries: Record<string, string | null | undefined>): Record<string, string> {

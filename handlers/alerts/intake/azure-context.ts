@@ -117,7 +117,34 @@ export type LegacyLogContext = z.infer<typeof legacyLogContext>;
  * What is read from any other context (activity log, resource/service health, budgets, managed
  * Prometheus, smart detection): label/annotation maps and scalar properties, when well-formed.
  */
+/** A scalar field of a free-form context; ServiceHealth sends some as numbers. Anything odd is dropped. */
+const contextText = z
+  .union([z.string().max(LIMITS.valueLength), z.number(), z.boolean()])
+  .transform((v) => String(v))
+  .nullish()
+  .catch(null);
+
 export const otherContext = z.object({
+  /** Activity log (administrative, policy, autoscale, security, resource/service health). */
+  operationName: contextText,
+  caller: contextText,
+  status: contextText,
+  subStatus: contextText,
+  level: contextText,
+  eventSource: contextText,
+  eventTimestamp: contextText,
+  correlationId: contextText,
+  authorization: z.object({ action: contextText, scope: contextText }).nullish().catch(null),
+  /** Smart detection (Application Insights). */
+  SmartDetectorName: contextText,
+  DetectionSummary: contextText,
+  DetectedValue: contextText,
+  NormalValue: contextText,
+  FormattedOccurrenceTime: contextText,
+  /** Managed Prometheus rule groups. */
+  interval: contextText,
+  for: contextText,
+  ruleGroup: contextText,
   /** Azure Monitor managed Prometheus sends the rule's PromQL and the value it evaluated to. */
   expression: z.string().max(LIMITS.queryLength).nullish().catch(null),
   expressionValue: z

@@ -48,7 +48,15 @@ export function parseAzureMonitor(body: unknown): ParsedAlert[] {
   const azureResourceId = resource.azureResourceId ?? targets[0];
   if (azureResourceId) resource.azureResourceId = azureResourceId;
 
-  const summary = e.description?.trim() || context.annotations.summary || context.annotations.title;
+  // Azure lists an alert by its rule name, so that is the title; the rule's description, the
+  // rule's own summary (managed Prometheus) and the condition lines are the text under it.
+  const text = [
+    e.description,
+    context.annotations.summary,
+    context.annotations.description,
+    ...condition.lines,
+  ];
+  const description = [...new Set(text.map((t) => t?.trim()).filter((t): t is string => !!t))];
   const draft: ParsedAlert = {
     source: 'azure-monitor',
     fingerprint: e.alertId,
@@ -56,8 +64,8 @@ export function parseAzureMonitor(body: unknown): ParsedAlert[] {
     rule,
     status: e.monitorCondition === 'Fired' ? 'firing' : 'resolved',
     sourceSeverity: e.severity ?? null,
-    summary: summary || (condition.lines[0] ? `${rule}: ${condition.lines[0]}` : rule),
-    description: condition.lines.length ? condition.lines.join('\n') : null,
+    summary: rule,
+    description: description.length ? description.join('\n') : null,
     labels,
     annotations,
     resource,
@@ -65,6 +73,9 @@ export function parseAzureMonitor(body: unknown): ParsedAlert[] {
     endsAt: e.monitorCondition === 'Resolved' ? (e.resolvedDateTime ?? null) : null,
     links: collectLinks([...portalLinks(e), ...context.links]),
     values: condition.values,
+    valueText: context.valueText,
+    details: context.details,
+    query: context.query,
   };
   return [finaliseAlert(draft, ['data'])];
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { AlertLink, AlertSource, ParsedAlert } from '../alert.ts';
+import type { AlertLink, AlertQuery, AlertSource, ParsedAlert } from '../alert.ts';
 import { goInstant, isGoZeroTime } from './instant.ts';
 import { fingerprintLabels, LIMITS, stringMap, urlText } from './limits.ts';
 import { collectLinks } from './links.ts';
@@ -78,7 +78,31 @@ export function normaliseTemplateAlert(
       ...extraLinks,
     ]),
     values: {},
+    valueText: valueAnnotation(annotations),
+    details: [],
+    query: expressionOf(alert.generatorURL),
   };
+}
+
+/**
+ * Annotation names rules use for `{{ $value }}`: Alertmanager's payload has no value field, so the
+ * rule's own annotation is the only place the measured value travels.
+ */
+const VALUE_ANNOTATIONS = ['value', 'current_value', 'currentValue', 'metric_value', 'observed_value'];
+
+function valueAnnotation(annotations: Readonly<Record<string, string>>): string | null {
+  for (const key of VALUE_ANNOTATIONS) {
+    const text = annotations[key]?.trim();
+    if (text) return text.slice(0, 256);
+  }
+  return null;
+}
+
+/** Prometheus's generator URL carries the rule's expression as `g0.expr`; Grafana's does not. */
+function expressionOf(generatorURL: string | null | undefined): AlertQuery | null {
+  if (!generatorURL || !URL.canParse(generatorURL)) return null;
+  const expr = new URL(generatorURL).searchParams.get('g0.expr')?.trim();
+  return expr ? { language: 'promql', text: expr.slice(0, 8192) } : null;
 }
 
 function firstText(...candidates: (string | undefined)[]): string | null {

@@ -152,7 +152,7 @@ export function describeStoreContract(name: string, open: OpenStore, cleanup: Cl
     describe('incidents', () => {
       it('creates with a fresh id and reads back every field', async () => {
         const a = await store.incidents.create(
-          anIncident({ flapping: true, flapCount: 2, silencedUntil: T0 + 7 }),
+          anIncident({ flapping: true, flapCount: 2, silencedUntil: T0 + 7, startedAt: T0 - 60_000 }),
         );
         const b = await store.incidents.create(anIncident({ groupKey: 'group-b' }));
         expect(b.id).toBeGreaterThan(a.id);
@@ -174,6 +174,8 @@ export function describeStoreContract(name: string, open: OpenStore, cleanup: Cl
           flapping: true,
           flapCount: 1,
           updatedAt: T0 + 2,
+          startedAt: T0 - 5_000,
+          endedAt: T0 + 3,
           version: 2,
         };
         await store.incidents.update(changed);

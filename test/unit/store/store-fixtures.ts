@@ -42,6 +42,8 @@ export function anIncident(overrides: Partial<NewIncident> = {}): NewIncident {
     openedAt: T0,
     updatedAt: T0,
     resolvedAt: null,
+    startedAt: T0,
+    endedAt: null,
     version: 1,
     ...overrides,
   };

@@ -37,8 +37,10 @@ describe('parseAzureMonitor: metric alerts', () => {
       rule: 'aoai-gpt-4o-throttling',
       status: 'firing',
       sourceSeverity: 'Sev2',
-      summary: 'Azure OpenAI is throttling gpt-4o: more than 100 HTTP 429 responses in 5 minutes',
+      // Azure lists alerts by rule name; the rule's description and the condition are the text.
+      summary: 'aoai-gpt-4o-throttling',
       description:
+        'Azure OpenAI is throttling gpt-4o: more than 100 HTTP 429 responses in 5 minutes\n' +
         'AzureOpenAIRequests (Total over PT5M) = 311, threshold > 100 [StatusCode=429, ModelDeploymentName=gpt-4o]',
       startsAt: '2026-11-28T10:15:42.381Z',
       endsAt: null,
@@ -84,7 +86,7 @@ describe('parseAzureMonitor: metric alerts', () => {
     expect(resolved.annotations.alertRuleId).toBe(fired.annotations.alertRuleId);
   });
 
-  it('marks dynamic thresholds and builds a summary from the condition when the description is empty', () => {
+  it('marks dynamic thresholds and describes the condition when the rule has no description', () => {
     const alert = parseOne(loadFixture('azure-metric-dynamic.json'));
     expect(alert.annotations).toMatchObject({
       thresholdType: 'dynamic',
@@ -94,8 +96,9 @@ describe('parseAzureMonitor: metric alerts', () => {
       owner: 'inference-oncall',
     });
     expect(alert.values).toEqual({ AzureOpenAITimeToResponse: 2870.25 });
-    expect(alert.summary).toBe(
-      'aoai-gpt-4o-time-to-response-anomaly: AzureOpenAITimeToResponse (Average over PT15M) = 2870.25, ' +
+    expect(alert.summary).toBe('aoai-gpt-4o-time-to-response-anomaly');
+    expect(alert.description).toBe(
+      'AzureOpenAITimeToResponse (Average over PT15M) = 2870.25, ' +
         'threshold > 1650.5 (dynamic threshold, Medium sensitivity) [ModelDeploymentName=gpt-4o]',
     );
     expect(alert.resource.deployment).toBe('gpt-4o');
@@ -126,7 +129,7 @@ describe('parseAzureMonitor: metric alerts', () => {
     const alert = parseOne(body);
     expect(alert.values).toEqual({ AzureOpenAIRequests: 311, 'AzureOpenAIRequests#2': 77 });
     expect(alert.annotations).toMatchObject({ threshold: '100', threshold_2: '50', operator_2: '>' });
-    expect(alert.description?.split('\n')).toHaveLength(2);
+    expect(alert.description?.split('\n')).toHaveLength(3);
   });
 });
 
@@ -164,7 +167,8 @@ describe('parseAzureMonitor: log alerts', () => {
     expect(alert.values).toEqual({ resultCount: 1 });
     expect(alert.annotations.operator).toBeUndefined();
     expect(alert.annotations.threshold).toBeUndefined();
-    expect(alert.description).toBe('resultCount (Count) = 1');
+    expect(alert.description?.split('\n').at(-1)).toBe('resultCount (Count) = 1');
+    expect(alert.query).toEqual({ language: 'kql', text: expect.any(String) });
     expect(alert.sourceSeverity).toBe('Sev1');
     expect(linkOf(alert, 'search')).toMatch(/^https:\/\/portal\.azure\.com#@/);
   });
@@ -216,10 +220,12 @@ describe('parseAzureMonitor: other alert types', () => {
       groupKey: 'ai-inference-daily|',
       sourceSeverity: null,
       status: 'firing',
-      description: null,
+      summary: 'ai-inference-daily',
       values: {},
+      valueText: '$14,520.00',
     });
-    expect(alert.summary).toMatch(/^Your spend for budget ai-inference-daily is now \$14,520\.00/);
+    expect(alert.description).toMatch(/^Your spend for budget ai-inference-daily is now \$14,520\.00/);
+    expect(alert.details).toContainEqual({ label: 'Spent', value: '$14,520.00' });
     expect(alert.annotations).toMatchObject({ SpentAmount: '$14,520.00', BudgetThreshold: '$12,000.00' });
     expect(alert.resource).toEqual({});
   });
@@ -250,7 +256,14 @@ describe('parseAzureMonitor: other alert types', () => {
       annotations: { summary: 'GPU 3 on node-7 is at 87 °C' },
     });
     const alert = parseOne(body);
-    expect(alert.summary).toBe('GPU 3 on node-7 is at 87 °C');
+    expect(alert.summary).toBe(alert.rule);
+    expect(alert.description).toBe('GPU 3 on node-7 is at 87 °C');
+    expect(alert.query).toEqual({
+      language: 'promql',
+      text: 'max by (Hostname, gpu) (DCGM_FI_DEV_GPU_TEMP) > 83',
+    });
+    expect(alert.valueText).toBe('87');
+    expect(alert.details).toContainEqual({ label: 'For', value: 'PT10M' });
     expect(alert.resource).toMatchObject({ node: 'node-7', gpu: '3', cluster: 'aks-gpu-01' });
     expect(alert.annotations).toMatchObject({
       expressionValue: '87',
