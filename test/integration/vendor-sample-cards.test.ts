@@ -8,7 +8,32 @@ function vendor(name: string): Record<string, any> {
   return JSON.parse(readFileSync(new URL(`../fixtures/alerts/vendor/${name}`, import.meta.url), 'utf8'));
 }
 
-/** Every TextBlock/FactSet text of an Adaptive Card (links are markdown links), one per line. */
+const UTC_DATE = new Intl.DateTimeFormat('en-GB', {
+  day: '2-digit',
+  month: 'short',
+  year: 'numeric',
+  timeZone: 'UTC',
+});
+const UTC_TIME = new Intl.DateTimeFormat('en-GB', {
+  hour: '2-digit',
+  minute: '2-digit',
+  hourCycle: 'h23',
+  timeZone: 'UTC',
+});
+
+/** Card text as a reader in UTC sees it: escapes removed, DATE()/TIME() functions rendered. */
+function asRead(text: string): string {
+  return text
+    .replace(/\{\{DATE\(([^,)]+), SHORT\)\}\} \{\{TIME\(([^)]+)\)\}\}/g, (_m, iso: string) => {
+      const d = new Date(iso);
+      return `${UTC_DATE.format(d)}, ${UTC_TIME.format(d)} UTC`;
+    })
+    .replace(/\{\{DATE\(([^,)]+), SHORT\)\}\}/g, (_m, iso: string) => UTC_DATE.format(new Date(iso)))
+    .replace(/\{\{TIME\(([^)]+)\)\}\}/g, (_m, iso: string) => `${UTC_TIME.format(new Date(iso))} UTC`)
+    .replace(/\\([!-/:-@[-`{-~])/g, '$1');
+}
+
+/** Every TextBlock/FactSet text of an Adaptive Card as read, one per line; link buttons as `[title](url)`. */
 function cardText(card: unknown): string {
   const out: string[] = [];
   const walk = (node: unknown): void => {
@@ -18,8 +43,10 @@ function cardText(card: unknown): string {
     }
     if (!node || typeof node !== 'object') return;
     const o = node as Record<string, unknown>;
-    if (typeof o.text === 'string') out.push(o.text);
-    if (typeof o.title === 'string' && typeof o.value === 'string') out.push(`${o.title}: ${o.value}`);
+    if (o.type === 'Action.OpenUrl') out.push(`[${String(o.title)}](${String(o.url)})`);
+    if (typeof o.text === 'string') out.push(asRead(o.text));
+    if (typeof o.title === 'string' && typeof o.value === 'string')
+      out.push(`${asRead(o.title)}: ${asRead(o.value)}`);
     for (const v of Object.values(o)) if (typeof v === 'object') walk(v);
   };
   walk(card);
