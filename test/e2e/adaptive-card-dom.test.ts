@@ -43,10 +43,18 @@ function hostileCard(s: string): Message {
  */
 async function renderInBrowser(page: Page, card: object) {
   return page.evaluate((json) => {
-    const w = window as unknown as {
+    // The project compiles without the DOM lib, so the few browser shapes used are spelled out.
+    type El = {
+      querySelectorAll(sel: string): ArrayLike<{ getAttribute(name: string): string | null }>;
+      innerText: string;
+      replaceChildren(): void;
+      appendChild(child: El): void;
+    };
+    const w = globalThis as unknown as {
+      document: { getElementById(id: string): El | null };
       AdaptiveCards: {
         AdaptiveCard: {
-          new (): { parse(j: object): void; render(): HTMLElement | undefined };
+          new (): { parse(j: object): void; render(): El | undefined };
           onProcessMarkdown: (text: string, result: { outputHtml?: string; didProcess: boolean }) => void;
         };
       };
@@ -57,14 +65,14 @@ async function renderInBrowser(page: Page, card: object) {
       result.outputHtml = md.render(text);
       result.didProcess = true;
     };
-    const root = document.getElementById('root')!;
+    const root = w.document.getElementById('root')!;
     root.replaceChildren();
     const ac = new w.AdaptiveCards.AdaptiveCard();
     ac.parse(json);
     const el = ac.render();
     if (el) root.appendChild(el);
     return {
-      anchors: [...root.querySelectorAll('a')].map((a) => a.getAttribute('href')),
+      anchors: Array.from(root.querySelectorAll('a')).map((a) => a.getAttribute('href')),
       injected: root.querySelectorAll(
         'script, img, iframe, strong, em, h1, h2, li, at, [onmouseover], [style*="fixed"]',
       ).length,
