@@ -43,7 +43,9 @@ function omittedNote(count: number, blockId: string): Block {
   return {
     type: 'context',
     block_id: blockId,
-    elements: [{ type: 'mrkdwn', text: `… ${what} not shown (Slack message size limits)` }],
+    elements: [
+      { type: 'mrkdwn', text: `… ${what} not shown (Slack message size limits)`, verbatim: true as const },
+    ],
   };
 }
 

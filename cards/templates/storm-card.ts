@@ -2,23 +2,11 @@ import type { AlertResource } from '../../handlers/alerts/alert.ts';
 import { formatIncidentId } from '../../handlers/alerts/incident.ts';
 import type { Storm, StormIncident } from '../../handlers/alerts/storm.ts';
 import { buildMessage, type Fact, type Message } from '../model.ts';
-import type { TimeFormat } from './format.ts';
+import { cardTime, rich, type TimeFormat } from './format.ts';
 
 const RECENT_ROWS = 10;
 const TOP_N = 5;
 const TIERS = ['P1', 'P2', 'P3'] as const;
-
-const clockFormatters = new Map<string, Intl.DateTimeFormat>();
-
-/** "09:02" in the policy's time zone: a storm is read while it happens, the date is implied. */
-function formatClock(ms: number, timeZone: string): string {
-  let f = clockFormatters.get(timeZone);
-  if (!f) {
-    f = new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', minute: '2-digit' });
-    clockFormatters.set(timeZone, f);
-  }
-  return f.format(ms);
-}
 
 /** The one resource a person would name the incident by. */
 function resourceName(r: AlertResource): string | undefined {
@@ -58,7 +46,9 @@ export function stormCard(input: {
   time: TimeFormat;
 }): Message {
   const { storm, incidents, time } = input;
-  const since = formatClock(storm.startedAt, time.timeZone);
+  // Clock times are time elements the client renders in the reader's zone; the server's own
+  // rendering would be in one zone for everyone and the title (plain text on Slack) cannot hold one.
+  const since = cardTime(storm.startedAt, time, 'time');
   const firing = incidents.filter((i) => i.status === 'open').length;
   const resolved = incidents.length - firing;
   const ended = storm.endedAt !== null;
@@ -68,8 +58,8 @@ export function stormCard(input: {
     .join(' · ');
   const mostUrgent = TIERS.find((t) => incidents.some((i) => i.tier === t));
   const subtitle = ended
-    ? `ended ${formatClock(storm.endedAt!, time.timeZone)} · ${plural(incidents.length, 'incident')} · ${firing} still firing`
-    : `${firing} firing · ${resolved} resolved · last incident ${formatClock(storm.lastIncidentAt, time.timeZone)}`;
+    ? rich`since ${since} · ended ${cardTime(storm.endedAt!, time, 'time')} · ${firing} still firing`
+    : rich`since ${since} · ${firing} firing · ${resolved} resolved · last incident ${cardTime(storm.lastIncidentAt, time, 'time')}`;
   const kinds = topCounts(
     incidents.map((i) => i.kind),
     TOP_N,
@@ -80,7 +70,7 @@ export function stormCard(input: {
   );
   return buildMessage({
     header: {
-      title: `Alert storm: ${plural(incidents.length, 'incident')} since ${since}`,
+      title: `Alert storm: ${plural(incidents.length, 'incident')}`,
       ...(mostUrgent ? { tier: mostUrgent } : {}),
       // Ended is not resolved: incidents of the storm may still fire.
       status: ended ? (firing === 0 ? 'resolved' : 'info') : 'warning',

@@ -10,7 +10,6 @@ import { parsed } from './alerts.ts';
 
 const T0 = Date.parse('2026-11-28T09:00:00Z');
 const NOW = T0 + 14 * 60_000;
-const time = { timeZone: 'UTC', now: NOW };
 
 function stored(overrides: Parameters<typeof parsed>[0], extra: Partial<StoredAlert> = {}): StoredAlert {
   return {
@@ -63,8 +62,12 @@ const gpuAlerts = [
   ),
 ];
 
-/** Every card template in its representative states, for golden files and schema checks. */
-export function sampleCards(): Record<string, Message> {
+/**
+ * Every card template in its representative states, for golden files and schema checks. `now` is
+ * the render time, so a test can re-render the same states later.
+ */
+export function sampleCards(now = NOW): Record<string, Message> {
+  const time = { timeZone: 'UTC', now };
   const eccAlert = stored({
     rule: 'GpuEccUncorrectable',
     summary: 'Uncorrectable ECC error on node-3 GPU 5: replace the GPU',

@@ -60,7 +60,9 @@ export function renderHeader(header: Message['header'], ids: BlockIds): Block[] 
     blocks.push({
       type: 'context',
       block_id: ids.next('subtitle'),
-      elements: [{ type: 'mrkdwn', text: fitRich(header.subtitle, SUBTITLE_MAX, ' ') }],
+      elements: [
+        { type: 'mrkdwn', text: fitRich(header.subtitle, SUBTITLE_MAX, ' '), verbatim: true as const },
+      ],
     });
   }
   return blocks;

@@ -67,7 +67,7 @@ export function placeChunks(
     out.push({
       type: 'context',
       block_id: ids.next('omitted'),
-      elements: [{ type: 'mrkdwn', text: describeOmitted(omitted) }],
+      elements: [{ type: 'mrkdwn', text: describeOmitted(omitted), verbatim: true as const }],
     });
   }
   return out;

@@ -38,7 +38,12 @@ export const plainText = (max: number) =>
 export type PlainText = z.infer<ReturnType<typeof plainText>>;
 
 export const mrkdwnText = (max: number) =>
-  z.object({ type: z.literal('mrkdwn'), text: z.string().min(1).max(max) });
+  z.object({
+    type: z.literal('mrkdwn'),
+    text: z.string().min(1).max(max),
+    /** Always true: without it Slack links bare URLs and #channel names in sender text. */
+    verbatim: z.literal(true),
+  });
 export type MrkdwnText = z.infer<ReturnType<typeof mrkdwnText>>;
 
 const blockId = z.string().min(1).max(L.blockId);

@@ -57,11 +57,19 @@ function chunkSize(room: Room): number {
 }
 
 function section(ids: BlockIds, kind: string, text: string): Block {
-  return { type: 'section', block_id: ids.next(kind), text: { type: 'mrkdwn', text } };
+  return {
+    type: 'section',
+    block_id: ids.next(kind),
+    text: { type: 'mrkdwn', text, verbatim: true as const },
+  };
 }
 
 function context(ids: BlockIds, kind: string, text: string): Block {
-  return { type: 'context', block_id: ids.next(kind), elements: [{ type: 'mrkdwn', text }] };
+  return {
+    type: 'context',
+    block_id: ids.next(kind),
+    elements: [{ type: 'mrkdwn', text, verbatim: true as const }],
+  };
 }
 
 function renderText(text: string, room: Room, ids: BlockIds): Block[] | null {
@@ -106,11 +114,11 @@ function renderRichText(text: RichText, heading: boolean, room: Room, ids: Block
 }
 
 /** `*label*` over the value; both escaped and cut to the field limit. */
-function factField(fact: Fact, max: number): { type: 'mrkdwn'; text: string } {
+function factField(fact: Fact, max: number): { type: 'mrkdwn'; text: string; verbatim: true } {
   const labelMax = Math.min(200, Math.floor(max / 2));
   const label = `*${fitMrkdwn(fact[0].replace(/\s+/g, ' ') || '—', labelMax, ' ')}*\n`;
   const value = plainText(fact[1]) ? fact[1] : '—';
-  return { type: 'mrkdwn', text: label + fitRich(value, max - label.length) };
+  return { type: 'mrkdwn', text: label + fitRich(value, max - label.length), verbatim: true as const };
 }
 
 /** Facts as section fields, ten per section (Slack's maximum). */
@@ -126,7 +134,13 @@ export function renderFacts(facts: readonly Fact[], title: string | undefined, r
     const part = facts.slice(i, i + L.sectionFields);
     const heading =
       i === 0 && title?.trim()
-        ? { text: { type: 'mrkdwn' as const, text: `*${fitMrkdwn(title, 200, ' ')}*` } }
+        ? {
+            text: {
+              type: 'mrkdwn' as const,
+              text: `*${fitMrkdwn(title, 200, ' ')}*`,
+              verbatim: true as const,
+            },
+          }
         : {};
     const fields = part.length ? { fields: part.map((f) => factField(f, perField)) } : {};
     chunks.push({

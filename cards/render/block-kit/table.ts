@@ -130,7 +130,11 @@ export function renderTable(section: TableSection, room: Room, ids: BlockIds): B
       next++;
     }
     if (next === first && section.rows.length > 0) break;
-    const block: Block = { type: 'section', block_id: ids.next('table'), text: { type: 'mrkdwn', text } };
+    const block: Block = {
+      type: 'section',
+      block_id: ids.next('table'),
+      text: { type: 'mrkdwn', text, verbatim: true as const },
+    };
     used += JSON.stringify(block).length;
     blocks.push(block);
   } while (next < layout.rows.length);
@@ -140,7 +144,7 @@ export function renderTable(section: TableSection, room: Room, ids: BlockIds): B
     blocks.push({
       type: 'context',
       block_id: ids.next('table-notes'),
-      elements: notes.map((text) => ({ type: 'mrkdwn' as const, text })),
+      elements: notes.map((text) => ({ type: 'mrkdwn' as const, text, verbatim: true as const })),
     });
   }
   return blocks;
