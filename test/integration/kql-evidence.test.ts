@@ -10,8 +10,9 @@ describe('incident cards gain vetted-query evidence (real bot, local mode)', () 
   let bot: TestBot;
   const clock = new ManualClock();
 
-  const cardOf = async (title: RegExp): Promise<ConsoleApiMessage | undefined> =>
-    (await bot.consoleMessages()).find((m) => m.card && title.test(m.text));
+  /** The incident card whose text (title, description, facts) matches `what`. */
+  const cardOf = async (what: RegExp): Promise<ConsoleApiMessage | undefined> =>
+    (await bot.consoleMessages()).find((m) => m.card && what.test(JSON.stringify(m.card)));
 
   beforeAll(async () => {
     bot = await startTestBot({}, clock, { localPlatform: true });
