@@ -22,8 +22,9 @@ describe.skipIf(!db)('two replicas on one PostgreSQL database share incident evi
   // Local mode for the simulated logs backend; DATABASE_URL for the shared store.
   const env = () => ({ DATABASE_URL: db!.url, BOT_MODE: 'local', CONSOLE: 'on' });
 
-  const cardOf = async (bot: TestBot, title: RegExp): Promise<ConsoleApiMessage | undefined> =>
-    (await bot.consoleMessages()).find((m) => m.card && title.test(m.text));
+  /** The incident card whose text (title, description, facts) matches `what`. */
+  const cardOf = async (bot: TestBot, what: RegExp): Promise<ConsoleApiMessage | undefined> =>
+    (await bot.consoleMessages()).find((m) => m.card && what.test(JSON.stringify(m.card)));
 
   beforeAll(async () => {
     a = await startTestBot(env(), clock, { localPlatform: true });
