@@ -91,7 +91,7 @@ export const envSchema = z.object({
   /** Azure Resource Manager base URL (sovereign clouds, tests); default https://management.azure.com. */
   AZURE_ARM_ENDPOINT: z.url().optional(),
   /** How long a delivery worker owns a claimed outbox entry before another replica may take it. */
-  OUTBOX_LEASE_MS: z.coerce.number().int().min(2_000).max(600_000).default(60_000),
+  OUTBOX_LEASE_MS: z.coerce.number().int().min(2_000).max(600_000).default(15_000),
   /** OTLP/HTTP collector for traces (the OpenTelemetry standard variables); tracing is off without. */
   OTEL_EXPORTER_OTLP_ENDPOINT: z.url().optional(),
   OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: z.url().optional(),

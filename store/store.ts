@@ -108,6 +108,8 @@ export interface OutboxRepo {
   retryLater(claim: OutboxClaim, nextAttemptAt: number, error: string): Promise<boolean>;
   /** Gives up on an entry (not retryable); it stays for inspection with its error. */
   fail(claim: OutboxClaim, now: number, error: string): Promise<boolean>;
+  /** Keeps a claim that is still being delivered invisible to other workers until `leaseUntil`. */
+  renew(claim: OutboxClaim, leaseUntil: number): Promise<boolean>;
   pendingCount(): Promise<number>;
   /** Milliseconds until the earliest pending entry is due (0 if one is due now), or null. */
   nextDueIn(now: number): Promise<number | null>;

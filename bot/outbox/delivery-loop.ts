@@ -32,13 +32,22 @@ export interface DeliveryLoopDeps {
   backoff?: BackoffOptions;
   /** Entries leased per round; different order keys are delivered concurrently. */
   batchSize?: number;
-  /** How long a claimed entry stays invisible to other workers. */
+  /**
+   * How long a claimed entry stays invisible to other workers. A delivery in flight renews it, so
+   * this bounds how long a crashed replica's claims hold up their order keys, not how long a slow
+   * platform may take.
+   */
   leaseMs?: number;
+  /** How often a delivery in flight renews its lease (a third of the lease by default). */
+  renewEveryMs?: number;
   /** Longest sleep between rounds, so entries written by other replicas are picked up. */
   pollMs?: number;
   /** Unknown (non-DeliveryError) failures are retried this many times, then the entry fails. */
   maxUnknownAttempts?: number;
 }
+
+/** Short enough that a crashed replica's claims free their order keys quickly; renewal covers slow sends. */
+const DEFAULT_LEASE_MS = 15_000;
 
 /** What a delivery attempt did; everything {@link sendEntry} reports but `skipped` is a success. */
 type Outcome = SendOutcome | 'deferred' | 'retry' | 'failed';
@@ -57,8 +66,10 @@ export class DeliveryLoop {
   private idle: Promise<void> = Promise.resolve();
 
   private readonly sendDeps: SendDeps;
+  private readonly leaseMs: number;
 
   constructor(private readonly deps: DeliveryLoopDeps) {
+    this.leaseMs = deps.leaseMs ?? DEFAULT_LEASE_MS;
     this.sendDeps = {
       store: deps.store,
       renderIncident: deps.renderIncident,
@@ -127,11 +138,7 @@ export class DeliveryLoop {
   /** One round: claim, deliver, record. Returns how many entries were attempted. */
   async runOnce(): Promise<number> {
     const { store, clock } = this.deps;
-    const entries = await store.outbox.claimDue(
-      clock.now(),
-      this.deps.batchSize ?? 16,
-      this.deps.leaseMs ?? 60_000,
-    );
+    const entries = await store.outbox.claimDue(clock.now(), this.deps.batchSize ?? 16, this.leaseMs);
     // Each delivery starts in its own turn of the event loop, so rendering a round of cards never
     // holds up intake for longer than one card.
     await Promise.all(entries.map((e) => setImmediate().then(() => this.traced(e))));
@@ -165,10 +172,13 @@ export class DeliveryLoop {
     const { store, clock, metrics } = this.deps;
     const started = clock.now();
     let outcome: Outcome;
+    const renewal = this.keepLeased(entry);
     try {
       outcome = await sendEntry(this.sendDeps, this.surface(entry.surface), entry);
+      clearInterval(renewal);
       if (!(await store.outbox.complete(entry, clock.now()))) this.leaseLost(entry);
     } catch (err) {
+      clearInterval(renewal);
       outcome = await this.handleFailure(entry, err);
       if (outcome !== 'deferred') this.logFailure(entry, outcome, err);
     }
@@ -178,6 +188,24 @@ export class DeliveryLoop {
     }
     metrics.deliveryDuration.observe({ surface: entry.surface }, (clock.now() - started) / 1000);
     return outcome;
+  }
+
+  /** Renews the entry's lease while it is being delivered; a failed renewal is retried next tick. */
+  private keepLeased(entry: OutboxEntry): NodeJS.Timeout {
+    const { store, clock, logger } = this.deps;
+    const timer = setInterval(
+      () => {
+        store.outbox.renew(entry, clock.now() + this.leaseMs).catch((err: unknown) => {
+          logger.warn(
+            { err, code: 'OUTBOX_RENEW_FAILED', outboxId: entry.id },
+            'could not renew a delivery lease',
+          );
+        });
+      },
+      this.deps.renewEveryMs ?? Math.max(1, Math.floor(this.leaseMs / 3)),
+    );
+    timer.unref();
+    return timer;
   }
 
   private logFailure(entry: OutboxEntry, outcome: Outcome, err: unknown): void {

@@ -93,6 +93,14 @@ export function createOutboxRepo(db: Db): OutboxRepo {
       );
       return rows.length === 1;
     },
+    async renew(claim, leaseUntil) {
+      const rows = await db.query(`UPDATE outbox SET lease_until = $1 WHERE ${CLAIM_HOLDS} RETURNING id`, [
+        leaseUntil,
+        claim.id,
+        claim.attempts,
+      ]);
+      return rows.length === 1;
+    },
     async pendingCount() {
       const [row] = await db.query<{ n: number }>(
         "SELECT count(*) AS n FROM outbox WHERE status = 'pending'",

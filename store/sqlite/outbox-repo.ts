@@ -37,6 +37,9 @@ export function createOutboxRepo(db: Database.Database): OutboxRepo {
   const fail = db.prepare(
     "UPDATE outbox SET status = 'failed', finished_at = ?, lease_until = NULL, last_error = ? WHERE id = ? AND attempts = ? AND status = 'pending'",
   );
+  const renew = db.prepare(
+    "UPDATE outbox SET lease_until = ? WHERE id = ? AND attempts = ? AND status = 'pending'",
+  );
   const pending = db.prepare<[], { n: number }>("SELECT count(*) AS n FROM outbox WHERE status = 'pending'");
   // Only heads can be delivered next: an entry queued behind one in backoff is not due.
   const nextDue = db.prepare<[], { at: number | null }>(`
@@ -80,6 +83,9 @@ export function createOutboxRepo(db: Database.Database): OutboxRepo {
     },
     async fail(claim, now, error) {
       return fail.run(now, error.slice(0, 2000), claim.id, claim.attempts).changes === 1;
+    },
+    async renew(claim, leaseUntil) {
+      return renew.run(leaseUntil, claim.id, claim.attempts).changes === 1;
     },
     async pendingCount() {
       return pending.get()!.n;

@@ -164,6 +164,9 @@ describe.skipIf(!database)('remediation on PostgreSQL replicas, with real proces
       DATA_DIR: dataDir,
       ALERT_WEBHOOK_TOKEN: 'replica-processes-token',
       CHART_URL_SECRET: 'r'.repeat(32),
+      // A replica killed mid-delivery holds its claim (and the conversation queued behind it) until
+      // the lease runs out; a short one keeps the restarted replica's replies from waiting long.
+      OUTBOX_LEASE_MS: '4000',
     };
   }
 

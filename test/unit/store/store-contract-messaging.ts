@@ -141,6 +141,21 @@ export function describeMessagingContract(current: () => Store): void {
       expect(await outbox.pendingCount()).toBe(0);
     });
 
+    it('renews a lease only under the claim that still holds the entry', async () => {
+      const { outbox } = current();
+      const id = await outbox.enqueue(card(1), T0);
+      const [claim] = await outbox.claimDue(T0, 10, LEASE);
+      // A delivery still in flight keeps its entry past the original lease.
+      expect(await outbox.renew(claim!, T0 + 2 * LEASE)).toBe(true);
+      expect(await outbox.claimDue(T0 + LEASE, 10, LEASE)).toEqual([]);
+      const [taken] = await outbox.claimDue(T0 + 2 * LEASE, 10, LEASE);
+      expect(taken).toMatchObject({ id, attempts: 2 });
+      // The worker that lost the entry cannot take it back by renewing.
+      expect(await outbox.renew(claim!, T0 + 5 * LEASE)).toBe(false);
+      expect(await outbox.complete(taken!, T0 + 2 * LEASE + 1)).toBe(true);
+      expect(await outbox.renew(taken!, T0 + 5 * LEASE)).toBe(false);
+    });
+
     it('tells how long until the next entry is due', async () => {
       const { outbox } = current();
       expect(await outbox.nextDueIn(T0)).toBeNull();

@@ -217,7 +217,14 @@ describe('DeliveryLoop', () => {
       await stalled;
       return slowPost(channel, m);
     };
-    const deps = { clock, logger: createLogger({ level: 'silent' }), metrics, leaseMs: 1_000 };
+    // A worker whose renewals stall too (an event loop blocked, a partition from the database).
+    const deps = {
+      clock,
+      logger: createLogger({ level: 'silent' }),
+      metrics,
+      leaseMs: 1_000,
+      renewEveryMs: 3_600_000,
+    };
     const renderIncident = createIncidentCardRenderer(defaultPolicy());
     const slow = new DeliveryLoop({
       ...deps,
@@ -242,6 +249,65 @@ describe('DeliveryLoop', () => {
     await slowRound;
     const lost = await metrics.registry.getSingleMetricAsString('oncall_bot_delivery_lease_lost_total');
     expect(lost).toMatch(/surface="console"} 1$/m);
+  });
+
+  it('keeps the lease of a slow delivery renewed, so no other worker sends it again', async () => {
+    const metrics = createMetrics(() => store.outbox.pendingCount());
+    let releaseSlowCall!: () => void;
+    const stalled = new Promise<void>((resolve) => (releaseSlowCall = resolve));
+    const slowSurface = new RecordingSurface();
+    const slowPost = slowSurface.post.bind(slowSurface);
+    slowSurface.post = async (channel, m) => {
+      await stalled;
+      return slowPost(channel, m);
+    };
+    let renewed!: () => void;
+    const renewal = new Promise<void>((resolve) => (renewed = resolve));
+    const renewingStore: Store = {
+      ...store,
+      outbox: {
+        ...store.outbox,
+        renew: async (claim, leaseUntil) => {
+          const held = await store.outbox.renew(claim, leaseUntil);
+          renewed();
+          return held;
+        },
+      },
+    };
+    const deps = {
+      clock,
+      logger: createLogger({ level: 'silent' }),
+      metrics,
+      leaseMs: 1_000,
+      renewEveryMs: 5,
+    };
+    const renderIncident = createIncidentCardRenderer(defaultPolicy());
+    const slow = new DeliveryLoop({
+      ...deps,
+      store: renewingStore,
+      surfaces: new Map([['console', slowSurface]]),
+      renderIncident,
+    });
+    const fast = new DeliveryLoop({
+      ...deps,
+      store,
+      surfaces: new Map([['console', surface]]),
+      renderIncident,
+    });
+    await ingestAlerts({ store, policy: defaultPolicy(), targets, clock }, [parsed()]);
+    const slowRound = slow.runOnce();
+    clock.advance(900);
+    await renewal;
+    // Past the first lease, but the renewal at 900 ms holds the entry until 1,900 ms.
+    clock.advance(900);
+    expect(await fast.runOnce()).toBe(0);
+    releaseSlowCall();
+    await slowRound;
+    expect(slowSurface.calls).toHaveLength(1);
+    expect(surface.calls).toEqual([]);
+    expect(await store.outbox.pendingCount()).toBe(0);
+    const lost = await metrics.registry.getSingleMetricAsString('oncall_bot_delivery_lease_lost_total');
+    expect(lost).not.toMatch(/surface="console"} [1-9]/m);
   });
 });
 
