@@ -1,4 +1,10 @@
 import { join } from 'node:path';
+import type { ChatSurface } from '../core/chat-surface.ts';
+import { type Clock, systemClock } from '../core/clock.ts';
+import type { ChannelTarget } from '../core/outbox/enqueue.ts';
+import type { SurfaceId } from '../core/outbox/outbox-entry.ts';
+import { createSecretScrubber } from '../core/secret-scrubber.ts';
+import type { Store } from '../core/store.ts';
 import { sweepExpiredSilences } from '../handlers/alerts/incident-actions.ts';
 import { createIncidentCardRenderer, type IncidentCardRenderer } from '../handlers/alerts/incident-view.ts';
 import { createIngestQueue } from '../handlers/alerts/ingest.ts';
@@ -17,16 +23,14 @@ import {
   unsilenceButton,
   unsilenceCommand,
 } from '../handlers/commands/silence-command.ts';
+import type { BotModule } from '../handlers/module.ts';
 import { startAlertSimulator } from '../sim/alert-simulator.ts';
 import { type LocalPlatform, startLocalPlatform } from '../sim/local-platform.ts';
 import { openPostgresStore } from '../store/postgres/postgres-store.ts';
 import { openSqliteStore } from '../store/sqlite/sqlite-store.ts';
-import type { Store } from '../store/store.ts';
-import type { ChatSurface } from './adapters/chat-surface.ts';
 import { createConsoleSurface } from './adapters/console.ts';
 import { setUpSlack } from './adapters/slack/start-slack.ts';
 import { setUpTeams } from './adapters/teams/start-teams.ts';
-import { type Clock, systemClock } from './clock.ts';
 import type { Config } from './config.ts';
 import { cachedCheck } from './http/cached-check.ts';
 import { registerConsoleRoutes } from './http/console-routes.ts';
@@ -34,13 +38,10 @@ import { registerHealthRoutes } from './http/health-routes.ts';
 import { registerIntakeRoutes } from './http/intake-routes.ts';
 import { createServer } from './http/server.ts';
 import { createDispatcher } from './inbound/dispatcher.ts';
-import { createLogger, createSecretScrubber, type Logger, type LoggerOptions } from './logger.ts';
+import { createLogger, type Logger, type LoggerOptions } from './logger.ts';
 import { createMetrics } from './metrics.ts';
-import type { BotModule } from './module.ts';
 import { createModules } from './modules.ts';
 import { DeliveryLoop } from './outbox/delivery-loop.ts';
-import type { ChannelTarget } from './outbox/enqueue.ts';
-import type { SurfaceId } from './outbox/outbox-entry.ts';
 import { createTracing } from './tracing.ts';
 
 /** Every chat command, named once. */

@@ -1,6 +1,6 @@
+import { ConfigError } from '../core/config-error.ts';
 import { startBot } from './app.ts';
 import { loadConfig } from './config.ts';
-import { ConfigError } from './config-error.ts';
 
 /** Entry point: `npm start`. */
 async function main(): Promise<void> {

@@ -1,10 +1,15 @@
 import { join } from 'node:path';
 import { DefaultAzureCredential } from '@azure/identity';
 import { createWorkerChartRenderer } from '../cards/charts/chart-renderer.ts';
+import type { Clock } from '../core/clock.ts';
+import { AppError } from '../core/errors.ts';
+import type { ChannelTarget } from '../core/outbox/enqueue.ts';
+import type { Store } from '../core/store.ts';
 import { createRemediationModule } from '../handlers/approvals/remediation-module.ts';
 import { connectRemediationTargets } from '../handlers/approvals/remediation-targets.ts';
 import { createAskModule } from '../handlers/ask/ask-module.ts';
 import { createGpuModule } from '../handlers/gpu/gpu-module.ts';
+import type { BotModule } from '../handlers/module.ts';
 import { DEFAULT_PAGERDUTY_EVENTS_URL } from '../handlers/paging/pagerduty-client.ts';
 import { createPagingModule, openPagingRepo } from '../handlers/paging/paging-module.ts';
 import { createQueriesModule, openEvidenceRepo } from '../handlers/queries/queries-module.ts';
@@ -21,14 +26,9 @@ import { createLogsThrottleReader } from '../remediation/executors/throttle-rate
 import type { LocalPlatform } from '../sim/local-platform.ts';
 import { DEPLOYMENTS, ROLES } from '../sim/telemetry/profile.ts';
 import { createThreadedSimulatedLogsBackend } from '../sim/telemetry/threaded-logs.ts';
-import type { Store } from '../store/store.ts';
-import type { Clock } from './clock.ts';
 import type { Config } from './config.ts';
-import { AppError } from './errors.ts';
 import type { Logger } from './logger.ts';
 import type { BotMetrics } from './metrics.ts';
-import type { BotModule } from './module.ts';
-import type { ChannelTarget } from './outbox/enqueue.ts';
 import type { Tracing } from './tracing.ts';
 
 export interface ModuleContext {

@@ -1,42 +1,15 @@
-import {
-  type Attributes,
-  ROOT_CONTEXT,
-  type Span,
-  type SpanContext,
-  SpanStatusCode,
-  type Tracer,
-  trace,
-} from '@opentelemetry/api';
+import { ROOT_CONTEXT, SpanStatusCode, type Tracer, trace } from '@opentelemetry/api';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BasicTracerProvider, BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { ATTR_SERVICE_NAME } from '@opentelemetry/semantic-conventions';
+import type { TraceContext, Tracing } from '../core/tracing.ts';
 import type { Config } from './config.ts';
+
+export type { Tracing } from '../core/tracing.ts';
 
 /** Incidents whose latest trace is remembered; older ones start traces of their own. */
 const REMEMBERED_INCIDENTS = 10_000;
-
-/**
- * The bot's traces: one per alert delivery to a webhook, which the later stages of the incidents
- * it touched join — enrichment (evidence queries), card rendering and chat delivery — even though
- * they run later, from the outbox. Parents are passed explicitly rather than through a global
- * context manager, so several bots can share a process (tests) without sharing traces.
- */
-export interface Tracing {
-  /** Runs `fn` in a span (child of `parent` when given); errors mark the span and pass through. */
-  span<T>(
-    name: string,
-    attributes: Attributes,
-    fn: (span: Span) => Promise<T>,
-    parent?: SpanContext,
-  ): Promise<T>;
-  /** Records that `span` last changed these incidents. */
-  noteIncidents(incidentIds: readonly number[], span: Span): void;
-  /** The trace the incident's latest change belongs to, if this process saw it. */
-  incidentContext(incidentId: number): SpanContext | undefined;
-  /** Sends what is buffered; nothing is recorded afterwards. */
-  shutdown(): Promise<void>;
-}
 
 /**
  * OTLP/HTTP export when configured; otherwise spans cost nothing and go nowhere. Error messages
@@ -54,7 +27,7 @@ export function createTracing(config: Config['tracing'], scrub: (text: string) =
   } else {
     tracer = trace.getTracer('oncall-bot-noop');
   }
-  const byIncident = new Map<number, SpanContext>();
+  const byIncident = new Map<number, TraceContext>();
 
   return {
     async span(name, attributes, fn, parent) {

@@ -1,4 +1,4 @@
-import { AppError } from '../bot/errors.ts';
+import { AppError } from '../core/errors.ts';
 import { cacheHitRate } from './kql/cache-hit-rate.ts';
 import { costPerTeam } from './kql/cost-per-team.ts';
 import type { KqlQuery } from './kql/define-kql-query.ts';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { formatDuration, parseDuration } from '../bot/duration.ts';
+import { formatDuration, parseDuration } from '../core/duration.ts';
 import type { KqlType } from './engine/types.ts';
 
 /**

@@ -1,9 +1,9 @@
 import type { z } from 'zod';
-import type { Clock } from '../bot/clock.ts';
+import type { Clock } from '../core/clock.ts';
+import type { Plan, PlanInput } from '../core/remediation/plan.ts';
 import type { AgentPoolApi } from './executors/azure.ts';
 import type { KubeClients } from './executors/kubernetes.ts';
 import type { ThrottleReader } from './executors/throttle-rate.ts';
-import type { Plan, PlanInput } from './plan.ts';
 import type { Guardrails } from './policy.ts';
 
 export type Risk = 'low' | 'medium' | 'high';

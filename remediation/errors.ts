@@ -1,4 +1,4 @@
-import { AppError, UserFacingError } from '../bot/errors.ts';
+import { AppError, UserFacingError } from '../core/errors.ts';
 
 /** A plan would break a guardrail of the policy; the message says which and why. */
 export function guardrailBreach(reason: string): UserFacingError {

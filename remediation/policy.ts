@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { ConfigError, describeIssues } from '../bot/config-error.ts';
-import { durationMs } from '../bot/duration.ts';
-import { alertKind } from '../handlers/alerts/alert.ts';
-import { incidentTier } from '../handlers/alerts/incident.ts';
+import { alertKind } from '../core/alerts/alert.ts';
+import { incidentTier } from '../core/alerts/incident.ts';
+import { ConfigError, describeIssues } from '../core/config-error.ts';
+import { durationMs } from '../core/duration.ts';
 
 const MINUTE = 60_000;
 

@@ -9,7 +9,12 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { type AuditHead, formatAuditHead, parseAuditHead, verifyAuditChain } from '../remediation/audit.ts';
+import {
+  type AuditHead,
+  formatAuditHead,
+  parseAuditHead,
+  verifyAuditChain,
+} from '../core/remediation/audit.ts';
 import { errorCode } from '../store/postgres/db.ts';
 import { openPostgresRemediationRepo } from '../store/remediation/postgres-remediation-repo.ts';
 import type { RemediationRepo } from '../store/remediation/remediation-repo.ts';

@@ -1,4 +1,4 @@
-import type { Logger } from '../bot/logger.ts';
+import type { Logger } from '../core/logger.ts';
 import {
   aiPlatformIncidents,
   type ScenarioPlatform,

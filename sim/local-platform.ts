@@ -1,5 +1,5 @@
 import { KubeConfig } from '@kubernetes/client-node';
-import type { Clock } from '../bot/clock.ts';
+import type { Clock } from '../core/clock.ts';
 import { createLocalMetricsBackend, LocalSampleStore } from '../queries/backends/local-metrics.ts';
 import type { MetricsBackend } from '../queries/backends/metrics-backend.ts';
 import { createDcgmCluster, type DcgmCluster } from './dcgm/cluster.ts';

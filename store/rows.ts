@@ -1,10 +1,10 @@
-import { type OutboxEntry, outboxPayload, surfaceId } from '../bot/outbox/outbox-entry.ts';
-import { alert, alertResource } from '../handlers/alerts/alert.ts';
-import { type Incident, incident } from '../handlers/alerts/incident.ts';
-import { silence } from '../handlers/alerts/silence.ts';
-import { type Storm, type StormIncident, storm, stormIncident } from '../handlers/alerts/storm.ts';
+import { alert, alertResource } from '../core/alerts/alert.ts';
+import { type Incident, incident } from '../core/alerts/incident.ts';
+import { silence } from '../core/alerts/silence.ts';
+import { type Storm, type StormIncident, storm, stormIncident } from '../core/alerts/storm.ts';
+import { type OutboxEntry, outboxPayload, surfaceId } from '../core/outbox/outbox-entry.ts';
+import type { AlertState, ConsoleMessage, StoredAlert } from '../core/store.ts';
 import { fromJson } from './json.ts';
-import type { AlertState, ConsoleMessage, StoredAlert } from './store.ts';
 
 /**
  * Table rows as both engines return them (snake_case columns, times as numbers, JSON as text),

@@ -1,12 +1,12 @@
 import { createHash, randomUUID } from 'node:crypto';
-import type { Message } from '../../cards/model.ts';
-import { summarizeMessage } from '../../cards/model.ts';
 import { toAdaptiveCard } from '../../cards/render/adaptive-card.ts';
-import type { ConsoleMessageRepo } from '../../store/store.ts';
-import type { Clock } from '../clock.ts';
-import { DeliveryError } from '../errors.ts';
-import type { MessageRef } from '../outbox/outbox-entry.ts';
-import type { ChatSurface } from './chat-surface.ts';
+import type { ChatSurface } from '../../core/chat-surface.ts';
+import type { Clock } from '../../core/clock.ts';
+import { DeliveryError } from '../../core/errors.ts';
+import type { Message } from '../../core/message.ts';
+import { summarizeMessage } from '../../core/message.ts';
+import type { MessageRef } from '../../core/outbox/outbox-entry.ts';
+import type { ConsoleMessageRepo } from '../../core/store.ts';
 
 /**
  * A message id derived from a delivery key, in UUID form: the same delivery always gets the same

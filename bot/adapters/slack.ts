@@ -1,12 +1,12 @@
 import type { WebClient } from '@slack/web-api';
 import { z } from 'zod';
-import type { Message } from '../../cards/model.ts';
 import { toBlockKit } from '../../cards/render/block-kit.ts';
-import type { Clock } from '../clock.ts';
-import { AppError, DeliveryError } from '../errors.ts';
+import type { ChatSurface } from '../../core/chat-surface.ts';
+import type { Clock } from '../../core/clock.ts';
+import { AppError, DeliveryError } from '../../core/errors.ts';
+import type { Message } from '../../core/message.ts';
+import type { Attachment, MessageRef } from '../../core/outbox/outbox-entry.ts';
 import type { Logger } from '../logger.ts';
-import type { Attachment, MessageRef } from '../outbox/outbox-entry.ts';
-import type { ChatSurface } from './chat-surface.ts';
 import {
   chartImages,
   createChartUploader,

@@ -1,8 +1,8 @@
-import { type Message, summarizeMessage } from '../../cards/model.ts';
 import { toAdaptiveCard } from '../../cards/render/adaptive-card.ts';
-import { DeliveryError } from '../errors.ts';
-import type { MessageRef } from '../outbox/outbox-entry.ts';
-import type { ChatSurface } from './chat-surface.ts';
+import type { ChatSurface } from '../../core/chat-surface.ts';
+import { DeliveryError } from '../../core/errors.ts';
+import { type Message, summarizeMessage } from '../../core/message.ts';
+import type { MessageRef } from '../../core/outbox/outbox-entry.ts';
 import type { TeamsConnector } from './teams/connector-client.ts';
 import type { TeamsConversationStore } from './teams/conversation-store.ts';
 

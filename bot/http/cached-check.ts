@@ -1,5 +1,5 @@
-import type { Clock } from '../clock.ts';
-import type { ReadinessCheck } from './health-routes.ts';
+import type { Clock } from '../../core/clock.ts';
+import type { ReadinessCheck } from '../../core/readiness.ts';
 
 /**
  * `check` with its outcome (success or failure) kept for `ttlMs` of the injected clock, and one

@@ -1,12 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { z } from 'zod';
-import type { ConsoleMessageRepo } from '../../store/store.ts';
-import type { ChatPlace } from '../adapters/chat-surface.ts';
-import type { Clock } from '../clock.ts';
+import type { ChatPlace } from '../../core/chat-surface.ts';
+import type { Clock } from '../../core/clock.ts';
+import { errorBody } from '../../core/errors.ts';
+import type { ConsoleMessageRepo } from '../../core/store.ts';
 import type { Dispatcher } from '../inbound/dispatcher.ts';
 import { parseChatText } from '../inbound/parse-chat-text.ts';
-import { type BotServer, errorBody } from './server.ts';
+import type { BotServer } from './server.ts';
 
 const consoleUser = z
   .string()

@@ -1,11 +1,6 @@
 import type { Registry } from 'prom-client';
+import type { ReadinessCheck } from '../../core/readiness.ts';
 import type { BotServer } from './server.ts';
-
-/** A dependency the bot needs to do its job; readiness is the conjunction of all of them. */
-export interface ReadinessCheck {
-  name: string;
-  check(): Promise<void>;
-}
 
 /** `/healthz` (the process is alive), `/readyz` (it can do its job), `/metrics` (Prometheus). */
 export function registerHealthRoutes(

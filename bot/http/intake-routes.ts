@@ -1,14 +1,14 @@
-import type { Span } from '@opentelemetry/api';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { AlertSource, ParsedAlert } from '../../handlers/alerts/alert.ts';
+import type { AlertSource, ParsedAlert } from '../../core/alerts/alert.ts';
+import type { Clock } from '../../core/clock.ts';
+import { AppError, errorBody } from '../../core/errors.ts';
+import type { TraceSpan } from '../../core/tracing.ts';
 import type { IngestResult } from '../../handlers/alerts/ingest.ts';
 import { IntakeParseError } from '../../handlers/alerts/intake/intake-error.ts';
-import type { Clock } from '../clock.ts';
-import { AppError } from '../errors.ts';
 import type { BotMetrics } from '../metrics.ts';
 import type { Tracing } from '../tracing.ts';
 import { checkBearer, checkGrafanaSignature } from './auth.ts';
-import { type BotServer, errorBody } from './server.ts';
+import type { BotServer } from './server.ts';
 
 export interface IntakeRouteDeps {
   /** Stores a payload's alerts durably (group-committed with concurrent payloads). */
@@ -123,7 +123,7 @@ export function registerIntakeRoutes(app: BotServer, deps: IntakeRouteDeps): voi
     source: AlertSource,
     req: FastifyRequest,
     reply: FastifyReply,
-    span: Span,
+    span: TraceSpan,
   ): Promise<number> {
     const reason = bodyRejectReason(source, req, deps);
     if (reason) {

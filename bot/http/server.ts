@@ -1,6 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import Fastify, { type FastifyError, LogController } from 'fastify';
-import { AppError, StoreUnavailableError } from '../errors.ts';
+import Fastify, {
+  type FastifyBaseLogger,
+  type FastifyError,
+  type FastifyInstance,
+  LogController,
+} from 'fastify';
+import { AppError, errorBody, StoreUnavailableError } from '../../core/errors.ts';
 import type { Logger } from '../logger.ts';
 import { invalidUtf8Offset } from './utf8-offset.ts';
 
@@ -16,18 +21,15 @@ export interface ServerOptions {
   maxBodyBytes: number;
 }
 
-/** Error body of every JSON endpoint: a stable code and a sentence saying what to fix. */
-export function errorBody(code: string, message: string) {
-  return { error: { code, message } };
-}
-
 /**
  * The HTTP server: JSON bodies kept raw for signature checks, a body size limit, request ids, and
  * one error mapping (4xx says what is wrong with the request; 503 asks the sender to retry).
  */
-export function createServer(options: ServerOptions) {
+export function createServer(options: ServerOptions): FastifyInstance {
+  // Fastify's own logger interface, so route modules use plain `FastifyInstance`.
+  const fastifyLogger: FastifyBaseLogger = options.logger;
   const app = Fastify({
-    loggerInstance: options.logger,
+    loggerInstance: fastifyLogger,
     // Per-request lines would dominate the log at alert-storm rates; handlers log what matters.
     logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: 'requestId' }),
     bodyLimit: options.maxBodyBytes,
@@ -90,4 +92,5 @@ export function createServer(options: ServerOptions) {
   return app;
 }
 
-export type BotServer = ReturnType<typeof createServer>;
+/** The bot's HTTP server: plain Fastify, so modules below the root need no type of bot/. */
+export type BotServer = FastifyInstance;

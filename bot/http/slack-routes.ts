@@ -1,8 +1,9 @@
 import type { AckFn } from '@slack/bolt';
+import type { Clock } from '../../core/clock.ts';
+import { errorBody } from '../../core/errors.ts';
 import type { SlackBolt } from '../adapters/slack/bolt-app.ts';
 import { verifySlackSignature } from '../adapters/slack/verify-request.ts';
-import type { Clock } from '../clock.ts';
-import { type BotServer, errorBody } from './server.ts';
+import type { BotServer } from './server.ts';
 
 export interface SlackRouteDeps {
   bolt: SlackBolt;

@@ -1,8 +1,9 @@
 import { Activity } from '@microsoft/agents-activity';
 import type { Request as AgentsRequest, CloudAdapter, WebResponse } from '@microsoft/agents-hosting';
+import { errorBody } from '../../core/errors.ts';
 import { inboundActivity } from '../adapters/teams/activity.ts';
 import type { TeamsInbound } from '../adapters/teams/inbound.ts';
-import { type BotServer, errorBody } from './server.ts';
+import type { BotServer } from './server.ts';
 
 interface FastifyLikeReply<R> {
   code(status: number): R;

@@ -1,6 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import type { Message } from '../../cards/model.ts';
 import { textReply } from '../../cards/templates/incident-replies.ts';
+import type { InboundEvent } from '../../core/chat-surface.ts';
+import { describeArgsError } from '../../core/describe-args-error.ts';
+import { describeForChat, UserFacingError } from '../../core/errors.ts';
+import type { Message } from '../../core/message.ts';
+import { enqueueReply } from '../../core/outbox/enqueue.ts';
 import {
   type ButtonHandler,
   type CommandHandler,
@@ -9,13 +13,9 @@ import {
   isQueued,
   parseCommandArgs,
 } from '../../handlers/commands/command.ts';
+import type { BotModule } from '../../handlers/module.ts';
 import { editDistance } from '../../queries/gpu/suggest-node.ts';
-import type { InboundEvent } from '../adapters/chat-surface.ts';
-import { describeForChat, UserFacingError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
-import type { BotModule } from '../module.ts';
-import { enqueueReply } from '../outbox/enqueue.ts';
-import { describeArgsError } from './describe-args-error.ts';
 
 export interface DispatcherDeps {
   commands: readonly CommandHandler[];

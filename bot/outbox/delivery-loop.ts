@@ -1,17 +1,17 @@
 import { setImmediate } from 'node:timers/promises';
-import type { Incident } from '../../handlers/alerts/incident.ts';
+import type { Incident } from '../../core/alerts/incident.ts';
+import { type BackoffOptions, DEFAULT_BACKOFF, nextDelayMs } from '../../core/backoff.ts';
+import type { ChatSurface } from '../../core/chat-surface.ts';
+import type { Clock } from '../../core/clock.ts';
+import { DeliveryDeferred, DeliveryError } from '../../core/errors.ts';
+import type { OutboxEntry, SurfaceId } from '../../core/outbox/outbox-entry.ts';
+import type { ProposalCardSource } from '../../core/outbox/proposal-cards.ts';
+import type { Store } from '../../core/store.ts';
 import type { IncidentCardRenderer } from '../../handlers/alerts/incident-view.ts';
 import { createStormCardRenderer, type StormCardRenderer } from '../../handlers/alerts/storm-view.ts';
-import type { Store } from '../../store/store.ts';
-import type { ChatSurface } from '../adapters/chat-surface.ts';
-import type { Clock } from '../clock.ts';
-import { DeliveryDeferred, DeliveryError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import type { BotMetrics } from '../metrics.ts';
 import type { Tracing } from '../tracing.ts';
-import { type BackoffOptions, DEFAULT_BACKOFF, nextDelayMs } from './backoff.ts';
-import type { OutboxEntry, SurfaceId } from './outbox-entry.ts';
-import type { ProposalCardSource } from './proposal-cards.ts';
 import { type SendDeps, type SendOutcome, sendEntry } from './send-entry.ts';
 
 export interface DeliveryLoopDeps {

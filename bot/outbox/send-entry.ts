@@ -1,11 +1,11 @@
-import type { Message } from '../../cards/model.ts';
-import type { Incident } from '../../handlers/alerts/incident.ts';
+import type { Incident } from '../../core/alerts/incident.ts';
+import type { ChatSurface } from '../../core/chat-surface.ts';
+import type { Message } from '../../core/message.ts';
+import type { MessageRef, OutboxEntry } from '../../core/outbox/outbox-entry.ts';
+import type { ProposalCardSource } from '../../core/outbox/proposal-cards.ts';
+import type { Store } from '../../core/store.ts';
 import type { IncidentCardRenderer } from '../../handlers/alerts/incident-view.ts';
 import type { StormCardRenderer } from '../../handlers/alerts/storm-view.ts';
-import type { Store } from '../../store/store.ts';
-import type { ChatSurface } from '../adapters/chat-surface.ts';
-import type { MessageRef, OutboxEntry } from './outbox-entry.ts';
-import type { ProposalCardSource } from './proposal-cards.ts';
 
 export interface SendDeps {
   store: Store;

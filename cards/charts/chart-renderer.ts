@@ -1,5 +1,5 @@
-import { workerEntry } from '../../bot/workers/spawn-worker.ts';
-import { WorkerPool } from '../../bot/workers/worker-pool.ts';
+import { workerEntry } from '../../core/workers/spawn-worker.ts';
+import { WorkerPool } from '../../core/workers/worker-pool.ts';
 import type { ChartSpecInput } from './chart-spec.ts';
 import { renderChartPng } from './render-chart.ts';
 

@@ -1,16 +1,5 @@
 import { z } from 'zod';
-
-function isTimeZone(zone: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-GB', { timeZone: zone });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/** An IANA time zone the runtime knows (`Europe/Paris`, `UTC`). */
-export const timeZone = z.string().refine(isTimeZone, 'not an IANA time zone (try Europe/Paris or UTC)');
+import { timeZoneSchema } from '../../core/time-zone.ts';
 
 /** How a threshold line is drawn; mirrors the card tones for warning and critical. */
 export const thresholdTone = z.enum(['warning', 'critical', 'info']);
@@ -52,7 +41,7 @@ export const chartSpec = z.object({
   title: z.string().min(1).max(120),
   subtitle: z.string().max(160).optional(),
   /** The viewer's zone: axis labels and the footer use it. */
-  timeZone: timeZone.default('UTC'),
+  timeZone: timeZoneSchema.default('UTC'),
   width: z.number().int().min(480).max(1200).default(820),
   /** Total height; computed from the panel count when left out. */
   height: z.number().int().min(200).max(1600).optional(),

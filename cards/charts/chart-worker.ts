@@ -2,7 +2,7 @@
  * Worker thread entry of the chart renderer: ECharts SSR and resvg run here, off the bot's event
  * loop. The parent sends a chart spec, the worker answers with the PNG bytes.
  */
-import { serveTasks } from '../../bot/workers/worker-protocol.ts';
+import { serveTasks } from '../../core/workers/worker-protocol.ts';
 import type { ChartSpecInput } from './chart-spec.ts';
 import { renderChartPng } from './render-chart.ts';
 

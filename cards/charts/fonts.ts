@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { AppError } from '../../bot/errors.ts';
+import { AppError } from '../../core/errors.ts';
 
 const FONT_DIR = '/usr/share/fonts/truetype/dejavu';
 /** The family echarts writes into the SVG and resvg resolves from the files below. */

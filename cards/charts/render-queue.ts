@@ -1,5 +1,5 @@
-import type { Clock } from '../../bot/clock.ts';
-import { AppError } from '../../bot/errors.ts';
+import type { Clock } from '../../core/clock.ts';
+import { AppError } from '../../core/errors.ts';
 import type { ChartCache } from './chart-cache.ts';
 
 /** Charts are busy: the request was not queued (or waited too long). Answered as 503 + Retry-After. */

@@ -1,4 +1,4 @@
-import { inlineRuns, type RichText, type TimeToken } from '../model.ts';
+import { inlineRuns, type RichText, type TimeToken } from '../../core/message.ts';
 
 /**
  * Text for Adaptive Card TextBlocks and Facts, which Teams reads as markdown. Everything a card

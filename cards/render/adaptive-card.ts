@@ -7,7 +7,7 @@ import {
   summarizeMessage,
   type TableCell,
   type Tone,
-} from '../model.ts';
+} from '../../core/message.ts';
 import { acText } from './adaptive-card-text.ts';
 
 /** An Adaptive Card element or action as plain JSON (validated against the official schema in tests). */

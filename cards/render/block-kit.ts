@@ -1,5 +1,5 @@
-import { AppError } from '../../bot/errors.ts';
-import { type Message, summarizeMessage } from '../model.ts';
+import { AppError } from '../../core/errors.ts';
+import { type Message, summarizeMessage } from '../../core/message.ts';
 import { renderActions } from './block-kit/actions.ts';
 import { renderHeader } from './block-kit/header.ts';
 import { createBlockIds, measureBlocks, type Room } from './block-kit/room.ts';

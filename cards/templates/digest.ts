@@ -1,5 +1,5 @@
-import { formatIncidentId, type Incident } from '../../handlers/alerts/incident.ts';
-import { buildMessage, type Message } from '../model.ts';
+import { formatIncidentId, type Incident } from '../../core/alerts/incident.ts';
+import { buildMessage, type Message } from '../../core/message.ts';
 import { incidentStatus } from './incident-card.ts';
 
 const MAX_ROWS = 30;

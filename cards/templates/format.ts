@@ -1,4 +1,4 @@
-import type { Inline, TimeToken } from '../model.ts';
+import type { Inline, TimeToken } from '../../core/message.ts';
 
 /** How cards show times: in the policy's time zone, with the zone named. */
 export interface TimeFormat {

@@ -1,3 +1,10 @@
+import {
+  buildMessage,
+  type Message,
+  type MessageStatus,
+  type Section,
+  type TableCell,
+} from '../../core/message.ts';
 import { nodeOf } from '../../queries/gpu/metric-names.ts';
 import {
   classifyGpu,
@@ -6,7 +13,6 @@ import {
   type Level,
   toneOf,
 } from '../../queries/gpu/thresholds.ts';
-import { buildMessage, type Message, type MessageStatus, type Section, type TableCell } from '../model.ts';
 import { formatTime, type TimeFormat } from './format.ts';
 
 /** A sample as any metrics backend returns it (structural, to keep templates backend-free). */

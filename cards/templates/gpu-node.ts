@@ -1,3 +1,4 @@
+import { buildMessage, type Message, type MessageStatus, type TableCell } from '../../core/message.ts';
 import { decodeClockEvents, describeClockEvents } from '../../queries/gpu/clock-events.ts';
 import type { GpuRow, IbPortRow } from '../../queries/gpu/node-readings.ts';
 import {
@@ -8,7 +9,6 @@ import {
   type Level,
   toneOf,
 } from '../../queries/gpu/thresholds.ts';
-import { buildMessage, type Message, type MessageStatus, type TableCell } from '../model.ts';
 import { formatTime, type TimeFormat } from './format.ts';
 
 export interface GpuNodeCardInput {

@@ -1,12 +1,6 @@
-import { formatDuration } from '../../bot/duration.ts';
-import type { AlertLink, AlertResource } from '../../handlers/alerts/alert.ts';
-import {
-  formatIncidentId,
-  type Incident,
-  incidentEnd,
-  incidentStart,
-} from '../../handlers/alerts/incident.ts';
-import type { StoredAlert } from '../../store/store.ts';
+import type { AlertLink, AlertResource } from '../../core/alerts/alert.ts';
+import { formatIncidentId, type Incident, incidentEnd, incidentStart } from '../../core/alerts/incident.ts';
+import { formatDuration } from '../../core/duration.ts';
 import {
   buildMessage,
   type Fact,
@@ -14,7 +8,8 @@ import {
   type MessageAction,
   type MessageStatus,
   type Section,
-} from '../model.ts';
+} from '../../core/message.ts';
+import type { StoredAlert } from '../../core/store.ts';
 import { cardTime, rich, sourceName, type TimeFormat } from './format.ts';
 
 /** Evidence attached to an incident by enrichment (vetted queries, GPU charts). */

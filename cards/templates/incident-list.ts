@@ -1,6 +1,6 @@
-import { formatDuration } from '../../bot/duration.ts';
-import { formatIncidentId, type Incident } from '../../handlers/alerts/incident.ts';
-import { buildMessage, type Message } from '../model.ts';
+import { formatIncidentId, type Incident } from '../../core/alerts/incident.ts';
+import { formatDuration } from '../../core/duration.ts';
+import { buildMessage, type Message } from '../../core/message.ts';
 import { incidentStatus } from './incident-card.ts';
 
 const TIER_ORDER = { P1: 0, P2: 1, P3: 2 } as const;

@@ -1,11 +1,6 @@
-import { formatDuration } from '../../bot/duration.ts';
-import {
-  formatIncidentId,
-  type Incident,
-  incidentEnd,
-  incidentStart,
-} from '../../handlers/alerts/incident.ts';
-import { buildMessage, type Message } from '../model.ts';
+import { formatIncidentId, type Incident, incidentEnd, incidentStart } from '../../core/alerts/incident.ts';
+import { formatDuration } from '../../core/duration.ts';
+import { buildMessage, type Message } from '../../core/message.ts';
 
 /** Thread note when every alert of an incident has resolved. */
 export function resolvedReply(i: Incident, alertCount: number): Message {

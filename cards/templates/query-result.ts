@@ -1,9 +1,9 @@
-import { formatDuration } from '../../bot/duration.ts';
+import { formatDuration } from '../../core/duration.ts';
+import { buildMessage, type Message, type Section } from '../../core/message.ts';
 import type { LogsRun } from '../../queries/backends/logs-backend.ts';
 import type { KqlCatalog } from '../../queries/catalog.ts';
 import type { KqlQuery } from '../../queries/kql/define-kql-query.ts';
 import { describeParam } from '../../queries/params.ts';
-import { buildMessage, type Message, type Section } from '../model.ts';
 
 /** Rows a card shows before it says "N more". */
 export const MAX_CARD_ROWS = 10;

@@ -1,6 +1,6 @@
-import { formatIncidentId } from '../../handlers/alerts/incident.ts';
-import type { AuditRecord, ChainCheck } from '../../remediation/audit.ts';
-import { buildMessage, type Message } from '../model.ts';
+import { formatIncidentId } from '../../core/alerts/incident.ts';
+import { buildMessage, type Message } from '../../core/message.ts';
+import type { AuditRecord, ChainCheck } from '../../core/remediation/audit.ts';
 import { formatTime, type TimeFormat } from './format.ts';
 import { shortHash } from './remediation-proposal.ts';
 

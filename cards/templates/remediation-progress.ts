@@ -1,5 +1,5 @@
-import type { Proposal } from '../../remediation/proposal.ts';
-import { buildMessage, type Message, type MessageAction, type Tone } from '../model.ts';
+import { buildMessage, type Message, type MessageAction, type Tone } from '../../core/message.ts';
+import type { Proposal } from '../../core/remediation/proposal.ts';
 import { REMEDIATION_VERBS } from './remediation-proposal.ts';
 
 /** A "Propose rollback" button: the rollback is itself a proposal that needs approval. */

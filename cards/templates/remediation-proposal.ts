@@ -1,6 +1,6 @@
-import { formatIncidentId } from '../../handlers/alerts/incident.ts';
-import type { Proposal, ProposalStatus } from '../../remediation/proposal.ts';
-import { buildMessage, type Message, type MessageStatus, type Section } from '../model.ts';
+import { formatIncidentId } from '../../core/alerts/incident.ts';
+import { buildMessage, type Message, type MessageStatus, type Section } from '../../core/message.ts';
+import type { Proposal, ProposalStatus } from '../../core/remediation/proposal.ts';
 import { cardTime, type TimeFormat } from './format.ts';
 
 /** Button verbs of remediation cards; the approval handlers answer them. */

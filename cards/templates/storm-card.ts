@@ -1,7 +1,7 @@
-import type { AlertResource } from '../../handlers/alerts/alert.ts';
-import { formatIncidentId } from '../../handlers/alerts/incident.ts';
-import type { Storm, StormIncident } from '../../handlers/alerts/storm.ts';
-import { buildMessage, type Fact, type Message } from '../model.ts';
+import type { AlertResource } from '../../core/alerts/alert.ts';
+import { formatIncidentId } from '../../core/alerts/incident.ts';
+import type { Storm, StormIncident } from '../../core/alerts/storm.ts';
+import { buildMessage, type Fact, type Message } from '../../core/message.ts';
 import { cardTime, rich, type TimeFormat } from './format.ts';
 
 const RECENT_ROWS = 10;

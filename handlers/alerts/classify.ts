@@ -1,7 +1,13 @@
-import type { Policy } from '../../bot/policy.ts';
-import { type Alert, type AlertKind, type ParsedAlert, type Tier, tier as tierSchema } from './alert.ts';
+import {
+  type Alert,
+  type AlertKind,
+  type ParsedAlert,
+  type Tier,
+  tier as tierSchema,
+} from '../../core/alerts/alert.ts';
+import type { AlertPolicy } from '../../core/alerts/alert-policy.ts';
+import { matchesAll, parseMatcher } from '../../core/alerts/matchers.ts';
 import { detectKind, matchLabels } from './kinds.ts';
-import { matchesAll, parseMatcher } from './matchers.ts';
 
 /**
  * Tiers of the operations guide, by alert kind. P1 pages (5-minute response), P2 goes to the
@@ -49,7 +55,7 @@ const SEVERITY_TIER: Record<string, Tier> = {
 };
 
 /** Decides an alert's tier: policy rule > `tier` label > built-in rules > source severity. */
-function decideTier(a: ParsedAlert, kind: AlertKind, policy: Policy): { tier: Tier; reason: string } {
+function decideTier(a: ParsedAlert, kind: AlertKind, policy: AlertPolicy): { tier: Tier; reason: string } {
   const labels = matchLabels(a);
   for (const rule of policy.tiers.rules) {
     if (matchesAll(rule.match, labels)) return { tier: rule.tier, reason: `policy rule "${rule.name}"` };
@@ -73,7 +79,7 @@ function decideTier(a: ParsedAlert, kind: AlertKind, policy: Policy): { tier: Ti
 }
 
 /** Adds the bot's kind and tier to a parsed alert. Pure: same input, same answer. */
-export function classifyAlert(a: ParsedAlert, policy: Policy): Alert {
+export function classifyAlert(a: ParsedAlert, policy: AlertPolicy): Alert {
   const kind = detectKind(a, policy);
   const { tier, reason } = decideTier(a, kind, policy);
   return { ...a, kind, tier, tierReason: reason };

@@ -1,5 +1,5 @@
-import type { Policy } from '../../bot/policy.ts';
-import type { Alert } from './alert.ts';
+import type { Alert } from '../../core/alerts/alert.ts';
+import type { AlertPolicy } from '../../core/alerts/alert-policy.ts';
 import { matchLabels } from './kinds.ts';
 
 /**
@@ -7,7 +7,7 @@ import { matchLabels } from './kinds.ts';
  * Grafana's groupKey, Azure's rule + targets) so a card matches what the sender considers one
  * notification; a policy can group a source by labels instead.
  */
-export function groupKeyFor(a: Alert, policy: Policy): string {
+export function groupKeyFor(a: Alert, policy: AlertPolicy): string {
   const by = policy.grouping[a.source]?.by ?? [];
   if (by.length === 0) return `${a.source}|${a.groupKey}`;
   const labels = matchLabels(a);

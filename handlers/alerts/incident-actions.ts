@@ -1,19 +1,19 @@
-import type { Clock } from '../../bot/clock.ts';
-import { formatDuration } from '../../bot/duration.ts';
-import { UserFacingError } from '../../bot/errors.ts';
-import { type ChannelTarget, enqueueIncidentCard } from '../../bot/outbox/enqueue.ts';
-import type { Policy } from '../../bot/policy.ts';
-import type { Repos, Store } from '../../store/store.ts';
+import type { AlertPolicy } from '../../core/alerts/alert-policy.ts';
+import { formatIncidentId, type Incident } from '../../core/alerts/incident.ts';
+import { type Matcher, matchesAll } from '../../core/alerts/matchers.ts';
+import type { Silence } from '../../core/alerts/silence.ts';
+import type { Clock } from '../../core/clock.ts';
+import { formatDuration } from '../../core/duration.ts';
+import { UserFacingError } from '../../core/errors.ts';
+import { type ChannelTarget, enqueueIncidentCard } from '../../core/outbox/enqueue.ts';
+import type { Repos, Store } from '../../core/store.ts';
 import { identifyingLabels } from './identifying-labels.ts';
-import { formatIncidentId, type Incident } from './incident.ts';
 import { matchLabels } from './kinds.ts';
-import { type Matcher, matchesAll } from './matchers.ts';
-import type { Silence } from './silence.ts';
 
 /** What the operations on incidents need; built once in the composition root. */
 export interface IncidentOpsDeps {
   store: Store;
-  policy: Policy;
+  policy: AlertPolicy;
   clock: Clock;
   targets: readonly ChannelTarget[];
 }

@@ -1,9 +1,9 @@
-import { type BotModule, enrichCard } from '../../bot/module.ts';
-import type { Policy } from '../../bot/policy.ts';
-import type { Message } from '../../cards/model.ts';
 import { incidentCard } from '../../cards/templates/incident-card.ts';
-import type { Repos } from '../../store/store.ts';
-import type { Incident } from './incident.ts';
+import type { AlertPolicy } from '../../core/alerts/alert-policy.ts';
+import type { Incident } from '../../core/alerts/incident.ts';
+import type { Message } from '../../core/message.ts';
+import type { Repos } from '../../core/store.ts';
+import { type BotModule, enrichCard } from '../module.ts';
 
 /** Renders an incident's card as of now, from the store; undefined when the incident is gone. */
 export type IncidentCardRenderer = (
@@ -14,7 +14,7 @@ export type IncidentCardRenderer = (
 
 /** The one way an incident card is rendered: the template, then every module's enrichment. */
 export function createIncidentCardRenderer(
-  policy: Policy,
+  policy: AlertPolicy,
   modules: readonly BotModule[] = [],
 ): IncidentCardRenderer {
   return async (repos, incidentId, now) => {

@@ -1,25 +1,25 @@
-import type { Clock } from '../../bot/clock.ts';
+import { resolvedReply } from '../../cards/templates/incident-replies.ts';
+import { type Alert, type ParsedAlert, serializeAlert, type Tier } from '../../core/alerts/alert.ts';
+import type { AlertPolicy } from '../../core/alerts/alert-policy.ts';
+import { type Incident, type IncidentTier, mostUrgentTier } from '../../core/alerts/incident.ts';
+import { matchesAll } from '../../core/alerts/matchers.ts';
+import type { Silence } from '../../core/alerts/silence.ts';
+import type { Clock } from '../../core/clock.ts';
 import {
   type ChannelTarget,
   enqueueIncidentCard,
   enqueueIncidentReply,
   enqueueStormCard,
-} from '../../bot/outbox/enqueue.ts';
-import type { Policy } from '../../bot/policy.ts';
-import { resolvedReply } from '../../cards/templates/incident-replies.ts';
-import type { AlertState, Repos, Store, StoredAlert } from '../../store/store.ts';
-import { type Alert, type ParsedAlert, serializeAlert, type Tier } from './alert.ts';
+} from '../../core/outbox/enqueue.ts';
+import type { AlertState, Repos, Store, StoredAlert } from '../../core/store.ts';
 import { classifyAlert } from './classify.ts';
 import { groupKeyFor } from './group-key.ts';
-import { type Incident, type IncidentTier, mostUrgentTier } from './incident.ts';
 import { matchLabels } from './kinds.ts';
-import { matchesAll } from './matchers.ts';
-import type { Silence } from './silence.ts';
 import { foldIntoStorm } from './storm-ingest.ts';
 
 export interface IngestDeps {
   store: Store;
-  policy: Policy;
+  policy: AlertPolicy;
   targets: readonly ChannelTarget[];
   clock: Clock;
 }
@@ -39,7 +39,7 @@ export interface IngestResult {
 interface Batch {
   tx: Repos;
   now: number;
-  policy: Policy;
+  policy: AlertPolicy;
   silences: Silence[];
   dirty: Set<number>;
   opened: number[];

@@ -1,6 +1,6 @@
-import type { Policy } from '../../bot/policy.ts';
-import { type AlertKind, alertKind, type ParsedAlert } from './alert.ts';
-import { matchesAll } from './matchers.ts';
+import { type AlertKind, alertKind, type ParsedAlert } from '../../core/alerts/alert.ts';
+import type { AlertPolicy } from '../../core/alerts/alert-policy.ts';
+import { matchesAll } from '../../core/alerts/matchers.ts';
 
 /**
  * Built-in recognisers, most specific first: a rule name, Prometheus metric or Azure metric that
@@ -36,7 +36,7 @@ export function matchLabels(a: ParsedAlert): Record<string, string> {
   return { alertname: a.rule, source: a.source, ...a.labels };
 }
 
-export function detectKind(a: ParsedAlert, policy: Policy): AlertKind {
+export function detectKind(a: ParsedAlert, policy: AlertPolicy): AlertKind {
   const explicit = alertKind.safeParse(a.labels.kind);
   if (explicit.success) return explicit.data;
   const labels = matchLabels(a);

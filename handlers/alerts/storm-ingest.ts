@@ -1,6 +1,6 @@
-import type { Repos } from '../../store/store.ts';
-import type { IncidentTier } from './incident.ts';
-import { type StormPolicy, shouldFoldIntoStorm } from './storm.ts';
+import type { IncidentTier } from '../../core/alerts/incident.ts';
+import { type StormPolicy, shouldFoldIntoStorm } from '../../core/alerts/storm.ts';
+import type { Repos } from '../../core/store.ts';
 
 /**
  * Intake's storm step, inside the transaction that opened the incident: folds the new incident

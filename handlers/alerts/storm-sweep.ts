@@ -1,6 +1,6 @@
-import { enqueueStormCard } from '../../bot/outbox/enqueue.ts';
+import { isStormOver } from '../../core/alerts/storm.ts';
+import { enqueueStormCard } from '../../core/outbox/enqueue.ts';
 import type { IncidentOpsDeps } from './incident-actions.ts';
-import { isStormOver } from './storm.ts';
 
 /**
  * Periodic: ends the active storm once no incident has folded into it for the quiet period, and

@@ -1,10 +1,12 @@
 import type { KubeConfig } from '@kubernetes/client-node';
-import type { Clock } from '../../bot/clock.ts';
-import type { Logger } from '../../bot/logger.ts';
-import type { ChannelTarget } from '../../bot/outbox/enqueue.ts';
-import type { ProposalCardSource } from '../../bot/outbox/proposal-cards.ts';
-import type { MessageAction } from '../../cards/model.ts';
 import { remediationProposalCard } from '../../cards/templates/remediation-proposal.ts';
+import type { Incident } from '../../core/alerts/incident.ts';
+import type { Clock } from '../../core/clock.ts';
+import type { Logger } from '../../core/logger.ts';
+import type { MessageAction } from '../../core/message.ts';
+import type { ChannelTarget } from '../../core/outbox/enqueue.ts';
+import type { ProposalCardSource } from '../../core/outbox/proposal-cards.ts';
+import type { Store } from '../../core/store.ts';
 import { ACTIONS } from '../../remediation/catalog.ts';
 import type { AgentPoolApi } from '../../remediation/executors/azure.ts';
 import { createKubeClients } from '../../remediation/executors/kubernetes.ts';
@@ -13,8 +15,6 @@ import { findAction, type RemediationDeps, timeFormat } from '../../remediation/
 import { createRemediationService, type RemediationService } from '../../remediation/flow/service.ts';
 import { parseRemediationPolicy } from '../../remediation/policy.ts';
 import type { RemediationRepo } from '../../store/remediation/remediation-repo.ts';
-import type { Store } from '../../store/store.ts';
-import type { Incident } from '../alerts/incident.ts';
 import type { ButtonHandler, CommandHandler } from '../commands/command.ts';
 import { createAuditCommand } from './audit-command.ts';
 import { createRemediateCommand } from './remediate-command.ts';

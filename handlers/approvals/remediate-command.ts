@@ -1,10 +1,10 @@
 import { z } from 'zod';
-import { UserFacingError } from '../../bot/errors.ts';
-import { buildMessage } from '../../cards/model.ts';
 import { remediationProposalCard } from '../../cards/templates/remediation-proposal.ts';
+import { parseIncidentId } from '../../core/alerts/incident.ts';
+import { UserFacingError } from '../../core/errors.ts';
+import { buildMessage } from '../../core/message.ts';
 import { findAction, syncProposalCard, timeFormat } from '../../remediation/flow/deps.ts';
 import type { RemediationService } from '../../remediation/flow/service.ts';
-import { parseIncidentId } from '../alerts/incident.ts';
 import { alreadyQueued, type CommandHandler, defineCommand } from '../commands/command.ts';
 
 /** Chat lower-cases option names; give them back the case of the action's parameters. */

@@ -1,11 +1,11 @@
 import { z } from 'zod';
-import { UserFacingError } from '../../bot/errors.ts';
 import { textReply } from '../../cards/templates/incident-replies.ts';
 import {
   REMEDIATION_VERBS,
   remediationProposalCard,
   shortHash,
 } from '../../cards/templates/remediation-proposal.ts';
+import { UserFacingError } from '../../core/errors.ts';
 import { findAction, syncProposalCard, timeFormat } from '../../remediation/flow/deps.ts';
 import type { RemediationService } from '../../remediation/flow/service.ts';
 import { alreadyQueued, type ButtonHandler } from '../commands/command.ts';

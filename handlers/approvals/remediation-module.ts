@@ -1,15 +1,15 @@
 import type { KubeConfig } from '@kubernetes/client-node';
 import { Gauge, type Registry } from 'prom-client';
-import type { Clock } from '../../bot/clock.ts';
-import type { Logger } from '../../bot/logger.ts';
-import type { BotModule } from '../../bot/module.ts';
-import type { ChannelTarget } from '../../bot/outbox/enqueue.ts';
+import type { Clock } from '../../core/clock.ts';
+import type { Logger } from '../../core/logger.ts';
+import type { ChannelTarget } from '../../core/outbox/enqueue.ts';
+import type { Store } from '../../core/store.ts';
 import type { AgentPoolApi } from '../../remediation/executors/azure.ts';
 import type { ThrottleReader } from '../../remediation/executors/throttle-rate.ts';
 import { openPostgresRemediationRepo } from '../../store/remediation/postgres-remediation-repo.ts';
 import type { RemediationRepo } from '../../store/remediation/remediation-repo.ts';
 import { openSqliteRemediationRepo } from '../../store/remediation/sqlite-remediation-repo.ts';
-import type { Store } from '../../store/store.ts';
+import type { BotModule } from '../module.ts';
 import { setupRemediation } from './approval-handlers.ts';
 
 export interface RemediationModuleOptions {

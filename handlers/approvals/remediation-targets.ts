@@ -1,6 +1,6 @@
 import { DefaultAzureCredential, type TokenCredential } from '@azure/identity';
 import { KubeConfig } from '@kubernetes/client-node';
-import { AppError } from '../../bot/errors.ts';
+import { AppError } from '../../core/errors.ts';
 import { type AgentPoolApi, aksCluster, createAgentPoolApi } from '../../remediation/executors/azure.ts';
 import { parseRemediationPolicy, type RemediationPolicy } from '../../remediation/policy.ts';
 

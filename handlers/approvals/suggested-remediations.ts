@@ -1,8 +1,8 @@
-import type { MessageAction } from '../../cards/model.ts';
 import { REMEDIATION_VERBS } from '../../cards/templates/remediation-proposal.ts';
+import type { Incident } from '../../core/alerts/incident.ts';
+import type { MessageAction } from '../../core/message.ts';
 import type { RemediationAction } from '../../remediation/action.ts';
 import type { RemediationPolicy } from '../../remediation/policy.ts';
-import type { Incident } from '../alerts/incident.ts';
 
 /** Parameters an incident's resource can fill in when the suggestion leaves them out. */
 const FROM_RESOURCE = ['namespace', 'deployment', 'node'] as const;

@@ -1,8 +1,8 @@
-import type { Asker } from '../../bot/module.ts';
-import type { Message, Section } from '../../cards/model.ts';
 import { resultTable } from '../../cards/templates/query-result.ts';
+import type { Message, Section } from '../../core/message.ts';
 import type { LogsBackend } from '../../queries/backends/logs-backend.ts';
 import { type CommandHandler, shownOf } from '../commands/command.ts';
+import type { Asker } from '../module.ts';
 import type { AsyncQuestionRouter } from '../questions/llm/llm-router.ts';
 import {
   buildAnswerMessage,

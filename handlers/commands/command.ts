@@ -1,6 +1,6 @@
 import type { z } from 'zod';
-import type { ChatPlace, ChatUser } from '../../bot/adapters/chat-surface.ts';
-import type { Message } from '../../cards/model.ts';
+import type { ChatPlace, ChatUser } from '../../core/chat-surface.ts';
+import type { Message } from '../../core/message.ts';
 import type { IncidentOpsDeps } from '../alerts/incident-actions.ts';
 
 /** Everything a handler may use; handlers never see platform SDKs. */

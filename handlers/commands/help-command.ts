@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { buildMessage } from '../../cards/model.ts';
+import { buildMessage } from '../../core/message.ts';
 import type { CommandHandler } from './command.ts';
 
 /** `/help`: the commands this bot understands, built from the registered list. */

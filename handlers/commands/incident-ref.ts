@@ -1,5 +1,5 @@
-import { UserFacingError } from '../../bot/errors.ts';
-import { parseIncidentId } from '../alerts/incident.ts';
+import { parseIncidentId } from '../../core/alerts/incident.ts';
+import { UserFacingError } from '../../core/errors.ts';
 
 /** The incident a command or button is about: named explicitly, or the thread it was used in. */
 export function resolveIncidentId(explicit: unknown, fromThread: number | undefined, usage: string): number {

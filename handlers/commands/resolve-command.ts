@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { UserFacingError } from '../../bot/errors.ts';
 import { textReply } from '../../cards/templates/incident-replies.ts';
-import { formatIncidentId } from '../alerts/incident.ts';
+import { formatIncidentId } from '../../core/alerts/incident.ts';
+import { UserFacingError } from '../../core/errors.ts';
 import { resolveIncidentByHand } from '../alerts/incident-actions.ts';
 import { defineCommand, tokenize } from './command.ts';
 import { resolveIncidentId } from './incident-ref.ts';

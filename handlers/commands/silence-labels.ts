@@ -1,6 +1,6 @@
+import type { Matcher } from '../../core/alerts/matchers.ts';
 import { editDistance } from '../../queries/gpu/suggest-node.ts';
 import { matchLabels } from '../alerts/kinds.ts';
-import type { Matcher } from '../alerts/matchers.ts';
 import type { HandlerDeps } from './command.ts';
 
 /** How many open incidents' alerts are read for label names (the same bound the silence uses). */

@@ -1,10 +1,10 @@
-import type { CardEnrichment } from '../../bot/module.ts';
-import type { Section } from '../../cards/model.ts';
 import { formatTime } from '../../cards/templates/format.ts';
+import type { AlertKind } from '../../core/alerts/alert.ts';
+import type { Incident } from '../../core/alerts/incident.ts';
+import type { Section } from '../../core/message.ts';
+import type { StoredAlert } from '../../core/store.ts';
 import { gpuIndex, nodeName } from '../../queries/gpu/params.ts';
-import type { StoredAlert } from '../../store/store.ts';
-import type { AlertKind } from '../alerts/alert.ts';
-import type { Incident } from '../alerts/incident.ts';
+import type { CardEnrichment } from '../module.ts';
 import type { ChartLinks } from './chart-links.ts';
 
 /** Alert kinds whose cards carry the affected node's GPU chart. */

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { formatDuration } from '../../bot/duration.ts';
 import { gpuFleetCard } from '../../cards/templates/gpu-fleet.ts';
 import { gpuNodeCard } from '../../cards/templates/gpu-node.ts';
+import { formatDuration } from '../../core/duration.ts';
 import { type MetricsBackend, runGpuInstant } from '../../queries/backends/metrics-backend.ts';
 import { gpuFleetSummary, gpuNodeState, infinibandPorts } from '../../queries/gpu/catalog.ts';
 import { assembleGpuRows, assembleIbRows } from '../../queries/gpu/node-readings.ts';

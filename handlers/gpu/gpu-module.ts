@@ -1,18 +1,18 @@
-import type { Clock } from '../../bot/clock.ts';
-import { AppError } from '../../bot/errors.ts';
-import { registerChartRoutes } from '../../bot/http/chart-routes.ts';
-import type { BotServer } from '../../bot/http/server.ts';
-import type { BotModule } from '../../bot/module.ts';
+import type { FastifyInstance } from 'fastify';
 import { ChartCache } from '../../cards/charts/chart-cache.ts';
 import { type ChartRenderer, inlineChartRenderer } from '../../cards/charts/chart-renderer.ts';
 import type { ChartRequest } from '../../cards/charts/chart-token.ts';
 import { RenderQueue, type RenderQueueOptions } from '../../cards/charts/render-queue.ts';
+import type { Clock } from '../../core/clock.ts';
+import { AppError } from '../../core/errors.ts';
 import type { MetricsBackend } from '../../queries/backends/metrics-backend.ts';
 import { DEFAULT_GPU_POLICY, type GpuThresholdPolicy } from '../../queries/gpu/thresholds.ts';
 import type { DcgmCluster } from '../../sim/dcgm/cluster.ts';
 import { createDcgmMetricsHandler } from '../../sim/dcgm/http-handler.ts';
+import type { BotModule } from '../module.ts';
 import { gpuAlertChart } from './alert-chart.ts';
 import { createChartLinks } from './chart-links.ts';
+import { registerChartRoutes } from './chart-routes.ts';
 import { createGpuCommand } from './gpu-command.ts';
 import { type KnownNodes, knownNodesFromBackend } from './known-nodes.ts';
 import { renderGpuChart } from './render-gpu-chart.ts';
@@ -50,7 +50,7 @@ function cacheTtlMs(request: ChartRequest, now: number): number {
   return request.end > now - 2 * 60_000 ? 30_000 : 3_600_000;
 }
 
-function ownUrl(app: BotServer): string {
+function ownUrl(app: FastifyInstance): string {
   const address = app.server.address();
   if (!address || typeof address === 'string') {
     throw new AppError('NO_PUBLIC_URL', 'the bot is not listening yet; set PUBLIC_URL for chart links');
@@ -72,7 +72,7 @@ export function createGpuModule(options: GpuModuleOptions): BotModule {
     cache: new ChartCache(options.clock, { maxEntries: 500 }),
     clock: options.clock,
   });
-  let server: BotServer | undefined;
+  let server: FastifyInstance | undefined;
   const links = createChartLinks({
     secret: options.chartSecret,
     baseUrl: () => {

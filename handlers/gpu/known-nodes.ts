@@ -1,4 +1,4 @@
-import { UserFacingError } from '../../bot/errors.ts';
+import { UserFacingError } from '../../core/errors.ts';
 import type { MetricsBackend } from '../../queries/backends/metrics-backend.ts';
 import { gpuFleetSummary } from '../../queries/gpu/catalog.ts';
 import { buildGpuQuery } from '../../queries/gpu/define-gpu-query.ts';

@@ -1,9 +1,9 @@
-import { formatDuration } from '../../bot/duration.ts';
-import { UserFacingError } from '../../bot/errors.ts';
 import type { ChartRenderer } from '../../cards/charts/chart-renderer.ts';
 import type { ChartRequest } from '../../cards/charts/chart-token.ts';
 import { buildGpuNodeChart, type GpuNodeHistory } from '../../cards/charts/gpu-node-chart.ts';
 import { formatTime } from '../../cards/templates/format.ts';
+import { formatDuration } from '../../core/duration.ts';
+import { UserFacingError } from '../../core/errors.ts';
 import { type MetricsBackend, runGpuInstant, runGpuRange } from '../../queries/backends/metrics-backend.ts';
 import { gpuNodeHistory, gpuNodeState } from '../../queries/gpu/catalog.ts';
 import { assembleGpuRows } from '../../queries/gpu/node-readings.ts';

@@ -1,9 +1,9 @@
-import { DeliveryError } from '../../bot/errors.ts';
-import { nextDelayMs } from '../../bot/outbox/backoff.ts';
-import { enqueueIncidentReply } from '../../bot/outbox/enqueue.ts';
 import { textReply } from '../../cards/templates/incident-replies.ts';
+import { formatIncidentId } from '../../core/alerts/incident.ts';
+import { nextDelayMs } from '../../core/backoff.ts';
+import { DeliveryError } from '../../core/errors.ts';
+import { enqueueIncidentReply } from '../../core/outbox/enqueue.ts';
 import type { PagingEvent } from '../../store/paging/paging-repo.ts';
-import { formatIncidentId } from '../alerts/incident.ts';
 import { sendPagerDutyEvent } from './pagerduty-client.ts';
 import { pagerDutyEventBody } from './pagerduty-event.ts';
 import type { PagingDeps } from './paging-deps.ts';

@@ -1,4 +1,4 @@
-import { formatIncidentId, type Incident } from '../alerts/incident.ts';
+import { formatIncidentId, type Incident } from '../../core/alerts/incident.ts';
 
 function formatLocal(ms: number, timeZone: string): string {
   return new Intl.DateTimeFormat('en-GB', {

@@ -1,9 +1,9 @@
-import { formatDuration } from '../../bot/duration.ts';
-import { enqueueIncidentReply } from '../../bot/outbox/enqueue.ts';
-import type { SurfaceId } from '../../bot/outbox/outbox-entry.ts';
 import { textReply } from '../../cards/templates/incident-replies.ts';
+import { formatIncidentId, type Incident } from '../../core/alerts/incident.ts';
+import { formatDuration } from '../../core/duration.ts';
+import { enqueueIncidentReply } from '../../core/outbox/enqueue.ts';
+import type { SurfaceId } from '../../core/outbox/outbox-entry.ts';
 import type { PagingTimer } from '../../store/paging/paging-repo.ts';
-import { formatIncidentId, type Incident } from '../alerts/incident.ts';
 import { buildTriggerEvent } from './pagerduty-event.ts';
 import type { PagingDeps } from './paging-deps.ts';
 

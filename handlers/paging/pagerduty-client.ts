@@ -1,4 +1,4 @@
-import { DeliveryError } from '../../bot/errors.ts';
+import { DeliveryError } from '../../core/errors.ts';
 import type { PagerDutyEventBody } from './pagerduty-event.ts';
 
 export const DEFAULT_PAGERDUTY_EVENTS_URL = 'https://events.pagerduty.com/v2/enqueue';

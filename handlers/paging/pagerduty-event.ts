@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import type { StoredAlert } from '../../store/store.ts';
-import { formatIncidentId, type Incident } from '../alerts/incident.ts';
+import { formatIncidentId, type Incident } from '../../core/alerts/incident.ts';
+import type { StoredAlert } from '../../core/store.ts';
 
 /** The parts of a PagerDuty Events API v2 event the bot decides; the routing key is added at send time. */
 export const pagerDutyEventBody = z.object({

@@ -1,9 +1,9 @@
-import type { Clock } from '../../bot/clock.ts';
-import type { Logger } from '../../bot/logger.ts';
-import type { BackoffOptions } from '../../bot/outbox/backoff.ts';
-import type { ChannelTarget } from '../../bot/outbox/enqueue.ts';
+import type { BackoffOptions } from '../../core/backoff.ts';
+import type { Clock } from '../../core/clock.ts';
+import type { Logger } from '../../core/logger.ts';
+import type { ChannelTarget } from '../../core/outbox/enqueue.ts';
+import type { Store } from '../../core/store.ts';
 import type { PagingRepo } from '../../store/paging/paging-repo.ts';
-import type { Store } from '../../store/store.ts';
 import type { BusinessCalendar } from './business-day.ts';
 import type { PagerDutyTarget } from './pagerduty-client.ts';
 import type { PagingPolicy } from './paging-policy.ts';

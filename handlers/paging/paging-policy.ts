@@ -1,6 +1,7 @@
 import { z } from 'zod';
-import { durationMs } from '../../bot/duration.ts';
-import { surfaceId } from '../../bot/outbox/outbox-entry.ts';
+import { durationMs } from '../../core/duration.ts';
+import { surfaceId } from '../../core/outbox/outbox-entry.ts';
+import { timeZoneSchema } from '../../core/time-zone.ts';
 
 const MINUTE = 60_000;
 
@@ -39,7 +40,7 @@ export const pagingPolicy = z
          */
         postCardsAtOnce: z.boolean().default(false),
         /** Defaults to the policy's timeZone. */
-        timeZone: z.string().refine(isTimeZone, { message: 'is not an IANA time zone' }).optional(),
+        timeZone: timeZoneSchema.optional(),
         /** Also mail the digest (needs SMTP_URL). */
         email: z
           .object({ from: z.email(), to: z.array(z.email()).min(1).max(50) })
@@ -52,12 +53,3 @@ export const pagingPolicy = z
   .strict();
 
 export type PagingPolicy = z.infer<typeof pagingPolicy>;
-
-function isTimeZone(tz: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en', { timeZone: tz });
-    return true;
-  } catch {
-    return false;
-  }
-}

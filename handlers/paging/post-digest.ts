@@ -1,6 +1,6 @@
-import { enqueueReply } from '../../bot/outbox/enqueue.ts';
 import { p3DigestCard } from '../../cards/templates/digest.ts';
-import type { Incident } from '../alerts/incident.ts';
+import type { Incident } from '../../core/alerts/incident.ts';
+import { enqueueReply } from '../../core/outbox/enqueue.ts';
 import { latestDigestSlot } from './business-day.ts';
 import { digestMailText } from './digest-mail.ts';
 import type { PagingDeps } from './paging-deps.ts';

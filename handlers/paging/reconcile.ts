@@ -1,5 +1,5 @@
+import type { Incident } from '../../core/alerts/incident.ts';
 import type { TrackedIncident } from '../../store/paging/paging-repo.ts';
-import type { Incident } from '../alerts/incident.ts';
 import { buildStateEvent, buildTriggerEvent, type PagerDutyEventBody } from './pagerduty-event.ts';
 import type { PagingDeps } from './paging-deps.ts';
 

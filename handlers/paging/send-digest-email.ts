@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { DeliveryError } from '../../bot/errors.ts';
-import { nextDelayMs } from '../../bot/outbox/backoff.ts';
+import { nextDelayMs } from '../../core/backoff.ts';
+import { DeliveryError } from '../../core/errors.ts';
 import type { PagingDeps } from './paging-deps.ts';
 import { sendMail } from './smtp-client.ts';
 

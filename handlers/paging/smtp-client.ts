@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { connect, type Socket } from 'node:net';
-import { DeliveryError } from '../../bot/errors.ts';
+import { DeliveryError } from '../../core/errors.ts';
 
 export interface SmtpTarget {
   host: string;

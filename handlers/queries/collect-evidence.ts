@@ -1,9 +1,9 @@
-import { AppError, UserFacingError } from '../../bot/errors.ts';
 import { formatCell, formatParams } from '../../cards/templates/query-result.ts';
+import type { Incident } from '../../core/alerts/incident.ts';
+import { AppError, UserFacingError } from '../../core/errors.ts';
+import type { EvidenceItem, IncidentEvidence } from '../../core/evidence.ts';
 import type { LogsBackend, LogsRun } from '../../queries/backends/logs-backend.ts';
-import type { Incident } from '../alerts/incident.ts';
 import type { EvidenceQuery } from './evidence-policy.ts';
-import type { EvidenceItem, IncidentEvidence } from './evidence-store.ts';
 
 /** Rows of one query's evidence on a card. */
 export const EVIDENCE_ROWS = 8;

@@ -1,8 +1,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Logger } from '../../bot/logger.ts';
+import { incidentEvidence } from '../../core/evidence.ts';
+import type { Logger } from '../../core/logger.ts';
 import type { EvidenceRepo } from '../../store/evidence/evidence-repo.ts';
-import { incidentEvidence } from './evidence-store.ts';
 
 const EVIDENCE_FILE = /^INC-\d+\.json$/;
 

@@ -1,5 +1,5 @@
-import type { AlertKind } from '../alerts/alert.ts';
-import type { Incident } from '../alerts/incident.ts';
+import type { AlertKind } from '../../core/alerts/alert.ts';
+import type { Incident } from '../../core/alerts/incident.ts';
 
 /** One vetted query to run for an incident, with parameters taken from the alert. */
 export interface EvidenceQuery {

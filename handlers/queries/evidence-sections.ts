@@ -1,5 +1,5 @@
-import type { Section } from '../../cards/model.ts';
-import type { IncidentEvidence } from './evidence-store.ts';
+import type { IncidentEvidence } from '../../core/evidence.ts';
+import type { Section } from '../../core/message.ts';
 
 /** The evidence sections of an incident card: one table (or one notice) per vetted query. */
 export function evidenceSections(evidence: IncidentEvidence): Section[] {

@@ -1,5 +1,5 @@
+import { EVIDENCE_CACHE_LIMIT, type EvidenceCache } from '../../core/evidence.ts';
 import type { EvidenceRepo } from '../../store/evidence/evidence-repo.ts';
-import { EVIDENCE_CACHE_LIMIT, type EvidenceCache } from './evidence-store.ts';
 
 /** Saves read per query while catching up. */
 const PAGE = 200;

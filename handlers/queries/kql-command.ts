@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { UserFacingError } from '../../bot/errors.ts';
 import { catalogCard, queryResultCard } from '../../cards/templates/query-result.ts';
+import { UserFacingError } from '../../core/errors.ts';
 import { findQuery, type LogsBackend, type LogsRun } from '../../queries/backends/logs-backend.ts';
 import { type CommandHandler, defineCommand } from '../commands/command.ts';
 

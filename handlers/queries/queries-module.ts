@@ -1,24 +1,24 @@
 import { randomUUID } from 'node:crypto';
-import type { Clock } from '../../bot/clock.ts';
-import type { BotServer } from '../../bot/http/server.ts';
-import type { Logger } from '../../bot/logger.ts';
-import type { BotModule } from '../../bot/module.ts';
-import { type ChannelTarget, enqueueIncidentCard } from '../../bot/outbox/enqueue.ts';
-import type { Tracing } from '../../bot/tracing.ts';
+import type { FastifyInstance } from 'fastify';
 import { ChartCache } from '../../cards/charts/chart-cache.ts';
 import { type ChartRenderer, inlineChartRenderer } from '../../cards/charts/chart-renderer.ts';
+import type { Incident } from '../../core/alerts/incident.ts';
+import type { Clock } from '../../core/clock.ts';
+import { EvidenceCache } from '../../core/evidence.ts';
+import type { Logger } from '../../core/logger.ts';
+import { type ChannelTarget, enqueueIncidentCard } from '../../core/outbox/enqueue.ts';
+import type { Store } from '../../core/store.ts';
+import type { Tracing } from '../../core/tracing.ts';
 import type { LogsBackend, LogsRun } from '../../queries/backends/logs-backend.ts';
 import type { EvidenceRepo } from '../../store/evidence/evidence-repo.ts';
 import { openPostgresEvidenceRepo } from '../../store/evidence/postgres-evidence-repo.ts';
 import { openSqliteEvidenceRepo } from '../../store/evidence/sqlite-evidence-repo.ts';
-import type { Store } from '../../store/store.ts';
-import type { Incident } from '../alerts/incident.ts';
+import type { BotModule } from '../module.ts';
 import { KQL_CHART_PATH, ownUrl, registerKqlChartRoute } from './chart-route.ts';
 import { collectEvidence } from './collect-evidence.ts';
 import { importEvidenceFiles } from './evidence-import.ts';
 import { evidenceFor } from './evidence-policy.ts';
 import { evidenceSections } from './evidence-sections.ts';
-import { EvidenceCache } from './evidence-store.ts';
 import { createEvidenceSync } from './evidence-sync.ts';
 import { createKqlCommand } from './kql-command.ts';
 import { buildQueryChart } from './query-chart.ts';
@@ -79,7 +79,7 @@ export function createQueriesModule(options: QueriesModuleOptions): BotModule {
   const budgetMs = options.budgetMs ?? 10_000;
   const charts = new ChartCache(clock);
   const renderer = options.charts ?? inlineChartRenderer;
-  let server: BotServer | undefined;
+  let server: FastifyInstance | undefined;
 
   /** Renders a time-series result to PNG and links it; a chart that fails to render is left out. */
   async function chartFor(run: LogsRun): Promise<{ url: string; alt: string } | undefined> {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import type { ChatPlace, ChatUser } from '../../bot/adapters/chat-surface.ts';
-import { UserFacingError } from '../../bot/errors.ts';
+import type { ChatPlace, ChatUser } from '../../core/chat-surface.ts';
+import { UserFacingError } from '../../core/errors.ts';
 import type { LogsBackend } from '../../queries/backends/logs-backend.ts';
 import type { ParamValue } from '../../queries/bind-parameters.ts';
 import { DEFAULT_TOKEN_PRICES } from '../../queries/kql/cost-per-team.ts';

@@ -1,6 +1,6 @@
 import { isDeepStrictEqual } from 'node:util';
 import { z } from 'zod';
-import { AppError } from '../../bot/errors.ts';
+import { AppError } from '../../core/errors.ts';
 import type { RouteDecision } from './route-decision.ts';
 import type { QuestionRouter } from './route-question.ts';
 

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { formatDuration, parseDuration } from '../../bot/duration.ts';
-import { AppError } from '../../bot/errors.ts';
-import { buildMessage, type Message, type MessageAction, type Section } from '../../cards/model.ts';
+import { formatDuration, parseDuration } from '../../core/duration.ts';
+import { AppError } from '../../core/errors.ts';
+import { buildMessage, type Message, type MessageAction, type Section } from '../../core/message.ts';
 import { slotOfParam } from './fill-params.ts';
 import type { RoutableQuery } from './routable-query.ts';
 import type { Candidate, RouteDecision } from './route-decision.ts';

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { AppError } from '../../bot/errors.ts';
+import { AppError } from '../../core/errors.ts';
 import type { KqlCatalog } from '../../queries/catalog.ts';
 import type { VettedGpuQuery } from '../../queries/gpu/define-gpu-query.ts';
 

@@ -1,4 +1,4 @@
-import { AppError } from '../../bot/errors.ts';
+import { AppError } from '../../core/errors.ts';
 
 /** The outcome of asking a bucket for one token. */
 export type BucketDecision = { allowed: true } | { allowed: false; retryAfterMs: number };

@@ -1,4 +1,4 @@
-import { UserFacingError } from '../../bot/errors.ts';
+import { UserFacingError } from '../../core/errors.ts';
 import type { LimitedWork, RateLimitPolicy } from './rate-limit-policy.ts';
 import { TokenBuckets } from './token-buckets.ts';
 

@@ -3,7 +3,7 @@ import { gzipSync } from 'node:zlib';
 import type { TokenCredential } from '@azure/core-auth';
 import { DefaultAzureCredential } from '@azure/identity';
 import { LogsQueryClient, LogsQueryResultStatus, type LogsTable } from '@azure/monitor-query-logs';
-import { UserFacingError } from '../../bot/errors.ts';
+import { UserFacingError } from '../../core/errors.ts';
 import type { KqlCatalog } from '../catalog.ts';
 import { formatDatetime } from '../engine/literals.ts';
 import { type KqlType, TYPE_ALIASES } from '../engine/types.ts';

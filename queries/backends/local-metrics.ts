@@ -1,4 +1,4 @@
-import type { Clock } from '../../bot/clock.ts';
+import type { Clock } from '../../core/clock.ts';
 import { evaluateAt, evaluateRange, type SeriesSource, type SourceSeries } from '../gpu/evaluate.ts';
 import type { GpuQuerySpec } from '../gpu/query-spec.ts';
 import {

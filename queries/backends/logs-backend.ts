@@ -1,6 +1,6 @@
 import type { z } from 'zod';
-import type { ChatPlace, ChatUser } from '../../bot/adapters/chat-surface.ts';
-import { UserFacingError } from '../../bot/errors.ts';
+import type { ChatPlace, ChatUser } from '../../core/chat-surface.ts';
+import { UserFacingError } from '../../core/errors.ts';
 import { bindParameters, type ParamValue } from '../bind-parameters.ts';
 import type { KqlCatalog } from '../catalog.ts';
 import type { QueryResult } from '../engine/types.ts';

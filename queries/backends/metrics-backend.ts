@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { AppError } from '../../bot/errors.ts';
+import { AppError } from '../../core/errors.ts';
 import { buildGpuQuery, type VettedGpuQuery } from '../gpu/define-gpu-query.ts';
 import type { GpuQuerySpec } from '../gpu/query-spec.ts';
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Clock } from '../../bot/clock.ts';
+import type { Clock } from '../../core/clock.ts';
 import { compilePromQL } from '../gpu/compile-promql.ts';
 import type { GpuQuerySpec } from '../gpu/query-spec.ts';
 import {

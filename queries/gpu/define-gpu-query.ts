@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { UserFacingError } from '../../bot/errors.ts';
+import { UserFacingError } from '../../core/errors.ts';
 import { type GpuQuerySpec, type GpuQuerySpecInput, gpuQuerySpec } from './query-spec.ts';
 
 /**

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { formatDuration, parseDuration } from '../../bot/duration.ts';
+import { formatDuration, parseDuration } from '../../core/duration.ts';
 
 /** A Kubernetes node name (RFC 1123 subdomain): what users may type after `/gpu`. */
 export const nodeName = z

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { durationMs } from '../../bot/duration.ts';
-import type { Tone } from '../../cards/model.ts';
+import { durationMs } from '../../core/duration.ts';
+import type { Tone } from '../../core/message.ts';
 import { describeClockEvents, hasConcerningClockEvents } from './clock-events.ts';
 
 const pct = z.number().min(0).max(100);

@@ -1,10 +1,10 @@
 import type { V1Pod } from '@kubernetes/client-node';
 import { z } from 'zod';
+import type { Plan } from '../../core/remediation/plan.ts';
 import { type ActionContext, defineAction, pollUntil, type StepResult } from '../action.ts';
 import { ExecutorError, guardrailBreach } from '../errors.ts';
 import { dryRunParam, kubeCall, strategicPatch } from '../executors/kubernetes.ts';
 import { checkResource, k8sName } from '../guard.ts';
-import type { Plan } from '../plan.ts';
 
 const params = z.object({
   node: k8sName,

@@ -1,5 +1,6 @@
 import type { V1Deployment } from '@kubernetes/client-node';
 import { z } from 'zod';
+import type { Plan } from '../../core/remediation/plan.ts';
 import { type ActionContext, defineAction, pollUntil, type StepResult } from '../action.ts';
 import { guardrailBreach } from '../errors.ts';
 import {
@@ -10,7 +11,6 @@ import {
   strategicPatch,
 } from '../executors/kubernetes.ts';
 import { checkNamespace, checkResource, k8sName } from '../guard.ts';
-import type { Plan } from '../plan.ts';
 
 const params = z.object({
   namespace: k8sName.default('ml'),

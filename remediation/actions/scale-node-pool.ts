@@ -1,10 +1,10 @@
 import { z } from 'zod';
-import { UserFacingError } from '../../bot/errors.ts';
+import { UserFacingError } from '../../core/errors.ts';
+import type { Plan } from '../../core/remediation/plan.ts';
 import { type ActionContext, defineAction, pollUntil, type StepResult } from '../action.ts';
 import { guardrailBreach } from '../errors.ts';
 import type { AgentPool, AgentPoolApi } from '../executors/azure.ts';
 import { checkResource } from '../guard.ts';
-import type { Plan } from '../plan.ts';
 
 const params = z.object({
   /** AKS agent pool name (ARM: lower case, up to 12 characters). */

@@ -1,10 +1,10 @@
 import type { V1Deployment, V2HorizontalPodAutoscaler } from '@kubernetes/client-node';
 import { z } from 'zod';
+import type { Plan } from '../../core/remediation/plan.ts';
 import { type ActionContext, defineAction, pollUntil, type StepResult } from '../action.ts';
 import { guardrailBreach } from '../errors.ts';
 import { dryRunParam, kubeCall, mergePatch } from '../executors/kubernetes.ts';
 import { checkNamespace, checkResource, k8sName } from '../guard.ts';
-import type { Plan } from '../plan.ts';
 
 const params = z.object({
   namespace: k8sName.default('ml'),

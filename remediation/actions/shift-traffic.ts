@@ -1,10 +1,10 @@
 import { z } from 'zod';
+import type { Plan } from '../../core/remediation/plan.ts';
 import { type ActionContext, defineAction, pollUntil, type StepResult } from '../action.ts';
 import { guardrailBreach } from '../errors.ts';
 import { dryRunParam, kubeCall, mergePatch } from '../executors/kubernetes.ts';
 import { type ThrottleCount, throttlePercent } from '../executors/throttle-rate.ts';
 import { checkNamespace, checkResource, k8sName } from '../guard.ts';
-import type { Plan } from '../plan.ts';
 
 /**
  * The routing contract with the AI gateway (also what `sim/kube/seed.ts` serves):

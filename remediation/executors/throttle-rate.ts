@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Clock } from '../../bot/clock.ts';
+import type { Clock } from '../../core/clock.ts';
 import type { LogsBackend } from '../../queries/backends/logs-backend.ts';
 
 /** Requests and HTTP 429 answers of Azure OpenAI traffic in a time range. */

@@ -1,7 +1,7 @@
-import type { ChatUser } from '../../bot/adapters/chat-surface.ts';
-import { UserFacingError } from '../../bot/errors.ts';
+import type { ChatUser } from '../../core/chat-surface.ts';
+import { UserFacingError } from '../../core/errors.ts';
+import type { Proposal } from '../../core/remediation/proposal.ts';
 import { isAllowed, ruleFor } from '../policy.ts';
-import type { Proposal } from '../proposal.ts';
 import { logRemediationStep, type RemediationDeps, requireEnabled, syncProposalCard } from './deps.ts';
 
 const REFUSALS = {

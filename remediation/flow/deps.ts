@@ -1,18 +1,18 @@
-import type { Clock } from '../../bot/clock.ts';
-import { UserFacingError } from '../../bot/errors.ts';
-import type { Logger } from '../../bot/logger.ts';
-import { type ChannelTarget, enqueueReply } from '../../bot/outbox/enqueue.ts';
-import { enqueueProposalCard } from '../../bot/outbox/proposal-cards.ts';
-import type { Message } from '../../cards/model.ts';
 import type { TimeFormat } from '../../cards/templates/format.ts';
+import type { Clock } from '../../core/clock.ts';
+import { UserFacingError } from '../../core/errors.ts';
+import type { Logger } from '../../core/logger.ts';
+import type { Message } from '../../core/message.ts';
+import { type ChannelTarget, enqueueReply } from '../../core/outbox/enqueue.ts';
+import { enqueueProposalCard } from '../../core/outbox/proposal-cards.ts';
+import type { Proposal, ReplyPlace } from '../../core/remediation/proposal.ts';
+import type { Store } from '../../core/store.ts';
 import type { RemediationRepo } from '../../store/remediation/remediation-repo.ts';
-import type { Store } from '../../store/store.ts';
 import type { ActionContext, RemediationAction } from '../action.ts';
 import type { AgentPoolApi } from '../executors/azure.ts';
 import type { KubeClients } from '../executors/kubernetes.ts';
 import type { ThrottleReader } from '../executors/throttle-rate.ts';
 import type { RemediationPolicy } from '../policy.ts';
-import type { Proposal, ReplyPlace } from '../proposal.ts';
 
 /** What the approval flow needs; the composition root builds it once. */
 export interface RemediationDeps {

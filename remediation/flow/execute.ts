@@ -1,13 +1,13 @@
-import { describeForChat, UserFacingError } from '../../bot/errors.ts';
-import { enqueueIncidentCard } from '../../bot/outbox/enqueue.ts';
-import { enqueueProposalCard } from '../../bot/outbox/proposal-cards.ts';
 import { formatTime } from '../../cards/templates/format.ts';
 import { remediationProgressReply } from '../../cards/templates/remediation-progress.ts';
+import { describeForChat, UserFacingError } from '../../core/errors.ts';
+import { enqueueIncidentCard } from '../../core/outbox/enqueue.ts';
+import { enqueueProposalCard } from '../../core/outbox/proposal-cards.ts';
+import { hashPlan } from '../../core/remediation/plan.ts';
+import type { Proposal } from '../../core/remediation/proposal.ts';
 import type { StepResult } from '../action.ts';
 import { ExecutorError } from '../errors.ts';
-import { hashPlan } from '../plan.ts';
 import { ruleFor } from '../policy.ts';
-import type { Proposal } from '../proposal.ts';
 import {
   actionContext,
   findAction,

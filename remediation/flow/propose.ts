@@ -1,12 +1,12 @@
-import type { ChatUser } from '../../bot/adapters/chat-surface.ts';
-import { UserFacingError } from '../../bot/errors.ts';
-import { describeIssues } from '../../bot/inbound/describe-args-error.ts';
-import type { IncidentTier } from '../../handlers/alerts/incident.ts';
+import type { IncidentTier } from '../../core/alerts/incident.ts';
+import type { ChatUser } from '../../core/chat-surface.ts';
+import { describeIssues } from '../../core/describe-args-error.ts';
+import { UserFacingError } from '../../core/errors.ts';
+import { hashPlan, type Plan, plan as planSchema, resourceVersionsOf } from '../../core/remediation/plan.ts';
+import type { Proposal, ReplyPlace } from '../../core/remediation/proposal.ts';
 import type { StepResult } from '../action.ts';
 import { ExecutorError } from '../errors.ts';
-import { hashPlan, type Plan, plan as planSchema, resourceVersionsOf } from '../plan.ts';
 import { isAllowed, ruleFor } from '../policy.ts';
-import type { Proposal, ReplyPlace } from '../proposal.ts';
 import { actionContext, findAction, type RemediationDeps, requireEnabled } from './deps.ts';
 
 export interface ProposeInput {

@@ -1,9 +1,9 @@
-import type { ChatUser } from '../../bot/adapters/chat-surface.ts';
-import { UserFacingError } from '../../bot/errors.ts';
 import { remediationProgressReply } from '../../cards/templates/remediation-progress.ts';
-import { verifyAuditChain } from '../audit.ts';
+import type { ChatUser } from '../../core/chat-surface.ts';
+import { UserFacingError } from '../../core/errors.ts';
+import { verifyAuditChain } from '../../core/remediation/audit.ts';
+import type { Proposal } from '../../core/remediation/proposal.ts';
 import { isAllowed } from '../policy.ts';
-import type { Proposal } from '../proposal.ts';
 import { type ApproveResult, approveRemediation, rejectRemediation } from './approve.ts';
 import { KILL_SWITCH_KEY, postToPlace, type RemediationDeps, syncProposalCard } from './deps.ts';
 import { executeApproved } from './execute.ts';

@@ -1,5 +1,5 @@
-import type { Clock } from '../../bot/clock.ts';
-import { UserFacingError } from '../../bot/errors.ts';
+import type { Clock } from '../../core/clock.ts';
+import { UserFacingError } from '../../core/errors.ts';
 import { type EpisodeKind, EpisodeLog } from './episodes.ts';
 import { type DcgmClusterOptions, type DcgmClusterOptionsInput, dcgmClusterOptions } from './options.ts';
 import { type NodeSample, type SampleContext, sampleGpu, sampleIbPort } from './sample.ts';

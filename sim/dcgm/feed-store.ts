@@ -1,4 +1,4 @@
-import type { Clock } from '../../bot/clock.ts';
+import type { Clock } from '../../core/clock.ts';
 import type { DcgmCluster } from './cluster.ts';
 import { collectDcgmFamilies, collectInfinibandFamilies, type MetricFamily } from './families.ts';
 

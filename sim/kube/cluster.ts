@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { type Clock, systemClock } from '../../bot/clock.ts';
+import { type Clock, systemClock } from '../../core/clock.ts';
 import { reconcileAll } from './controllers/reconcile.ts';
 import { canonicalJson } from './json.ts';
 import { resourceTypeOf } from './resources.ts';

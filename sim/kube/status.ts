@@ -1,4 +1,4 @@
-import { AppError } from '../../bot/errors.ts';
+import { AppError } from '../../core/errors.ts';
 import type { ResourceType } from './resources.ts';
 
 /** One entry of `Status.details.causes` (meta/v1 StatusCause). */

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Clock } from '../../bot/clock.ts';
+import type { Clock } from '../../core/clock.ts';
 import { cloneJson, equalJson } from './json.ts';
 import type { ResourceType } from './resources.ts';
 import { alreadyExists, conflict, notFound } from './status.ts';

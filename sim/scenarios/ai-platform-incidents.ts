@@ -1,4 +1,4 @@
-import type { AlertSource } from '../../handlers/alerts/alert.ts';
+import type { AlertSource } from '../../core/alerts/alert.ts';
 import type { DcgmCluster } from '../dcgm/cluster.ts';
 import {
   type AmAlert,

@@ -1,4 +1,4 @@
-import type { Clock } from '../../bot/clock.ts';
+import type { Clock } from '../../core/clock.ts';
 import { createLocalLogsBackend } from '../../queries/backends/local-logs.ts';
 import type { LogsBackend } from '../../queries/backends/logs-backend.ts';
 import { KQL_CATALOG } from '../../queries/catalog.ts';

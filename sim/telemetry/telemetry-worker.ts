@@ -5,8 +5,8 @@
  * query text goes in and the result rows come out.
  */
 import { workerData } from 'node:worker_threads';
-import { ManualClock } from '../../bot/clock.ts';
-import { serveTasks } from '../../bot/workers/worker-protocol.ts';
+import { ManualClock } from '../../core/clock.ts';
+import { serveTasks } from '../../core/workers/worker-protocol.ts';
 import { SimulatedTelemetry } from './telemetry.ts';
 import type { TelemetryTask, TelemetryWorkerData } from './threaded-logs.ts';
 

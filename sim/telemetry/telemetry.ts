@@ -1,4 +1,4 @@
-import type { Clock } from '../../bot/clock.ts';
+import type { Clock } from '../../core/clock.ts';
 import { buildColumn } from '../../queries/engine/build-column.ts';
 import { KqlEngine } from '../../queries/engine/engine.ts';
 import { APP_REQUESTS, APP_TRACES, type TableSchema } from '../../queries/engine/table-schemas.ts';

@@ -1,6 +1,6 @@
-import type { Clock } from '../../bot/clock.ts';
-import { workerEntry } from '../../bot/workers/spawn-worker.ts';
-import { WorkerPool } from '../../bot/workers/worker-pool.ts';
+import type { Clock } from '../../core/clock.ts';
+import { workerEntry } from '../../core/workers/spawn-worker.ts';
+import { WorkerPool } from '../../core/workers/worker-pool.ts';
 import { createLocalLogsBackend } from '../../queries/backends/local-logs.ts';
 import type { LogsBackend } from '../../queries/backends/logs-backend.ts';
 import { KQL_CATALOG } from '../../queries/catalog.ts';

@@ -1,4 +1,4 @@
-import type { IncidentEvidence } from '../../handlers/queries/evidence-store.ts';
+import type { IncidentEvidence } from '../../core/evidence.ts';
 
 /** What a replica may do about an incident's evidence when it asks to collect it. */
 export type EvidenceClaim =

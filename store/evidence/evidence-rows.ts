@@ -1,4 +1,4 @@
-import { type IncidentEvidence, incidentEvidence } from '../../handlers/queries/evidence-store.ts';
+import { type IncidentEvidence, incidentEvidence } from '../../core/evidence.ts';
 import type { EvidenceClaim, SavedEvidence } from './evidence-repo.ts';
 
 /** A row of `incident_evidence`, as both engines return it (times in epoch milliseconds). */

@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import type { IncidentEvidence } from '../../handlers/queries/evidence-store.ts';
+import type { IncidentEvidence } from '../../core/evidence.ts';
 import type { Db } from '../postgres/db.ts';
 import { openMigratedPool, type PostgresOptions, serializable } from '../postgres/pool.ts';
 import type { EvidenceRepo } from './evidence-repo.ts';

@@ -1,4 +1,4 @@
-import type { IncidentEvidence } from '../../handlers/queries/evidence-store.ts';
+import type { IncidentEvidence } from '../../core/evidence.ts';
 import { atomicRunner, openModuleDatabase } from '../sqlite/module-database.ts';
 import type { EvidenceRepo } from './evidence-repo.ts';
 import {

@@ -1,4 +1,4 @@
-import type { IncidentTier } from '../../handlers/alerts/incident.ts';
+import type { IncidentTier } from '../../core/alerts/incident.ts';
 
 /** A PagerDuty event action, in the order an incident goes through them. */
 export type PagingAction = 'trigger' | 'acknowledge' | 'resolve';

@@ -1,4 +1,4 @@
-import { incidentTier } from '../../handlers/alerts/incident.ts';
+import { incidentTier } from '../../core/alerts/incident.ts';
 import type { PagingAction, PagingEvent, PagingFlag, TrackedIncident } from './paging-repo.ts';
 
 /** SQLite stores flags as 0/1, PostgreSQL as booleans. */

@@ -1,6 +1,6 @@
-import { serializeAlert } from '../../handlers/alerts/alert.ts';
+import { serializeAlert } from '../../core/alerts/alert.ts';
+import type { AlertRepo } from '../../core/store.ts';
 import { type AlertRow, toAlertState, toStatusCounts, toStored } from '../rows.ts';
-import type { AlertRepo } from '../store.ts';
 import type { Db } from './db.ts';
 
 const UPSERT = `

@@ -1,7 +1,7 @@
-import { messageRef } from '../../bot/outbox/outbox-entry.ts';
+import { messageRef } from '../../core/outbox/outbox-entry.ts';
+import type { ChatMessageRepo, ConsoleMessageRepo } from '../../core/store.ts';
 import { fromJson, toJson } from '../json.ts';
 import { type ConsoleRow, toConsoleMessage } from '../rows.ts';
-import type { ChatMessageRepo, ConsoleMessageRepo } from '../store.ts';
 import type { Db } from './db.ts';
 
 export function createChatMessageRepo(db: Db): ChatMessageRepo {

@@ -1,6 +1,6 @@
-import type { SurfaceId } from '../../bot/outbox/outbox-entry.ts';
+import type { SurfaceId } from '../../core/outbox/outbox-entry.ts';
+import type { ConversationRepo } from '../../core/store.ts';
 import { fromJson, toJson } from '../json.ts';
-import type { ConversationRepo } from '../store.ts';
 import type { Db } from './db.ts';
 
 export function createConversationRepo(db: Db): ConversationRepo {

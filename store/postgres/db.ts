@@ -1,4 +1,4 @@
-import { StoreUnavailableError } from '../../bot/errors.ts';
+import { StoreUnavailableError } from '../../core/errors.ts';
 
 /** What the repos need from a pool or from a client checked out for a transaction. */
 export interface Db {

@@ -1,6 +1,6 @@
+import type { IncidentRepo, NewIncident } from '../../core/store.ts';
 import { toJson } from '../json.ts';
 import { type IncidentRow, toIncident } from '../rows.ts';
-import type { IncidentRepo, NewIncident } from '../store.ts';
 import type { Db } from './db.ts';
 
 /** The mutable columns, as $1…$17 in both statements below. */

@@ -1,6 +1,6 @@
+import type { OutboxRepo } from '../../core/store.ts';
 import { toJson } from '../json.ts';
 import { type OutboxRow, toEntry } from '../rows.ts';
-import type { OutboxRepo } from '../store.ts';
 import type { Db } from './db.ts';
 
 // Coalescing locks the entry it joins (FOR UPDATE) until the enqueuing transaction ends: a worker

@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { AppError } from '../../bot/errors.ts';
+import { AppError } from '../../core/errors.ts';
 import { type Db, isUnavailable, toStoreError, wrapQueryable } from './db.ts';
 import { withRetries } from './transaction.ts';
 

@@ -1,6 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { AppError, StoreUnavailableError } from '../../bot/errors.ts';
-import type { Repos, Store } from '../store.ts';
+import { AppError, StoreUnavailableError } from '../../core/errors.ts';
+import type { Repos, Store } from '../../core/store.ts';
 import { createAlertRepo } from './alert-repo.ts';
 import { createChatMessageRepo, createConsoleMessageRepo } from './chat-message-repo.ts';
 import { createConversationRepo } from './conversation-repo.ts';

@@ -1,6 +1,6 @@
+import type { SilenceRepo } from '../../core/store.ts';
 import { toJson } from '../json.ts';
 import { type SilenceRow, toSilence } from '../rows.ts';
-import type { SilenceRepo } from '../store.ts';
 import type { Db } from './db.ts';
 
 export function createSilenceRepo(db: Db): SilenceRepo {

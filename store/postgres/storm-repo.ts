@@ -1,4 +1,5 @@
-import { messageRef } from '../../bot/outbox/outbox-entry.ts';
+import { messageRef } from '../../core/outbox/outbox-entry.ts';
+import type { StormRepo } from '../../core/store.ts';
 import { fromJson, toJson } from '../json.ts';
 import {
   STORM_INCIDENT_COLUMNS,
@@ -7,7 +8,6 @@ import {
   toStorm,
   toStormIncident,
 } from '../rows.ts';
-import type { StormRepo } from '../store.ts';
 import type { Db } from './db.ts';
 
 export function createStormRepo(db: Db): StormRepo {

@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { StoreUnavailableError } from '../../bot/errors.ts';
+import { StoreUnavailableError } from '../../core/errors.ts';
 import { errorCode, isUnavailable } from './db.ts';
 
 /** Attempts before a transaction that keeps conflicting gives up (and the caller answers 503). */

@@ -1,7 +1,7 @@
 import type pg from 'pg';
-import { messageRef } from '../../bot/outbox/outbox-entry.ts';
-import { type AuditInput, type AuditRecord, chainAuditRecord } from '../../remediation/audit.ts';
-import type { NewProposal, Proposal } from '../../remediation/proposal.ts';
+import { messageRef } from '../../core/outbox/outbox-entry.ts';
+import { type AuditInput, type AuditRecord, chainAuditRecord } from '../../core/remediation/audit.ts';
+import type { NewProposal, Proposal } from '../../core/remediation/proposal.ts';
 import { type Db, wrapQueryable } from '../postgres/db.ts';
 import { openMigratedPool, type PostgresOptions, serializable } from '../postgres/pool.ts';
 import { REMEDIATION_PG_MIGRATIONS } from './postgres-migrations.ts';

@@ -1,6 +1,6 @@
-import type { MessageRef, SurfaceId } from '../../bot/outbox/outbox-entry.ts';
-import type { AuditHead, AuditInput, AuditRecord } from '../../remediation/audit.ts';
-import type { NewProposal, Proposal, ProposalStatus } from '../../remediation/proposal.ts';
+import type { MessageRef, SurfaceId } from '../../core/outbox/outbox-entry.ts';
+import type { AuditHead, AuditInput, AuditRecord } from '../../core/remediation/audit.ts';
+import type { NewProposal, Proposal, ProposalStatus } from '../../core/remediation/proposal.ts';
 
 /** Why the store refused to record an approval. */
 export type ApprovalRefusal =

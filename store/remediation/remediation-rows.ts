@@ -1,5 +1,5 @@
-import { type AuditRecord, auditRecord } from '../../remediation/audit.ts';
-import { type Proposal, proposal, stepResult } from '../../remediation/proposal.ts';
+import { type AuditRecord, auditRecord } from '../../core/remediation/audit.ts';
+import { type Proposal, proposal, stepResult } from '../../core/remediation/proposal.ts';
 import type { Transition } from './remediation-repo.ts';
 
 /** Row shapes of the remediation tables and their mapping, shared by the SQLite and PostgreSQL repos. */

@@ -1,9 +1,9 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
-import { messageRef } from '../../bot/outbox/outbox-entry.ts';
-import { type AuditInput, type AuditRecord, chainAuditRecord } from '../../remediation/audit.ts';
-import type { NewProposal, Proposal } from '../../remediation/proposal.ts';
+import { messageRef } from '../../core/outbox/outbox-entry.ts';
+import { type AuditInput, type AuditRecord, chainAuditRecord } from '../../core/remediation/audit.ts';
+import type { NewProposal, Proposal } from '../../core/remediation/proposal.ts';
 import { atomicRunner } from '../sqlite/module-database.ts';
 import type { ApprovalOutcome, ApprovalRefusal, RemediationRepo, Transition } from './remediation-repo.ts';
 import {

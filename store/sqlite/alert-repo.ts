@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
-import { serializeAlert } from '../../handlers/alerts/alert.ts';
+import { serializeAlert } from '../../core/alerts/alert.ts';
+import type { AlertRepo } from '../../core/store.ts';
 import { type AlertRow, toAlertState, toStatusCounts, toStored } from '../rows.ts';
-import type { AlertRepo } from '../store.ts';
 
 export function createAlertRepo(db: Database.Database): AlertRepo {
   const get = db.prepare<[string, string], AlertRow>(

@@ -1,8 +1,8 @@
 import type Database from 'better-sqlite3';
-import { messageRef } from '../../bot/outbox/outbox-entry.ts';
+import { messageRef } from '../../core/outbox/outbox-entry.ts';
+import type { ChatMessageRepo, ConsoleMessageRepo } from '../../core/store.ts';
 import { fromJson, toJson } from '../json.ts';
 import { type ConsoleRow, toConsoleMessage } from '../rows.ts';
-import type { ChatMessageRepo, ConsoleMessageRepo } from '../store.ts';
 
 export function createChatMessageRepo(db: Database.Database): ChatMessageRepo {
   const getCard = db.prepare<[number, string], { ref: string }>(

@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
+import type { ConversationRepo } from '../../core/store.ts';
 import { fromJson, toJson } from '../json.ts';
-import type { ConversationRepo } from '../store.ts';
 
 export function createConversationRepo(db: Database.Database): ConversationRepo {
   const get = db.prepare<[string, string], { ref: string }>(

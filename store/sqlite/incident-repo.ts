@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
+import type { IncidentRepo, NewIncident } from '../../core/store.ts';
 import { toJson } from '../json.ts';
 import { type IncidentRow, toIncident } from '../rows.ts';
-import type { IncidentRepo, NewIncident } from '../store.ts';
 
 function toParams(i: NewIncident) {
   return {

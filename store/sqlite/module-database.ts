@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import Database from 'better-sqlite3';
-import { StoreUnavailableError } from '../../bot/errors.ts';
+import { StoreUnavailableError } from '../../core/errors.ts';
 
 const BUSY = /^SQLITE_(BUSY|LOCKED)/;
 const BUSY_ATTEMPTS = 50;

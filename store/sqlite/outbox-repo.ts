@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
+import type { OutboxRepo } from '../../core/store.ts';
 import { toJson } from '../json.ts';
 import { type OutboxRow, toEntry } from '../rows.ts';
-import type { OutboxRepo } from '../store.ts';
 
 export function createOutboxRepo(db: Database.Database): OutboxRepo {
   // An entry that is leased right now is being delivered with the state read at its start; a

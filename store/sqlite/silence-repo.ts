@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
+import type { SilenceRepo } from '../../core/store.ts';
 import { toJson } from '../json.ts';
 import { type SilenceRow, toSilence } from '../rows.ts';
-import type { SilenceRepo } from '../store.ts';
 
 export function createSilenceRepo(db: Database.Database): SilenceRepo {
   const insert = db.prepare(`

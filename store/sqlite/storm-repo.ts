@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
-import { messageRef } from '../../bot/outbox/outbox-entry.ts';
+import { messageRef } from '../../core/outbox/outbox-entry.ts';
+import type { StormRepo } from '../../core/store.ts';
 import { fromJson, toJson } from '../json.ts';
 import {
   STORM_INCIDENT_COLUMNS,
@@ -8,7 +9,6 @@ import {
   toStorm,
   toStormIncident,
 } from '../rows.ts';
-import type { StormRepo } from '../store.ts';
 
 export function createStormRepo(db: Database.Database): StormRepo {
   const current = db.prepare<[], StormRow>('SELECT * FROM storms WHERE ended_at IS NULL');

@@ -2,8 +2,8 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildMessage, type Message } from '../../cards/model.ts';
 import { toAdaptiveCard } from '../../cards/render/adaptive-card.ts';
+import { buildMessage, type Message } from '../../core/message.ts';
 import { HOSTILE } from '../fixtures/hostile-text.ts';
 import { requireBinary } from '../helpers/require-binary.ts';
 

@@ -1,6 +1,6 @@
 import { type Browser, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { systemClock } from '../../bot/clock.ts';
+import { systemClock } from '../../core/clock.ts';
 import { requireBinary } from '../helpers/require-binary.ts';
 import { fixture, startTestBot, type TestBot } from '../helpers/test-bot.ts';
 

@@ -5,7 +5,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { systemClock } from '../../bot/clock.ts';
+import { systemClock } from '../../core/clock.ts';
 import { requireBinary } from '../helpers/require-binary.ts';
 import { fixture, startTestBot, type TestBot } from '../helpers/test-bot.ts';
 

@@ -1,4 +1,4 @@
-import type { ParsedAlert } from '../../handlers/alerts/alert.ts';
+import type { ParsedAlert } from '../../core/alerts/alert.ts';
 import { azureMetricAlert } from '../../sim/scenarios/payloads.ts';
 
 /** A parsed alert with sensible defaults; tests override what they are about. */

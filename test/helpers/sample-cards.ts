@@ -1,11 +1,11 @@
 import { defaultPolicy } from '../../bot/policy.ts';
-import type { Message } from '../../cards/model.ts';
 import { incidentCard } from '../../cards/templates/incident-card.ts';
 import { incidentList } from '../../cards/templates/incident-list.ts';
 import { resolvedReply, textReply } from '../../cards/templates/incident-replies.ts';
+import type { Incident } from '../../core/alerts/incident.ts';
+import type { Message } from '../../core/message.ts';
+import type { StoredAlert } from '../../core/store.ts';
 import { classifyAlert } from '../../handlers/alerts/classify.ts';
-import type { Incident } from '../../handlers/alerts/incident.ts';
-import type { StoredAlert } from '../../store/store.ts';
 import { parsed } from './alerts.ts';
 
 const T0 = Date.parse('2026-11-28T09:00:00Z');

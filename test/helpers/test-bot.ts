@@ -2,9 +2,9 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type RunningBot, startBot } from '../../bot/app.ts';
-import { type Clock, ManualClock } from '../../bot/clock.ts';
 import { loadConfig } from '../../bot/config.ts';
-import { CARD_UPDATE_COALESCE_MS } from '../../bot/outbox/enqueue.ts';
+import { type Clock, ManualClock } from '../../core/clock.ts';
+import { CARD_UPDATE_COALESCE_MS } from '../../core/outbox/enqueue.ts';
 
 export const TEST_TOKEN = 'test-token-0123456789abcdef';
 

@@ -120,7 +120,7 @@ describe('alert intake over HTTP', () => {
 
   it('answers 503 (never 4xx) when the store cannot take the alerts, so the sender retries', async () => {
     const original = bot.store.transaction;
-    const { StoreUnavailableError } = await import('../../bot/errors.ts');
+    const { StoreUnavailableError } = await import('../../core/errors.ts');
     bot.store.transaction = async () => {
       throw new StoreUnavailableError('disk full');
     };

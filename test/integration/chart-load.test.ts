@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ManualClock } from '../../bot/clock.ts';
 import { signChartToken } from '../../cards/charts/chart-token.ts';
+import { ManualClock } from '../../core/clock.ts';
 import { DEFAULT_CHART_QUEUE } from '../../handlers/gpu/gpu-module.ts';
 import { startTestBot, type TestBot } from '../helpers/test-bot.ts';
 

@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ManualClock } from '../../bot/clock.ts';
-import { UserFacingError } from '../../bot/errors.ts';
-import { registerChartRoutes } from '../../bot/http/chart-routes.ts';
 import { type BotServer, createServer } from '../../bot/http/server.ts';
 import { createLogger } from '../../bot/logger.ts';
 import { type ChartRequest, signChartToken } from '../../cards/charts/chart-token.ts';
+import { ManualClock } from '../../core/clock.ts';
+import { UserFacingError } from '../../core/errors.ts';
+import { registerChartRoutes } from '../../handlers/gpu/chart-routes.ts';
 import { MetricsBackendError } from '../../queries/backends/metrics-backend.ts';
 
 const SECRET = 'route-secret-0123456789abcdef0123456789';

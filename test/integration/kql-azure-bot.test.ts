@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ManualClock } from '../../bot/clock.ts';
+import { ManualClock } from '../../core/clock.ts';
 import { bindParameters } from '../../queries/bind-parameters.ts';
 import { KQL_CATALOG } from '../../queries/catalog.ts';
 import { SimulatedTelemetry } from '../../sim/telemetry/telemetry.ts';

@@ -1,7 +1,7 @@
 import { Agent, createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ManualClock } from '../../bot/clock.ts';
+import { ManualClock } from '../../core/clock.ts';
 import { createAzureLogsBackend, portalQueryUrl } from '../../queries/backends/azure-logs.ts';
 import { QueryParamError } from '../../queries/backends/logs-backend.ts';
 import { KQL_CATALOG } from '../../queries/catalog.ts';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ManualClock } from '../../bot/clock.ts';
+import { ManualClock } from '../../core/clock.ts';
 import { KQL_CATALOG } from '../../queries/catalog.ts';
 import { cardTables } from '../helpers/card-tables.ts';
 import { startTestBot, type TestBot } from '../helpers/test-bot.ts';

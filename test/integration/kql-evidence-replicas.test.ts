@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { ManualClock } from '../../bot/clock.ts';
+import { ManualClock } from '../../core/clock.ts';
 import type { EvidenceRepo } from '../../store/evidence/evidence-repo.ts';
 import { openPostgresEvidenceRepo } from '../../store/evidence/postgres-evidence-repo.ts';
 import { throttleAlert } from '../helpers/alerts.ts';

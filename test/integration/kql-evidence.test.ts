@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { ManualClock } from '../../bot/clock.ts';
+import { ManualClock } from '../../core/clock.ts';
 import { openSqliteEvidenceRepo } from '../../store/evidence/sqlite-evidence-repo.ts';
 import { throttleAlert } from '../helpers/alerts.ts';
 import { cardTables } from '../helpers/card-tables.ts';

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml, stringify as toYaml } from 'yaml';
-import { ManualClock } from '../../bot/clock.ts';
+import { ManualClock } from '../../core/clock.ts';
 import { createDcgmCluster, type DcgmCluster } from '../../sim/dcgm/cluster.ts';
 import { createDcgmMetricsHandler } from '../../sim/dcgm/http-handler.ts';
 import { requireBinary } from '../helpers/require-binary.ts';

@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ManualClock, systemClock } from '../../bot/clock.ts';
+import { ManualClock, systemClock } from '../../core/clock.ts';
 import { createLocalMetricsBackend, LocalSampleStore } from '../../queries/backends/local-metrics.ts';
 import {
   type InstantSample,

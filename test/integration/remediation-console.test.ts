@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ManualClock } from '../../bot/clock.ts';
+import { ManualClock } from '../../core/clock.ts';
 import { fixture, startTestBot, type TestBot } from '../helpers/test-bot.ts';
 
 interface CardAction {

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ManualClock } from '../../bot/clock.ts';
+import { ManualClock } from '../../core/clock.ts';
 import { fixture, startTestBot, type TestBot } from '../helpers/test-bot.ts';
 import { signSlackRequest } from '../servers/slack/clients.ts';
 import { buildBlockActionsBody, postSignedForm } from '../servers/slack/interactions.ts';

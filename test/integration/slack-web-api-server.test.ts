@@ -3,9 +3,9 @@ import type { AddressInfo } from 'node:net';
 import { App } from '@slack/bolt';
 import { ErrorCode, LogLevel, WebClient, WebClientEvent } from '@slack/web-api';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { ManualClock } from '../../bot/clock.ts';
-import { buildMessage, type MessageInput } from '../../cards/model.ts';
 import { decodeBlockKitAction, type SlackActionPayload, toBlockKit } from '../../cards/render/block-kit.ts';
+import { ManualClock } from '../../core/clock.ts';
+import { buildMessage, type MessageInput } from '../../core/message.ts';
 import { captureWebApiError, createTestWebClient, signSlackRequest } from '../servers/slack/clients.ts';
 import { buildBlockActionsBody, postSignedForm } from '../servers/slack/interactions.ts';
 import {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { ManualClock } from '../../bot/clock.ts';
+import { ManualClock } from '../../core/clock.ts';
 import { throttleAlert } from '../helpers/alerts.ts';
 import { startTestBot, type TestBot } from '../helpers/test-bot.ts';
 import { type OtlpCollector, startOtlpCollector } from '../servers/otlp-collector.ts';

@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { type Clock, systemClock } from '../../bot/clock.ts';
+import { type Clock, systemClock } from '../../core/clock.ts';
 import { METHODS, type MethodResponse } from './slack/methods.ts';
 import { parseBody, readBody, stringArgument } from './slack/parse-body.ts';
 import { DEFAULT_RATE_LIMITS, RateLimiter, type RateLimitRules } from './slack/rate-limiter.ts';

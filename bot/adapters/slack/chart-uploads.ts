@@ -1,7 +1,7 @@
 import type { WebClient } from '@slack/web-api';
-import type { Message, Section } from '../../../cards/model.ts';
-import { DeliveryError } from '../../errors.ts';
-import type { Attachment } from '../../outbox/outbox-entry.ts';
+import { DeliveryError } from '../../../core/errors.ts';
+import type { Message, Section } from '../../../core/message.ts';
+import type { Attachment } from '../../../core/outbox/outbox-entry.ts';
 
 /** A chart image of a card: a signed `/charts/<token>.png` URL served by this bot. */
 export type ChartImage = Attachment;

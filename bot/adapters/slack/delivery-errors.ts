@@ -1,5 +1,5 @@
 import { ErrorCode } from '@slack/web-api';
-import { DeliveryError } from '../../errors.ts';
+import { DeliveryError } from '../../../core/errors.ts';
 
 /** Slack errors that no retry can fix: the request itself is wrong or the app lacks access. */
 const PERMANENT = new Set([

@@ -1,9 +1,9 @@
 import type { App } from '@slack/bolt';
 import { decodeBlockKitAction, type SlackActionPayload } from '../../../cards/render/block-kit.ts';
+import type { ChatPlace, ChatUser, InboundEvent } from '../../../core/chat-surface.ts';
+import type { MessageRef } from '../../../core/outbox/outbox-entry.ts';
 import { parseChatText } from '../../inbound/parse-chat-text.ts';
 import type { Logger } from '../../logger.ts';
-import type { MessageRef } from '../../outbox/outbox-entry.ts';
-import type { ChatPlace, ChatUser, InboundEvent } from '../chat-surface.ts';
 
 /** The part of the dispatcher Slack needs. */
 export interface SlackDispatch {

@@ -1,5 +1,5 @@
-import type { Clock } from '../../clock.ts';
-import { DeliveryDeferred } from '../../errors.ts';
+import type { Clock } from '../../../core/clock.ts';
+import { DeliveryDeferred } from '../../../core/errors.ts';
 
 /**
  * Keeps `chat.postMessage` at about one message per second per channel (Slack's documented

@@ -1,13 +1,13 @@
 import { LogLevel, WebClient } from '@slack/web-api';
-import type { Clock } from '../../clock.ts';
+import type { ChatSurface } from '../../../core/chat-surface.ts';
+import type { Clock } from '../../../core/clock.ts';
+import type { ChannelTarget } from '../../../core/outbox/enqueue.ts';
+import type { SurfaceId } from '../../../core/outbox/outbox-entry.ts';
+import type { ReadinessCheck } from '../../../core/readiness.ts';
 import type { SlackConfig } from '../../config.ts';
-import type { ReadinessCheck } from '../../http/health-routes.ts';
 import type { BotServer } from '../../http/server.ts';
 import { registerSlackRoutes } from '../../http/slack-routes.ts';
 import type { Logger } from '../../logger.ts';
-import type { ChannelTarget } from '../../outbox/enqueue.ts';
-import type { SurfaceId } from '../../outbox/outbox-entry.ts';
-import type { ChatSurface } from '../chat-surface.ts';
 import { createSlackSurface } from '../slack.ts';
 import { SlackBolt } from './bolt-app.ts';
 import type { SlackDispatch } from './listeners.ts';

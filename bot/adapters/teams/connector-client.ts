@@ -1,6 +1,6 @@
 import { Activity, type ConversationParameters } from '@microsoft/agents-activity';
 import { type CloudAdapter, type ConnectorClient, HttpError } from '@microsoft/agents-hosting';
-import { DeliveryError } from '../../errors.ts';
+import { DeliveryError } from '../../../core/errors.ts';
 
 /** Bot Connector `ResourceResponse` and `ConversationResourceResponse`. */
 export interface ResourceResponse {

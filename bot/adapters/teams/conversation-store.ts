@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import type { ConversationRepo } from '../../../store/store.ts';
+import type { ConversationRepo } from '../../../core/store.ts';
 import { type ConversationReference, conversationReference } from './activity.ts';
 
 /** The JSON file one replica kept under DATA_DIR before references moved into the store. */

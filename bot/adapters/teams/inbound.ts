@@ -1,9 +1,9 @@
-import { type Message, summarizeMessage } from '../../../cards/model.ts';
 import { toAdaptiveCard } from '../../../cards/render/adaptive-card.ts';
+import type { ChatPlace, ChatUser, InboundEvent } from '../../../core/chat-surface.ts';
+import { type Message, summarizeMessage } from '../../../core/message.ts';
+import type { MessageRef } from '../../../core/outbox/outbox-entry.ts';
 import { parseChatText } from '../../inbound/parse-chat-text.ts';
 import type { Logger } from '../../logger.ts';
-import type { MessageRef } from '../../outbox/outbox-entry.ts';
-import type { ChatPlace, ChatUser, InboundEvent } from '../chat-surface.ts';
 import { actionExecuteValue, type InboundActivity, referenceOf, splitConversationId } from './activity.ts';
 import type { TeamsConversationStore } from './conversation-store.ts';
 

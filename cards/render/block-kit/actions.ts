@@ -1,5 +1,5 @@
-import { AppError } from '../../../bot/errors.ts';
-import { action as actionSchema, type MessageAction } from '../../model.ts';
+import { AppError } from '../../../core/errors.ts';
+import { action as actionSchema, type MessageAction } from '../../../core/message.ts';
 import type { BlockIds } from './room.ts';
 import { BLOCK_KIT_LIMITS, type Block, type ButtonElement, type StaticSelectElement } from './schema.ts';
 import { fitPlain } from './text.ts';

@@ -1,5 +1,5 @@
-import type { Message, MessageStatus } from '../../model.ts';
-import { plainText } from '../../model.ts';
+import type { Message, MessageStatus } from '../../../core/message.ts';
+import { plainText } from '../../../core/message.ts';
 import type { BlockIds } from './room.ts';
 import { BLOCK_KIT_LIMITS, type Block } from './schema.ts';
 import { fitPlain, fitRich } from './text.ts';

@@ -1,4 +1,4 @@
-import { type Fact, plainText, type RichText, type Section, type Tone } from '../../model.ts';
+import { type Fact, plainText, type RichText, type Section, type Tone } from '../../../core/message.ts';
 import { type BlockIds, placeChunks, type Room, shrinkToRoom } from './room.ts';
 import { BLOCK_KIT_LIMITS, type Block } from './schema.ts';
 import { renderTable } from './table.ts';

@@ -1,4 +1,4 @@
-import { cellParts, plainText, type Section, type TableCell, type Tone } from '../../model.ts';
+import { cellParts, plainText, type Section, type TableCell, type Tone } from '../../../core/message.ts';
 import type { BlockIds, Room } from './room.ts';
 import { BLOCK_KIT_LIMITS, type Block } from './schema.ts';
 import { clipToWidth, defuseCodeFence, displayWidth, escapeMrkdwn, fitMrkdwn } from './text.ts';

@@ -1,4 +1,4 @@
-import { inlineRuns, plainText, type RichText, type TimeToken } from '../../model.ts';
+import { inlineRuns, plainText, type RichText, type TimeToken } from '../../../core/message.ts';
 
 /**
  * Text helpers for Slack: mrkdwn escaping and truncation that always says how much it left out.

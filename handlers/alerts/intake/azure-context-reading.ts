@@ -1,4 +1,4 @@
-import type { AlertDetail, AlertLink, AlertQuery } from '../alert.ts';
+import type { AlertDetail, AlertLink, AlertQuery } from '../../../core/alerts/alert.ts';
 import { type CriterionView, toNumber } from './azure-condition.ts';
 import {
   type Dimension,

@@ -1,4 +1,4 @@
-import type { AlertLink, ParsedAlert } from '../alert.ts';
+import type { AlertLink, ParsedAlert } from '../../../core/alerts/alert.ts';
 import { summariseCriteria } from './azure-condition.ts';
 import { readAlertContext } from './azure-context-reading.ts';
 import { type AzureEssentials, azureEnvelope } from './azure-payload.ts';

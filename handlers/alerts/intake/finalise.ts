@@ -1,4 +1,4 @@
-import { type ParsedAlert, parsedAlert } from '../alert.ts';
+import { type ParsedAlert, parsedAlert } from '../../../core/alerts/alert.ts';
 import { parsePayload } from './intake-error.ts';
 import { boundIdentity, truncate } from './limits.ts';
 

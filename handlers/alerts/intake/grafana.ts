@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { ParsedAlert } from '../alert.ts';
+import type { ParsedAlert } from '../../../core/alerts/alert.ts';
 import { finaliseAlert } from './finalise.ts';
 import { parsePayload } from './intake-error.ts';
 import { LIMITS, urlText } from './limits.ts';

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { AppError } from '../../../bot/errors.ts';
+import { AppError } from '../../../core/errors.ts';
 import { cleanJson } from './clean-text.ts';
 
 /** One problem found in a webhook body, located by a readable path such as `alerts[1].status`. */

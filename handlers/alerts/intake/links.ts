@@ -1,4 +1,4 @@
-import { type AlertLink, alertLink } from '../alert.ts';
+import { type AlertLink, alertLink } from '../../../core/alerts/alert.ts';
 import { LIMITS } from './limits.ts';
 
 /**

@@ -1,4 +1,4 @@
-import type { AlertResource } from '../alert.ts';
+import type { AlertResource } from '../../../core/alerts/alert.ts';
 
 /**
  * Label names that carry each resource field, most specific first, compared case-insensitively

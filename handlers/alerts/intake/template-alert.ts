@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { AlertLink, AlertQuery, AlertSource, ParsedAlert } from '../alert.ts';
+import type { AlertLink, AlertQuery, AlertSource, ParsedAlert } from '../../../core/alerts/alert.ts';
 import { goInstant, isGoZeroTime } from './instant.ts';
 import { fingerprintLabels, LIMITS, stringMap, urlText } from './limits.ts';
 import { collectLinks } from './links.ts';

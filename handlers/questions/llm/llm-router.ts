@@ -1,5 +1,6 @@
 import type { Counter } from 'prom-client';
-import { createSecretScrubber, type Logger } from '../../../bot/logger.ts';
+import type { Logger } from '../../../core/logger.ts';
+import { createSecretScrubber } from '../../../core/secret-scrubber.ts';
 import type { Clock } from '../extract-time.ts';
 import type { RoutableQuery } from '../routable-query.ts';
 import { type Candidate, type RouteDecision, routeDecision } from '../route-decision.ts';

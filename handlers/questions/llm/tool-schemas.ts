@@ -1,6 +1,6 @@
 import type { ChatCompletionFunctionTool } from 'openai/resources/chat/completions';
 import { z } from 'zod';
-import { AppError } from '../../../bot/errors.ts';
+import { AppError } from '../../../core/errors.ts';
 import { describeParam } from '../../../queries/params.ts';
 import type { RoutableQuery } from '../routable-query.ts';
 

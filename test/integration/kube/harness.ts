@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { promisify } from 'node:util';
 import { ApiException, KubeConfig, PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
-import { ManualClock } from '../../../bot/clock.ts';
+import { ManualClock } from '../../../core/clock.ts';
 import { kubeconfigFor } from '../../../sim/kube/kubeconfig.ts';
 import { seedAiPlatform } from '../../../sim/kube/seed.ts';
 import { type KubeApiServer, startKubeApi } from '../../../sim/kube/server.ts';

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ManualClock } from '../../../bot/clock.ts';
+import { ManualClock } from '../../../core/clock.ts';
 import { seedAiPlatform } from '../../../sim/kube/seed.ts';
 import { startKubeApi } from '../../../sim/kube/server.ts';
 import { type SimCluster, startSimCluster } from './harness.ts';

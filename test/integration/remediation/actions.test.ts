@@ -1,10 +1,10 @@
 import { AppsV1Api, AutoscalingV2Api, CoreV1Api } from '@kubernetes/client-node';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { type Plan, plan as planSchema } from '../../../core/remediation/plan.ts';
 import type { ActionContext, RemediationAction } from '../../../remediation/action.ts';
 import { ACTIONS } from '../../../remediation/catalog.ts';
 import { ExecutorError } from '../../../remediation/errors.ts';
 import { createKubeClients, RESTARTED_AT_ANNOTATION } from '../../../remediation/executors/kubernetes.ts';
-import { type Plan, plan as planSchema } from '../../../remediation/plan.ts';
 import { READY_DELAY_MS, type SimCluster, startSimCluster } from '../kube/harness.ts';
 import { testPolicy } from './harness.ts';
 

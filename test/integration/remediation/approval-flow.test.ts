@@ -1,8 +1,8 @@
 import { AppsV1Api } from '@kubernetes/client-node';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { UserFacingError } from '../../../bot/errors.ts';
 import { REMEDIATION_VERBS } from '../../../cards/templates/remediation-proposal.ts';
-import { verifyAuditChain } from '../../../remediation/audit.ts';
+import type { UserFacingError } from '../../../core/errors.ts';
+import { verifyAuditChain } from '../../../core/remediation/audit.ts';
 import { mergePatch as merge } from '../../../remediation/executors/kubernetes.ts';
 import {
   alice,

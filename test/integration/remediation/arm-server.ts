@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TokenCredential } from '@azure/core-auth';
-import type { Clock } from '../../../bot/clock.ts';
+import type { Clock } from '../../../core/clock.ts';
 
 /** A self-signed certificate for 127.0.0.1, made with the openssl binary. */
 export function makeCertificate(): { key: string; cert: string } {

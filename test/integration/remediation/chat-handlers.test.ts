@@ -1,10 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { ChatUser, InboundEvent } from '../../../bot/adapters/chat-surface.ts';
 import { createDispatcher, type Dispatcher } from '../../../bot/inbound/dispatcher.ts';
 import { createLogger } from '../../../bot/logger.ts';
 import { defaultPolicy } from '../../../bot/policy.ts';
-import type { Message } from '../../../cards/model.ts';
 import { REMEDIATION_VERBS } from '../../../cards/templates/remediation-proposal.ts';
+import type { ChatUser, InboundEvent } from '../../../core/chat-surface.ts';
+import type { Message } from '../../../core/message.ts';
 import { createApprovalHandlers } from '../../../handlers/approvals/approval-handlers.ts';
 import { alice, bob, type FlowHarness, startFlow } from './harness.ts';
 

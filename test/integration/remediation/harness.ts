@@ -2,10 +2,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AppsV1Api } from '@kubernetes/client-node';
-import type { ChatUser } from '../../../bot/adapters/chat-surface.ts';
-import { UserFacingError } from '../../../bot/errors.ts';
-import type { NewOutboxEntry } from '../../../bot/outbox/outbox-entry.ts';
-import type { Message } from '../../../cards/model.ts';
+import type { ChatUser } from '../../../core/chat-surface.ts';
+import { UserFacingError } from '../../../core/errors.ts';
+import type { Message } from '../../../core/message.ts';
+import type { NewOutboxEntry } from '../../../core/outbox/outbox-entry.ts';
+import type { ReplyPlace } from '../../../core/remediation/proposal.ts';
+import type { Store } from '../../../core/store.ts';
 import { createProposalCards } from '../../../handlers/approvals/approval-handlers.ts';
 import { ACTIONS } from '../../../remediation/catalog.ts';
 import type { AgentPoolApi } from '../../../remediation/executors/azure.ts';
@@ -13,11 +15,9 @@ import { createKubeClients } from '../../../remediation/executors/kubernetes.ts'
 import type { RemediationDeps } from '../../../remediation/flow/deps.ts';
 import { createRemediationService, type RemediationService } from '../../../remediation/flow/service.ts';
 import { parseRemediationPolicy } from '../../../remediation/policy.ts';
-import type { ReplyPlace } from '../../../remediation/proposal.ts';
 import type { RemediationRepo } from '../../../store/remediation/remediation-repo.ts';
 import { openSqliteRemediationRepo } from '../../../store/remediation/sqlite-remediation-repo.ts';
 import { openSqliteStore } from '../../../store/sqlite/sqlite-store.ts';
-import type { Store } from '../../../store/store.ts';
 import { type SimCluster, startSimCluster } from '../kube/harness.ts';
 
 export const alice: ChatUser = { id: 'console:alice', displayName: 'alice' };

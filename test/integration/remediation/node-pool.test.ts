@@ -1,13 +1,13 @@
 import { ContainerServiceClient } from '@azure/arm-containerservice';
 import { KubeConfig } from '@kubernetes/client-node';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ManualClock } from '../../../bot/clock.ts';
+import { ManualClock } from '../../../core/clock.ts';
+import { type Plan, plan as planSchema } from '../../../core/remediation/plan.ts';
 import type { ActionContext } from '../../../remediation/action.ts';
 import { scaleNodePool } from '../../../remediation/actions/scale-node-pool.ts';
 import { ExecutorError } from '../../../remediation/errors.ts';
 import { type AgentPoolApi, createAgentPoolApi } from '../../../remediation/executors/azure.ts';
 import { createKubeClients } from '../../../remediation/executors/kubernetes.ts';
-import { type Plan, plan as planSchema } from '../../../remediation/plan.ts';
 import { requireBinary } from '../../helpers/require-binary.ts';
 import { armCredential, CLUSTER, startArmServer } from './arm-server.ts';
 import { alice, bob, type FlowHarness, place, startFlow, testPolicy } from './harness.ts';

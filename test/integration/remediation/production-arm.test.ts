@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ManualClock } from '../../../bot/clock.ts';
+import { ManualClock } from '../../../core/clock.ts';
 import { kubeconfigFor } from '../../../sim/kube/kubeconfig.ts';
 import { type BotProcess, spawnBot } from '../../helpers/bot-process.ts';
 import { requireBinary } from '../../helpers/require-binary.ts';

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { AppsV1Api } from '@kubernetes/client-node';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ManualClock } from '../../../bot/clock.ts';
+import { ManualClock } from '../../../core/clock.ts';
 import { kubeconfigFor } from '../../../sim/kube/kubeconfig.ts';
 import { createTestDatabase, type TestDatabase } from '../../helpers/postgres.ts';
 import { startTestBot, type TestBot } from '../../helpers/test-bot.ts';

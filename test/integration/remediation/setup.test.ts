@@ -2,11 +2,11 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createDispatcher } from '../../../bot/inbound/dispatcher.ts';
 import { createLogger } from '../../../bot/logger.ts';
 import { defaultPolicy } from '../../../bot/policy.ts';
-import type { Incident } from '../../../handlers/alerts/incident.ts';
+import type { Incident } from '../../../core/alerts/incident.ts';
+import type { Store } from '../../../core/store.ts';
 import { setupRemediation } from '../../../handlers/approvals/approval-handlers.ts';
 import { openSqliteRemediationRepo } from '../../../store/remediation/sqlite-remediation-repo.ts';
 import { openSqliteStore } from '../../../store/sqlite/sqlite-store.ts';
-import type { Store } from '../../../store/store.ts';
 import { type SimCluster, startSimCluster } from '../kube/harness.ts';
 import { alice, bob } from './harness.ts';
 

@@ -1,4 +1,4 @@
-import type { Clock } from '../../../bot/clock.ts';
+import type { Clock } from '../../../core/clock.ts';
 
 /**
  * Token buckets per method (and per channel when the rule says so), driven by an injected clock so

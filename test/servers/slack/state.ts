@@ -1,4 +1,4 @@
-import type { Clock } from '../../../bot/clock.ts';
+import type { Clock } from '../../../core/clock.ts';
 
 /** What the local Slack workspace holds; tests read it to assert what the bot did. */
 

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../bot/config.ts';
-import { ConfigError } from '../../../bot/config-error.ts';
+import { ConfigError } from '../../../core/config-error.ts';
 
 function problems(env: Record<string, string>): string[] {
   try {

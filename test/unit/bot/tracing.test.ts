@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createSecretScrubber } from '../../../bot/logger.ts';
 import { createTracing } from '../../../bot/tracing.ts';
+import { createSecretScrubber } from '../../../core/secret-scrubber.ts';
 import { type OtlpCollector, startOtlpCollector } from '../../servers/otlp-collector.ts';
 
 const SECRET = 'xoxb-1234567890-secret-token';

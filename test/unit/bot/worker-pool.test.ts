@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { UserFacingError } from '../../../bot/errors.ts';
-import { WorkerPool } from '../../../bot/workers/worker-pool.ts';
+import { UserFacingError } from '../../../core/errors.ts';
+import { WorkerPool } from '../../../core/workers/worker-pool.ts';
 
 type Task = { kind: 'echo' | 'refuse' | 'crash'; value?: unknown };
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { z } from 'zod';
-import { ManualClock } from '../../../bot/clock.ts';
+import { ManualClock } from '../../../core/clock.ts';
 import { bindParameters, findDeclaration } from '../../../queries/bind-parameters.ts';
 import { buildCatalog, KQL_CATALOG } from '../../../queries/catalog.ts';
 import { SEED_QUERY_IDS } from '../../../queries/kql/kql-text.ts';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { alertKind } from '../../../handlers/alerts/alert.ts';
-import type { Incident } from '../../../handlers/alerts/incident.ts';
+import { alertKind } from '../../../core/alerts/alert.ts';
+import type { Incident } from '../../../core/alerts/incident.ts';
 import { EVIDENCE_POLICY, evidenceFor } from '../../../handlers/queries/evidence-policy.ts';
 import { validateParams } from '../../../queries/backends/logs-backend.ts';
 import { KQL_CATALOG } from '../../../queries/catalog.ts';

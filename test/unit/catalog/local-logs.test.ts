@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
-import { ManualClock } from '../../../bot/clock.ts';
-import type { Incident } from '../../../handlers/alerts/incident.ts';
+import type { Incident } from '../../../core/alerts/incident.ts';
+import { ManualClock } from '../../../core/clock.ts';
 import { collectEvidence } from '../../../handlers/queries/collect-evidence.ts';
 import { type LogsBackend, QueryParamError } from '../../../queries/backends/logs-backend.ts';
 import { KQL_CATALOG } from '../../../queries/catalog.ts';

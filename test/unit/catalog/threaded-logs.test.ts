@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { ManualClock } from '../../../bot/clock.ts';
+import { ManualClock } from '../../../core/clock.ts';
 import { QueryParamError } from '../../../queries/backends/logs-backend.ts';
 import { createSimulatedLogsBackend } from '../../../sim/telemetry/simulated-logs.ts';
 import { createThreadedSimulatedLogsBackend } from '../../../sim/telemetry/threaded-logs.ts';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { ManualClock } from '../../../bot/clock.ts';
 import { ChartCache } from '../../../cards/charts/chart-cache.ts';
 import { ChartsBusyError, RenderQueue } from '../../../cards/charts/render-queue.ts';
+import { ManualClock } from '../../../core/clock.ts';
 
 /** A render the test finishes by hand. */
 function gate() {

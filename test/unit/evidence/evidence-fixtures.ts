@@ -1,4 +1,4 @@
-import type { IncidentEvidence } from '../../../handlers/queries/evidence-store.ts';
+import type { IncidentEvidence } from '../../../core/evidence.ts';
 
 export const T0 = Date.parse('2026-11-28T09:00:00Z');
 

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { IncidentEvidence } from '../../../handlers/queries/evidence-store.ts';
+import type { IncidentEvidence } from '../../../core/evidence.ts';
 import type { EvidenceRepo } from '../../../store/evidence/evidence-repo.ts';
 import { T0, throttleEvidence } from './evidence-fixtures.ts';
 

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { EvidenceCache } from '../../../handlers/queries/evidence-store.ts';
+import { EvidenceCache } from '../../../core/evidence.ts';
 import { createEvidenceSync } from '../../../handlers/queries/evidence-sync.ts';
 import type { EvidenceRepo } from '../../../store/evidence/evidence-repo.ts';
 import { openSqliteEvidenceRepo } from '../../../store/evidence/sqlite-evidence-repo.ts';

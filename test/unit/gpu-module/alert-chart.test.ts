@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { defaultPolicy } from '../../../bot/policy.ts';
 import { verifyChartToken } from '../../../cards/charts/chart-token.ts';
+import type { Incident } from '../../../core/alerts/incident.ts';
+import type { StoredAlert } from '../../../core/store.ts';
 import { classifyAlert } from '../../../handlers/alerts/classify.ts';
-import type { Incident } from '../../../handlers/alerts/incident.ts';
 import { gpuAlertChart } from '../../../handlers/gpu/alert-chart.ts';
 import { createChartLinks } from '../../../handlers/gpu/chart-links.ts';
-import type { StoredAlert } from '../../../store/store.ts';
 import { parsed } from '../../helpers/alerts.ts';
 
 const SECRET = 'chart-secret-0123456789abcdef0123456789';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../bot/config.ts';
-import { ConfigError } from '../../../bot/config-error.ts';
+import { ConfigError } from '../../../core/config-error.ts';
 
 describe('GPU settings of the config', () => {
   it('generates a chart secret when unset and scrubs it from logs', () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { ManualClock } from '../../../bot/clock.ts';
 import { toAdaptiveCard } from '../../../cards/render/adaptive-card.ts';
 import { gpuFleetCard } from '../../../cards/templates/gpu-fleet.ts';
+import { ManualClock } from '../../../core/clock.ts';
 import { createLocalMetricsBackend, LocalSampleStore } from '../../../queries/backends/local-metrics.ts';
 import { runGpuInstant } from '../../../queries/backends/metrics-backend.ts';
 import { gpuFleetSummary } from '../../../queries/gpu/catalog.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { UserFacingError } from '../../../bot/errors.ts';
+import { UserFacingError } from '../../../core/errors.ts';
 import {
   gpuFleetSummary,
   gpuNodeHistory,

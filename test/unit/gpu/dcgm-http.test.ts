@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ManualClock } from '../../../bot/clock.ts';
+import { ManualClock } from '../../../core/clock.ts';
 import { createDcgmCluster } from '../../../sim/dcgm/cluster.ts';
 import { createDcgmMetricsHandler } from '../../../sim/dcgm/http-handler.ts';
 

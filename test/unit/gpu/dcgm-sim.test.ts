@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ManualClock } from '../../../bot/clock.ts';
+import { ManualClock } from '../../../core/clock.ts';
 import { decodeClockEvents } from '../../../queries/gpu/clock-events.ts';
 import { IB_NODE_LABEL } from '../../../queries/gpu/metric-names.ts';
 import { createDcgmCluster } from '../../../sim/dcgm/cluster.ts';

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { ManualClock } from '../../../bot/clock.ts';
-import type { Message } from '../../../cards/model.ts';
 import { toAdaptiveCard } from '../../../cards/render/adaptive-card.ts';
 import { gpuNodeCard } from '../../../cards/templates/gpu-node.ts';
+import { ManualClock } from '../../../core/clock.ts';
+import type { Message } from '../../../core/message.ts';
 import { createLocalMetricsBackend, LocalSampleStore } from '../../../queries/backends/local-metrics.ts';
 import { runGpuInstant } from '../../../queries/backends/metrics-backend.ts';
 import { gpuNodeState, infinibandPorts } from '../../../queries/gpu/catalog.ts';

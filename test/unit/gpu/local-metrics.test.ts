@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { ManualClock } from '../../../bot/clock.ts';
+import { ManualClock } from '../../../core/clock.ts';
 import { createLocalMetricsBackend, LocalSampleStore } from '../../../queries/backends/local-metrics.ts';
 import { runGpuInstant, runGpuRange } from '../../../queries/backends/metrics-backend.ts';
 import {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Incident } from '../../../handlers/alerts/incident.ts';
+import type { Incident } from '../../../core/alerts/incident.ts';
 import {
   buildStateEvent,
   buildTriggerEvent,

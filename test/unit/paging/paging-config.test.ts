@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../bot/config.ts';
-import { ConfigError } from '../../../bot/config-error.ts';
+import { ConfigError } from '../../../core/config-error.ts';
 import { pagingPolicy } from '../../../handlers/paging/paging-policy.ts';
 import { formatMail } from '../../../handlers/paging/smtp-client.ts';
 

@@ -3,8 +3,9 @@
  * ticks the paging module `rounds` times as fast as it can, and exits.
  * Usage: node --import tsx tick-worker.ts <db> <events-url> <routing-key> <now-ms> <rounds>
  */
-import { ManualClock } from '../../../bot/clock.ts';
+
 import { createLogger } from '../../../bot/logger.ts';
+import { ManualClock } from '../../../core/clock.ts';
 import { createPagingModule } from '../../../handlers/paging/paging-module.ts';
 import { openSqlitePagingRepo } from '../../../store/paging/sqlite-paging-repo.ts';
 import { openSqliteStore } from '../../../store/sqlite/sqlite-store.ts';

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { ChatPlace } from '../../../bot/adapters/chat-surface.ts';
-import { ManualClock } from '../../../bot/clock.ts';
 import { parsePolicy } from '../../../bot/policy.ts';
-import type { Incident } from '../../../handlers/alerts/incident.ts';
+import type { Incident } from '../../../core/alerts/incident.ts';
+import type { ChatPlace } from '../../../core/chat-surface.ts';
+import { ManualClock } from '../../../core/clock.ts';
 import { collectEvidence } from '../../../handlers/queries/collect-evidence.ts';
 import { createKqlCommand } from '../../../handlers/queries/kql-command.ts';
 import { DEFAULT_QUERY_POLICY, withQueryPolicy } from '../../../handlers/queries/query-policy.ts';

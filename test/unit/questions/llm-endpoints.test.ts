@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../bot/config.ts';
-import { ConfigError } from '../../../bot/config-error.ts';
 import { createLogger } from '../../../bot/logger.ts';
+import { ConfigError } from '../../../core/config-error.ts';
 import { createLlmClient, modelOf } from '../../../handlers/questions/llm/llm-client.ts';
 import { createLlmRouter } from '../../../handlers/questions/llm/llm-router.ts';
 import { createQuestionRouter } from '../../../handlers/questions/route-question.ts';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { ManualClock } from '../../../bot/clock.ts';
-import { ConfigError } from '../../../bot/config-error.ts';
 import { parsePolicy } from '../../../bot/policy.ts';
+import { ManualClock } from '../../../core/clock.ts';
+import { ConfigError } from '../../../core/config-error.ts';
 import { defaultRateLimits, rateLimitPolicy } from '../../../handlers/rate-limit/rate-limit-policy.ts';
 import { describeLimit, describeWait, WorkLimiter } from '../../../handlers/rate-limit/work-limiter.ts';
 

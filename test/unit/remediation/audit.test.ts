@@ -8,7 +8,7 @@ import {
   chainAuditRecord,
   GENESIS_HASH,
   verifyAuditChain,
-} from '../../../remediation/audit.ts';
+} from '../../../core/remediation/audit.ts';
 import { parseVerifyArgs, verifyAuditFile } from '../../../scripts/audit-verify.ts';
 import type { RemediationRepo } from '../../../store/remediation/remediation-repo.ts';
 import { openSqliteRemediationRepo } from '../../../store/remediation/sqlite-remediation-repo.ts';

@@ -4,9 +4,9 @@ import { toBlockKit } from '../../../cards/render/block-kit.ts';
 import { remediationAuditCard } from '../../../cards/templates/remediation-audit.ts';
 import { remediationProgressReply } from '../../../cards/templates/remediation-progress.ts';
 import { remediationProposalCard } from '../../../cards/templates/remediation-proposal.ts';
-import { chainAuditRecord } from '../../../remediation/audit.ts';
-import { hashPlan, type Plan } from '../../../remediation/plan.ts';
-import type { Proposal } from '../../../remediation/proposal.ts';
+import { chainAuditRecord } from '../../../core/remediation/audit.ts';
+import { hashPlan, type Plan } from '../../../core/remediation/plan.ts';
+import type { Proposal } from '../../../core/remediation/proposal.ts';
 import { schemaErrors } from '../../helpers/adaptive-card-validation.ts';
 import { findBlockViolations } from '../../servers/slack/block-limits.ts';
 

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError } from '../../../bot/config-error.ts';
-import type { Incident } from '../../../handlers/alerts/incident.ts';
+import type { Incident } from '../../../core/alerts/incident.ts';
+import { ConfigError } from '../../../core/config-error.ts';
+import { canonicalJson, hashPlan, type Plan } from '../../../core/remediation/plan.ts';
 import { suggestedRemediationActions } from '../../../handlers/approvals/suggested-remediations.ts';
 import { shiftWeights } from '../../../remediation/actions/shift-traffic.ts';
 import { ACTIONS } from '../../../remediation/catalog.ts';
-import { canonicalJson, hashPlan, type Plan } from '../../../remediation/plan.ts';
 import { isAllowed, matchesResource, parseRemediationPolicy } from '../../../remediation/policy.ts';
 
 const plan: Plan = {

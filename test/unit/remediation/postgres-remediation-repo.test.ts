@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { parseAuditHead, verifyAuditChain } from '../../../remediation/audit.ts';
+import { parseAuditHead, verifyAuditChain } from '../../../core/remediation/audit.ts';
 import { verifyAuditDatabase } from '../../../scripts/audit-verify.ts';
 import { openPostgresRemediationRepo } from '../../../store/remediation/postgres-remediation-repo.ts';
 import type { RemediationRepo } from '../../../store/remediation/remediation-repo.ts';

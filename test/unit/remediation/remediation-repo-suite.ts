@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { verifyAuditChain } from '../../../remediation/audit.ts';
-import { hashPlan, type Plan } from '../../../remediation/plan.ts';
-import type { NewProposal } from '../../../remediation/proposal.ts';
+import { verifyAuditChain } from '../../../core/remediation/audit.ts';
+import { hashPlan, type Plan } from '../../../core/remediation/plan.ts';
+import type { NewProposal } from '../../../core/remediation/proposal.ts';
 import type { RemediationRepo } from '../../../store/remediation/remediation-repo.ts';
 
 export const T0 = Date.parse('2026-11-28T09:00:00Z');

@@ -1,10 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ManualClock } from '../../../bot/clock.ts';
-import type { OutboxEntry } from '../../../bot/outbox/outbox-entry.ts';
 import { defaultPolicy } from '../../../bot/policy.ts';
+import { ManualClock } from '../../../core/clock.ts';
+import type { OutboxEntry } from '../../../core/outbox/outbox-entry.ts';
+import type { Store } from '../../../core/store.ts';
 import { type IngestDeps, ingestAlerts } from '../../../handlers/alerts/ingest.ts';
 import { openPostgresStore } from '../../../store/postgres/postgres-store.ts';
-import type { Store } from '../../../store/store.ts';
 import { parsed } from '../../helpers/alerts.ts';
 import { createTestDatabase } from '../../helpers/postgres.ts';
 import { T0 } from './store-fixtures.ts';

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { StoreUnavailableError } from '../../../bot/errors.ts';
+import { StoreUnavailableError } from '../../../core/errors.ts';
+import type { Store } from '../../../core/store.ts';
 import { openPostgresStore } from '../../../store/postgres/postgres-store.ts';
-import type { Store } from '../../../store/store.ts';
 import type { TestDatabase } from '../../helpers/postgres.ts';
 import { anIncident } from './store-fixtures.ts';
 import { startTcpProxy, type TcpProxy } from './tcp-proxy.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Store } from '../../../store/store.ts';
+import type { Store } from '../../../core/store.ts';
 import { T0 } from './store-fixtures.ts';
 
 const reference = (serviceUrl: string) => ({

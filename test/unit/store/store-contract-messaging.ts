@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { MessageRef, NewOutboxEntry } from '../../../bot/outbox/outbox-entry.ts';
-import type { ConsoleMessage, Store } from '../../../store/store.ts';
+import type { MessageRef, NewOutboxEntry } from '../../../core/outbox/outbox-entry.ts';
+import type { ConsoleMessage, Store } from '../../../core/store.ts';
 import { T0 } from './store-fixtures.ts';
 
 function card(incidentId: number, coalesce = true): NewOutboxEntry {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { MessageRef } from '../../../bot/outbox/outbox-entry.ts';
-import type { Store } from '../../../store/store.ts';
+import type { MessageRef } from '../../../core/outbox/outbox-entry.ts';
+import type { Store } from '../../../core/store.ts';
 import { anIncident, T0 } from './store-fixtures.ts';
 
 const MIN = 60_000;

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { serializeAlert } from '../../../handlers/alerts/alert.ts';
-import type { Store } from '../../../store/store.ts';
+import { serializeAlert } from '../../../core/alerts/alert.ts';
+import type { Store } from '../../../core/store.ts';
 import { describeConversationContract } from './store-contract-conversations.ts';
 import { describeMessagingContract } from './store-contract-messaging.ts';
 import { describeStormContract } from './store-contract-storms.ts';

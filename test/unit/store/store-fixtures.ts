@@ -1,7 +1,7 @@
 import { defaultPolicy } from '../../../bot/policy.ts';
-import type { Alert } from '../../../handlers/alerts/alert.ts';
+import type { Alert } from '../../../core/alerts/alert.ts';
+import type { NewIncident, StoredAlert } from '../../../core/store.ts';
 import { classifyAlert } from '../../../handlers/alerts/classify.ts';
-import type { NewIncident, StoredAlert } from '../../../store/store.ts';
 import { parsed } from '../../helpers/alerts.ts';
 
 export const T0 = Date.parse('2026-11-28T09:00:00Z');

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createConsoleSurface } from '../../../../bot/adapters/console.ts';
-import { ManualClock } from '../../../../bot/clock.ts';
 import { textReply } from '../../../../cards/templates/incident-replies.ts';
+import { ManualClock } from '../../../../core/clock.ts';
 import { openSqliteStore } from '../../../../store/sqlite/sqlite-store.ts';
 
 describe('console surface', () => {

@@ -1,14 +1,14 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { InboundEvent } from '../../../../bot/adapters/chat-surface.ts';
 import { SlackBolt } from '../../../../bot/adapters/slack/bolt-app.ts';
 import { isDirectChannel } from '../../../../bot/adapters/slack/listeners.ts';
 import { inboundActivity } from '../../../../bot/adapters/teams/activity.ts';
 import { TeamsConversationStore } from '../../../../bot/adapters/teams/conversation-store.ts';
 import { createTeamsInbound } from '../../../../bot/adapters/teams/inbound.ts';
 import { createLogger } from '../../../../bot/logger.ts';
-import { buildMessage } from '../../../../cards/model.ts';
+import type { InboundEvent } from '../../../../core/chat-surface.ts';
+import { buildMessage } from '../../../../core/message.ts';
+import type { Store } from '../../../../core/store.ts';
 import { openSqliteStore } from '../../../../store/sqlite/sqlite-store.ts';
-import type { Store } from '../../../../store/store.ts';
 import { type SlackWebApiServer, startSlackWebApiServer } from '../../../servers/slack-web-api.ts';
 
 const logger = createLogger({ level: 'silent', secrets: [] });

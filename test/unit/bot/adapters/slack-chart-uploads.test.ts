@@ -8,9 +8,9 @@ import {
   withChartsInThread,
 } from '../../../../bot/adapters/slack/chart-uploads.ts';
 import { createSlackSurface } from '../../../../bot/adapters/slack.ts';
-import { ManualClock } from '../../../../bot/clock.ts';
-import { DeliveryError } from '../../../../bot/errors.ts';
-import { buildMessage, type Message } from '../../../../cards/model.ts';
+import { ManualClock } from '../../../../core/clock.ts';
+import { DeliveryError } from '../../../../core/errors.ts';
+import { buildMessage, type Message } from '../../../../core/message.ts';
 import { type SlackWebApiServer, startSlackWebApiServer } from '../../../servers/slack-web-api.ts';
 
 const TOKEN_URL = 'https://bot.example.com/charts/eyJub2RlIjoibm9kZS03In0.c2lnbmF0dXJl.png';

@@ -3,8 +3,8 @@ import { ErrorCode } from '@slack/web-api';
 import { describe, expect, it } from 'vitest';
 import { toDeliveryError } from '../../../../bot/adapters/slack/delivery-errors.ts';
 import { SlackPacer } from '../../../../bot/adapters/slack/pacer.ts';
-import { ManualClock } from '../../../../bot/clock.ts';
-import { DeliveryError } from '../../../../bot/errors.ts';
+import { ManualClock } from '../../../../core/clock.ts';
+import { DeliveryError } from '../../../../core/errors.ts';
 
 describe('Slack request signatures', () => {
   // formats.md §6: Slack's documented worked example.

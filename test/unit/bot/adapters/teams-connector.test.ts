@@ -15,7 +15,7 @@ import {
   readLegacyConversationFile,
   TeamsConversationStore,
 } from '../../../../bot/adapters/teams/conversation-store.ts';
-import { DeliveryError } from '../../../../bot/errors.ts';
+import { DeliveryError } from '../../../../core/errors.ts';
 import { openSqliteStore } from '../../../../store/sqlite/sqlite-store.ts';
 
 let server: Server | undefined;

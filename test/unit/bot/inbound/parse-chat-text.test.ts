@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { describeArgsError } from '../../../../bot/inbound/describe-args-error.ts';
 import { nearestCommand } from '../../../../bot/inbound/dispatcher.ts';
 import { parseChatText } from '../../../../bot/inbound/parse-chat-text.ts';
+import { describeArgsError } from '../../../../core/describe-args-error.ts';
 
 const known = new Set(['ack', 'alerts', 'resolve', 'silence', 'silences', 'help']);
 

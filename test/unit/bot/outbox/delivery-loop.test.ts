@@ -1,24 +1,24 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import type { ChatSurface } from '../../../../bot/adapters/chat-surface.ts';
-import { ManualClock } from '../../../../bot/clock.ts';
-import { DeliveryError } from '../../../../bot/errors.ts';
 import { createLogger } from '../../../../bot/logger.ts';
 import { createMetrics } from '../../../../bot/metrics.ts';
-import { nextDelayMs } from '../../../../bot/outbox/backoff.ts';
 import { DeliveryLoop } from '../../../../bot/outbox/delivery-loop.ts';
+import { defaultPolicy } from '../../../../bot/policy.ts';
+import { textReply } from '../../../../cards/templates/incident-replies.ts';
+import { nextDelayMs } from '../../../../core/backoff.ts';
+import type { ChatSurface } from '../../../../core/chat-surface.ts';
+import { ManualClock } from '../../../../core/clock.ts';
+import { DeliveryError } from '../../../../core/errors.ts';
+import { summarizeMessage } from '../../../../core/message.ts';
 import {
   CARD_UPDATE_COALESCE_MS,
   enqueueIncidentCard,
   enqueueIncidentReply,
-} from '../../../../bot/outbox/enqueue.ts';
-import type { MessageRef } from '../../../../bot/outbox/outbox-entry.ts';
-import { defaultPolicy } from '../../../../bot/policy.ts';
-import { summarizeMessage } from '../../../../cards/model.ts';
-import { textReply } from '../../../../cards/templates/incident-replies.ts';
+} from '../../../../core/outbox/enqueue.ts';
+import type { MessageRef } from '../../../../core/outbox/outbox-entry.ts';
+import type { Store } from '../../../../core/store.ts';
 import { createIncidentCardRenderer } from '../../../../handlers/alerts/incident-view.ts';
 import { ingestAlerts } from '../../../../handlers/alerts/ingest.ts';
 import { openSqliteStore } from '../../../../store/sqlite/sqlite-store.ts';
-import type { Store } from '../../../../store/store.ts';
 import { parsed } from '../../../helpers/alerts.ts';
 
 /** A chat platform that records calls and fails on demand (outages, 429s with Retry-After). */

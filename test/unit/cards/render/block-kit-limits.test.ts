@@ -1,14 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { AppError } from '../../../../bot/errors.ts';
-import {
-  buildMessage,
-  type Message,
-  type MessageInput,
-  message,
-  plainText,
-} from '../../../../cards/model.ts';
 import type { BlockKitMessage } from '../../../../cards/render/block-kit/schema.ts';
 import {
   blockKitMessage,
@@ -16,6 +8,14 @@ import {
   MIN_CONTENT_CHARS,
   toBlockKit,
 } from '../../../../cards/render/block-kit.ts';
+import { AppError } from '../../../../core/errors.ts';
+import {
+  buildMessage,
+  type Message,
+  type MessageInput,
+  message,
+  plainText,
+} from '../../../../core/message.ts';
 import { findBlockViolations } from '../../../servers/slack/block-limits.ts';
 
 const FIXTURES = new URL('../../../fixtures/messages/', import.meta.url);

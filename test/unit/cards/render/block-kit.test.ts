@@ -1,7 +1,5 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { AppError } from '../../../../bot/errors.ts';
-import { buildMessage, type Message, type MessageInput } from '../../../../cards/model.ts';
 import type { Block } from '../../../../cards/render/block-kit/schema.ts';
 import {
   decodeActionId,
@@ -9,6 +7,8 @@ import {
   MIN_CONTENT_CHARS,
   toBlockKit,
 } from '../../../../cards/render/block-kit.ts';
+import { AppError } from '../../../../core/errors.ts';
+import { buildMessage, type Message, type MessageInput } from '../../../../core/message.ts';
 
 const FIXTURES = new URL('../../../fixtures/messages/', import.meta.url);
 

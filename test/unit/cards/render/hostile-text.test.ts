@@ -1,9 +1,9 @@
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
-import { buildMessage, httpUrl, type Message, message } from '../../../../cards/model.ts';
 import { toAdaptiveCard } from '../../../../cards/render/adaptive-card.ts';
 import type { Block } from '../../../../cards/render/block-kit/schema.ts';
 import { toBlockKit } from '../../../../cards/render/block-kit.ts';
+import { buildMessage, httpUrl, type Message, message } from '../../../../core/message.ts';
 import { HOSTILE } from '../../../fixtures/hostile-text.ts';
 
 // markdown-it ships no types; only its render(text) is used here.

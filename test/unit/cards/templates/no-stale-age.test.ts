@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import type { Message } from '../../../../cards/model.ts';
 import { toAdaptiveCard } from '../../../../cards/render/adaptive-card.ts';
 import { toBlockKit } from '../../../../cards/render/block-kit.ts';
 import { remediationProposalCard } from '../../../../cards/templates/remediation-proposal.ts';
 import { stormCard } from '../../../../cards/templates/storm-card.ts';
-import { hashPlan, type Plan } from '../../../../remediation/plan.ts';
-import type { Proposal } from '../../../../remediation/proposal.ts';
+import type { Message } from '../../../../core/message.ts';
+import { hashPlan, type Plan } from '../../../../core/remediation/plan.ts';
+import type { Proposal } from '../../../../core/remediation/proposal.ts';
 import { sampleCards } from '../../../helpers/sample-cards.ts';
 
 const POSTED = Date.parse('2026-11-28T09:14:00Z');

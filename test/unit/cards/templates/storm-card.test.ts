@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { toAdaptiveCard } from '../../../../cards/render/adaptive-card.ts';
 import { toBlockKit } from '../../../../cards/render/block-kit.ts';
 import { stormCard } from '../../../../cards/templates/storm-card.ts';
-import type { StormIncident } from '../../../../handlers/alerts/storm.ts';
+import type { StormIncident } from '../../../../core/alerts/storm.ts';
 import { rendererProblems, schemaErrors } from '../../../helpers/adaptive-card-validation.ts';
 import { findBlockViolations } from '../../../servers/slack/block-limits.ts';
 

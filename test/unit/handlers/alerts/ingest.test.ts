@@ -1,11 +1,11 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { ManualClock } from '../../../../bot/clock.ts';
 import { defaultPolicy, parsePolicy } from '../../../../bot/policy.ts';
+import { parseMatcher } from '../../../../core/alerts/matchers.ts';
+import { ManualClock } from '../../../../core/clock.ts';
+import type { Store } from '../../../../core/store.ts';
 import { createSilence } from '../../../../handlers/alerts/incident-actions.ts';
 import { createIngestQueue, type IngestDeps, ingestAlerts } from '../../../../handlers/alerts/ingest.ts';
-import { parseMatcher } from '../../../../handlers/alerts/matchers.ts';
 import { openSqliteStore } from '../../../../store/sqlite/sqlite-store.ts';
-import type { Store } from '../../../../store/store.ts';
 import { parsed } from '../../../helpers/alerts.ts';
 
 const MIN = 60_000;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatMatcher, matchesAll, parseMatcher } from '../../../../handlers/alerts/matchers.ts';
+import { formatMatcher, matchesAll, parseMatcher } from '../../../../core/alerts/matchers.ts';
 
 describe('label matchers', () => {
   const labels = { alertname: 'GpuTemperatureHigh', Hostname: 'node-7', gpu: '3' };

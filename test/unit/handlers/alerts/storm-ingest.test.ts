@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { ManualClock } from '../../../../bot/clock.ts';
-import type { OutboxPayload } from '../../../../bot/outbox/outbox-entry.ts';
 import { defaultPolicy } from '../../../../bot/policy.ts';
+import { ManualClock } from '../../../../core/clock.ts';
+import type { OutboxPayload } from '../../../../core/outbox/outbox-entry.ts';
 import { createIngestQueue, type IngestDeps, ingestAlerts } from '../../../../handlers/alerts/ingest.ts';
 import { endQuietStorm } from '../../../../handlers/alerts/storm-sweep.ts';
 import { openSqliteStore } from '../../../../store/sqlite/sqlite-store.ts';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { defaultPolicy, parsePolicy } from '../../../../bot/policy.ts';
-import { isStormOver, shouldFoldIntoStorm } from '../../../../handlers/alerts/storm.ts';
+import { isStormOver, shouldFoldIntoStorm } from '../../../../core/alerts/storm.ts';
 
 const policy = defaultPolicy().storm;
 

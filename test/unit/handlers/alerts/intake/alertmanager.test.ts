@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parsedAlert } from '../../../../../handlers/alerts/alert.ts';
+import { parsedAlert } from '../../../../../core/alerts/alert.ts';
 import {
   parseAlertmanager,
   parseAlertmanagerBatch,

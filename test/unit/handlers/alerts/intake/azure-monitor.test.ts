@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type ParsedAlert, parsedAlert } from '../../../../../handlers/alerts/alert.ts';
+import { type ParsedAlert, parsedAlert } from '../../../../../core/alerts/alert.ts';
 import { parseAzureMonitor } from '../../../../../handlers/alerts/intake/azure-monitor.ts';
 import { IntakeParseError } from '../../../../../handlers/alerts/intake/intake-error.ts';
 import { loadFixture, setAt } from './fixture.ts';

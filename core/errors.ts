@@ -51,3 +51,8 @@ export function describeForChat(err: unknown, ref: string): string {
   if (err instanceof UserFacingError) return err.message;
   return `Something went wrong (ref ${ref}). The on-call bot's logs have the details.`;
 }
+
+/** Error body of every JSON endpoint: a stable code and a sentence saying what to fix. */
+export function errorBody(code: string, message: string) {
+  return { error: { code, message } };
+}

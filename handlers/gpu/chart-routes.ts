@@ -1,8 +1,7 @@
+import type { FastifyInstance } from 'fastify';
 import { type ChartRequest, verifyChartToken } from '../../cards/charts/chart-token.ts';
-import type { Clock } from '../clock.ts';
-import { AppError, UserFacingError } from '../errors.ts';
-import type { BotServer } from './server.ts';
-import { errorBody } from './server.ts';
+import type { Clock } from '../../core/clock.ts';
+import { AppError, errorBody, UserFacingError } from '../../core/errors.ts';
 
 export interface ChartRouteDeps {
   /** HMAC key of chart URLs; every replica must use the same one. */
@@ -24,7 +23,7 @@ function isRetryable(err: unknown): boolean {
  * describes. 403 for a token this bot did not sign, 410 once expired, 404 for an unknown node,
  * 503 when the metrics backend is unavailable.
  */
-export function registerChartRoutes(app: BotServer, deps: ChartRouteDeps): void {
+export function registerChartRoutes(app: FastifyInstance, deps: ChartRouteDeps): void {
   const maxAge = deps.maxAgeSeconds ?? 300;
   // A wildcard, not a `:param`: tokens are longer than the router's parameter length limit.
   app.get<{ Params: { '*': string } }>('/charts/*', async (req, reply) => {

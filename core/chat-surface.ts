@@ -1,5 +1,5 @@
-import type { Message } from '../../cards/model.ts';
-import type { Attachment, MessageRef, SurfaceId } from '../outbox/outbox-entry.ts';
+import type { Message } from './message.ts';
+import type { Attachment, MessageRef, SurfaceId } from './outbox/outbox-entry.ts';
 
 /** Options of one delivery. */
 export interface SendOptions {

@@ -1,5 +1,5 @@
-import type { Message } from '../../cards/model.ts';
-import type { Repos } from '../../store/store.ts';
+import type { Message } from '../message.ts';
+import type { Repos } from '../store.ts';
 import type { MessageRef, SurfaceId } from './outbox-entry.ts';
 import { placeOrderKey } from './proposal-cards.ts';
 

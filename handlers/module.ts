@@ -1,11 +1,11 @@
-import type { Message, MessageAction, Section } from '../cards/model.ts';
-import type { Incident } from '../handlers/alerts/incident.ts';
-import type { ButtonHandler, CommandHandler, HandlerDeps } from '../handlers/commands/command.ts';
-import type { StoredAlert } from '../store/store.ts';
-import type { ChatPlace, ChatUser } from './adapters/chat-surface.ts';
-import type { ReadinessCheck } from './http/health-routes.ts';
-import type { BotServer } from './http/server.ts';
-import type { ProposalCardSource } from './outbox/proposal-cards.ts';
+import type { FastifyInstance } from 'fastify';
+import type { Incident } from '../core/alerts/incident.ts';
+import type { ChatPlace, ChatUser } from '../core/chat-surface.ts';
+import type { Message, MessageAction, Section } from '../core/message.ts';
+import type { ProposalCardSource } from '../core/outbox/proposal-cards.ts';
+import type { ReadinessCheck } from '../core/readiness.ts';
+import type { StoredAlert } from '../core/store.ts';
+import type { ButtonHandler, CommandHandler, HandlerDeps } from './commands/command.ts';
 
 /** What an incident card gains from a module: evidence sections and extra buttons. */
 export interface CardEnrichment {
@@ -27,7 +27,7 @@ export interface BotModule {
    * must not do I/O (slow evidence is computed elsewhere and read here).
    */
   enrichIncidentCard?(incident: Incident, alerts: readonly StoredAlert[], now: number): CardEnrichment;
-  registerRoutes?(app: BotServer): void;
+  registerRoutes?(app: FastifyInstance): void;
   /**
    * True when this module delivers the incident another way (the P3 digest), so its card is not
    * posted in the on-call channel. A card already posted is still updated.

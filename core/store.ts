@@ -1,8 +1,8 @@
-import type { MessageRef, NewOutboxEntry, OutboxEntry, SurfaceId } from '../bot/outbox/outbox-entry.ts';
-import type { Alert } from '../handlers/alerts/alert.ts';
-import type { Incident } from '../handlers/alerts/incident.ts';
-import type { Silence } from '../handlers/alerts/silence.ts';
-import type { Storm, StormIncident } from '../handlers/alerts/storm.ts';
+import type { Alert } from './alerts/alert.ts';
+import type { Incident } from './alerts/incident.ts';
+import type { Silence } from './alerts/silence.ts';
+import type { Storm, StormIncident } from './alerts/storm.ts';
+import type { MessageRef, NewOutboxEntry, OutboxEntry, SurfaceId } from './outbox/outbox-entry.ts';
 
 /** An alert as stored: the normalised alert plus what the bot learned about it over time. */
 export interface StoredAlert {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { UserFacingError } from '../../bot/errors.ts';
+import { UserFacingError } from '../errors.ts';
 
 /** One Alertmanager-style label matcher: `name=value`, `name!=value`, `name=~regex`, `name!~regex`. */
 export interface Matcher {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { message } from '../../cards/model.ts';
+import { message } from '../message.ts';
 
 export const surfaceId = z.enum(['console', 'teams', 'slack']);
 export type SurfaceId = z.infer<typeof surfaceId>;

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { messageRef, surfaceId } from '../bot/outbox/outbox-entry.ts';
-import { incidentTier } from '../handlers/alerts/incident.ts';
+import { incidentTier } from '../alerts/incident.ts';
+import { messageRef, surfaceId } from '../outbox/outbox-entry.ts';
 import { plan } from './plan.ts';
 
 /**

@@ -1,6 +1,5 @@
 import { z } from 'zod';
-import type { Policy } from '../../bot/policy.ts';
-import { alertKind, alertResource } from './alert.ts';
+import { alertKind, alertResource, tier } from './alert.ts';
 import { type IncidentTier, incidentTier } from './incident.ts';
 
 /**
@@ -28,8 +27,17 @@ export const stormIncident = z.object({
 });
 export type StormIncident = z.infer<typeof stormIncident>;
 
-/** The storm part of the policy, as the decision needs it. */
-export type StormPolicy = Policy['storm'];
+/** The storm section of the policy file. */
+export const stormPolicySchema = z
+  .object({
+    threshold: z.number().int().min(0).max(10_000).default(10),
+    windowSeconds: z.number().int().min(1).max(86_400).default(120),
+    quietSeconds: z.number().int().min(1).max(86_400).default(300),
+    /** Tiers that always get their own card, storm or not. */
+    exemptTiers: z.array(tier.exclude(['log'])).default(['P1']),
+  })
+  .strict();
+export type StormPolicy = z.infer<typeof stormPolicySchema>;
 
 /**
  * Whether a newly opened incident folds into a storm instead of getting its own card: never for
