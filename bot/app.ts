@@ -24,8 +24,6 @@ import {
   unsilenceCommand,
 } from '../handlers/commands/silence-command.ts';
 import type { BotModule } from '../handlers/module.ts';
-import { startAlertSimulator } from '../sim/alert-simulator.ts';
-import { type LocalPlatform, startLocalPlatform } from '../sim/local-platform.ts';
 import { openPostgresStore } from '../store/postgres/postgres-store.ts';
 import { openSqliteStore } from '../store/sqlite/sqlite-store.ts';
 import { createConsoleSurface } from './adapters/console.ts';
@@ -38,6 +36,7 @@ import { registerHealthRoutes } from './http/health-routes.ts';
 import { registerIntakeRoutes } from './http/intake-routes.ts';
 import { createServer } from './http/server.ts';
 import { createDispatcher } from './inbound/dispatcher.ts';
+import { type LocalPlatform, startAlertSimulator, startLocalPlatform } from './local-mode.ts';
 import { createLogger, type Logger, type LoggerOptions } from './logger.ts';
 import { createMetrics } from './metrics.ts';
 import { createModules } from './modules.ts';

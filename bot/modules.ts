@@ -23,10 +23,13 @@ import type { MetricsBackend } from '../queries/backends/metrics-backend.ts';
 import { createPrometheusBackend } from '../queries/backends/prometheus.ts';
 import { KQL_CATALOG } from '../queries/catalog.ts';
 import { createLogsThrottleReader } from '../remediation/executors/throttle-rate.ts';
-import type { LocalPlatform } from '../sim/local-platform.ts';
-import { DEPLOYMENTS, ROLES } from '../sim/telemetry/profile.ts';
-import { createThreadedSimulatedLogsBackend } from '../sim/telemetry/threaded-logs.ts';
 import type { Config } from './config.ts';
+import {
+  type LocalPlatform,
+  simulatedExporterModule,
+  simulatedInventory,
+  simulatedLogs as startSimulatedLogs,
+} from './local-mode.ts';
 import type { Logger } from './logger.ts';
 import type { BotMetrics } from './metrics.ts';
 import type { Tracing } from './tracing.ts';
@@ -62,7 +65,7 @@ export async function createModules(ctx: ModuleContext): Promise<BotModule[]> {
   // (ECharts + resvg, shared by /gpu and /kql charts) and, in local mode, the KQL engine with the
   // simulated telemetry it owns.
   const charts = createWorkerChartRenderer(1);
-  const simulatedLogs = ctx.platform ? createThreadedSimulatedLogsBackend(ctx.clock) : undefined;
+  const simulatedLogs = ctx.platform ? startSimulatedLogs(ctx.clock) : undefined;
   const modules: BotModule[] = [];
   // Vetted KQL (/kql, incident evidence): simulated telemetry in local mode, else Log Analytics.
   // Every path runs through the query policy (prices from the policy file, private queries in DMs).
@@ -113,11 +116,12 @@ export async function createModules(ctx: ModuleContext): Promise<BotModule[]> {
         clock: ctx.clock,
         timeZone: config.policy.timeZone,
         gpuPolicy: config.policy.gpu,
-        dcgm: ctx.platform?.dcgm,
+        knownNodes: ctx.platform && (async () => ctx.platform!.dcgm.nodes.map((n) => n.name)),
         charts,
       }),
     );
   }
+  if (ctx.platform) modules.push(simulatedExporterModule(ctx.platform));
   if (logs) {
     modules.push(
       createQueriesModule({
@@ -178,12 +182,8 @@ export async function createModules(ctx: ModuleContext): Promise<BotModule[]> {
         catalog: logs ? KQL_CATALOG : undefined,
         logs,
         gpuCommand,
-        inventory: {
-          deployments: DEPLOYMENTS.map((d) => d.name),
-          appRoles: ROLES.map((r) => r.name),
-          teams: [...new Set(ROLES.map((r) => r.team))],
-          nodes: ctx.platform?.dcgm.nodes.map((n) => n.name) ?? [],
-        },
+        // Production has no inventory of its own yet: only names the questions spell out.
+        inventory: ctx.platform ? simulatedInventory(ctx.platform) : {},
         clock: ctx.clock,
         timeZone: config.policy.timeZone,
         dataDir: config.dataDir,

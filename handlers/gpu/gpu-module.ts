@@ -7,8 +7,6 @@ import type { Clock } from '../../core/clock.ts';
 import { AppError } from '../../core/errors.ts';
 import type { MetricsBackend } from '../../queries/backends/metrics-backend.ts';
 import { DEFAULT_GPU_POLICY, type GpuThresholdPolicy } from '../../queries/gpu/thresholds.ts';
-import type { DcgmCluster } from '../../sim/dcgm/cluster.ts';
-import { createDcgmMetricsHandler } from '../../sim/dcgm/http-handler.ts';
 import type { BotModule } from '../module.ts';
 import { gpuAlertChart } from './alert-chart.ts';
 import { createChartLinks } from './chart-links.ts';
@@ -16,9 +14,6 @@ import { registerChartRoutes } from './chart-routes.ts';
 import { createGpuCommand } from './gpu-command.ts';
 import { type KnownNodes, knownNodesFromBackend } from './known-nodes.ts';
 import { renderGpuChart } from './render-gpu-chart.ts';
-
-/** Where local mode serves the simulated DCGM exporter, for a real Prometheus to scrape. */
-export const SIM_DCGM_METRICS_PATH = '/sim/dcgm/metrics';
 
 export interface GpuModuleOptions {
   backend: MetricsBackend;
@@ -31,8 +26,6 @@ export interface GpuModuleOptions {
   gpuPolicy?: GpuThresholdPolicy;
   /** The nodes `/gpu` knows; by default those reporting DCGM metrics to the backend. */
   knownNodes?: KnownNodes;
-  /** Local mode: the simulated fleet, whose exporter is served at {@link SIM_DCGM_METRICS_PATH}. */
-  dcgm?: DcgmCluster;
   /** Renders chart PNGs (worker threads in the bot); on the calling thread by default. */
   charts?: ChartRenderer;
   /** Bounds of chart rendering; see {@link DEFAULT_CHART_QUEUE}. */
@@ -61,7 +54,7 @@ function ownUrl(app: FastifyInstance): string {
 
 /**
  * GPU telemetry as a bot module: `/gpu`, signed chart links served at `/charts/<token>.png`, the
- * GPU chart on GPU and network alert cards, and (local mode) the simulated exporter's metrics.
+ * GPU chart on GPU and network alert cards.
  */
 export function createGpuModule(options: GpuModuleOptions): BotModule {
   const gpuPolicy = options.gpuPolicy ?? DEFAULT_GPU_POLICY;
@@ -81,11 +74,7 @@ export function createGpuModule(options: GpuModuleOptions): BotModule {
       return ownUrl(server);
     },
   });
-  const knownNodes =
-    options.knownNodes ??
-    (options.dcgm
-      ? async () => options.dcgm!.nodes.map((n) => n.name)
-      : knownNodesFromBackend(options.backend));
+  const knownNodes = options.knownNodes ?? knownNodesFromBackend(options.backend);
   return {
     id: 'gpu',
     commands: [createGpuCommand({ backend: options.backend, links, knownNodes, gpuPolicy })],
@@ -110,14 +99,6 @@ export function createGpuModule(options: GpuModuleOptions): BotModule {
           );
         },
       });
-      const dcgm = options.dcgm;
-      if (dcgm) {
-        const serve = createDcgmMetricsHandler(dcgm, SIM_DCGM_METRICS_PATH);
-        app.get(SIM_DCGM_METRICS_PATH, (req, reply) => {
-          reply.hijack();
-          serve(req.raw, reply.raw);
-        });
-      }
     },
   };
 }

@@ -1,0 +1,49 @@
+import type { Clock } from '../core/clock.ts';
+import type { BotModule } from '../handlers/module.ts';
+import type { InventoryInput } from '../handlers/questions/inventory.ts';
+import { createDcgmMetricsHandler } from '../sim/dcgm/http-handler.ts';
+import type { LocalPlatform } from '../sim/local-platform.ts';
+import { DEPLOYMENTS, ROLES } from '../sim/telemetry/profile.ts';
+import { createThreadedSimulatedLogsBackend } from '../sim/telemetry/threaded-logs.ts';
+
+/*
+ * Local mode's wiring: the only production file that imports sim/. Everything the simulated AI
+ * platform lends the bot (its Kubernetes API and GPU fleet, its telemetry, the names in it, the
+ * scripted alerts) reaches the composition root through here, so production code cannot come to
+ * lean on the simulator unnoticed (the layer check in `npm test` enforces it).
+ */
+
+/** The scripted incidents of the demo, sent to the bot's own webhooks. */
+export { startAlertSimulator } from '../sim/alert-simulator.ts';
+/** The simulated platform: Kubernetes API, GPU fleet and its metrics. */
+export { type LocalPlatform, startLocalPlatform } from '../sim/local-platform.ts';
+
+/** The simulated Log Analytics workspace: the local KQL engine over the telemetry, in a worker. */
+export const simulatedLogs = (clock: Clock) => createThreadedSimulatedLogsBackend(clock);
+
+/** The names in the simulated world, which questions may resolve fuzzy words to. */
+export function simulatedInventory(platform: LocalPlatform | undefined): InventoryInput {
+  return {
+    deployments: DEPLOYMENTS.map((d) => d.name),
+    appRoles: ROLES.map((r) => r.name),
+    teams: [...new Set(ROLES.map((r) => r.team))],
+    nodes: platform?.dcgm.nodes.map((n) => n.name) ?? [],
+  };
+}
+
+/** Where local mode serves the simulated DCGM exporter, for a real Prometheus to scrape. */
+export const SIM_DCGM_METRICS_PATH = '/sim/dcgm/metrics';
+
+/** Serves the simulated fleet's DCGM exporter at {@link SIM_DCGM_METRICS_PATH}. */
+export function simulatedExporterModule(platform: LocalPlatform): BotModule {
+  const serve = createDcgmMetricsHandler(platform.dcgm, SIM_DCGM_METRICS_PATH);
+  return {
+    id: 'sim-dcgm-exporter',
+    registerRoutes(app) {
+      app.get(SIM_DCGM_METRICS_PATH, (req, reply) => {
+        reply.hijack();
+        serve(req.raw, reply.raw);
+      });
+    },
+  };
+}
