@@ -6,7 +6,6 @@ import { AppError } from '../core/errors.ts';
 import type { ChannelTarget } from '../core/outbox/enqueue.ts';
 import type { Store } from '../core/store.ts';
 import { createRemediationModule } from '../handlers/approvals/remediation-module.ts';
-import { connectRemediationTargets } from '../handlers/approvals/remediation-targets.ts';
 import { createAskModule } from '../handlers/ask/ask-module.ts';
 import { createGpuModule } from '../handlers/gpu/gpu-module.ts';
 import type { BotModule } from '../handlers/module.ts';
@@ -32,6 +31,7 @@ import {
 } from './local-mode.ts';
 import type { Logger } from './logger.ts';
 import type { BotMetrics } from './metrics.ts';
+import { connectRemediationTargets } from './remediation-targets.ts';
 import type { Tracing } from './tracing.ts';
 
 export interface ModuleContext {

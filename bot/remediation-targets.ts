@@ -1,8 +1,8 @@
 import { DefaultAzureCredential, type TokenCredential } from '@azure/identity';
 import { KubeConfig } from '@kubernetes/client-node';
-import { AppError } from '../../core/errors.ts';
-import { type AgentPoolApi, aksCluster, createAgentPoolApi } from '../../remediation/executors/azure.ts';
-import { parseRemediationPolicy, type RemediationPolicy } from '../../remediation/policy.ts';
+import { AppError } from '../core/errors.ts';
+import { type AgentPoolApi, aksCluster, createAgentPoolApi } from '../remediation/executors/azure.ts';
+import { parseRemediationPolicy, type RemediationPolicy } from '../remediation/policy.ts';
 
 /** The production systems remediation writes to, from configuration (bot/config.ts). */
 export interface RemediationTargetConfig {
