@@ -5,24 +5,13 @@ import type { ChannelTarget } from '../core/outbox/enqueue.ts';
 import type { SurfaceId } from '../core/outbox/outbox-entry.ts';
 import { createSecretScrubber } from '../core/secret-scrubber.ts';
 import type { Store } from '../core/store.ts';
-import { sweepExpiredSilences } from '../handlers/alerts/incident-actions.ts';
 import { createIncidentCardRenderer, type IncidentCardRenderer } from '../handlers/alerts/incident-view.ts';
+import { createIncidentsModule } from '../handlers/alerts/incidents-module.ts';
 import { createIngestQueue } from '../handlers/alerts/ingest.ts';
 import { parseAlertmanager, parseAzureMonitor, parseGrafana } from '../handlers/alerts/intake/index.ts';
-import { endQuietStorm } from '../handlers/alerts/storm-sweep.ts';
 import { createStormCardRenderer } from '../handlers/alerts/storm-view.ts';
-import { ackButton, ackCommand } from '../handlers/commands/ack-command.ts';
-import { alertsCommand } from '../handlers/commands/alerts-command.ts';
-import type { ButtonHandler, CommandHandler, HandlerDeps } from '../handlers/commands/command.ts';
+import type { CommandHandler, HandlerDeps } from '../handlers/commands/command.ts';
 import { createHelpCommand } from '../handlers/commands/help-command.ts';
-import { resolveCommand } from '../handlers/commands/resolve-command.ts';
-import {
-  silenceButton,
-  silenceCommand,
-  silencesCommand,
-  unsilenceButton,
-  unsilenceCommand,
-} from '../handlers/commands/silence-command.ts';
 import type { BotModule } from '../handlers/module.ts';
 import { openPostgresStore } from '../store/postgres/postgres-store.ts';
 import { openSqliteStore } from '../store/sqlite/sqlite-store.ts';
@@ -42,18 +31,6 @@ import { createMetrics } from './metrics.ts';
 import { createModules } from './modules.ts';
 import { DeliveryLoop } from './outbox/delivery-loop.ts';
 import { createTracing } from './tracing.ts';
-
-/** Every chat command, named once. */
-const COMMANDS: CommandHandler[] = [
-  alertsCommand,
-  ackCommand,
-  resolveCommand,
-  silenceCommand,
-  silencesCommand,
-  unsilenceCommand,
-];
-/** Every card button, named once. */
-const BUTTONS: ButtonHandler[] = [ackButton, silenceButton, unsilenceButton];
 
 /** How often periodic work runs (silence expiry, proposal expiry …). */
 const TICK_MS = 15_000;
@@ -142,7 +119,8 @@ export async function startBot(config: Config, overrides: BotOverrides = {}): Pr
     config.mode === 'local' && overrides.localPlatform !== false
       ? await startLocalPlatform(clock)
       : undefined;
-  modules = await createModules({
+  const handlerDeps: HandlerDeps = { store, policy: config.policy, clock, targets };
+  const capabilities = await createModules({
     config,
     store,
     clock,
@@ -153,13 +131,13 @@ export async function startBot(config: Config, overrides: BotOverrides = {}): Pr
     metrics,
     tracing,
   });
+  modules = [createIncidentsModule({ handlerDeps, onQueued: kick }), ...capabilities.modules];
   render = createIncidentCardRenderer(config.policy, modules);
 
-  const handlerDeps: HandlerDeps = { store, policy: config.policy, clock, targets };
-  const commands = [...COMMANDS, ...modules.flatMap((m) => m.commands ?? [])];
+  const commands = modules.flatMap((m) => m.commands ?? []);
   commands.push(createHelpCommand(() => commands));
-  const buttons = [...BUTTONS, ...modules.flatMap((m) => m.buttons ?? [])];
-  const answerQuestion = modules.find((m) => m.answerQuestion)?.answerQuestion;
+  const buttons = modules.flatMap((m) => m.buttons ?? []);
+  const { answerQuestion } = capabilities;
   const dispatcher = createDispatcher({
     commands,
     buttons,
@@ -223,9 +201,6 @@ export async function startBot(config: Config, overrides: BotOverrides = {}): Pr
   slack?.start();
 
   const tick = async () => {
-    const lifted = await sweepExpiredSilences(handlerDeps);
-    const stormEnded = await endQuietStorm(handlerDeps);
-    if (lifted > 0 || stormEnded !== undefined) kick();
     for (const m of modules) await m.tick?.();
     await teams.refresh(); // another replica may have recorded the Teams on-call channel
   };

@@ -22,13 +22,18 @@ export { type LocalPlatform, startLocalPlatform } from '../sim/local-platform.ts
 export const simulatedLogs = (clock: Clock) => createThreadedSimulatedLogsBackend(clock);
 
 /** The names in the simulated world, which questions may resolve fuzzy words to. */
-export function simulatedInventory(platform: LocalPlatform | undefined): InventoryInput {
+export function simulatedInventory(platform: LocalPlatform): InventoryInput {
   return {
     deployments: DEPLOYMENTS.map((d) => d.name),
     appRoles: ROLES.map((r) => r.name),
     teams: [...new Set(ROLES.map((r) => r.team))],
-    nodes: platform?.dcgm.nodes.map((n) => n.name) ?? [],
+    nodes: platform.dcgm.nodes.map((n) => n.name),
   };
+}
+
+/** The simulated fleet's node names: what `/gpu` knows in local mode. */
+export function simulatedNodes(platform: LocalPlatform): () => Promise<string[]> {
+  return async () => platform.dcgm.nodes.map((n) => n.name);
 }
 
 /** Where local mode serves the simulated DCGM exporter, for a real Prometheus to scrape. */

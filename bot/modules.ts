@@ -8,7 +8,7 @@ import type { Store } from '../core/store.ts';
 import { createRemediationModule } from '../handlers/approvals/remediation-module.ts';
 import { createAskModule } from '../handlers/ask/ask-module.ts';
 import { createGpuModule } from '../handlers/gpu/gpu-module.ts';
-import type { BotModule } from '../handlers/module.ts';
+import type { BotModule, QuestionAnswerer } from '../handlers/module.ts';
 import { DEFAULT_PAGERDUTY_EVENTS_URL } from '../handlers/paging/pagerduty-client.ts';
 import { createPagingModule, openPagingRepo } from '../handlers/paging/paging-module.ts';
 import { createQueriesModule, openEvidenceRepo } from '../handlers/queries/queries-module.ts';
@@ -27,6 +27,7 @@ import {
   type LocalPlatform,
   simulatedExporterModule,
   simulatedInventory,
+  simulatedNodes,
   simulatedLogs as startSimulatedLogs,
 } from './local-mode.ts';
 import type { Logger } from './logger.ts';
@@ -59,7 +60,13 @@ const LOCAL_REMEDIATION_POLICY = {
 };
 
 /** Every capability module of the bot, named once, in the order their card additions appear. */
-export async function createModules(ctx: ModuleContext): Promise<BotModule[]> {
+/** The capability modules, and who answers questions in words (the ask module, when on). */
+export interface Capabilities {
+  modules: BotModule[];
+  answerQuestion: QuestionAnswerer | undefined;
+}
+
+export async function createModules(ctx: ModuleContext): Promise<Capabilities> {
   const { config } = ctx;
   // CPU-heavy work runs in worker threads, so intake and health answer while it runs: chart PNGs
   // (ECharts + resvg, shared by /gpu and /kql charts) and, in local mode, the KQL engine with the
@@ -107,20 +114,19 @@ export async function createModules(ctx: ModuleContext): Promise<BotModule[]> {
         getToken: prometheusToken(config.prometheus),
         clock: ctx.clock,
       }));
-  if (metrics) {
-    modules.push(
-      createGpuModule({
-        backend: metrics,
-        chartSecret: config.chartUrlSecret,
-        publicUrl: config.publicUrl,
-        clock: ctx.clock,
-        timeZone: config.policy.timeZone,
-        gpuPolicy: config.policy.gpu,
-        knownNodes: ctx.platform && (async () => ctx.platform!.dcgm.nodes.map((n) => n.name)),
-        charts,
-      }),
-    );
-  }
+  const gpu =
+    metrics &&
+    createGpuModule({
+      backend: metrics,
+      chartSecret: config.chartUrlSecret,
+      publicUrl: config.publicUrl,
+      clock: ctx.clock,
+      timeZone: config.policy.timeZone,
+      gpuPolicy: config.policy.gpu,
+      knownNodes: ctx.platform && simulatedNodes(ctx.platform),
+      charts,
+    });
+  if (gpu) modules.push(gpu);
   if (ctx.platform) modules.push(simulatedExporterModule(ctx.platform));
   if (logs) {
     modules.push(
@@ -175,23 +181,21 @@ export async function createModules(ctx: ModuleContext): Promise<BotModule[]> {
   // are answered with the /gpu card, so the unwrapped command is handed to the ask module.
   const limiter = new WorkLimiter(config.policy.rateLimits, () => ctx.clock.now());
   // Questions in words, answered only through the vetted KQL and GPU queries above.
-  const gpuCommand = modules.flatMap((m) => m.commands ?? []).find((c) => c.id === 'gpu');
-  if (logs || gpuCommand) {
-    modules.push(
-      createAskModule({
-        catalog: logs ? KQL_CATALOG : undefined,
-        logs,
-        gpuCommand,
-        // Production has no inventory of its own yet: only names the questions spell out.
-        inventory: ctx.platform ? simulatedInventory(ctx.platform) : {},
-        clock: ctx.clock,
-        timeZone: config.policy.timeZone,
-        dataDir: config.dataDir,
-        llm: config.llm && { ...config.llm, logger: ctx.logger, metrics: ctx.metrics },
-        limiter,
-      }),
-    );
-  }
+  const ask =
+    (logs || gpu) &&
+    createAskModule({
+      catalog: logs ? KQL_CATALOG : undefined,
+      logs,
+      gpuCommand: gpu?.gpuCommand,
+      // Production has no inventory of its own yet: only names the questions spell out.
+      inventory: ctx.platform ? simulatedInventory(ctx.platform) : {},
+      clock: ctx.clock,
+      timeZone: config.policy.timeZone,
+      dataDir: config.dataDir,
+      llm: config.llm && { ...config.llm, logger: ctx.logger, metrics: ctx.metrics },
+      limiter,
+    });
+  if (ask) modules.push(ask);
   // Last, so that the modules above finish their work (evidence in flight) before threads end.
   modules.push({
     id: 'workers',
@@ -200,12 +204,15 @@ export async function createModules(ctx: ModuleContext): Promise<BotModule[]> {
       await simulatedLogs?.close();
     },
   });
-  return modules.map((m) => ({
-    ...m,
-    commands: m.commands?.map((c) =>
-      c.id === 'kql' || c.id === 'gpu' ? withRateLimit(c, c.id, limiter) : c,
-    ),
-  }));
+  return {
+    modules: modules.map((m) => ({
+      ...m,
+      commands: m.commands?.map((c) =>
+        c.id === 'kql' || c.id === 'gpu' ? withRateLimit(c, c.id, limiter) : c,
+      ),
+    })),
+    answerQuestion: ask ? ask.answerQuestion : undefined,
+  };
 }
 
 const AZURE_PROMETHEUS_SCOPE = 'https://prometheus.monitor.azure.com/.default';

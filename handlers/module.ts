@@ -38,10 +38,11 @@ export interface BotModule {
   readiness?: readonly ReadinessCheck[];
   /** Periodic work (sweeps, expiries), every few seconds on every replica: must be idempotent. */
   tick?(): Promise<void>;
-  /** Answers a question in words (a chat message that is not a command). One module has it. */
-  answerQuestion?(question: string, asker: Asker): Promise<Message>;
   close?(): Promise<void>;
 }
+
+/** Answers a question in words (a chat message that is not a command); the ask module's. */
+export type QuestionAnswerer = (question: string, asker: Asker) => Promise<Message>;
 
 /** Who asked a question, where, with the handler dependencies of that dispatch. */
 export interface Asker {

@@ -13,7 +13,7 @@ import {
   isQueued,
   parseCommandArgs,
 } from '../../handlers/commands/command.ts';
-import type { BotModule } from '../../handlers/module.ts';
+import type { QuestionAnswerer } from '../../handlers/module.ts';
 import { editDistance } from '../../queries/gpu/suggest-node.ts';
 import type { Logger } from '../logger.ts';
 
@@ -25,7 +25,7 @@ export interface DispatcherDeps {
   /** Called after a reply was queued, so delivery starts at once. */
   onQueued: () => void;
   /** Answers questions in words; without it the bot lists the commands it understands. */
-  answerQuestion?: BotModule['answerQuestion'];
+  answerQuestion?: QuestionAnswerer;
 }
 
 /** The known command nearest to a mistyped one (at most 2 edits, or a shared start), if any. */

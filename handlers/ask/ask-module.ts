@@ -8,7 +8,7 @@ import type { LogsBackend } from '../../queries/backends/logs-backend.ts';
 import type { KqlCatalog } from '../../queries/catalog.ts';
 import { gpuQueries } from '../../queries/gpu/catalog.ts';
 import { type ButtonHandler, type CommandHandler, defineCommand } from '../commands/command.ts';
-import type { BotModule } from '../module.ts';
+import type { BotModule, QuestionAnswerer } from '../module.ts';
 import type { InventoryInput } from '../questions/inventory.ts';
 import { createLlmClient, type LlmEndpoint, modelOf } from '../questions/llm/llm-client.ts';
 import { createLlmRouter, type LlmMetrics } from '../questions/llm/llm-router.ts';
@@ -44,7 +44,12 @@ export interface AskModuleOptions {
  * text that is not a command), the widen/narrow/other-candidate buttons, and `/security` to list
  * the refused attempts.
  */
-export function createAskModule(options: AskModuleOptions): BotModule {
+/** The ask module, and the answerer the dispatcher hands plain questions to. */
+export interface AskModule extends BotModule {
+  answerQuestion: QuestionAnswerer;
+}
+
+export function createAskModule(options: AskModuleOptions): AskModule {
   const queries: RoutableQuery[] = [
     ...(options.catalog ? toRoutableKqlQueries(options.catalog) : []),
     ...(options.gpuCommand ? toRoutableGpuQueries(gpuQueries) : []),

@@ -7,6 +7,7 @@ import type { Clock } from '../../core/clock.ts';
 import { AppError } from '../../core/errors.ts';
 import type { MetricsBackend } from '../../queries/backends/metrics-backend.ts';
 import { DEFAULT_GPU_POLICY, type GpuThresholdPolicy } from '../../queries/gpu/thresholds.ts';
+import type { CommandHandler } from '../commands/command.ts';
 import type { BotModule } from '../module.ts';
 import { gpuAlertChart } from './alert-chart.ts';
 import { createChartLinks } from './chart-links.ts';
@@ -56,7 +57,12 @@ function ownUrl(app: FastifyInstance): string {
  * GPU telemetry as a bot module: `/gpu`, signed chart links served at `/charts/<token>.png`, the
  * GPU chart on GPU and network alert cards.
  */
-export function createGpuModule(options: GpuModuleOptions): BotModule {
+/** The GPU module, and its `/gpu` command for the ask module to answer GPU questions with. */
+export interface GpuModule extends BotModule {
+  gpuCommand: CommandHandler;
+}
+
+export function createGpuModule(options: GpuModuleOptions): GpuModule {
   const gpuPolicy = options.gpuPolicy ?? DEFAULT_GPU_POLICY;
   const renderer = options.charts ?? inlineChartRenderer;
   const queue = new RenderQueue({
@@ -75,9 +81,11 @@ export function createGpuModule(options: GpuModuleOptions): BotModule {
     },
   });
   const knownNodes = options.knownNodes ?? knownNodesFromBackend(options.backend);
+  const gpuCommand = createGpuCommand({ backend: options.backend, links, knownNodes, gpuPolicy });
   return {
     id: 'gpu',
-    commands: [createGpuCommand({ backend: options.backend, links, knownNodes, gpuPolicy })],
+    commands: [gpuCommand],
+    gpuCommand,
     enrichIncidentCard: (incident, alerts, now) =>
       gpuAlertChart(links, options.timeZone, incident, alerts, now) ?? {},
     registerRoutes(app) {
