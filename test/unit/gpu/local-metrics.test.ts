@@ -8,6 +8,7 @@ import {
   gpuNodeState,
   infinibandPorts,
 } from '../../../queries/gpu/catalog.ts';
+import { gpuQuerySpec } from '../../../queries/gpu/query-spec.ts';
 import { createDcgmCluster } from '../../../sim/dcgm/cluster.ts';
 import { backfillInto, scrapeInto, startScrapeLoop } from '../../../sim/dcgm/feed-store.ts';
 
@@ -96,7 +97,9 @@ describe('local metrics backend over the DCGM simulator', () => {
     const spec = gpuNodeHistory.build(gpuNodeHistory.params.parse({ node: 'node-7', range: '7d' }));
     for (const [name, points] of Object.entries(h)) {
       const stepwise = await Promise.all(
-        points![0]!.points.map(([t]) => backend.instant(spec[name as keyof typeof spec]!, { at: t })),
+        points![0]!.points.map(([t]) =>
+          backend.instant(gpuQuerySpec.parse(spec[name as keyof typeof spec]), { at: t }),
+        ),
       );
       expect(points![0]!.points.map(([, v]) => v)).toEqual(stepwise.map((r) => r[0]!.value));
     }
