@@ -147,7 +147,12 @@ async function main(): Promise<void> {
       `intake p99 under load: ${loaded.p99} ms (target < ${INTAKE_P99_TARGET_MS}), ${(loaded.p99 / Math.max(1, base.p99)).toFixed(2)}× the baseline's ${base.p99} ms`,
     );
   } finally {
-    bot.child.kill('SIGKILL');
+    if (process.env.BENCH_CPU_PROF) {
+      // A clean exit, so that the profile is written.
+      const exited = new Promise((r) => bot.child.once('exit', r));
+      bot.child.kill('SIGTERM');
+      await exited;
+    } else bot.child.kill('SIGKILL');
     rmSync(dir, { recursive: true, force: true });
   }
 }

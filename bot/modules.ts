@@ -16,6 +16,7 @@ import { withQueryPolicy } from '../handlers/queries/query-policy.ts';
 import { withRateLimit } from '../handlers/rate-limit/with-rate-limit.ts';
 import { WorkLimiter } from '../handlers/rate-limit/work-limiter.ts';
 import { createAzureLogsBackend } from '../queries/backends/azure-logs.ts';
+import { withCoalescedRuns } from '../queries/backends/coalesced-logs.ts';
 import { withQueryMetrics } from '../queries/backends/instrumented-logs.ts';
 import type { LogsBackend } from '../queries/backends/logs-backend.ts';
 import type { MetricsBackend } from '../queries/backends/metrics-backend.ts';
@@ -79,7 +80,9 @@ export async function createModules(ctx: ModuleContext): Promise<Capabilities> {
   const rawLogs: LogsBackend | undefined =
     simulatedLogs ??
     (config.logAnalytics && createAzureLogsBackend({ ...config.logAnalytics, catalog: KQL_CATALOG }));
-  const timed = rawLogs && ctx.metrics ? withQueryMetrics(rawLogs, ctx.metrics.queryDuration) : rawLogs;
+  // Incidents opened together about the same deployment share one run of each evidence query.
+  const shared = rawLogs && withCoalescedRuns(rawLogs);
+  const timed = shared && ctx.metrics ? withQueryMetrics(shared, ctx.metrics.queryDuration) : shared;
   const logs = timed && withQueryPolicy(timed, config.policy);
   // Local mode acts on the simulated cluster; production only when the policy has a remediation section.
   const remediationTargets = ctx.platform

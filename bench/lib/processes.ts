@@ -16,7 +16,11 @@ export async function spawnTs(
   ready: (line: Record<string, unknown>) => boolean,
 ): Promise<{ child: ChildProcess; line: Record<string, unknown> }> {
   const loader = entry.endsWith('.ts') ? ['--import', 'tsx'] : [];
-  const child = spawn(process.execPath, [...loader, entry, ...args], {
+  // BENCH_CPU_PROF=dir: the child writes a V8 CPU profile there when it exits (SIGTERM, not SIGKILL).
+  const profile = process.env.BENCH_CPU_PROF
+    ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`]
+    : [];
+  const child = spawn(process.execPath, [...profile, ...loader, entry, ...args], {
     cwd: ROOT,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'inherit'],

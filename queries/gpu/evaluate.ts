@@ -103,28 +103,58 @@ function keyOf(labels: Readonly<Record<string, string>>): string {
   return JSON.stringify(Object.entries(labels).sort(([a], [b]) => (a < b ? -1 : 1)));
 }
 
-function vectorAt(spec: GpuQuerySpec, source: SeriesSource, t: number): EvalSample[] {
+/**
+ * The series a spec reads, chosen once: which series match does not depend on the instant, so a
+ * range query filters labels once instead of at each of its hundreds of steps.
+ */
+interface Selection {
+  primary: SourceSeries[];
+  /** For the framebuffer percentage: the free-memory series, keyed like the used ones. */
+  free?: Array<{ series: SourceSeries; key: string }>;
+  /** Labels without `__name__` and their keys, computed once per series. */
+  bare: Map<SourceSeries, { labels: Record<string, string>; key: string }>;
+}
+
+function select(spec: GpuQuerySpec, source: SeriesSource): Selection {
+  const bare = new Map<SourceSeries, { labels: Record<string, string>; key: string }>();
+  const bareOf = (s: SourceSeries) => {
+    const labels = withoutName(s.labels);
+    const entry = { labels, key: keyOf(labels) };
+    bare.set(s, entry);
+    return entry;
+  };
   if (spec.metric === DERIVED.fbUsedPct) {
+    const free = selected(spec, source, DCGM.fbFree).map((series) => ({ series, key: bareOf(series).key }));
+    const primary = selected(spec, source, DCGM.fbUsed);
+    for (const s of primary) bareOf(s);
+    return { primary, free, bare };
+  }
+  const primary = selected(spec, source, spec.metric);
+  if (spec.over) for (const s of primary) bareOf(s);
+  return { primary, bare };
+}
+
+function vectorAt(spec: GpuQuerySpec, sel: Selection, t: number): EvalSample[] {
+  const out: EvalSample[] = [];
+  if (sel.free) {
     const free = new Map<string, number>();
-    for (const s of selected(spec, source, DCGM.fbFree)) {
-      const v = latest(s, t);
-      if (v !== undefined) free.set(keyOf(withoutName(s.labels)), v);
+    for (const { series, key } of sel.free) {
+      const v = latest(series, t);
+      if (v !== undefined) free.set(key, v);
     }
-    const out: EvalSample[] = [];
-    for (const s of selected(spec, source, DCGM.fbUsed)) {
-      const labels = withoutName(s.labels);
+    for (const s of sel.primary) {
+      const { labels, key } = sel.bare.get(s)!;
       const used = latest(s, t);
-      const f = free.get(keyOf(labels));
+      const f = free.get(key);
       if (used !== undefined && f !== undefined && used + f > 0)
-        out.push({ labels, value: (100 * used) / (used + f) });
+        out.push({ labels: { ...labels }, value: (100 * used) / (used + f) });
     }
     return out;
   }
-  const out: EvalSample[] = [];
-  for (const s of selected(spec, source, spec.metric)) {
+  for (const s of sel.primary) {
     if (spec.over) {
       const v = overTime(spec.over.fn, s.samplesBetween(t - spec.over.windowMs, t), spec.over.windowMs);
-      if (v !== undefined) out.push({ labels: withoutName(s.labels), value: v });
+      if (v !== undefined) out.push({ labels: { ...sel.bare.get(s)!.labels }, value: v });
     } else {
       const v = latest(s, t);
       if (v !== undefined) out.push({ labels: { __name__: spec.metric, ...s.labels }, value: v });
@@ -178,7 +208,11 @@ const COMPARE = {
  * comparison filters. No PromQL is parsed: the spec is already structured.
  */
 export function evaluateAt(spec: GpuQuerySpec, source: SeriesSource, t: number): EvalSample[] {
-  let out = aggregate(spec, vectorAt(spec, source, t));
+  return evaluateSelected(spec, select(spec, source), t);
+}
+
+function evaluateSelected(spec: GpuQuerySpec, sel: Selection, t: number): EvalSample[] {
+  let out = aggregate(spec, vectorAt(spec, sel, t));
   if (spec.select) {
     const dir = spec.select.op === 'topk' ? -1 : 1;
     out = [...out].sort((a, b) => dir * (a.value - b.value)).slice(0, spec.select.k);
@@ -197,8 +231,9 @@ export function evaluateRange(
   stepMs: number,
 ): Array<{ labels: Record<string, string>; points: Array<[number, number]> }> {
   const series = new Map<string, { labels: Record<string, string>; points: Array<[number, number]> }>();
+  const sel = select(spec, source);
   for (let t = start; t <= end; t += stepMs) {
-    for (const s of evaluateAt(spec, source, t)) {
+    for (const s of evaluateSelected(spec, sel, t)) {
       const key = keyOf(s.labels);
       const entry = series.get(key) ?? { labels: s.labels, points: [] };
       entry.points.push([t, s.value]);

@@ -8,6 +8,7 @@ import {
   gpuNodeState,
   infinibandPorts,
 } from '../../../queries/gpu/catalog.ts';
+import { gpuQuerySpec } from '../../../queries/gpu/query-spec.ts';
 import { createDcgmCluster } from '../../../sim/dcgm/cluster.ts';
 import { backfillInto, scrapeInto, startScrapeLoop } from '../../../sim/dcgm/feed-store.ts';
 
@@ -79,6 +80,30 @@ describe('local metrics backend over the DCGM simulator', () => {
     const fb = h.fbPctMax![0]!.points.map((p) => p[1]);
     expect(Math.max(...fb)).toBeLessThan(85);
     expect(Math.min(...fb)).toBeGreaterThan(70);
+  });
+
+  it("reads each metric's series once for a whole 7-day range, with the same points as each step alone", async () => {
+    // A chart's 7-day range has hundreds of steps; choosing the matching series at every step
+    // scanned the whole fleet each time, on the event loop (issue 12, item 9).
+    const { clock, cluster, store, backend } = setup();
+    clock.advance(12 * 60 * MIN);
+    cluster.heatUp('node-7', { rampMs: 10 * MIN });
+    // 12 h: what the store keeps per series.
+    backfillInto(store, cluster, clock.now() - 12 * 60 * MIN, clock.now());
+    const seriesOf = vi.spyOn(store, 'seriesOf');
+    const h = await runGpuRange(backend, gpuNodeHistory, { node: 'node-7', range: '7d' });
+    // Five queries; the framebuffer percentage reads used and free memory.
+    expect(seriesOf).toHaveBeenCalledTimes(6);
+    const spec = gpuNodeHistory.build(gpuNodeHistory.params.parse({ node: 'node-7', range: '7d' }));
+    for (const [name, points] of Object.entries(h)) {
+      const stepwise = await Promise.all(
+        points![0]!.points.map(([t]) =>
+          backend.instant(gpuQuerySpec.parse(spec[name as keyof typeof spec]), { at: t }),
+        ),
+      );
+      expect(points![0]!.points.map(([, v]) => v)).toEqual(stepwise.map((r) => r[0]!.value));
+    }
+    expect(h.tempMax![0]!.points.length).toBeGreaterThan(10);
   });
 
   it('computes InfiniBand rates and error increases from counters', async () => {

@@ -1,0 +1,41 @@
+import type { LogsBackend, LogsRun } from './logs-backend.ts';
+
+/** The same query and parameters, whatever order the parameters were written in. */
+function keyOf(id: string, params: Readonly<Record<string, unknown>>, timeoutMs: number | undefined): string {
+  const sorted = Object.keys(params)
+    .sort()
+    .map((k) => [k, params[k]]);
+  return JSON.stringify([id, sorted, timeoutMs ?? null]);
+}
+
+/**
+ * Shares one run among identical queries asked while it is in flight. An alert storm opens many
+ * incidents about the same deployment within seconds, and each asks for the same evidence
+ * (throttle rate of gpt-4o over 30 minutes …): without this, every one waits in line for its own
+ * run of the same query and evidence falls minutes behind. Nothing is kept after the run ends, so
+ * no answer is older than the run that produced it. Runs for a named caller are never shared:
+ * private queries check who asks. The shared {@link LogsRun} is read-only for its receivers.
+ */
+export function withCoalescedRuns(backend: LogsBackend): LogsBackend & { readonly inFlight: number } {
+  const inFlight = new Map<string, Promise<LogsRun>>();
+  return {
+    kind: backend.kind,
+    catalog: backend.catalog,
+    get inFlight() {
+      return inFlight.size;
+    },
+    run(id, params, options) {
+      if (options?.caller) return backend.run(id, params, options);
+      const key = keyOf(id, params, options?.timeoutMs);
+      const running = inFlight.get(key);
+      if (running) return running;
+      const run = backend.run(id, params, options);
+      inFlight.set(key, run);
+      const done = () => {
+        if (inFlight.get(key) === run) inFlight.delete(key);
+      };
+      run.then(done, done);
+      return run;
+    },
+  };
+}

@@ -1,0 +1,91 @@
+import { describe, expect, it, vi } from 'vitest';
+import type { ChatPlace, ChatUser } from '../../../bot/adapters/chat-surface.ts';
+import { ManualClock } from '../../../bot/clock.ts';
+import type { Incident } from '../../../handlers/alerts/incident.ts';
+import { collectEvidence } from '../../../handlers/queries/collect-evidence.ts';
+import { evidenceFor } from '../../../handlers/queries/evidence-policy.ts';
+import { withCoalescedRuns } from '../../../queries/backends/coalesced-logs.ts';
+import type { LogsBackend } from '../../../queries/backends/logs-backend.ts';
+import { createSimulatedLogsBackend } from '../../../sim/telemetry/simulated-logs.ts';
+
+const DAY = 86_400_000;
+
+function setup() {
+  const clock = new ManualClock();
+  const local = createSimulatedLogsBackend(clock, { historyMs: DAY });
+  const engineRuns = vi.spyOn(local.telemetry.engine, 'run');
+  return { clock, local, engineRuns, backend: withCoalescedRuns(local) };
+}
+
+const incidentOn = (id: number, deployment: string) =>
+  ({ id, kind: 'aoai-throttling', resource: { deployment } }) as unknown as Incident;
+
+describe('coalesced log runs', () => {
+  it('runs each distinct evidence query once for a burst of incidents about the same deployments', async () => {
+    const { clock, local, engineRuns, backend } = setup();
+    const incidents = Array.from({ length: 30 }, (_, i) =>
+      incidentOn(i + 1, i % 3 === 0 ? 'gpt-4o-mini' : 'gpt-4o'),
+    );
+    const all = await Promise.all(
+      incidents.map((inc) => collectEvidence(backend, inc, evidenceFor(inc), 5_000, () => clock.now())),
+    );
+    const distinct = new Set(incidents.flatMap((inc) => evidenceFor(inc).map((q) => JSON.stringify(q)))).size;
+    expect(distinct).toBeGreaterThan(1);
+    expect(engineRuns).toHaveBeenCalledTimes(distinct);
+    // Every incident gets the answer its own run would have given.
+    const alone = await collectEvidence(local, incidents[1]!, evidenceFor(incidents[1]!), 5_000, () =>
+      clock.now(),
+    );
+    expect(all[1]!.items).toEqual(alone.items);
+    expect(all.every((e) => e.items.every((item) => item.outcome.status === 'ok'))).toBe(true);
+    expect(backend.inFlight).toBe(0);
+  });
+
+  it('keeps nothing after a run: the next query runs again and sees newer rows', async () => {
+    const { clock, engineRuns, backend } = setup();
+    const first = await backend.run('token-usage', { window: '2h' });
+    clock.advance(10 * 60_000);
+    const second = await backend.run('token-usage', { window: '2h' });
+    expect(engineRuns).toHaveBeenCalledTimes(2);
+    expect(second).not.toBe(first);
+  });
+
+  it('shares only identical queries: other parameters, other timeouts and named callers run alone', async () => {
+    const { engineRuns, backend } = setup();
+    const user = { platform: 'console', id: 'alice' } as unknown as ChatUser;
+    const place = { platform: 'console', channelId: 'dm-alice', isDirect: true } as unknown as ChatPlace;
+    await Promise.all([
+      backend.run('throttle-rate', { deployment: 'gpt-4o', window: '30m' }),
+      backend.run('throttle-rate', { window: '30m', deployment: 'gpt-4o' }),
+      backend.run('throttle-rate', { deployment: 'o3-mini', window: '30m' }),
+      backend.run('throttle-rate', { deployment: 'gpt-4o', window: '30m' }, { timeoutMs: 1_000 }),
+      backend.run('throttle-rate', { deployment: 'gpt-4o', window: '30m' }, { caller: { user, place } }),
+    ]);
+    // The first two are the same query written in another order.
+    expect(engineRuns).toHaveBeenCalledTimes(4);
+  });
+
+  it('a failed run fails the callers that shared it, and the next caller runs it again', async () => {
+    const { clock, local } = setup();
+    let calls = 0;
+    const flaky: LogsBackend = {
+      ...local,
+      run: async (...args) => {
+        calls++;
+        if (calls === 1) throw Object.assign(new Error('worker stopped'), { code: 'WORKER_CRASHED' });
+        return local.run(...args);
+      },
+    };
+    const backend = withCoalescedRuns(flaky);
+    const shared = await Promise.allSettled([
+      backend.run('token-usage', { window: '1h' }),
+      backend.run('token-usage', { window: '1h' }),
+    ]);
+    expect(shared.map((r) => r.status)).toEqual(['rejected', 'rejected']);
+    clock.advance(1_000);
+    await expect(backend.run('token-usage', { window: '1h' })).resolves.toMatchObject({
+      query: { id: 'token-usage' },
+    });
+    expect(calls).toBe(2);
+  });
+});
