@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
-import type { ChatPlace, ChatUser } from '../../../bot/adapters/chat-surface.ts';
-import { ManualClock } from '../../../bot/clock.ts';
-import type { Incident } from '../../../handlers/alerts/incident.ts';
+import type { Incident } from '../../../core/alerts/incident.ts';
+import type { ChatPlace, ChatUser } from '../../../core/chat-surface.ts';
+import { ManualClock } from '../../../core/clock.ts';
 import { collectEvidence } from '../../../handlers/queries/collect-evidence.ts';
 import { evidenceFor } from '../../../handlers/queries/evidence-policy.ts';
 import { withCoalescedRuns } from '../../../queries/backends/coalesced-logs.ts';
