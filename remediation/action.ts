@@ -1,12 +1,14 @@
 import type { z } from 'zod';
 import type { Clock } from '../core/clock.ts';
 import type { Plan, PlanInput } from '../core/remediation/plan.ts';
+import type { Risk, StepResult } from '../core/remediation/proposal.ts';
+
+/** Actions speak of these as part of their own contract. */
+export type { Risk, StepResult };
 import type { AgentPoolApi } from './executors/azure.ts';
 import type { KubeClients } from './executors/kubernetes.ts';
 import type { ThrottleReader } from './executors/throttle-rate.ts';
 import type { Guardrails } from './policy.ts';
-
-export type Risk = 'low' | 'medium' | 'high';
 
 /** What actions may use: the cluster clients, the guardrails, time. */
 export interface ActionContext {
@@ -19,12 +21,6 @@ export interface ActionContext {
   clock: Clock;
   /** Waits between verification polls; tests pass one that advances a manual clock. */
   sleep(ms: number): Promise<void>;
-}
-
-/** The outcome of a server-side dry run, apply or verification, in lines for people. */
-export interface StepResult {
-  ok: boolean;
-  detail: string[];
 }
 
 /**

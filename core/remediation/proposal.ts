@@ -22,7 +22,13 @@ export const proposalStatus = z.enum([
 ]);
 export type ProposalStatus = z.infer<typeof proposalStatus>;
 
+/** The outcome of a server-side dry run, apply or verification, in lines for people. */
 export const stepResult = z.object({ ok: z.boolean(), detail: z.array(z.string()) });
+export type StepResult = z.infer<typeof stepResult>;
+
+/** How much an action can hurt if it goes wrong; decides how many approvals it needs. */
+export const risk = z.enum(['low', 'medium', 'high']);
+export type Risk = z.infer<typeof risk>;
 
 /** Where the proposal was made, so progress goes back to the same thread. */
 export const replyPlace = z.object({
@@ -37,7 +43,7 @@ export const proposal = z.object({
   incidentId: z.number().int().nullable(),
   actionId: z.string(),
   tier: incidentTier,
-  risk: z.enum(['low', 'medium', 'high']),
+  risk,
   plan,
   planHash: z.string(),
   resourceVersions: z.record(z.string(), z.string()),
