@@ -3,7 +3,6 @@ import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { alertPolicySections } from '../core/alerts/alert-policy.ts';
 import { ConfigError, describeIssues } from '../core/config-error.ts';
-import { durationMs } from '../core/duration.ts';
 import { pagingPolicy } from '../handlers/paging/paging-policy.ts';
 import { privateQueriesPolicy } from '../handlers/queries/query-policy.ts';
 import { rateLimitPolicy } from '../handlers/rate-limit/rate-limit-policy.ts';

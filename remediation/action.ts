@@ -2,13 +2,13 @@ import type { z } from 'zod';
 import type { Clock } from '../core/clock.ts';
 import type { Plan, PlanInput } from '../core/remediation/plan.ts';
 import type { Risk, StepResult } from '../core/remediation/proposal.ts';
-
-/** Actions speak of these as part of their own contract. */
-export type { Risk, StepResult };
 import type { AgentPoolApi } from './executors/azure.ts';
 import type { KubeClients } from './executors/kubernetes.ts';
 import type { ThrottleReader } from './executors/throttle-rate.ts';
 import type { Guardrails } from './policy.ts';
+
+/** Actions speak of these as part of their own contract. */
+export type { Risk, StepResult };
 
 /** What actions may use: the cluster clients, the guardrails, time. */
 export interface ActionContext {
