@@ -76,6 +76,8 @@ export async function spawnCompiledBot(
     {
       BOT_MODE: 'production',
       CONSOLE: 'on',
+      // The console has no authentication: production allows it on loopback only.
+      HOST: '127.0.0.1',
       PORT: '0',
       DATA_DIR: dataDir,
       ALERT_WEBHOOK_TOKEN: BENCH_TOKEN,
