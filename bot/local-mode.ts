@@ -19,7 +19,7 @@ export { startAlertSimulator } from '../sim/alert-simulator.ts';
 export { type LocalPlatform, startLocalPlatform } from '../sim/local-platform.ts';
 
 /** The simulated Log Analytics workspace: the local KQL engine over the telemetry, in a worker. */
-export const simulatedLogs = (clock: Clock) => createThreadedSimulatedLogsBackend(clock);
+export const startSimulatedLogs = (clock: Clock) => createThreadedSimulatedLogsBackend(clock);
 
 /** The names in the simulated world, which questions may resolve fuzzy words to. */
 export function simulatedInventory(platform: LocalPlatform): InventoryInput {

@@ -29,7 +29,7 @@ import {
   simulatedExporterModule,
   simulatedInventory,
   simulatedNodes,
-  simulatedLogs as startSimulatedLogs,
+  startSimulatedLogs,
 } from './local-mode.ts';
 import type { Logger } from './logger.ts';
 import type { BotMetrics } from './metrics.ts';

@@ -172,13 +172,10 @@ export class DeliveryLoop {
     const { store, clock, metrics } = this.deps;
     const started = clock.now();
     let outcome: Outcome;
-    const renewal = this.keepLeased(entry);
     try {
-      outcome = await sendEntry(this.sendDeps, this.surface(entry.surface), entry);
-      clearInterval(renewal);
+      outcome = await this.sendKeepingLease(entry);
       if (!(await store.outbox.complete(entry, clock.now()))) this.leaseLost(entry);
     } catch (err) {
-      clearInterval(renewal);
       outcome = await this.handleFailure(entry, err);
       if (outcome !== 'deferred') this.logFailure(entry, outcome, err);
     }
@@ -190,8 +187,8 @@ export class DeliveryLoop {
     return outcome;
   }
 
-  /** Renews the entry's lease while it is being delivered; a failed renewal is retried next tick. */
-  private keepLeased(entry: OutboxEntry): NodeJS.Timeout {
+  /** Sends the entry, renewing its lease meanwhile; a failed renewal is retried at the next tick. */
+  private async sendKeepingLease(entry: OutboxEntry): Promise<SendOutcome> {
     const { store, clock, logger } = this.deps;
     const timer = setInterval(
       () => {
@@ -205,7 +202,11 @@ export class DeliveryLoop {
       this.deps.renewEveryMs ?? Math.max(1, Math.floor(this.leaseMs / 3)),
     );
     timer.unref();
-    return timer;
+    try {
+      return await sendEntry(this.sendDeps, this.surface(entry.surface), entry);
+    } finally {
+      clearInterval(timer);
+    }
   }
 
   private logFailure(entry: OutboxEntry, outcome: Outcome, err: unknown): void {

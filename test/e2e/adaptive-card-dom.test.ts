@@ -1,14 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { toAdaptiveCard } from '../../cards/render/adaptive-card.ts';
 import { buildMessage, type Message } from '../../core/message.ts';
 import { HOSTILE } from '../fixtures/hostile-text.ts';
-import { requireBinary } from '../helpers/require-binary.ts';
+import { hasChromium, launchChromium } from '../helpers/chromium.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
-const hasChromium = requireBinary(CHROMIUM, 'apt-get install -y chromium');
 const read = (rel: string) =>
   readFileSync(fileURLToPath(new URL(`../../node_modules/${rel}`, import.meta.url)), 'utf8');
 
@@ -85,16 +83,7 @@ describe.runIf(hasChromium)('Adaptive Card with hostile text rendered by adaptiv
   let browser: Browser;
   let page: Page;
   beforeAll(async () => {
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--no-first-run',
-      ],
-    });
+    browser = await launchChromium();
     page = await browser.newPage();
     await page.setContent('<!doctype html><html><body><div id="root"></div></body></html>');
     await page.addScriptTag({ content: read('adaptivecards/dist/adaptivecards.js') });

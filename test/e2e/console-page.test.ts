@@ -1,11 +1,8 @@
-import { type Browser, chromium } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemClock } from '../../core/clock.ts';
-import { requireBinary } from '../helpers/require-binary.ts';
+import { hasChromium, launchChromium } from '../helpers/chromium.ts';
 import { fixture, startTestBot, type TestBot } from '../helpers/test-bot.ts';
-
-const CHROMIUM = '/usr/bin/chromium';
-const hasChromium = requireBinary(CHROMIUM, 'apt-get install -y chromium');
 
 describe.runIf(hasChromium)('console page in headless Chromium', () => {
   let bot: TestBot<typeof systemClock>;
@@ -13,18 +10,7 @@ describe.runIf(hasChromium)('console page in headless Chromium', () => {
   beforeAll(async () => {
     bot = await startTestBot({}, systemClock);
     bot.delivery.start(); // the page sees what the real delivery loop posts
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
-    });
+    browser = await launchChromium();
   });
   afterAll(async () => {
     await browser?.close();

@@ -3,14 +3,12 @@ import { once } from 'node:events';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemClock } from '../../core/clock.ts';
-import { requireBinary } from '../helpers/require-binary.ts';
+import { hasChromium, launchChromium } from '../helpers/chromium.ts';
 import { fixture, startTestBot, type TestBot } from '../helpers/test-bot.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
-const hasChromium = requireBinary(CHROMIUM, 'apt-get install -y chromium');
 const PLAYGROUND_CLI = fileURLToPath(
   new URL('../../node_modules/@microsoft/m365agentsplayground/cli.js', import.meta.url),
 );
@@ -76,18 +74,7 @@ describe.runIf(hasChromium)('Teams through the Microsoft 365 Agents Playground i
   const running: { bot: TestBot<typeof systemClock>; playground?: { child: ChildProcess } }[] = [];
 
   beforeAll(async () => {
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
-    });
+    browser = await launchChromium();
   }, 20_000);
   afterAll(async () => {
     await browser?.close();

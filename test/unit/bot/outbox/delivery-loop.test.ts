@@ -204,63 +204,65 @@ describe('DeliveryLoop', () => {
     expect(await store.outbox.pendingCount()).toBe(0);
   });
 
-  it('lets a worker that outlived its lease record nothing over the claim that replaced it', async () => {
-    const metrics = createMetrics(() => store.outbox.pendingCount());
-    let releaseSlowCall!: () => void;
-    const stalled = new Promise<void>((resolve) => (releaseSlowCall = resolve));
-    let entered!: () => void;
-    const slowCallStarted = new Promise<void>((resolve) => (entered = resolve));
-    const slowSurface = new RecordingSurface();
-    const slowPost = slowSurface.post.bind(slowSurface);
-    slowSurface.post = async (channel, m) => {
-      entered();
+  /** A chat platform whose posts hang until released; `entered` settles when the first began. */
+  function stalledSurface() {
+    let release!: () => void;
+    const stalled = new Promise<void>((resolve) => (release = resolve));
+    let enter!: () => void;
+    const entered = new Promise<void>((resolve) => (enter = resolve));
+    const slow = new RecordingSurface();
+    const post = slow.post.bind(slow);
+    slow.post = async (channel, m) => {
+      enter();
       await stalled;
-      return slowPost(channel, m);
+      return post(channel, m);
     };
-    // A worker whose renewals stall too (an event loop blocked, a partition from the database).
+    return { surface: slow, release, entered };
+  }
+
+  /** Two workers on one outbox with a 1 s lease: one delivering to `slowSurface`, one to `surface`. */
+  function twoWorkers(options: { slowSurface: ChatSurface; slowStore?: Store; renewEveryMs: number }) {
+    const metrics = createMetrics(() => store.outbox.pendingCount());
     const deps = {
       clock,
       logger: createLogger({ level: 'silent' }),
       metrics,
       leaseMs: 1_000,
-      renewEveryMs: 3_600_000,
+      renewEveryMs: options.renewEveryMs,
+      renderIncident: createIncidentCardRenderer(defaultPolicy()),
     };
-    const renderIncident = createIncidentCardRenderer(defaultPolicy());
-    const slow = new DeliveryLoop({
-      ...deps,
-      store,
-      surfaces: new Map([['console', slowSurface]]),
-      renderIncident,
-    });
-    const fast = new DeliveryLoop({
-      ...deps,
-      store,
-      surfaces: new Map([['console', surface]]),
-      renderIncident,
-    });
+    return {
+      metrics,
+      slow: new DeliveryLoop({
+        ...deps,
+        store: options.slowStore ?? store,
+        surfaces: new Map([['console', options.slowSurface]]),
+      }),
+      fast: new DeliveryLoop({ ...deps, store, surfaces: new Map([['console', surface]]) }),
+    };
+  }
+
+  const leaseLost = (metrics: ReturnType<typeof createMetrics>) =>
+    metrics.registry.getSingleMetricAsString('oncall_bot_delivery_lease_lost_total');
+
+  it('lets a worker that outlived its lease record nothing over the claim that replaced it', async () => {
+    const stalled = stalledSurface();
+    // A worker whose renewals stall too (an event loop blocked, a partition from the database).
+    const { slow, fast, metrics } = twoWorkers({ slowSurface: stalled.surface, renewEveryMs: 3_600_000 });
     await ingestAlerts({ store, policy: defaultPolicy(), targets, clock }, [parsed()]);
     const slowRound = slow.runOnce();
-    await slowCallStarted;
+    await stalled.entered;
     clock.advance(1_000);
     // The lease ran out: the other worker delivers the card and records it.
     expect(await fast.runOnce()).toBe(1);
     expect(await store.outbox.pendingCount()).toBe(0);
-    releaseSlowCall();
+    stalled.release();
     await slowRound;
-    const lost = await metrics.registry.getSingleMetricAsString('oncall_bot_delivery_lease_lost_total');
-    expect(lost).toMatch(/surface="console"} 1$/m);
+    expect(await leaseLost(metrics)).toMatch(/surface="console"} 1$/m);
   });
 
   it('keeps the lease of a slow delivery renewed, so no other worker sends it again', async () => {
-    const metrics = createMetrics(() => store.outbox.pendingCount());
-    let releaseSlowCall!: () => void;
-    const stalled = new Promise<void>((resolve) => (releaseSlowCall = resolve));
-    const slowSurface = new RecordingSurface();
-    const slowPost = slowSurface.post.bind(slowSurface);
-    slowSurface.post = async (channel, m) => {
-      await stalled;
-      return slowPost(channel, m);
-    };
+    const stalled = stalledSurface();
     let renewed!: () => void;
     const renewal = new Promise<void>((resolve) => (renewed = resolve));
     const renewingStore: Store = {
@@ -274,25 +276,10 @@ describe('DeliveryLoop', () => {
         },
       },
     };
-    const deps = {
-      clock,
-      logger: createLogger({ level: 'silent' }),
-      metrics,
-      leaseMs: 1_000,
+    const { slow, fast, metrics } = twoWorkers({
+      slowSurface: stalled.surface,
+      slowStore: renewingStore,
       renewEveryMs: 5,
-    };
-    const renderIncident = createIncidentCardRenderer(defaultPolicy());
-    const slow = new DeliveryLoop({
-      ...deps,
-      store: renewingStore,
-      surfaces: new Map([['console', slowSurface]]),
-      renderIncident,
-    });
-    const fast = new DeliveryLoop({
-      ...deps,
-      store,
-      surfaces: new Map([['console', surface]]),
-      renderIncident,
     });
     await ingestAlerts({ store, policy: defaultPolicy(), targets, clock }, [parsed()]);
     const slowRound = slow.runOnce();
@@ -301,13 +288,12 @@ describe('DeliveryLoop', () => {
     // Past the first lease, but the renewal at 900 ms holds the entry until 1,900 ms.
     clock.advance(900);
     expect(await fast.runOnce()).toBe(0);
-    releaseSlowCall();
+    stalled.release();
     await slowRound;
-    expect(slowSurface.calls).toHaveLength(1);
+    expect(stalled.surface.calls).toHaveLength(1);
     expect(surface.calls).toEqual([]);
     expect(await store.outbox.pendingCount()).toBe(0);
-    const lost = await metrics.registry.getSingleMetricAsString('oncall_bot_delivery_lease_lost_total');
-    expect(lost).not.toMatch(/surface="console"} [1-9]/m);
+    expect(await leaseLost(metrics)).not.toMatch(/surface="console"} [1-9]/m);
   });
 });
 
