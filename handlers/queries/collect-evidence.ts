@@ -32,7 +32,7 @@ function reasonOf(err: unknown): string {
  * What a card shows of a run: its one-line answer, then the newest rows (the first-ranked, for
  * results without a time column) with units and formatted numbers; "N more" are the older ones.
  */
-function trim(run: LogsRun): EvidenceItem['outcome'] {
+export function evidenceOutcome(run: LogsRun): EvidenceItem['outcome'] {
   const headline = headlineOf(run);
   return {
     status: 'ok',
@@ -59,7 +59,7 @@ export async function collectEvidence(
       const params = Object.entries(q.params);
       try {
         const run = await withBudget(backend.run(q.queryId, q.params, { timeoutMs: budgetMs }), budgetMs);
-        return { queryId: q.queryId, title, params: formatParams(run), outcome: trim(run) };
+        return { queryId: q.queryId, title, params: formatParams(run), outcome: evidenceOutcome(run) };
       } catch (err) {
         return {
           queryId: q.queryId,

@@ -13,6 +13,7 @@ import type { LogsRun } from '../../../queries/backends/logs-backend.ts';
 import { KQL_CATALOG } from '../../../queries/catalog.ts';
 import { createSimulatedLogsBackend } from '../../../sim/telemetry/simulated-logs.ts';
 import { HOSTILE } from '../../fixtures/hostile-text.ts';
+import { sampleRun } from '../../helpers/sample-results.ts';
 
 const query = KQL_CATALOG.get('throttle-rate')!;
 const at10 = '2026-11-28T08:10:00Z';
@@ -149,22 +150,11 @@ describe('evidence sections', () => {
   });
 });
 
-/** A run of catalog query `id` over hand-made rows in its declared columns. */
-function runOf(id: string, rows: unknown[][], params: LogsRun['params'] = {}): LogsRun {
-  const q = KQL_CATALOG.get(id)!;
-  return {
-    query: q,
-    params: { ...(q.params.parse({}) as LogsRun['params']), ...params },
-    text: q.text,
-    result: { columns: q.columns.map(({ name, type }) => ({ name, type })), rows, partial: false },
-  };
-}
-
 describe('the one-line answer', () => {
   const at = (min: number) => `2026-11-28T08:${String(min).padStart(2, '0')}:00Z`;
 
   it('leads the /kql card: the newest bucket’s worst value, with its unit, above the threshold', () => {
-    const run = runOf('throttle-rate', [
+    const run = sampleRun('throttle-rate', [
       [at(5), 'chat-api', 1000, 900, 90],
       [at(5), 'embeddings', 1000, 10, 1],
       [at(10), 'chat-api', 1000, 312, 31.2],
@@ -176,7 +166,7 @@ describe('the one-line answer', () => {
       tone: 'attention',
       text: 'Throttle rate 31.20% on chat-api at 2026-11-28 08:10Z — above the 5.00% threshold',
     });
-    expect(headlineOf(runOf('throttle-rate', [[at(10), 'chat-api', 1000, 12, 1.2]]))).toEqual({
+    expect(headlineOf(sampleRun('throttle-rate', [[at(10), 'chat-api', 1000, 12, 1.2]]))).toEqual({
       text: 'Throttle rate 1.20% on chat-api at 2026-11-28 08:10Z — below the 5.00% threshold',
       tone: 'good',
     });
@@ -184,19 +174,19 @@ describe('the one-line answer', () => {
 
   it('reads a fixed threshold in the column’s unit, or the run’s own threshold parameter', () => {
     const latency = (p95: number) => ['chat-api', 5_000, 800, 1_200, 1_900, p95, 4_100, 9_000];
-    expect(headlineOf(runOf('latency-distribution', [latency(1_500.4), latency(2_807.2)]))).toEqual({
+    expect(headlineOf(sampleRun('latency-distribution', [latency(1_500.4), latency(2_807.2)]))).toEqual({
       text: 'Slowest P95 latency 2,807 ms on chat-api — above the 2,000 ms threshold',
       tone: 'attention',
     });
     const slow = [[at(10), 'chat-api', 42, 2_400, 2_807.2, 3_900]];
-    expect(headlineOf(runOf('slow-requests', slow, { slo_ms: 3_000 }))?.text).toBe(
+    expect(headlineOf(sampleRun('slow-requests', slow, { slo_ms: 3_000 }))?.text).toBe(
       'P95 latency of slow requests 2,807 ms on chat-api at 2026-11-28 08:10Z — below the 3,000 ms threshold',
     );
-    expect(headlineOf(runOf('slow-requests', slow, { slo_ms: 2_500 }))?.tone).toBe('attention');
+    expect(headlineOf(sampleRun('slow-requests', slow, { slo_ms: 2_500 }))?.tone).toBe('attention');
   });
 
   it('compares with the baseline column of the same row', () => {
-    const run = runOf('error-spike', [
+    const run = sampleRun('error-spike', [
       ['chat-api', 12_000, 504, 4.2, 0.4, 10.5],
       ['embeddings', 3_000, 30, 1, 0.5, 2],
     ]);
@@ -207,7 +197,7 @@ describe('the one-line answer', () => {
   });
 
   it('takes the lowest when lower is worse, and reads timespans as durations', () => {
-    const cache = runOf('cache-hit-rate', [
+    const cache = sampleRun('cache-hit-rate', [
       ['chat-api', 1_000, 500, 50],
       ['batch-eval', 2_000, 200, 10],
     ]);
@@ -215,7 +205,7 @@ describe('the one-line answer', () => {
       text: 'Lowest cache hit rate 10.0% on batch-eval — below the 20.0% threshold',
       tone: 'attention',
     });
-    const fresh = runOf(
+    const fresh = sampleRun(
       'pipeline-freshness',
       [
         ['rag-index', at(0), '03:12:00', true, at(9), 4],
@@ -231,7 +221,7 @@ describe('the one-line answer', () => {
   });
 
   it('a table dated by a time column shows the newest row first and answers about it', () => {
-    const run = runOf('model-version-comparison', [
+    const run = sampleRun('model-version-comparison', [
       ['2024-08-06', '2026-11-27T09:00:00Z', '2026-11-28T07:00:00Z', 90_000, 800, 1_210.5, 0.2, 0.1],
       ['2024-11-20', '2026-11-28T07:00:00Z', '2026-11-28T09:00:00Z', 12_000, 2_100, 4_812.4, 1.5, 0.3],
     ]);
@@ -257,7 +247,7 @@ describe('hostile text in a result cell', () => {
   };
 
   it.each(HOSTILE)('%s stays text in the cell and the headline, on Teams and on Slack', async (s) => {
-    const run = runOf('throttle-rate', [[at10, s, 1000, 312, 31.2]]);
+    const run = sampleRun('throttle-rate', [[at10, s, 1000, 312, 31.2]]);
     const kql = queryResultCard(run, { backend: 'local' });
     const backend = createSimulatedLogsBackend(new ManualClock(), { historyMs: 3_600_000 });
     const evidence = await collectEvidence(
