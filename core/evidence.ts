@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { tone } from './message.ts';
 
 /** One query's evidence: the trimmed table it returned, or why it is unavailable. */
 export const evidenceItem = z.object({
@@ -8,6 +9,8 @@ export const evidenceItem = z.object({
   outcome: z.discriminatedUnion('status', [
     z.object({
       status: z.literal('ok'),
+      /** The one-line answer (value against threshold or baseline); absent in evidence saved before it. */
+      headline: z.object({ text: z.string(), tone }).optional(),
       columns: z.array(z.string()),
       rows: z.array(z.array(z.string())),
       more: z.number().int().nonnegative(),

@@ -4,18 +4,12 @@ import type { LogsRun } from '../../queries/backends/logs-backend.ts';
 import type { KqlCatalog } from '../../queries/catalog.ts';
 import type { KqlQuery } from '../../queries/kql/define-kql-query.ts';
 import { describeParam } from '../../queries/params.ts';
+import { headlineOf } from './query-headline.ts';
+import { columnHeader, formatCell } from './result-format.ts';
+import { newestFirst } from './result-order.ts';
 
 /** Rows a card shows before it says "N more". */
 export const MAX_CARD_ROWS = 10;
-
-/** One cell as people read it: datetimes to the minute (UTC), long numbers grouped, null as "–". */
-export function formatCell(type: string, v: unknown): string {
-  if (v === null || v === undefined) return '–';
-  if (type === 'datetime' && typeof v === 'string')
-    return v.replace('T', ' ').replace(/:\d\d(\.\d+)?Z$/, 'Z');
-  if (typeof v === 'number') return Number.isInteger(v) ? v.toLocaleString('en-US') : String(v);
-  return String(v).slice(0, 200);
-}
 
 /** The parameters used, as facts: timespans back in `15m` form. */
 export function formatParams(run: Pick<LogsRun, 'query' | 'params'>): [string, string][] {
@@ -26,16 +20,24 @@ export function formatParams(run: Pick<LogsRun, 'query' | 'params'>): [string, s
   });
 }
 
-/** The result table section: the first rows and how many were left out. */
-export function resultTable(run: LogsRun, maxRows = MAX_CARD_ROWS, title?: string): Section {
-  const { columns, rows } = run.result;
+/** A result as a card shows it: headers with units, formatted cells, newest rows first, cut at `maxRows`. */
+export function formatResult(
+  run: Pick<LogsRun, 'query' | 'result'>,
+  maxRows: number,
+): { columns: string[]; rows: string[][]; more: number } {
+  const { query, result } = run;
+  const meta = result.columns.map((c) => query.columns.find((m) => m.name === c.name) ?? c);
+  const rows = newestFirst(query, result);
   return {
-    kind: 'table',
-    title,
-    columns: columns.map((c) => c.name),
-    rows: rows.slice(0, maxRows).map((r) => r.map((v, i) => formatCell(columns[i]!.type, v))),
+    columns: result.columns.map((c, i) => columnHeader(c.name, meta[i])),
+    rows: rows.slice(0, maxRows).map((r) => r.map((v, i) => formatCell(result.columns[i]!.type, v, meta[i]))),
     more: Math.max(0, rows.length - maxRows),
   };
+}
+
+/** The result table section: the newest (or first-ranked) rows and how many older ones were left out. */
+export function resultTable(run: LogsRun, maxRows = MAX_CARD_ROWS, title?: string): Section {
+  return { kind: 'table', title, ...formatResult(run, maxRows) };
 }
 
 /** The answer to `/kql <id>`: table, chart, parameters, the exact KQL (collapsed) and a portal link in production. */
@@ -44,7 +46,11 @@ export function queryResultCard(
   options: { backend: 'local' | 'azure'; chart?: { url: string; alt: string } },
 ): Message {
   const { query, result } = run;
-  const sections: Section[] = [{ kind: 'text', text: query.description }];
+  const sections: Section[] = [];
+  // The answer first: the value that matters against its threshold or baseline.
+  const headline = headlineOf(run);
+  if (headline) sections.push({ kind: 'notice', tone: headline.tone, text: headline.text });
+  sections.push({ kind: 'text', text: query.description });
   if (result.partial)
     sections.push({
       kind: 'notice',

@@ -1,4 +1,5 @@
-import { formatCell, formatParams } from '../../cards/templates/query-result.ts';
+import { headlineOf } from '../../cards/templates/query-headline.ts';
+import { formatParams, formatResult } from '../../cards/templates/query-result.ts';
 import type { Incident } from '../../core/alerts/incident.ts';
 import { AppError, UserFacingError } from '../../core/errors.ts';
 import type { EvidenceItem, IncidentEvidence } from '../../core/evidence.ts';
@@ -27,16 +28,16 @@ function reasonOf(err: unknown): string {
   return typeof code === 'string' ? code : 'the query failed';
 }
 
-/** Keeps the rows a card shows: the latest ones for time series, the first ones otherwise. */
-function trim(run: LogsRun): EvidenceItem['outcome'] {
-  const { columns, rows } = run.result;
-  const timeSeries = run.query.show.kind === 'line';
-  const kept = timeSeries ? rows.slice(-EVIDENCE_ROWS) : rows.slice(0, EVIDENCE_ROWS);
+/**
+ * What a card shows of a run: its one-line answer, then the newest rows (the first-ranked, for
+ * results without a time column) with units and formatted numbers; "N more" are the older ones.
+ */
+export function evidenceOutcome(run: LogsRun): EvidenceItem['outcome'] {
+  const headline = headlineOf(run);
   return {
     status: 'ok',
-    columns: columns.map((c) => c.name),
-    rows: kept.map((r) => r.map((v, i) => formatCell(columns[i]!.type, v))),
-    more: rows.length - kept.length,
+    ...(headline ? { headline } : {}),
+    ...formatResult(run, EVIDENCE_ROWS),
     partial: run.result.partial,
   };
 }
@@ -58,7 +59,7 @@ export async function collectEvidence(
       const params = Object.entries(q.params);
       try {
         const run = await withBudget(backend.run(q.queryId, q.params, { timeoutMs: budgetMs }), budgetMs);
-        return { queryId: q.queryId, title, params: formatParams(run), outcome: trim(run) };
+        return { queryId: q.queryId, title, params: formatParams(run), outcome: evidenceOutcome(run) };
       } catch (err) {
         return {
           queryId: q.queryId,

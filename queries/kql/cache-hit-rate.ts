@@ -11,9 +11,17 @@ export const cacheHitRate = defineKqlQuery({
   params: z.object({ window: timespan({ min: '5m', max: '7d', default: '24h' }) }),
   columns: [
     { name: 'AppRoleName', type: 'string' },
-    { name: 'Requests', type: 'long' },
-    { name: 'Hits', type: 'long' },
-    { name: 'HitRate', type: 'real' },
+    { name: 'Requests', type: 'long', unit: 'req' },
+    { name: 'Hits', type: 'long', unit: 'req' },
+    { name: 'HitRate', type: 'real', unit: '%', decimals: 1 },
   ],
+  // Below a fifth of requests from the cache, the cache no longer pays for itself: the reviewed target.
+  headline: {
+    column: 'HitRate',
+    label: 'Lowest cache hit rate',
+    by: 'AppRoleName',
+    threshold: 20,
+    worse: 'lower',
+  },
   show: { kind: 'table' },
 });

@@ -31,11 +31,13 @@ export const costPerTeam = defineKqlQuery({
   }),
   columns: [
     { name: 'Team', type: 'string' },
-    { name: 'PromptTokens', type: 'long' },
-    { name: 'CompletionTokens', type: 'long' },
-    { name: 'UnpricedTokens', type: 'long' },
-    { name: 'CostUsd', type: 'real' },
+    { name: 'PromptTokens', type: 'long', unit: 'tokens' },
+    { name: 'CompletionTokens', type: 'long', unit: 'tokens' },
+    { name: 'UnpricedTokens', type: 'long', unit: 'tokens' },
+    { name: 'CostUsd', type: 'real', unit: 'USD', decimals: 2 },
   ],
+  // A team's reviewed daily budget (the default window is a day); change it here, in review.
+  headline: { column: 'CostUsd', label: 'Highest team spend', by: 'Team', threshold: 100, worse: 'higher' },
   show: { kind: 'table' },
   configured: ['prices'],
 });

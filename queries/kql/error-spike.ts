@@ -21,11 +21,18 @@ export const errorSpike = defineKqlQuery({
   }),
   columns: [
     { name: 'AppRoleName', type: 'string' },
-    { name: 'RecentTotal', type: 'long' },
-    { name: 'RecentErrors', type: 'long' },
-    { name: 'RecentRate', type: 'real' },
-    { name: 'BaselineRate', type: 'real' },
-    { name: 'SpikeRatio', type: 'real' },
+    { name: 'RecentTotal', type: 'long', unit: 'req' },
+    { name: 'RecentErrors', type: 'long', unit: 'req' },
+    { name: 'RecentRate', type: 'real', unit: '%', decimals: 2 },
+    { name: 'BaselineRate', type: 'real', unit: '%', decimals: 2 },
+    { name: 'SpikeRatio', type: 'real', unit: '×', decimals: 1 },
   ],
+  headline: {
+    column: 'RecentRate',
+    label: 'Error rate',
+    by: 'AppRoleName',
+    baseline: 'BaselineRate',
+    worse: 'higher',
+  },
   show: { kind: 'table' },
 });

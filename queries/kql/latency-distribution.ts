@@ -15,13 +15,21 @@ export const latencyDistribution = defineKqlQuery({
   params: z.object({ window: timespan({ min: '5m', max: '7d', default: '1h' }) }),
   columns: [
     { name: 'AppRoleName', type: 'string' },
-    { name: 'Requests', type: 'long' },
-    { name: 'P50', type: 'real' },
-    { name: 'P75', type: 'real' },
-    { name: 'P90', type: 'real' },
-    { name: 'P95', type: 'real' },
-    { name: 'P99', type: 'real' },
-    { name: 'MaxMs', type: 'real' },
+    { name: 'Requests', type: 'long', unit: 'req' },
+    { name: 'P50', type: 'real', unit: 'ms', decimals: 0 },
+    { name: 'P75', type: 'real', unit: 'ms', decimals: 0 },
+    { name: 'P90', type: 'real', unit: 'ms', decimals: 0 },
+    { name: 'P95', type: 'real', unit: 'ms', decimals: 0 },
+    { name: 'P99', type: 'real', unit: 'ms', decimals: 0 },
+    { name: 'MaxMs', type: 'real', unit: 'ms', decimals: 0 },
   ],
+  // The latency SLO that slow-requests uses by default.
+  headline: {
+    column: 'P95',
+    label: 'Slowest P95 latency',
+    by: 'AppRoleName',
+    threshold: 2000,
+    worse: 'higher',
+  },
   show: { kind: 'table' },
 });

@@ -23,7 +23,14 @@ export const pipelineFreshness = defineKqlQuery({
     { name: 'SinceSuccess', type: 'timespan' },
     { name: 'Stale', type: 'bool' },
     { name: 'LastRun', type: 'datetime' },
-    { name: 'FailedRuns', type: 'long' },
+    { name: 'FailedRuns', type: 'long', unit: 'runs' },
   ],
+  headline: {
+    column: 'SinceSuccess',
+    label: 'Longest since a successful run',
+    by: 'Pipeline',
+    threshold: { param: 'stale_after' },
+    worse: 'higher',
+  },
   show: { kind: 'table' },
 });

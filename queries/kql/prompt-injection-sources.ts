@@ -20,9 +20,17 @@ export const promptInjectionSources = defineKqlQuery({
   columns: [
     { name: 'UserId', type: 'string' },
     { name: 'ClientIP', type: 'string' },
-    { name: 'Flagged', type: 'long' },
+    { name: 'Flagged', type: 'long', unit: 'req' },
     { name: 'LastSeen', type: 'datetime' },
   ],
+  // Any flagged request deserves a look.
+  headline: {
+    column: 'Flagged',
+    label: 'Most flagged requests',
+    by: 'UserId',
+    threshold: 0,
+    worse: 'higher',
+  },
   show: { kind: 'table' },
   private: true,
 });

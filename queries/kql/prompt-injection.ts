@@ -13,9 +13,17 @@ export const promptInjection = defineKqlQuery({
   columns: [
     { name: 'AppRoleName', type: 'string' },
     { name: 'OperationName', type: 'string' },
-    { name: 'Flagged', type: 'long' },
+    { name: 'Flagged', type: 'long', unit: 'req' },
     { name: 'FirstSeen', type: 'datetime' },
     { name: 'LastSeen', type: 'datetime' },
   ],
+  // Any flagged request deserves a look.
+  headline: {
+    column: 'Flagged',
+    label: 'Most flagged requests',
+    by: 'OperationName',
+    threshold: 0,
+    worse: 'higher',
+  },
   show: { kind: 'table' },
 });

@@ -21,10 +21,17 @@ export const slowRequests = defineKqlQuery({
   columns: [
     { name: 'TimeGenerated', type: 'datetime' },
     { name: 'AppRoleName', type: 'string' },
-    { name: 'SlowCount', type: 'long' },
-    { name: 'AvgMs', type: 'real' },
-    { name: 'P95Ms', type: 'real' },
-    { name: 'P99Ms', type: 'real' },
+    { name: 'SlowCount', type: 'long', unit: 'req' },
+    { name: 'AvgMs', type: 'real', unit: 'ms', decimals: 0 },
+    { name: 'P95Ms', type: 'real', unit: 'ms', decimals: 0 },
+    { name: 'P99Ms', type: 'real', unit: 'ms', decimals: 0 },
   ],
+  headline: {
+    column: 'P95Ms',
+    label: 'P95 latency of slow requests',
+    by: 'AppRoleName',
+    threshold: { param: 'slo_ms' },
+    worse: 'higher',
+  },
   show: { kind: 'line', x: 'TimeGenerated', y: ['SlowCount'], series: 'AppRoleName' },
 });

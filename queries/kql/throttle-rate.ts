@@ -16,9 +16,17 @@ export const throttleRate = defineKqlQuery({
   columns: [
     { name: 'TimeGenerated', type: 'datetime' },
     { name: 'AppRoleName', type: 'string' },
-    { name: 'Total', type: 'long' },
-    { name: 'Throttled', type: 'long' },
-    { name: 'ThrottleRate', type: 'real' },
+    { name: 'Total', type: 'long', unit: 'req' },
+    { name: 'Throttled', type: 'long', unit: 'req' },
+    { name: 'ThrottleRate', type: 'real', unit: '%', decimals: 2 },
   ],
+  // The 5 % of the Azure Monitor throttling alert rule.
+  headline: {
+    column: 'ThrottleRate',
+    label: 'Throttle rate',
+    by: 'AppRoleName',
+    threshold: 5,
+    worse: 'higher',
+  },
   show: { kind: 'line', x: 'TimeGenerated', y: ['ThrottleRate'], series: 'AppRoleName', unit: '%' },
 });

@@ -15,9 +15,17 @@ export const tokenUsage = defineKqlQuery({
   params: z.object({ window: timespan({ min: '5m', max: '7d', default: '24h' }) }),
   columns: [
     { name: 'Deployment', type: 'string' },
-    { name: 'Requests', type: 'long' },
-    { name: 'TotalTokens', type: 'long' },
-    { name: 'AvgTokens', type: 'real' },
+    { name: 'Requests', type: 'long', unit: 'req' },
+    { name: 'TotalTokens', type: 'long', unit: 'tokens' },
+    { name: 'AvgTokens', type: 'real', unit: 'tokens', decimals: 1 },
   ],
+  // A deployment's reviewed daily token budget (the default window is a day); change it here, in review.
+  headline: {
+    column: 'TotalTokens',
+    label: 'Most tokens',
+    by: 'Deployment',
+    threshold: 50_000_000,
+    worse: 'higher',
+  },
   show: { kind: 'table' },
 });

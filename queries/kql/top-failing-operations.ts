@@ -15,9 +15,17 @@ export const topFailingOperations = defineKqlQuery({
   columns: [
     { name: 'OperationName', type: 'string' },
     { name: 'ResultCode', type: 'string' },
-    { name: 'Failures', type: 'long' },
-    { name: 'Roles', type: 'long' },
+    { name: 'Failures', type: 'long', unit: 'req' },
+    { name: 'Roles', type: 'long', unit: 'roles' },
     { name: 'LastFailure', type: 'datetime' },
   ],
+  // Every failure counts; the headline names the operation that failed most.
+  headline: {
+    column: 'Failures',
+    label: 'Most failures',
+    by: 'OperationName',
+    threshold: 0,
+    worse: 'higher',
+  },
   show: { kind: 'table' },
 });

@@ -19,13 +19,21 @@ export const tpmVsQuota = defineKqlQuery({
   }),
   columns: [
     { name: 'Deployment', type: 'string' },
-    { name: 'PeakTpm', type: 'long' },
-    { name: 'AvgTpm', type: 'real' },
-    { name: 'TpmLimit', type: 'long' },
-    { name: 'TpmUsedPct', type: 'real' },
-    { name: 'PeakRpm', type: 'long' },
-    { name: 'RpmLimit', type: 'long' },
-    { name: 'RpmUsedPct', type: 'real' },
+    { name: 'PeakTpm', type: 'long', unit: 'tokens/min' },
+    { name: 'AvgTpm', type: 'real', unit: 'tokens/min', decimals: 0 },
+    { name: 'TpmLimit', type: 'long', unit: 'tokens/min' },
+    { name: 'TpmUsedPct', type: 'real', unit: '%', decimals: 1 },
+    { name: 'PeakRpm', type: 'long', unit: 'req/min' },
+    { name: 'RpmLimit', type: 'long', unit: 'req/min' },
+    { name: 'RpmUsedPct', type: 'real', unit: '%', decimals: 1 },
   ],
+  // The 80 % of the Azure Monitor quota alert rule.
+  headline: {
+    column: 'TpmUsedPct',
+    label: 'Peak TPM used of quota',
+    by: 'Deployment',
+    threshold: 80,
+    worse: 'higher',
+  },
   show: { kind: 'table' },
 });

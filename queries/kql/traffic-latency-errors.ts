@@ -19,11 +19,13 @@ export const trafficLatencyErrors = defineKqlQuery({
   }),
   columns: [
     { name: 'TimeGenerated', type: 'datetime' },
-    { name: 'Requests', type: 'long' },
-    { name: 'AvgMs', type: 'real' },
-    { name: 'Errors5xx', type: 'long' },
-    { name: 'RequestsPerMin', type: 'real' },
-    { name: 'ErrorRate5xx', type: 'real' },
+    { name: 'Requests', type: 'long', unit: 'req' },
+    { name: 'AvgMs', type: 'real', unit: 'ms', decimals: 0 },
+    { name: 'Errors5xx', type: 'long', unit: 'req' },
+    { name: 'RequestsPerMin', type: 'real', unit: 'req/min', decimals: 1 },
+    { name: 'ErrorRate5xx', type: 'real', unit: '%', decimals: 2 },
   ],
+  // 1 % of requests failing with 5xx spends a 99 % availability budget as fast as it accrues.
+  headline: { column: 'ErrorRate5xx', label: '5xx error rate', threshold: 1, worse: 'higher' },
   show: { kind: 'line', x: 'TimeGenerated', y: ['RequestsPerMin', 'ErrorRate5xx'] },
 });

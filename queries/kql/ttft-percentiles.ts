@@ -14,11 +14,19 @@ export const ttftPercentiles = defineKqlQuery({
   }),
   columns: [
     { name: 'Deployment', type: 'string' },
-    { name: 'Requests', type: 'long' },
-    { name: 'P50', type: 'real' },
-    { name: 'P90', type: 'real' },
-    { name: 'P95', type: 'real' },
-    { name: 'P99', type: 'real' },
+    { name: 'Requests', type: 'long', unit: 'req' },
+    { name: 'P50', type: 'real', unit: 'ms', decimals: 0 },
+    { name: 'P90', type: 'real', unit: 'ms', decimals: 0 },
+    { name: 'P95', type: 'real', unit: 'ms', decimals: 0 },
+    { name: 'P99', type: 'real', unit: 'ms', decimals: 0 },
   ],
+  // Streamed answers should start within a second: the reviewed target.
+  headline: {
+    column: 'P95',
+    label: 'Slowest P95 time to first token',
+    by: 'Deployment',
+    threshold: 1000,
+    worse: 'higher',
+  },
   show: { kind: 'table' },
 });

@@ -15,9 +15,17 @@ export const zeroSuccess = defineKqlQuery({
   }),
   columns: [
     { name: 'Deployment', type: 'string' },
-    { name: 'Requests', type: 'long' },
+    { name: 'Requests', type: 'long', unit: 'req' },
     { name: 'LastRequest', type: 'datetime' },
     { name: 'ResultCodes', type: 'dynamic' },
   ],
+  // Any request without a success in the window is an outage.
+  headline: {
+    column: 'Requests',
+    label: 'Requests without a success',
+    by: 'Deployment',
+    threshold: 0,
+    worse: 'higher',
+  },
   show: { kind: 'table' },
 });

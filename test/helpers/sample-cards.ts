@@ -2,11 +2,14 @@ import { defaultPolicy } from '../../bot/policy.ts';
 import { incidentCard } from '../../cards/templates/incident-card.ts';
 import { incidentList } from '../../cards/templates/incident-list.ts';
 import { resolvedReply, textReply } from '../../cards/templates/incident-replies.ts';
+import { queryResultCard } from '../../cards/templates/query-result.ts';
 import type { Incident } from '../../core/alerts/incident.ts';
-import type { Message } from '../../core/message.ts';
+import { buildMessage, type Message, type Section } from '../../core/message.ts';
 import type { StoredAlert } from '../../core/store.ts';
 import { classifyAlert } from '../../handlers/alerts/classify.ts';
+import { evidenceSections } from '../../handlers/queries/evidence-sections.ts';
 import { parsed } from './alerts.ts';
+import { sampleEvidence, throttleSpikeRun } from './sample-results.ts';
 
 const T0 = Date.parse('2026-11-28T09:00:00Z');
 const NOW = T0 + 14 * 60_000;
@@ -62,6 +65,11 @@ const gpuAlerts = [
   ),
 ];
 
+/** A card with more sections at the end, as a module's enrichment adds them. */
+function withSections(card: Message, sections: Section[]): Message {
+  return buildMessage({ ...card, sections: [...card.sections, ...sections] });
+}
+
 /**
  * Every card template in its representative states, for golden files and schema checks. `now` is
  * the render time, so a test can re-render the same states later.
@@ -73,6 +81,14 @@ export function sampleCards(now = NOW): Record<string, Message> {
     summary: 'Uncorrectable ECC error on node-3 GPU 5: replace the GPU',
     labels: { alertname: 'GpuEccUncorrectable', severity: 'critical' },
     resource: { node: 'node-3', gpu: '5', cluster: 'aks-gpu-01' },
+  });
+  const throttled = stored({
+    source: 'azure-monitor',
+    rule: 'aoai-prod-eastus2-429-rate',
+    summary: 'gpt-4o requests throttled (HTTP 429)',
+    description: 'More than 5% of gpt-4o requests throttled (429) for 10 minutes.',
+    labels: { alertname: 'aoai-prod-eastus2-429-rate', severity: 'Sev2' },
+    resource: { deployment: 'gpt-4o' },
   });
   const resolved = gpuAlerts.map((s) => ({ ...s, alert: { ...s.alert, status: 'resolved' as const } }));
   return {
@@ -106,5 +122,21 @@ export function sampleCards(now = NOW): Record<string, Message> {
     'incident-list-empty': incidentList([], NOW),
     'reply-resolved': resolvedReply({ ...base, resolvedAt: NOW }, 2),
     'reply-text': textReply('INC-42 acknowledged.', 'good'),
+    'kql-result': queryResultCard(throttleSpikeRun(), { backend: 'local' }),
+    'incident-evidence': withSections(
+      incidentCard({
+        incident: {
+          ...base,
+          groupKey: 'azure-monitor|aoai-prod-eastus2-429-rate',
+          source: 'azure-monitor',
+          title: throttled.alert.summary,
+          kind: 'aoai-throttling',
+          resource: { deployment: 'gpt-4o' },
+        },
+        alerts: [throttled],
+        time,
+      }),
+      evidenceSections(sampleEvidence(42, NOW)),
+    ),
   };
 }

@@ -45,12 +45,22 @@ describe('/kql on the real bot in local mode (console API)', () => {
     expect(text).toContain('30m');
     // The simulated scenario throttles ~30% of gpt-4o requests from 15 minutes before the start.
     const [header, ...rows] = cardTables(reply.card)[0]!;
-    expect(header).toEqual(['TimeGenerated', 'AppRoleName', 'Total', 'Throttled', 'ThrottleRate']);
+    expect(header).toEqual([
+      'TimeGenerated',
+      'AppRoleName',
+      'Total (req)',
+      'Throttled (req)',
+      'ThrottleRate (%)',
+    ]);
     const rate = (time: string, role: string) =>
       Number(rows.find((r) => r[0] === time && r[1] === role)?.[4]);
-    expect(rate('2026-11-28 08:30Z', 'chat-api')).toBe(0);
+    // Newest first: the spike's buckets are on the card, the calm ones before it behind "N more".
+    expect(rows[0]![0]).toBe('2026-11-28 08:55Z');
+    expect(rows.map((r) => r[0])).not.toContain('2026-11-28 08:30Z');
     expect(rate('2026-11-28 08:50Z', 'chat-api')).toBeGreaterThan(10);
     expect(rate('2026-11-28 08:50Z', 'chat-api')).toBeLessThan(50);
+    // The answer first: the newest bucket's worst rate against the 5 % threshold.
+    expect(text).toMatch(/Throttle rate [\d.]+% on [\w-]+ at 2026-11-28 08:55Z — above the 5\.00% threshold/);
     // /metrics times it per query.
     const metrics = await (await fetch(`${bot.url}/metrics`)).text();
     expect(metrics).toMatch(

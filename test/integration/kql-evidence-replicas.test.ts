@@ -63,7 +63,7 @@ describe.skipIf(!db)('two replicas on one PostgreSQL database share incident evi
     const saved = (await repo.listSince(0, 10)).map((s) => s.evidence);
     expect(saved.map((e) => e.incidentId)).toEqual([incidentId]);
     const card = (await cardOf(b, /429/))!;
-    const table = cardTables(card.card).find((t) => t[0]?.includes('ThrottleRate'))!;
+    const table = cardTables(card.card).find((t) => t[0]?.includes('ThrottleRate (%)'))!;
     const okItem = saved[0]!.items[0]!.outcome;
     if (okItem.status !== 'ok') throw new Error('the throttle-rate evidence should have rows');
     expect(table[0]).toEqual(okItem.columns);

@@ -41,12 +41,17 @@ describe('incident cards gain vetted-query evidence (real bot, local mode)', () 
     const text = JSON.stringify(card.card);
     expect(text).toContain('deployment=gpt-4o');
     expect(text).not.toContain('running vetted queries');
-    const table = cardTables(card.card).find((t) => t[0]?.includes('ThrottleRate'))!;
+    const table = cardTables(card.card).find((t) => t[0]?.includes('ThrottleRate (%)'))!;
     const [header, ...rows] = table;
-    const rateAt = header!.indexOf('ThrottleRate');
-    // The evidence shows the latest buckets: the scenario's gpt-4o 429 spike.
-    const latestChat = rows.filter((r) => r[1] === 'chat-api').at(-1)!;
+    const rateAt = header!.indexOf('ThrottleRate (%)');
+    // The evidence shows the latest buckets first: the scenario's gpt-4o 429 spike.
+    const times = rows.map((r) => r[0]!);
+    expect(times).toEqual([...times].sort().reverse());
+    const latestChat = rows.find((r) => r[1] === 'chat-api')!;
     expect(Number(latestChat[rateAt])).toBeGreaterThan(10);
+    // The answer comes first: the throttle rate against the alert's 5 % threshold.
+    expect(text).toMatch(/Throttle rate [\d.]+% on [\w-]+ at [\d-]+ [\d:]+Z — above the 5\.00% threshold/);
+    expect(text.indexOf('Throttle rate ')).toBeLessThan(text.indexOf('ThrottleRate (%)'));
   });
 
   it('shows "evidence unavailable" with the reason when the query fails, and still shows the card', async () => {

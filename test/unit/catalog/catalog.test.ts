@@ -1,3 +1,4 @@
+import { readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { z } from 'zod';
 import { ManualClock } from '../../../core/clock.ts';
@@ -55,13 +56,44 @@ describe('the vetted KQL catalog', () => {
     '%s returns the columns it declares, in the local engine',
     (_, q) => {
       const result = telemetry.engine.run(bindParameters(q.text, {}));
-      expect(result.columns).toEqual(q.columns);
+      expect(result.columns).toEqual(q.columns.map(({ name, type }) => ({ name, type })));
       if (q.show.kind === 'line') {
         const names = q.columns.map((c) => c.name);
         expect(q.columns.find((c) => c.name === (q.show as { x: string }).x)?.type).toBe('datetime');
         for (const y of q.show.y) expect(names).toContain(y);
       }
       if (q.show.kind === 'stat') expect(q.columns.map((c) => c.name)).toContain(q.show.column);
+    },
+  );
+
+  it('holds the 16 queries of queries/kql/, each listed once', () => {
+    const files = readdirSync(new URL('../../../queries/kql/', import.meta.url))
+      .filter((f) => f.endsWith('.kql'))
+      .map((f) => f.replace(/\.kql$/, ''))
+      .sort();
+    expect(files).toHaveLength(16);
+    expect([...KQL_CATALOG.keys()].sort()).toEqual(files);
+  });
+
+  it.each(queries.map((q) => [q.id, q] as const))(
+    '%s: every number has a unit, every real its decimals, and the headline compares a result column',
+    (_, q) => {
+      for (const c of q.columns) {
+        if (['int', 'long', 'real'].includes(c.type)) expect(c.unit, `${c.name} unit`).toBeTruthy();
+        if (c.type === 'real') expect(c.decimals, `${c.name} decimals`).toBeTypeOf('number');
+      }
+      const names = q.columns.map((c) => c.name);
+      const { headline: h } = q;
+      expect(names).toContain(h.column);
+      expect(h.label.length).toBeGreaterThan(1);
+      expect(['higher', 'lower']).toContain(h.worse);
+      expect(h.threshold !== undefined || h.baseline !== undefined).toBe(true);
+      if (h.by) expect(names).toContain(h.by);
+      if (h.baseline) expect(names).toContain(h.baseline);
+      if (typeof h.threshold === 'object') {
+        const param = (q.params.shape as Record<string, z.ZodType>)[h.threshold.param];
+        expect(param && describeParam(param)?.kql).toMatch(/^(real|long|int|timespan)$/);
+      }
     },
   );
 
