@@ -127,6 +127,7 @@ export async function createModules(ctx: ModuleContext): Promise<Capabilities> {
       timeZone: config.policy.timeZone,
       gpuPolicy: config.policy.gpu,
       knownNodes: ctx.platform && simulatedNodes(ctx.platform),
+      kubeConfig: remediationTargets?.kubeConfig,
       charts,
     });
   if (gpu) modules.push(gpu);

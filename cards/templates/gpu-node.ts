@@ -1,4 +1,10 @@
-import { buildMessage, type Message, type MessageStatus, type TableCell } from '../../core/message.ts';
+import {
+  buildMessage,
+  type Message,
+  type MessageAction,
+  type MessageStatus,
+  type TableCell,
+} from '../../core/message.ts';
 import { decodeClockEvents, describeClockEvents } from '../../queries/gpu/clock-events.ts';
 import type { GpuRow, IbPortRow } from '../../queries/gpu/node-readings.ts';
 import {
@@ -10,6 +16,7 @@ import {
   toneOf,
 } from '../../queries/gpu/thresholds.ts';
 import { formatTime, type TimeFormat } from './format.ts';
+import { REMEDIATION_VERBS } from './remediation-proposal.ts';
 
 export interface GpuNodeCardInput {
   node: string;
@@ -22,6 +29,8 @@ export interface GpuNodeCardInput {
   rangeLabel: string;
   time: TimeFormat;
   policy?: GpuThresholdPolicy;
+  /** The node's cordon state from the Kubernetes API; unknown when absent (no cordon offered then). */
+  scheduling?: { cordoned: boolean } | undefined;
 }
 
 const DASH = '–';
@@ -101,6 +110,23 @@ function ibTableRow(p: IbPortRow): TableCell[] {
   ];
 }
 
+/**
+ * A cordoned node is offered its uncordon, a schedulable one with a critical GPU its cordon; both
+ * only propose (the `cordon-node` action), nothing runs without approval.
+ */
+function cordonActions(node: string, cordoned: boolean, critical: boolean): MessageAction[] {
+  if (!cordoned && !critical) return [];
+  const params = cordoned ? { node, unschedulable: false } : { node };
+  return [
+    {
+      verb: REMEDIATION_VERBS.propose,
+      title: `Propose: ${cordoned ? 'Uncordon' : 'Cordon'} ${node}`.slice(0, 75),
+      style: 'default',
+      data: { action: 'cordon-node', params: JSON.stringify(params) },
+    },
+  ];
+}
+
 const STATUS: Record<Level, MessageStatus> = {
   critical: 'error',
   warning: 'warning',
@@ -140,6 +166,12 @@ export function gpuNodeCard(input: GpuNodeCardInput): Message {
   if (nvlink.length) {
     const total = nvlink.reduce((sum, r) => sum + (r.nvlinkTxBytesPerSec ?? 0), 0);
     facts.push(['NVLink TX', `${(total / 1e9).toFixed(0)} GB/s across ${nvlink.length} GPUs`]);
+  }
+  if (input.scheduling) {
+    facts.push([
+      'Scheduling',
+      input.scheduling.cordoned ? 'cordoned: no new pods are placed here' : 'schedulable',
+    ]);
   }
   facts.push([
     'Workload',
@@ -194,5 +226,8 @@ export function gpuNodeCard(input: GpuNodeCardInput): Message {
     },
     facts,
     sections,
+    actions: input.scheduling
+      ? cordonActions(input.node, input.scheduling.cordoned, criticals.length > 0)
+      : [],
   });
 }

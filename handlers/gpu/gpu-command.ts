@@ -10,6 +10,7 @@ import type { GpuThresholdPolicy } from '../../queries/gpu/thresholds.ts';
 import { type CommandHandler, defineCommand } from '../commands/command.ts';
 import type { ChartLinks } from './chart-links.ts';
 import { explainMissingNode, type KnownNodes } from './known-nodes.ts';
+import type { NodeScheduling } from './node-scheduling.ts';
 import { rangeParam } from './render-gpu-chart.ts';
 
 /** `/gpu [node] [gpu=N] [range=1h]`, from the tokenised command line. */
@@ -36,6 +37,8 @@ export interface GpuCommandDeps {
   links: ChartLinks;
   knownNodes: KnownNodes;
   gpuPolicy: GpuThresholdPolicy;
+  /** The node's cordon state from the Kubernetes API; without it the card shows none and offers no cordon. */
+  scheduling?: NodeScheduling;
 }
 
 /** The policy's sustain window as a query parameter (the vetted query's minimum is 5 minutes). */
@@ -73,9 +76,10 @@ export function createGpuCommand(gpu: GpuCommandDeps): CommandHandler {
         });
       }
       const node = args.node;
-      const [state, ports] = await Promise.all([
+      const [state, ports, scheduling] = await Promise.all([
         runGpuInstant(gpu.backend, gpuNodeState, { node, gpu: args.gpu, sustain }, { at: now }),
         runGpuInstant(gpu.backend, infinibandPorts, { node, range: rangeParam(args.rangeMs) }, { at: now }),
+        gpu.scheduling?.(node),
       ]);
       const rows = assembleGpuRows(state);
       if (rows.length === 0) return explainMissingNode(gpu.knownNodes, node, args.gpu);
@@ -83,6 +87,7 @@ export function createGpuCommand(gpu: GpuCommandDeps): CommandHandler {
         node,
         rows,
         ib: assembleIbRows(ports),
+        scheduling,
         chartUrl: gpu.links.forCommand({ node, gpu: args.gpu, rangeMs: args.rangeMs, end: now }, now),
         rangeLabel: `last ${formatDuration(args.rangeMs)}`,
         time,

@@ -1,3 +1,4 @@
+import type { KubeConfig } from '@kubernetes/client-node';
 import type { FastifyInstance } from 'fastify';
 import { ChartCache } from '../../cards/charts/chart-cache.ts';
 import { type ChartRenderer, inlineChartRenderer } from '../../cards/charts/chart-renderer.ts';
@@ -14,6 +15,7 @@ import { createChartLinks } from './chart-links.ts';
 import { registerChartRoutes } from './chart-routes.ts';
 import { createGpuCommand } from './gpu-command.ts';
 import { type KnownNodes, knownNodesFromBackend } from './known-nodes.ts';
+import { nodeSchedulingFromKube } from './node-scheduling.ts';
 import { renderGpuChart } from './render-gpu-chart.ts';
 
 export interface GpuModuleOptions {
@@ -27,6 +29,8 @@ export interface GpuModuleOptions {
   gpuPolicy?: GpuThresholdPolicy;
   /** The nodes `/gpu` knows; by default those reporting DCGM metrics to the backend. */
   knownNodes?: KnownNodes;
+  /** The cluster remediations act on: `/gpu <node>` shows its cordon state and offers (un)cordon. */
+  kubeConfig?: KubeConfig | undefined;
   /** Renders chart PNGs (worker threads in the bot); on the calling thread by default. */
   charts?: ChartRenderer;
   /** Bounds of chart rendering; see {@link DEFAULT_CHART_QUEUE}. */
@@ -81,7 +85,13 @@ export function createGpuModule(options: GpuModuleOptions): GpuModule {
     },
   });
   const knownNodes = options.knownNodes ?? knownNodesFromBackend(options.backend);
-  const gpuCommand = createGpuCommand({ backend: options.backend, links, knownNodes, gpuPolicy });
+  const gpuCommand = createGpuCommand({
+    backend: options.backend,
+    links,
+    knownNodes,
+    gpuPolicy,
+    scheduling: options.kubeConfig && nodeSchedulingFromKube(options.kubeConfig),
+  });
   return {
     id: 'gpu',
     commands: [gpuCommand],

@@ -1,3 +1,4 @@
+import { CoreV1Api } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../core/clock.ts';
 import { fixture, startTestBot, type TestBot } from '../helpers/test-bot.ts';
@@ -137,5 +138,29 @@ describe('/gpu and signed chart links, on the real bot in local mode', () => {
     const text = await res.text();
     expect(text).toMatch(/^DCGM_FI_DEV_GPU_TEMP\{gpu="3",.*Hostname="node-7"/m);
     expect(text).not.toContain('Hostname="node-6"');
+  });
+
+  it('/gpu node-3 reads its cordon from the Kubernetes API and offers uncordon, not cordon', async () => {
+    const platform = bot.platform!;
+    platform.dcgm.eccError('node-3', 5);
+    platform.dcgm.eccError('node-3', 5);
+    platform.scrapeNow();
+    const before = JSON.stringify((await bot.say('/gpu node-3', 'carol')).card);
+    expect(before).toContain('schedulable');
+    expect(before).toContain('Propose: Cordon node-3');
+
+    // What `kubectl cordon node-3` (or an approved cordon-node remediation) does.
+    const core = platform.kubeConfig.makeApiClient(CoreV1Api);
+    const node = await core.readNode({ name: 'node-3' });
+    await core.replaceNode({
+      name: 'node-3',
+      body: { ...node, spec: { ...node.spec, unschedulable: true } },
+    });
+
+    const after = JSON.stringify((await bot.say('/gpu node-3', 'carol')).card);
+    expect(after).toContain('cordoned: no new pods are placed here');
+    expect(after).not.toContain('Propose: Cordon node-3');
+    expect(after).toContain('Propose: Uncordon node-3');
+    expect(after).toMatch(/\\"unschedulable\\":false/);
   });
 });
