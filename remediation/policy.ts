@@ -95,7 +95,8 @@ export const remediationPolicySchema = z
       'gpu-temperature': [{ action: 'reduce-batch-size', params: {} }],
       'gpu-ecc': [{ action: 'cordon-node', params: {} }],
       'gpu-xid': [{ action: 'cordon-node', params: {} }],
-      'latency-slo': [{ action: 'rollback-deployment', params: { deployment: 'llm-api' } }],
+      // The incident's model and version pick the Deployment and the revision (see rollback-deployment).
+      'latency-slo': [{ action: 'rollback-deployment', params: {} }],
     }),
     /** `auto` mode: runs an action unattended only after this many approved, verified runs. */
     autoAfterVerifiedRuns: z.number().int().min(1).default(5),

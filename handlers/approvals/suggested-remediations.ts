@@ -8,6 +8,39 @@ import type { RemediationPolicy } from '../../remediation/policy.ts';
 const FROM_RESOURCE = ['namespace', 'deployment', 'node'] as const;
 
 /**
+ * A model's alert names the model, its version and its Azure OpenAI deployment; the rollback
+ * finds the Kubernetes Deployment serving that model and leaves that version, so the button
+ * targets what the alert is about. Without a model, the resource's deployment is the workload.
+ */
+function rollbackFromResource(resource: Incident['resource']): Record<string, string> {
+  if (!resource.model) return resource.deployment ? { deployment: resource.deployment } : {};
+  return {
+    model: resource.model,
+    ...(resource.modelVersion ? { modelVersion: resource.modelVersion } : {}),
+  };
+}
+
+function fillFromResource(
+  actionId: string,
+  params: Record<string, string | number | boolean>,
+  resource: Incident['resource'],
+): void {
+  const keys = actionId === 'rollback-deployment' ? ['namespace'] : FROM_RESOURCE;
+  for (const key of keys) {
+    const value = resource[key as (typeof FROM_RESOURCE)[number]];
+    if (params[key] === undefined && value) params[key] = value;
+  }
+  if (actionId === 'rollback-deployment' && params.deployment === undefined && params.model === undefined)
+    Object.assign(params, rollbackFromResource(resource));
+}
+
+/** "Roll back gpt-4o 2024-11-20": a model rollback says what it leaves; other actions their title. */
+function describe(action: RemediationAction, params: Record<string, string | number | boolean>): string {
+  if (action.id !== 'rollback-deployment' || params.model === undefined) return action.title;
+  return `Roll back ${params.model}${params.modelVersion === undefined ? '' : ` ${params.modelVersion}`}`;
+}
+
+/**
  * The "Propose …" buttons for an open incident's card: the policy maps the incident's kind to
  * actions and parameters; the incident's resource (node, deployment, namespace) fills the gaps.
  * Pressing one proposes; nothing runs without approval.
@@ -23,14 +56,13 @@ export function suggestedRemediationActions(
     const action = actions.find((a) => a.id === s.action);
     if (!action) continue;
     const params: Record<string, string | number | boolean> = { ...s.params };
-    for (const key of FROM_RESOURCE) {
-      const value = incident.resource[key];
-      if (params[key] === undefined && value) params[key] = value;
-    }
+    fillFromResource(action.id, params, incident.resource);
     if (action.id === 'cordon-node' && params.node === undefined) continue;
+    if (action.id === 'rollback-deployment' && params.deployment === undefined && params.model === undefined)
+      continue;
     out.push({
       verb: REMEDIATION_VERBS.propose,
-      title: (s.title ?? `Propose: ${action.title}`).slice(0, 75),
+      title: (s.title ?? `Propose: ${describe(action, params)}`).slice(0, 75),
       style: 'default',
       data: { action: action.id, params: JSON.stringify(params), incidentId: incident.id },
     });

@@ -6,12 +6,34 @@ import { guardrailBreach } from '../errors.ts';
 import { dryRunParam, jsonPatch, kubeCall, REVISION_ANNOTATION } from '../executors/kubernetes.ts';
 import { checkNamespace, checkResource, k8sName } from '../guard.ts';
 
-const params = z.object({
-  namespace: k8sName.default('ml'),
-  deployment: k8sName,
-  /** Revision to return to; default: the one before the current. */
-  toRevision: z.coerce.number().int().min(1).optional(),
-});
+/**
+ * Label of a Deployment naming the model it serves, and of its pod template naming the model
+ * version: how a model alert (`model`, `model_version`) finds the workload a rollback changes,
+ * since an alert's `deployment` of a model is the Azure OpenAI deployment, not a Kubernetes one.
+ */
+export const MODEL_LABEL = 'ai.platform/model';
+export const MODEL_VERSION_LABEL = 'ai.platform/model-version';
+
+const labelValue = z
+  .string()
+  .regex(/^[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/, 'must be a label value');
+
+const params = z
+  .object({
+    namespace: k8sName.default('ml'),
+    /** The Deployment; or leave it out and name the `model` it serves. */
+    deployment: k8sName.optional(),
+    /** The model the Deployment serves (its {@link MODEL_LABEL}). */
+    model: labelValue.optional(),
+    /** The model version the alert is about: the rollback leaves it, and refuses if it is not running. */
+    modelVersion: labelValue.optional(),
+    /** Revision to return to; default: the one before the current (before `modelVersion`, if named). */
+    toRevision: z.coerce.number().int().min(1).optional(),
+  })
+  .refine((p) => p.deployment !== undefined || p.model !== undefined, {
+    message: 'name the deployment or the model it serves',
+    path: ['deployment'],
+  });
 
 const containerSummary = z.record(z.string(), z.string());
 const state = z.object({
@@ -19,6 +41,26 @@ const state = z.object({
   images: containerSummary,
   template: z.record(z.string(), z.unknown()),
 });
+
+const modelVersionOf = (t: V1PodTemplateSpec | undefined) => t?.metadata?.labels?.[MODEL_VERSION_LABEL];
+
+/** The one Deployment of the namespace labelled as serving `model`. */
+async function deploymentOfModel(
+  ctx: ActionContext,
+  namespace: string,
+  model: string,
+): Promise<V1Deployment> {
+  const list = await kubeCall('list deployments of model', () =>
+    ctx.kube.apps.listNamespacedDeployment({ namespace, labelSelector: `${MODEL_LABEL}=${model}` }),
+  );
+  const [only, ...more] = list.items;
+  if (!only) throw guardrailBreach(`no deployment in ${namespace} is labelled ${MODEL_LABEL}=${model}`);
+  if (more.length)
+    throw guardrailBreach(
+      `${list.items.length} deployments in ${namespace} serve ${model}; name one (${list.items.map((d) => d.metadata?.name).join(', ')})`,
+    );
+  return only;
+}
 
 const revisionOf = (o: { metadata?: { annotations?: Record<string, string> } }) =>
   Number(o.metadata?.annotations?.[REVISION_ANNOTATION] ?? 0);
@@ -88,34 +130,43 @@ export const rollbackDeployment = defineAction({
   params,
   async plan(p, ctx) {
     checkNamespace(ctx.guardrails, p.namespace);
-    checkResource(ctx.guardrails, 'deployments', p.deployment);
-    const dep = await kubeCall('read deployment', () =>
-      ctx.kube.apps.readNamespacedDeployment({ name: p.deployment, namespace: p.namespace }),
-    );
+    const dep = p.deployment
+      ? await kubeCall('read deployment', () =>
+          ctx.kube.apps.readNamespacedDeployment({ name: p.deployment!, namespace: p.namespace }),
+        )
+      : await deploymentOfModel(ctx, p.namespace, p.model!);
+    const name = dep.metadata?.name ?? '';
+    checkResource(ctx.guardrails, 'deployments', name);
+    const running = modelVersionOf(dep.spec?.template);
+    if (p.modelVersion && running !== p.modelVersion)
+      throw guardrailBreach(`${name} runs model version ${running ?? 'unknown'}, not ${p.modelVersion}`);
     const current = revisionOf(dep);
     const history = (await ownedReplicaSets(ctx, dep)).sort((a, b) => revisionOf(b) - revisionOf(a));
     const target = p.toRevision
       ? history.find((rs) => revisionOf(rs) === p.toRevision)
-      : history.find((rs) => revisionOf(rs) < current);
+      : history.find(
+          (rs) =>
+            revisionOf(rs) < current &&
+            (!p.modelVersion || modelVersionOf(rs.spec?.template) !== p.modelVersion),
+        );
     if (!target)
       throw guardrailBreach(
-        `${p.deployment} has no revision ${p.toRevision ?? `before ${current}`} (known: ${history.map(revisionOf).join(', ')})`,
+        `${name} has no revision ${p.toRevision ?? `before ${current}`}${p.modelVersion ? ` without model version ${p.modelVersion}` : ''} (known: ${history.map(revisionOf).join(', ')})`,
       );
-    if (revisionOf(target) === current)
-      throw guardrailBreach(`${p.deployment} already runs revision ${current}`);
+    if (revisionOf(target) === current) throw guardrailBreach(`${name} already runs revision ${current}`);
     const from = imagesOf(dep.spec?.template);
     const to = imagesOf(target.spec?.template);
     const envBefore = new Set(envOf(dep.spec?.template));
     const envAfter = envOf(target.spec?.template);
     return {
       actionId: 'rollback-deployment',
-      params: { ...p, toRevision: revisionOf(target) },
-      summary: `Roll back ${p.namespace}/${p.deployment} from revision ${current} to ${revisionOf(target)}`,
+      params: { ...p, deployment: name, toRevision: revisionOf(target) },
+      summary: `Roll back ${p.namespace}/${name} from revision ${current} to ${revisionOf(target)}`,
       targets: [
         {
           kind: 'Deployment',
           namespace: p.namespace,
-          name: p.deployment,
+          name,
           resourceVersion: dep.metadata?.resourceVersion ?? '',
         },
       ],
@@ -133,7 +184,7 @@ export const rollbackDeployment = defineAction({
       rollback: {
         description: `Roll forward to revision ${current} again`,
         action: 'rollback-deployment',
-        params: { namespace: p.namespace, deployment: p.deployment, toRevision: current },
+        params: { namespace: p.namespace, deployment: name, toRevision: current },
       },
     };
   },

@@ -1,3 +1,5 @@
+import { MODEL_LABEL, MODEL_VERSION_LABEL } from '../../remediation/actions/rollback-deployment.ts';
+import { GPT4O_NEW_VERSION, GPT4O_OLD_VERSION } from '../telemetry/profile.ts';
 import type { KubeCluster } from './cluster.ts';
 import { formatTime } from './store.ts';
 
@@ -58,9 +60,15 @@ function addNode(c: KubeCluster, i: number): void {
   });
 }
 
-function template(app: string, image: string, gpus: number, env: Record<string, string>) {
+function template(
+  app: string,
+  image: string,
+  gpus: number,
+  env: Record<string, string>,
+  extraLabels: Record<string, string> = {},
+) {
   return {
-    metadata: { labels: { app, 'app.kubernetes.io/part-of': 'ai-platform' } },
+    metadata: { labels: { app, 'app.kubernetes.io/part-of': 'ai-platform', ...extraLabels } },
     spec: {
       nodeSelector: { agentpool: 'gpu' },
       containers: [
@@ -75,18 +83,30 @@ function template(app: string, image: string, gpus: number, env: Record<string, 
   };
 }
 
+/** llm-api serves gpt-4o at a model version, pinned in its env and labelled on its pods. */
+function llmApiTemplate(image: string, modelVersion: string) {
+  return template(
+    'llm-api',
+    image,
+    1,
+    { MODEL_VERSION: modelVersion },
+    { [MODEL_VERSION_LABEL]: modelVersion },
+  );
+}
+
 function addDeployment(
   c: KubeCluster,
   name: string,
   replicas: number,
   tpl: ReturnType<typeof template>,
   cause: string,
+  labels: Record<string, string> = {},
 ): void {
   c.create('Deployment', {
     metadata: {
       name,
       namespace: ML_NAMESPACE,
-      labels: { app: name },
+      labels: { app: name, ...labels },
       annotations: { 'kubernetes.io/change-cause': cause },
     },
     spec: {
@@ -128,8 +148,9 @@ export function seedAiPlatform(c: KubeCluster): void {
     c,
     'llm-api',
     4,
-    template('llm-api', 'mlplatform.azurecr.io/llm-api:1.8.1', 1, { MODEL_VERSION: '2026-10-01' }),
-    'model 2026-10-01',
+    llmApiTemplate('mlplatform.azurecr.io/llm-api:1.8.1', GPT4O_OLD_VERSION),
+    `model gpt-4o ${GPT4O_OLD_VERSION}`,
+    { [MODEL_LABEL]: 'gpt-4o' },
   );
   addDeployment(
     c,
@@ -146,17 +167,19 @@ export function seedAiPlatform(c: KubeCluster): void {
     'initial',
   );
   c.tick();
-  // A second llm-api revision: the new model version that the silent-drift story rolls back.
+  // A second llm-api revision: the gpt-4o model version whose rollout the latency story (and the
+  // simulated telemetry, from the same constants) is about, so a rollback has somewhere to go.
   const api = c.find('Deployment', ML_NAMESPACE, 'llm-api');
   if (api) {
-    const next = template('llm-api', 'mlplatform.azurecr.io/llm-api:1.9.0', 1, {
-      MODEL_VERSION: '2026-11-20',
-    });
+    const next = llmApiTemplate('mlplatform.azurecr.io/llm-api:1.9.0', GPT4O_NEW_VERSION);
     c.save({
       ...api,
       metadata: {
         ...api.metadata,
-        annotations: { ...api.metadata.annotations, 'kubernetes.io/change-cause': 'model 2026-11-20' },
+        annotations: {
+          ...api.metadata.annotations,
+          'kubernetes.io/change-cause': `model gpt-4o ${GPT4O_NEW_VERSION}`,
+        },
       },
       spec: { ...(api.spec as object), template: next },
     });

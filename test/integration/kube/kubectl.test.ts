@@ -86,8 +86,8 @@ describe.skipIf(!bin && !mustRun)('kubectl against the simulated API server', ()
     expect(JSON.stringify(template())).toContain('kubectl.kubernetes.io/restartedAt');
     expect(deployment('llm-api').metadata.annotations?.['deployment.kubernetes.io/revision']).toBe('3');
     const history = await kubectl('rollout', 'history', 'deployment', 'llm-api');
-    expect(history).toMatch(/1\s+model 2026-10-01/);
-    expect(history).toMatch(/3\s+model 2026-11-20/);
+    expect(history).toMatch(/1\s+model gpt-4o 2024-08-06/);
+    expect(history).toMatch(/3\s+model gpt-4o 2024-11-20/);
     expect(await kubectl('rollout', 'undo', 'deployment', 'llm-api')).toContain('rolled back');
     expect(template()).toEqual(original);
     expect(deployment('llm-api').metadata.annotations?.['deployment.kubernetes.io/revision']).toBe('4');

@@ -63,7 +63,7 @@ describe('PUT and list-merge semantics through @kubernetes/client-node', () => {
     const merged = smp.spec?.template?.spec?.containers?.[0];
     expect(merged?.image).toBe('mlplatform.azurecr.io/llm-api:1.9.0');
     expect(merged?.env).toEqual([
-      { name: 'MODEL_VERSION', value: '2026-11-20' },
+      { name: 'MODEL_VERSION', value: '2024-11-20' },
       { name: 'BATCH_SIZE', value: '16' },
     ]);
     // A merge patch replaces the whole list: without an image the container is invalid.

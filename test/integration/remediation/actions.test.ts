@@ -5,6 +5,7 @@ import type { ActionContext, RemediationAction } from '../../../remediation/acti
 import { ACTIONS } from '../../../remediation/catalog.ts';
 import { ExecutorError } from '../../../remediation/errors.ts';
 import { createKubeClients, RESTARTED_AT_ANNOTATION } from '../../../remediation/executors/kubernetes.ts';
+import { GPT4O_NEW_VERSION, GPT4O_OLD_VERSION } from '../../../sim/telemetry/profile.ts';
 import { READY_DELAY_MS, type SimCluster, startSimCluster } from '../kube/harness.ts';
 import { testPolicy } from './harness.ts';
 
@@ -154,9 +155,9 @@ describe('remediation actions through @kubernetes/client-node against the simula
     const a = action('rollback-deployment');
     const p = await planOf('rollback-deployment', { deployment: 'llm-api' });
     expect(p.diff).toEqual([
-      'revision 2 → 1 (model 2026-10-01)',
+      'revision 2 → 1 (model gpt-4o 2024-08-06)',
       'llm-api image mlplatform.azurecr.io/llm-api:1.9.0 → mlplatform.azurecr.io/llm-api:1.8.1',
-      'env llm-api MODEL_VERSION=2026-10-01',
+      'env llm-api MODEL_VERSION=2024-08-06',
     ]);
     expect(p.rollback.params).toEqual({ namespace: ns, deployment: 'llm-api', toRevision: 2 });
     await a.dryRun(p, ctx);
@@ -170,5 +171,17 @@ describe('remediation actions through @kubernetes/client-node against the simula
     await expect(planOf('rollback-deployment', { deployment: 'llm-api', toRevision: '9' })).rejects.toThrow(
       /has no revision 9/,
     );
+  });
+
+  it("rollback-deployment finds the deployment serving the alert's model and leaves its model version", async () => {
+    const p = await planOf('rollback-deployment', { model: 'gpt-4o', modelVersion: GPT4O_NEW_VERSION });
+    expect(p.targets.map((t) => `${t.namespace}/${t.name}`)).toEqual([`${ns}/llm-api`]);
+    expect(p.params).toMatchObject({ deployment: 'llm-api', toRevision: 1 });
+    expect(p.diff).toContain(`env llm-api MODEL_VERSION=${GPT4O_OLD_VERSION}`);
+    // An alert about a version the workload no longer runs is refused, not rolled back blindly.
+    await expect(
+      planOf('rollback-deployment', { model: 'gpt-4o', modelVersion: '2026-10-01' }),
+    ).rejects.toThrow(`llm-api runs model version ${GPT4O_NEW_VERSION}, not 2026-10-01`);
+    await expect(planOf('rollback-deployment', { model: 'o3-mini' })).rejects.toThrow(/no deployment in ml/);
   });
 });

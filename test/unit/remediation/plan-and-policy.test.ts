@@ -87,4 +87,22 @@ describe('remediation policy', () => {
       [],
     );
   });
+
+  it('offers the rollback of the model and version a latency incident is about, not a constant deployment', () => {
+    const incident = {
+      id: 9,
+      kind: 'latency-slo',
+      status: 'open',
+      resource: { deployment: 'gpt-4o', model: 'gpt-4o', modelVersion: '2024-11-20', appRole: 'chat-api' },
+    } as unknown as Incident;
+    const [rollback] = suggestedRemediationActions(parseRemediationPolicy({}), ACTIONS, incident);
+    expect(rollback).toMatchObject({
+      title: 'Propose: Roll back gpt-4o 2024-11-20',
+      data: { action: 'rollback-deployment', incidentId: 9 },
+    });
+    expect(JSON.parse(String(rollback!.data.params))).toEqual({
+      model: 'gpt-4o',
+      modelVersion: '2024-11-20',
+    });
+  });
 });
