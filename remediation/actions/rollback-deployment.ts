@@ -1,18 +1,11 @@
 import type { V1Deployment, V1PodTemplateSpec, V1ReplicaSet } from '@kubernetes/client-node';
 import { z } from 'zod';
 import type { Plan } from '../../core/remediation/plan.ts';
+import { MODEL_LABEL, MODEL_VERSION_LABEL } from '../../core/workload-labels.ts';
 import { type ActionContext, defineAction, pollUntil, type StepResult } from '../action.ts';
 import { guardrailBreach } from '../errors.ts';
 import { dryRunParam, jsonPatch, kubeCall, REVISION_ANNOTATION } from '../executors/kubernetes.ts';
 import { checkNamespace, checkResource, k8sName } from '../guard.ts';
-
-/**
- * Label of a Deployment naming the model it serves, and of its pod template naming the model
- * version: how a model alert (`model`, `model_version`) finds the workload a rollback changes,
- * since an alert's `deployment` of a model is the Azure OpenAI deployment, not a Kubernetes one.
- */
-export const MODEL_LABEL = 'ai.platform/model';
-export const MODEL_VERSION_LABEL = 'ai.platform/model-version';
 
 const labelValue = z
   .string()

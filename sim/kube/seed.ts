@@ -1,4 +1,4 @@
-import { MODEL_LABEL, MODEL_VERSION_LABEL } from '../../remediation/actions/rollback-deployment.ts';
+import { MODEL_LABEL, MODEL_VERSION_LABEL } from '../../core/workload-labels.ts';
 import { GPT4O_NEW_VERSION, GPT4O_OLD_VERSION } from '../telemetry/profile.ts';
 import type { KubeCluster } from './cluster.ts';
 import { formatTime } from './store.ts';
