@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ManualClock } from '../../core/clock.ts';
 import { fixture, startTestBot, type TestBot } from '../helpers/test-bot.ts';
 import { postSignedForm } from '../servers/slack/interactions.ts';
@@ -110,9 +110,16 @@ describe('Slack: incident charts are uploaded into the card thread (files upload
     }).toString();
     const res = await postSignedForm(`${bot.url}/slack/events`, SECRET, body, Math.floor(clock.now() / 1000));
     expect(res.status).toBe(200);
-    await bot.flush();
-    const card = cards().find((m) => (m.text ?? '').includes('GPU node node-7'));
-    expect(card).toBeDefined();
+    // Slack has its 200 at once; the card follows when the command has read DCGM and the cluster.
+    const card = await vi.waitFor(
+      async () => {
+        await bot.flush();
+        const posted = cards().find((m) => (m.text ?? '').includes('GPU node node-7'));
+        if (!posted) throw new Error('no /gpu card yet');
+        return posted;
+      },
+      { timeout: 10_000, interval: 50 },
+    );
     const [reply] = chartReplies(card!.ts);
     const file = slack.files.get(reply!.files[0]!)!;
     expect([...file.bytes!.subarray(0, 8)]).toEqual(PNG_SIGNATURE);
