@@ -1,8 +1,9 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
-import { loadConfig } from '../../../bot/config.ts';
+import { describe, expect, expectTypeOf, it } from 'vitest';
+import type { z } from 'zod';
+import { type Config, configSchema, loadConfig } from '../../../bot/config.ts';
 import { ConfigError } from '../../../core/config-error.ts';
 
 function problems(env: Record<string, string>): string[] {
@@ -112,6 +113,17 @@ describe('loadConfig', () => {
     writeFileSync(file, 'gpu:\n  temperature: { warningAboveC: 90, criticalAboveC: 80 }\n');
     expect(problems({ POLICY_FILE: file }).join('\n')).toMatch(
       /warningAboveC must not exceed criticalAboveC/,
+    );
+  });
+
+  it('is the output of its schema: Config is not a second, hand-written shape', () => {
+    expectTypeOf<Config>().toEqualTypeOf<z.output<typeof configSchema>>();
+    const env = { ALERT_WEBHOOK_TOKEN: 'a'.repeat(32), CHART_URL_SECRET: 'b'.repeat(32), PORT: '4000' };
+    expect(configSchema.parse(env)).toEqual(loadConfig(env));
+    const failed = configSchema.safeParse({ BOT_MODE: 'production', PORT: 'eighty' });
+    expect(failed.success).toBe(false);
+    expect(failed.error?.issues.map((i) => i.message)).toEqual(
+      problems({ BOT_MODE: 'production', PORT: 'eighty' }),
     );
   });
 });
