@@ -23,6 +23,7 @@ import type { MetricsBackend } from '../queries/backends/metrics-backend.ts';
 import { createPrometheusBackend } from '../queries/backends/prometheus.ts';
 import { KQL_CATALOG } from '../queries/catalog.ts';
 import { createLogsThrottleReader } from '../remediation/executors/throttle-rate.ts';
+import { remediationPolicySchema } from '../remediation/policy.ts';
 import type { Config } from './config.ts';
 import {
   type LocalPlatform,
@@ -56,9 +57,9 @@ export interface ModuleContext {
  * In local mode the console's users are the on-call group, so a newcomer can propose as one name
  * and approve as another; production policies name their own groups.
  */
-const LOCAL_REMEDIATION_POLICY = {
+const LOCAL_REMEDIATION_POLICY = remediationPolicySchema.parse({
   groups: { oncall: ['console:alice', 'console:bob', 'console:carol', 'console:dave'] },
-};
+});
 
 /** Every capability module of the bot, named once, in the order their card additions appear. */
 /** The capability modules, and who answers questions in words (the ask module, when on). */

@@ -13,7 +13,7 @@ import { createKubeClients } from '../../remediation/executors/kubernetes.ts';
 import type { ThrottleReader } from '../../remediation/executors/throttle-rate.ts';
 import { findAction, type RemediationDeps, timeFormat } from '../../remediation/flow/deps.ts';
 import { createRemediationService, type RemediationService } from '../../remediation/flow/service.ts';
-import { parseRemediationPolicy } from '../../remediation/policy.ts';
+import { defaultRemediationPolicy, type RemediationPolicy } from '../../remediation/policy.ts';
 import type { RemediationRepo } from '../../store/remediation/remediation-repo.ts';
 import type { ButtonHandler, CommandHandler } from '../commands/command.ts';
 import { createAuditCommand } from './audit-command.ts';
@@ -45,8 +45,8 @@ export interface RemediationSetupOptions {
   nodePools?: AgentPoolApi;
   /** 429 counts from the logs backend (see `createLogsThrottleReader`) for shift-traffic's verification. */
   throttle?: ThrottleReader;
-  /** The `remediation` section of the policy file; `{}` or undefined for the defaults. */
-  policy?: unknown;
+  /** The parsed `remediation` section of the policy file; undefined for the defaults. */
+  policy?: RemediationPolicy;
   store: Store;
   targets: readonly ChannelTarget[];
   clock: Clock;
@@ -66,7 +66,7 @@ export function setupRemediation(options: RemediationSetupOptions) {
   const deps: RemediationDeps = {
     repo,
     actions: ACTIONS,
-    policy: parseRemediationPolicy(options.policy),
+    policy: options.policy ?? defaultRemediationPolicy(),
     kube: createKubeClients(options.kubeConfig),
     nodePools: options.nodePools,
     throttle: options.throttle,

@@ -6,6 +6,7 @@ import type { ChannelTarget } from '../../core/outbox/enqueue.ts';
 import type { Store } from '../../core/store.ts';
 import type { AgentPoolApi } from '../../remediation/executors/azure.ts';
 import type { ThrottleReader } from '../../remediation/executors/throttle-rate.ts';
+import type { RemediationPolicy } from '../../remediation/policy.ts';
 import { openPostgresRemediationRepo } from '../../store/remediation/postgres-remediation-repo.ts';
 import type { RemediationRepo } from '../../store/remediation/remediation-repo.ts';
 import { openSqliteRemediationRepo } from '../../store/remediation/sqlite-remediation-repo.ts';
@@ -22,8 +23,8 @@ export interface RemediationModuleOptions {
   nodePools?: AgentPoolApi | undefined;
   /** 429 counts for shift-traffic's verification (build with `createLogsThrottleReader`). */
   throttle?: ThrottleReader | undefined;
-  /** The `remediation` section of the policy file. */
-  policy: unknown;
+  /** The parsed `remediation` section of the policy file. */
+  policy: RemediationPolicy;
   store: Store;
   targets: readonly ChannelTarget[];
   clock: Clock;

@@ -126,4 +126,23 @@ describe('loadConfig', () => {
       problems({ BOT_MODE: 'production', PORT: 'eighty' }),
     );
   });
+
+  it('parses the remediation and paging sections once, typed, and names a bad field in them', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'policy-'));
+    const file = join(dir, 'sections.yaml');
+    writeFileSync(file, 'remediation:\n  approvalTtl: 2m\npaging:\n  escalateAfter: 10m\n');
+    const { policy } = loadConfig({ POLICY_FILE: file });
+    // Durations come out as milliseconds and defaults are filled in: the modules get these as they are.
+    expect(policy.remediation).toMatchObject({ approvalTtl: 120_000, mode: 'suggest' });
+    expect(policy.paging).toMatchObject({ escalateAfter: 600_000, installId: 'oncall-bot' });
+    expect(loadConfig({}).policy).not.toHaveProperty('remediation');
+    writeFileSync(
+      file,
+      'remediation:\n  mode: yolo\npaging:\n  digest: { at: 9am }\nflap: { window: soon }\n',
+    );
+    const p = problems({ POLICY_FILE: file });
+    expect(p.some((l) => l.startsWith(`${file}: remediation: mode:`))).toBe(true);
+    expect(p.some((l) => l.startsWith(`${file}: paging: digest.at:`))).toBe(true);
+    expect(p.some((l) => l.startsWith(`${file}: flap.window:`))).toBe(true);
+  });
 });
