@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { ConfigError, describeIssues } from '../core/config-error.ts';
-import type { LlmEndpoint } from '../handlers/questions/llm/llm-client.ts';
+import type { LlmEndpoint } from '../queries/llm/llm-client.ts';
 import { defaultPolicy, loadPolicyFile, type Policy } from './policy.ts';
 
 /**

@@ -22,6 +22,8 @@ import type { LogsBackend } from '../queries/backends/logs-backend.ts';
 import type { MetricsBackend } from '../queries/backends/metrics-backend.ts';
 import { createPrometheusBackend } from '../queries/backends/prometheus.ts';
 import { KQL_CATALOG } from '../queries/catalog.ts';
+import { createKubeClients } from '../remediation/executors/kubernetes.ts';
+import { nodeSchedulingFromKube } from '../remediation/executors/node-scheduling.ts';
 import { createLogsThrottleReader } from '../remediation/executors/throttle-rate.ts';
 import { remediationPolicySchema } from '../remediation/policy.ts';
 import type { Config } from './config.ts';
@@ -96,7 +98,8 @@ export async function createModules(ctx: ModuleContext): Promise<Capabilities> {
       await createRemediationModule({
         dbPath: join(config.dataDir, 'bot.db'),
         databaseUrl: config.databaseUrl,
-        ...remediationTargets,
+        kube: createKubeClients(remediationTargets.kubeConfig),
+        nodePools: 'nodePools' in remediationTargets ? remediationTargets.nodePools : undefined,
         policy: config.policy.remediation ?? LOCAL_REMEDIATION_POLICY,
         store: ctx.store,
         targets: ctx.targets,
@@ -128,7 +131,7 @@ export async function createModules(ctx: ModuleContext): Promise<Capabilities> {
       timeZone: config.policy.timeZone,
       gpuPolicy: config.policy.gpu,
       knownNodes: ctx.platform && simulatedNodes(ctx.platform),
-      kubeConfig: remediationTargets?.kubeConfig,
+      scheduling: remediationTargets && nodeSchedulingFromKube(remediationTargets.kubeConfig),
       charts,
     });
   if (gpu) modules.push(gpu);

@@ -1,4 +1,3 @@
-import type { KubeConfig } from '@kubernetes/client-node';
 import { remediationProposalCard } from '../../cards/templates/remediation-proposal.ts';
 import type { Incident } from '../../core/alerts/incident.ts';
 import type { Clock } from '../../core/clock.ts';
@@ -9,7 +8,7 @@ import type { ProposalCardSource } from '../../core/outbox/proposal-cards.ts';
 import type { Store } from '../../core/store.ts';
 import { ACTIONS } from '../../remediation/catalog.ts';
 import type { AgentPoolApi } from '../../remediation/executors/azure.ts';
-import { createKubeClients } from '../../remediation/executors/kubernetes.ts';
+import type { KubeClients } from '../../remediation/executors/kubernetes.ts';
 import type { ThrottleReader } from '../../remediation/executors/throttle-rate.ts';
 import { findAction, type RemediationDeps, timeFormat } from '../../remediation/flow/deps.ts';
 import { createRemediationService, type RemediationService } from '../../remediation/flow/service.ts';
@@ -40,7 +39,8 @@ export function createApprovalHandlers(service: RemediationService): {
 export interface RemediationSetupOptions {
   /** Where remediation state lives (SQLite or PostgreSQL); closed by `close()`. */
   repo: RemediationRepo;
-  kubeConfig: KubeConfig;
+  /** The Kubernetes API clients of the cluster remediations act on (see `createKubeClients`). */
+  kube: KubeClients;
   /** AKS agent pools (see `createAgentPoolApi`); without it, scale-node-pool explains what to configure. */
   nodePools?: AgentPoolApi;
   /** 429 counts from the logs backend (see `createLogsThrottleReader`) for shift-traffic's verification. */
@@ -67,7 +67,7 @@ export function setupRemediation(options: RemediationSetupOptions) {
     repo,
     actions: ACTIONS,
     policy: options.policy ?? defaultRemediationPolicy(),
-    kube: createKubeClients(options.kubeConfig),
+    kube: options.kube,
     nodePools: options.nodePools,
     throttle: options.throttle,
     store: options.store,
