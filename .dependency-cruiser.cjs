@@ -17,6 +17,12 @@ const FOLDERS = Object.keys(LAYERS);
 
 /** Chat platforms' SDKs: only the adapters under bot/ speak to Teams and Slack. */
 const CHAT_SDKS = '^node_modules/(@slack/|@microsoft/agents-|botbuilder)';
+/**
+ * Platform SDKs the handlers reach only through ports: the LLM client lives in queries/llm/, the
+ * Kubernetes clients in remediation/executors/ (the chat SDKs stay in bot/adapters/ by
+ * chat-sdks-only-in-adapters, which covers handlers/ too).
+ */
+const PLATFORM_SDKS = '^node_modules/(openai|@kubernetes/client-node)(/|$)';
 
 module.exports = {
   forbidden: [
@@ -47,6 +53,13 @@ module.exports = {
       severity: 'error',
       from: { path: `^(${FOLDERS.join('|')})/`, pathNot: '^bot/(adapters|http)/' },
       to: { path: CHAT_SDKS },
+    },
+    {
+      name: 'no-platform-sdks-in-handlers',
+      comment: 'handlers speak to platforms through ports wired in bot/modules.ts, never through an SDK',
+      severity: 'error',
+      from: { path: '^handlers/' },
+      to: { path: PLATFORM_SDKS },
     },
     {
       name: 'adapters-only-from-bot',

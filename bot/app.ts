@@ -28,7 +28,7 @@ import { createDispatcher } from './inbound/dispatcher.ts';
 import { type LocalPlatform, startAlertSimulator, startLocalPlatform } from './local-mode.ts';
 import { createLogger, type Logger, type LoggerOptions } from './logger.ts';
 import { createMetrics } from './metrics.ts';
-import { createModules } from './modules.ts';
+import { type Capabilities, createModules } from './modules.ts';
 import { DeliveryLoop } from './outbox/delivery-loop.ts';
 import { createTracing } from './tracing.ts';
 
@@ -100,12 +100,13 @@ export async function startBot(config: Config, overrides: BotOverrides = {}): Pr
       tracing.incidentContext(id),
     );
   let modules: BotModule[] = [];
+  let capabilities: Capabilities | undefined;
   const delivery = new DeliveryLoop({
     store,
     surfaces,
     renderIncident,
     renderStorm: createStormCardRenderer(config.policy),
-    proposalCards: () => modules.find((m) => m.proposalCards)?.proposalCards,
+    proposalCards: () => capabilities?.proposalCards,
     holdsIncidentCard: (incident) => modules.some((m) => m.holdsIncidentCard?.(incident) === true),
     clock,
     logger,
@@ -120,7 +121,7 @@ export async function startBot(config: Config, overrides: BotOverrides = {}): Pr
       ? await startLocalPlatform(clock)
       : undefined;
   const handlerDeps: HandlerDeps = { store, policy: config.policy, clock, targets };
-  const capabilities = await createModules({
+  capabilities = await createModules({
     config,
     store,
     clock,

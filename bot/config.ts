@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { ConfigError, describeIssues } from '../core/config-error.ts';
-import type { LlmEndpoint } from '../handlers/questions/llm/llm-client.ts';
+import type { LlmEndpoint } from '../queries/llm/llm-client.ts';
 import { defaultPolicy, loadPolicyFile, type Policy } from './policy.ts';
 
 /**
@@ -129,87 +129,23 @@ const HINTS: Record<string, string> = {
   CHART_URL_SECRET: 'Generate one with `openssl rand -hex 32`; every replica must use the same value',
 };
 
-export interface SlackConfig {
-  botToken: string;
-  /** Required for the HTTP endpoint; without it (or the channel) Slack stays off and /readyz says so. */
-  signingSecret: string | undefined;
-  appToken: string | undefined;
-  /** The on-call channel id incident cards go to. */
-  channel: string | undefined;
-  /** Web API base with trailing slash (tests use a local server). */
-  apiUrl: string | undefined;
-}
-
-export interface TeamsConfig {
-  /** Azure Bot app id; without it Teams runs anonymously, which only local mode allows. */
-  clientId: string | undefined;
-  clientSecret: string | undefined;
-  tenantId: string | undefined;
-  /** Conversation id of the on-call channel; by default the first team channel the bot joins. */
-  channel: string | undefined;
-}
-
-export interface Config {
-  mode: 'local' | 'production';
-  port: number;
-  host: string;
-  publicUrl: string | undefined;
-  dataDir: string;
-  /** Bearer token for alert intake; generated at start in local mode when not set. */
-  alertWebhookToken: string;
-  /** True when the token was generated at start-up (local mode only); it is printed once. */
-  alertWebhookTokenGenerated: boolean;
-  grafana: { hmacSecret?: string; signatureHeader: string; timestampHeader?: string };
-  sim: boolean;
-  policy: Policy;
-  logLevel: string;
-  sqliteSynchronous: 'NORMAL' | 'FULL';
-  maxBodyBytes: number;
-  consoleChannel: string;
-  /** Whether the console's page, API and channel are on. */
-  console: boolean;
-  databaseUrl: string | undefined;
-  /** Slack, when SLACK_BOT_TOKEN is set. */
-  slack: SlackConfig | undefined;
-  teams: TeamsConfig;
-  /** Prometheus (self-hosted or Azure Managed) for GPU metrics, when PROMETHEUS_URL is set. */
-  prometheus: { url: string; bearerToken: string | undefined } | undefined;
-  /** Log Analytics for vetted KQL, when LOG_ANALYTICS_WORKSPACE_ID is set. */
-  logAnalytics: { workspaceId: string; endpoint: string | undefined } | undefined;
-  /** HMAC key of signed chart URLs; generated at start when unset (then single-replica only). */
-  chartUrlSecret: string;
-  chartUrlSecretGenerated: boolean;
-  /** Every secret value in the config, for the log/error/card scrubber. */
-  secrets: string[];
-  /** PagerDuty Events API v2, when PAGERDUTY_ROUTING_KEY is set. */
-  pagerDuty: { routingKey: string; eventsUrl: string | undefined } | undefined;
-  outboxLeaseMs: number;
-  /** OTLP trace export, when an OTLP endpoint is set. */
-  tracing: { tracesUrl: string; serviceName: string } | undefined;
-  /** SMTP relay for the digest email, when SMTP_URL is set. */
-  smtp: { host: string; port: number } | undefined;
-  /** Where remediation acts in production (the policy's `remediation` section switches it on). */
-  remediationTargets: {
-    kubeconfigPath: string | undefined;
-    azureSubscriptionId: string | undefined;
-    armEndpoint: string | undefined;
-  };
-  /** The LLM question router, when OpenAI or Azure OpenAI is configured. */
-  llm: { endpoint: LlmEndpoint; timeoutMs: number } | undefined;
-}
-
 /**
- * Reads and validates the environment (and the policy file it names). All problems are reported
- * together, each with how to fix it.
+ * The bot's configuration: the environment (and the policy file it names) validated by
+ * `envSchema`, checked across variables and shaped for the code. `Config` is its output type, so
+ * the shape has one source. A problem across variables is an issue whose message is already one
+ * complete line ("VARIABLE: what is wrong. How to fix it").
  */
-export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+export const configSchema = z.unknown().transform((env, ctx) => {
   const parsed = envSchema.safeParse(env);
-  const problems: string[] = parsed.success ? [] : describeIssues(parsed.error, 'environment', HINTS);
-  if (!parsed.success) throw new ConfigError(problems);
+  if (!parsed.success) {
+    for (const line of describeIssues(parsed.error, 'environment', HINTS)) ctx.addIssue(line);
+    return z.NEVER;
+  }
   const e = parsed.data;
+  const problems: string[] = [];
 
-  const hasCredentials = PLATFORM_CREDENTIAL_VARS.some((name) => !!env[name]);
-  const mode = e.BOT_MODE ?? (hasCredentials ? 'production' : 'local');
+  const hasCredentials = PLATFORM_CREDENTIAL_VARS.some((name) => !!(env as Record<string, unknown>)[name]);
+  const mode: 'local' | 'production' = e.BOT_MODE ?? (hasCredentials ? 'production' : 'local');
   if (mode === 'production' && !e.ALERT_WEBHOOK_TOKEN) {
     problems.push(
       'ALERT_WEBHOOK_TOKEN: required in production mode; the bot never accepts unauthenticated alerts. ' +
@@ -235,7 +171,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     else throw err;
   }
   const llm = llmEndpoint(e, problems);
-  if (problems.length > 0 || !policy) throw new ConfigError(problems);
+  if (problems.length > 0 || !policy) {
+    for (const line of problems) ctx.addIssue(line);
+    return z.NEVER;
+  }
 
   const token = e.ALERT_WEBHOOK_TOKEN ?? randomBytes(24).toString('base64url');
   const chartUrlSecret = e.CHART_URL_SECRET ?? randomBytes(32).toString('base64url');
@@ -260,7 +199,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     host,
     publicUrl: e.PUBLIC_URL?.replace(/\/$/, ''),
     dataDir: resolve(e.DATA_DIR),
+    /** Bearer token for alert intake; generated at start in local mode when not set. */
     alertWebhookToken: token,
+    /** True when the token was generated at start-up (local mode only); it is printed once. */
     alertWebhookTokenGenerated: !e.ALERT_WEBHOOK_TOKEN,
     grafana: {
       hmacSecret: e.GRAFANA_HMAC_SECRET,
@@ -273,8 +214,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     sqliteSynchronous: e.SQLITE_SYNCHRONOUS,
     maxBodyBytes: e.MAX_BODY_BYTES,
     consoleChannel: e.CONSOLE_CHANNEL,
+    /** Whether the console's page, API and channel are on. */
     console: consoleOn,
     databaseUrl: e.DATABASE_URL,
+    /** Slack, when SLACK_BOT_TOKEN is set; without the signing secret (or the channel) it stays off and /readyz says so. */
     slack: e.SLACK_BOT_TOKEN
       ? {
           botToken: e.SLACK_BOT_TOKEN,
@@ -285,34 +228,61 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
             e.SLACK_API_URL && (e.SLACK_API_URL.endsWith('/') ? e.SLACK_API_URL : `${e.SLACK_API_URL}/`),
         }
       : undefined,
+    /** Teams: without clientId it runs anonymously, which only local mode allows; the channel defaults to the first the bot joins. */
     teams: {
       clientId: e.clientId,
       clientSecret: e.clientSecret,
       tenantId: e.tenantId,
       channel: e.TEAMS_CHANNEL,
     },
+    /** Prometheus (self-hosted or Azure Managed) for GPU metrics, when PROMETHEUS_URL is set. */
     prometheus: e.PROMETHEUS_URL
       ? { url: e.PROMETHEUS_URL, bearerToken: e.PROMETHEUS_BEARER_TOKEN }
       : undefined,
+    /** Log Analytics for vetted KQL, when LOG_ANALYTICS_WORKSPACE_ID is set. */
     logAnalytics: e.LOG_ANALYTICS_WORKSPACE_ID
       ? { workspaceId: e.LOG_ANALYTICS_WORKSPACE_ID, endpoint: e.LOG_ANALYTICS_ENDPOINT }
       : undefined,
+    /** HMAC key of signed chart URLs; generated at start when unset (then single-replica only). */
     chartUrlSecret,
     chartUrlSecretGenerated: !e.CHART_URL_SECRET,
+    /** Every secret value in the config, for the log/error/card scrubber. */
     secrets,
+    /** PagerDuty Events API v2, when PAGERDUTY_ROUTING_KEY is set. */
     pagerDuty: e.PAGERDUTY_ROUTING_KEY
       ? { routingKey: e.PAGERDUTY_ROUTING_KEY, eventsUrl: e.PAGERDUTY_EVENTS_URL }
       : undefined,
     outboxLeaseMs: e.OUTBOX_LEASE_MS,
+    /** OTLP trace export, when an OTLP endpoint is set. */
     tracing: traces ? { tracesUrl: traces, serviceName: e.OTEL_SERVICE_NAME } : undefined,
+    /** SMTP relay for the digest email, when SMTP_URL is set. */
     smtp: e.SMTP_URL ? smtpRelay(e.SMTP_URL) : undefined,
+    /** Where remediation acts in production (the policy's `remediation` section switches it on). */
     remediationTargets: {
       kubeconfigPath: e.KUBECONFIG,
       azureSubscriptionId: e.AZURE_SUBSCRIPTION_ID,
       armEndpoint: e.AZURE_ARM_ENDPOINT,
     },
+    /** The LLM question router, when OpenAI or Azure OpenAI is configured. */
     llm: llm && { endpoint: llm, timeoutMs: e.LLM_TIMEOUT_MS },
   };
+});
+
+/** The validated configuration the bot runs with. */
+export type Config = z.output<typeof configSchema>;
+/** Slack, when SLACK_BOT_TOKEN is set. */
+export type SlackConfig = NonNullable<Config['slack']>;
+/** The Azure Bot registration and on-call channel of Teams. */
+export type TeamsConfig = Config['teams'];
+
+/**
+ * Reads and validates the environment (and the policy file it names). All problems are reported
+ * together, each with how to fix it.
+ */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const parsed = configSchema.safeParse(env);
+  if (!parsed.success) throw new ConfigError(parsed.error.issues.map((issue) => issue.message));
+  return parsed.data;
 }
 
 /** True for names and addresses that only this machine can reach: localhost, 127.0.0.0/8, ::1. */

@@ -4,6 +4,7 @@ import { createWorkerChartRenderer } from '../cards/charts/chart-renderer.ts';
 import type { Clock } from '../core/clock.ts';
 import { AppError } from '../core/errors.ts';
 import type { ChannelTarget } from '../core/outbox/enqueue.ts';
+import type { ProposalCardSource } from '../core/outbox/proposal-cards.ts';
 import type { Store } from '../core/store.ts';
 import { createRemediationModule } from '../handlers/approvals/remediation-module.ts';
 import { createAskModule } from '../handlers/ask/ask-module.ts';
@@ -13,6 +14,7 @@ import { DEFAULT_PAGERDUTY_EVENTS_URL } from '../handlers/paging/pagerduty-clien
 import { createPagingModule, openPagingRepo } from '../handlers/paging/paging-module.ts';
 import { createQueriesModule, openEvidenceRepo } from '../handlers/queries/queries-module.ts';
 import { withQueryPolicy } from '../handlers/queries/query-policy.ts';
+import type { LimitedWork } from '../handlers/rate-limit/rate-limit-policy.ts';
 import { withRateLimit } from '../handlers/rate-limit/with-rate-limit.ts';
 import { WorkLimiter } from '../handlers/rate-limit/work-limiter.ts';
 import { createAzureLogsBackend } from '../queries/backends/azure-logs.ts';
@@ -22,7 +24,10 @@ import type { LogsBackend } from '../queries/backends/logs-backend.ts';
 import type { MetricsBackend } from '../queries/backends/metrics-backend.ts';
 import { createPrometheusBackend } from '../queries/backends/prometheus.ts';
 import { KQL_CATALOG } from '../queries/catalog.ts';
+import { createKubeClients } from '../remediation/executors/kubernetes.ts';
+import { nodeSchedulingFromKube } from '../remediation/executors/node-scheduling.ts';
 import { createLogsThrottleReader } from '../remediation/executors/throttle-rate.ts';
+import { remediationPolicySchema } from '../remediation/policy.ts';
 import type { Config } from './config.ts';
 import {
   type LocalPlatform,
@@ -56,15 +61,20 @@ export interface ModuleContext {
  * In local mode the console's users are the on-call group, so a newcomer can propose as one name
  * and approve as another; production policies name their own groups.
  */
-const LOCAL_REMEDIATION_POLICY = {
+const LOCAL_REMEDIATION_POLICY = remediationPolicySchema.parse({
   groups: { oncall: ['console:alice', 'console:bob', 'console:carol', 'console:dave'] },
-};
+});
 
 /** Every capability module of the bot, named once, in the order their card additions appear. */
-/** The capability modules, and who answers questions in words (the ask module, when on). */
+/**
+ * The capability modules, who answers questions in words (the ask module, when on) and who draws
+ * remediation proposal cards (the remediation module, when on): handed over by reference, never
+ * looked up among the modules.
+ */
 export interface Capabilities {
   modules: BotModule[];
   answerQuestion: QuestionAnswerer | undefined;
+  proposalCards: ProposalCardSource | undefined;
 }
 
 export async function createModules(ctx: ModuleContext): Promise<Capabilities> {
@@ -90,25 +100,33 @@ export async function createModules(ctx: ModuleContext): Promise<Capabilities> {
     : config.policy.remediation !== undefined
       ? connectRemediationTargets(config.remediationTargets, config.policy.remediation)
       : undefined;
-  if (remediationTargets) {
-    modules.push(
-      await createRemediationModule({
-        dbPath: join(config.dataDir, 'bot.db'),
-        databaseUrl: config.databaseUrl,
-        ...remediationTargets,
-        policy: config.policy.remediation ?? LOCAL_REMEDIATION_POLICY,
-        store: ctx.store,
-        targets: ctx.targets,
-        clock: ctx.clock,
-        timeZone: config.policy.timeZone,
-        onQueued: ctx.kick,
-        logger: ctx.logger,
-        registry: ctx.metrics?.registry,
-        // shift-traffic verifies with the vetted throttle-rate query that 429s are dropping.
-        throttle: logs && createLogsThrottleReader(logs, ctx.clock),
-      }),
-    );
-  }
+  // One limiter for every costly command; questions are charged to `ask` only, also when they
+  // are answered with the /gpu card, so the unwrapped command is handed to the ask module.
+  const limiter = new WorkLimiter(config.policy.rateLimits, () => ctx.clock.now());
+  /** A module whose commands are costly (/gpu, /kql): they are charged to the limiter as `work`. */
+  const rateLimited = (m: BotModule, work: LimitedWork): BotModule => ({
+    ...m,
+    commands: m.commands?.map((c) => withRateLimit(c, work, limiter)),
+  });
+  const remediation =
+    remediationTargets &&
+    (await createRemediationModule({
+      dbPath: join(config.dataDir, 'bot.db'),
+      databaseUrl: config.databaseUrl,
+      kube: createKubeClients(remediationTargets.kubeConfig),
+      nodePools: 'nodePools' in remediationTargets ? remediationTargets.nodePools : undefined,
+      policy: config.policy.remediation ?? LOCAL_REMEDIATION_POLICY,
+      store: ctx.store,
+      targets: ctx.targets,
+      clock: ctx.clock,
+      timeZone: config.policy.timeZone,
+      onQueued: ctx.kick,
+      logger: ctx.logger,
+      registry: ctx.metrics?.registry,
+      // shift-traffic verifies with the vetted throttle-rate query that 429s are dropping.
+      throttle: logs && createLogsThrottleReader(logs, ctx.clock),
+    }));
+  if (remediation) modules.push(remediation);
   const metrics: MetricsBackend | undefined =
     ctx.platform?.metrics ??
     (config.prometheus &&
@@ -127,34 +145,37 @@ export async function createModules(ctx: ModuleContext): Promise<Capabilities> {
       timeZone: config.policy.timeZone,
       gpuPolicy: config.policy.gpu,
       knownNodes: ctx.platform && simulatedNodes(ctx.platform),
-      kubeConfig: remediationTargets?.kubeConfig,
+      scheduling: remediationTargets && nodeSchedulingFromKube(remediationTargets.kubeConfig),
       charts,
     });
-  if (gpu) modules.push(gpu);
+  if (gpu) modules.push(rateLimited(gpu, 'gpu'));
   if (ctx.platform) modules.push(simulatedExporterModule(ctx.platform));
   if (logs) {
     modules.push(
-      createQueriesModule({
-        backend: logs,
-        store: ctx.store,
-        targets: ctx.targets,
-        clock: ctx.clock,
-        // Shared by replicas on DATABASE_URL, so an incident's evidence is collected once.
-        evidence: await openEvidenceRepo({
-          databaseUrl: config.databaseUrl,
-          sqlitePath: join(config.dataDir, 'bot.db'),
-          dataDir: config.dataDir,
-          now: ctx.clock.now(),
+      rateLimited(
+        createQueriesModule({
+          backend: logs,
+          store: ctx.store,
+          targets: ctx.targets,
+          clock: ctx.clock,
+          // Shared by replicas on DATABASE_URL, so an incident's evidence is collected once.
+          evidence: await openEvidenceRepo({
+            databaseUrl: config.databaseUrl,
+            sqlitePath: join(config.dataDir, 'bot.db'),
+            dataDir: config.dataDir,
+            now: ctx.clock.now(),
+            logger: ctx.logger,
+          }),
           logger: ctx.logger,
+          onQueued: ctx.kick,
+          publicUrl: config.publicUrl,
+          timeZone: config.policy.timeZone,
+          tracing: ctx.tracing,
+          policy: config.policy,
+          charts,
         }),
-        logger: ctx.logger,
-        onQueued: ctx.kick,
-        publicUrl: config.publicUrl,
-        timeZone: config.policy.timeZone,
-        tracing: ctx.tracing,
-        policy: config.policy,
-        charts,
-      }),
+        'kql',
+      ),
     );
   }
   if (config.pagerDuty || config.policy.paging !== undefined) {
@@ -181,9 +202,6 @@ export async function createModules(ctx: ModuleContext): Promise<Capabilities> {
       }),
     );
   }
-  // One limiter for every costly command; questions are charged to `ask` only, also when they
-  // are answered with the /gpu card, so the unwrapped command is handed to the ask module.
-  const limiter = new WorkLimiter(config.policy.rateLimits, () => ctx.clock.now());
   // Questions in words, answered only through the vetted KQL and GPU queries above.
   const ask =
     (logs || gpu) &&
@@ -209,13 +227,9 @@ export async function createModules(ctx: ModuleContext): Promise<Capabilities> {
     },
   });
   return {
-    modules: modules.map((m) => ({
-      ...m,
-      commands: m.commands?.map((c) =>
-        c.id === 'kql' || c.id === 'gpu' ? withRateLimit(c, c.id, limiter) : c,
-      ),
-    })),
+    modules,
     answerQuestion: ask ? ask.answerQuestion : undefined,
+    proposalCards: remediation?.proposalCards,
   };
 }
 

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { alertPolicySections } from '../core/alerts/alert-policy.ts';
-import { ConfigError, describeIssues } from '../core/config-error.ts';
+import { ConfigError, describeIssue } from '../core/config-error.ts';
 import { pagingPolicy } from '../handlers/paging/paging-policy.ts';
 import { privateQueriesPolicy } from '../handlers/queries/query-policy.ts';
 import { rateLimitPolicy } from '../handlers/rate-limit/rate-limit-policy.ts';
@@ -17,10 +17,10 @@ export const policySchema = z
     ...alertPolicySections,
     /** GPU thresholds (utilisation, framebuffer, temperature, ECC) and workload classes. */
     gpu: gpuThresholdPolicy.prefault({}),
-    /** Human-approved remediations (remediation/policy.ts validates this section). */
-    remediation: z.unknown().optional(),
-    /** Paging, escalation and the P3 digest (handlers/paging/paging-policy.ts validates this section). */
-    paging: z.unknown().optional(),
+    /** Human-approved remediations (remediation/policy.ts); present, it switches remediation on in production. */
+    remediation: remediationPolicySchema.optional(),
+    /** Paging, escalation and the P3 digest (handlers/paging/paging-policy.ts); present, it switches paging on. */
+    paging: pagingPolicy.optional(),
     /** Token prices per deployment, USD per 1,000 tokens (replaces the reviewed defaults when given). */
     pricing: priceTable(DEFAULT_TOKEN_PRICES),
     /** Who may run private vetted queries (their output identifies people), in a direct message only. */
@@ -45,22 +45,22 @@ export function parsePolicy(text: string, origin = 'policy file'): Policy {
   } catch (err) {
     throw new ConfigError([`${origin}: not valid YAML (${(err as Error).message.split('\n')[0]})`]);
   }
+  // One parse yields every section typed (the modules receive them as they are) and reports
+  // every problem of the file at start-up, together.
   const result = policySchema.safeParse(raw);
-  if (!result.success) throw new ConfigError(describeIssues(result.error, origin));
-  // The modules' own sections are parsed again when the modules start; checking them here too
-  // reports every problem of the file at start-up, together.
-  const problems = [
-    ...sectionProblems(remediationPolicySchema, result.data.remediation, `${origin}: remediation`),
-    ...sectionProblems(pagingPolicy, result.data.paging, `${origin}: paging`),
-  ];
-  if (problems.length > 0) throw new ConfigError(problems);
+  if (!result.success)
+    throw new ConfigError(result.error.issues.map((issue) => describePolicyIssue(issue, origin)));
   return result.data;
 }
 
-function sectionProblems(schema: z.ZodType, section: unknown, origin: string): string[] {
-  if (section === undefined) return [];
-  const checked = schema.safeParse(section);
-  return checked.success ? [] : describeIssues(checked.error, origin);
+/** The modules' own sections, whose problems read "file: section: field" like the modules' docs. */
+const MODULE_SECTIONS: ReadonlySet<PropertyKey> = new Set(['remediation', 'paging']);
+
+function describePolicyIssue(issue: z.core.$ZodIssue, origin: string): string {
+  const [head, ...rest] = issue.path;
+  if (head === undefined || !MODULE_SECTIONS.has(head) || rest.length === 0)
+    return describeIssue(issue, origin);
+  return describeIssue({ path: rest, message: issue.message }, `${origin}: ${String(head)}`);
 }
 
 export function loadPolicyFile(path: string): Policy {

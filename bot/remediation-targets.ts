@@ -2,7 +2,7 @@ import { DefaultAzureCredential, type TokenCredential } from '@azure/identity';
 import { KubeConfig } from '@kubernetes/client-node';
 import { AppError } from '../core/errors.ts';
 import { type AgentPoolApi, aksCluster, createAgentPoolApi } from '../remediation/executors/azure.ts';
-import { parseRemediationPolicy, type RemediationPolicy } from '../remediation/policy.ts';
+import type { RemediationPolicy } from '../remediation/policy.ts';
 
 /** The production systems remediation writes to, from configuration (bot/config.ts). */
 export interface RemediationTargetConfig {
@@ -58,9 +58,8 @@ export function connectNodePools(
  */
 export function connectRemediationTargets(
   config: RemediationTargetConfig,
-  rawPolicy: unknown,
+  policy: RemediationPolicy,
 ): { kubeConfig: KubeConfig; nodePools: AgentPoolApi | undefined } {
-  const policy = parseRemediationPolicy(rawPolicy);
   return {
     kubeConfig: loadKubeConfig(config.kubeconfigPath),
     nodePools: connectNodePools(policy, config, () => new DefaultAzureCredential()),

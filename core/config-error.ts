@@ -14,10 +14,17 @@ export function describeIssues(
   origin: string,
   hints: Record<string, string> = {},
 ): string[] {
-  return error.issues.map((issue) => {
-    const path = issue.path.join('.');
-    const where = path ? (origin === 'environment' ? path : `${origin}: ${path}`) : origin;
-    const hint = hints[path];
-    return `${where}: ${issue.message}${hint ? `. ${hint}` : ''}`;
-  });
+  return error.issues.map((issue) => describeIssue(issue, origin, hints));
+}
+
+/** One zod issue as one line, prefixed with where the value came from. */
+export function describeIssue(
+  issue: Pick<z.core.$ZodIssue, 'path' | 'message'>,
+  origin: string,
+  hints: Record<string, string> = {},
+): string {
+  const path = issue.path.join('.');
+  const where = path ? (origin === 'environment' ? path : `${origin}: ${path}`) : origin;
+  const hint = hints[path];
+  return `${where}: ${issue.message}${hint ? `. ${hint}` : ''}`;
 }

@@ -120,6 +120,11 @@ export const remediationPolicySchema = z
 
 export type RemediationPolicy = z.infer<typeof remediationPolicySchema>;
 
+/** The remediation policy when the policy file has no `remediation` section. */
+export function defaultRemediationPolicy(): RemediationPolicy {
+  return remediationPolicySchema.parse({});
+}
+
 /**
  * Parses the remediation section of the policy file (or `{}` for the defaults); a bad section is
  * a {@link ConfigError} naming each problem, like the rest of the configuration.

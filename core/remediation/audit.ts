@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { canonicalJson, sha256 } from './plan.ts';
+import { canonicalJson } from '../canonical-json.ts';
+import { sha256 } from './plan.ts';
 
 /** What happened; one record per step of a remediation's life, plus policy switches. */
 export const auditEvent = z.enum([

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
+import { canonicalJson } from '../canonical-json.ts';
 
 /** A Kubernetes (or ARM) object a plan reads and will change, at the version it read. */
 export const targetRef = z.object({
@@ -39,18 +40,6 @@ export const plan = z.object({
 });
 export type Plan = z.infer<typeof plan>;
 export type PlanInput = z.input<typeof plan>;
-
-/** JSON with object keys sorted, so equal values always hash alike. */
-export function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (value !== null && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
-  }
-  return JSON.stringify(value ?? null);
-}
 
 /** SHA-256 (hex) of a string. */
 export function sha256(text: string): string {

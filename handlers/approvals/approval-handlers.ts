@@ -1,4 +1,3 @@
-import type { KubeConfig } from '@kubernetes/client-node';
 import { remediationProposalCard } from '../../cards/templates/remediation-proposal.ts';
 import type { Incident } from '../../core/alerts/incident.ts';
 import type { Clock } from '../../core/clock.ts';
@@ -9,11 +8,11 @@ import type { ProposalCardSource } from '../../core/outbox/proposal-cards.ts';
 import type { Store } from '../../core/store.ts';
 import { ACTIONS } from '../../remediation/catalog.ts';
 import type { AgentPoolApi } from '../../remediation/executors/azure.ts';
-import { createKubeClients } from '../../remediation/executors/kubernetes.ts';
+import type { KubeClients } from '../../remediation/executors/kubernetes.ts';
 import type { ThrottleReader } from '../../remediation/executors/throttle-rate.ts';
 import { findAction, type RemediationDeps, timeFormat } from '../../remediation/flow/deps.ts';
 import { createRemediationService, type RemediationService } from '../../remediation/flow/service.ts';
-import { parseRemediationPolicy } from '../../remediation/policy.ts';
+import { defaultRemediationPolicy, type RemediationPolicy } from '../../remediation/policy.ts';
 import type { RemediationRepo } from '../../store/remediation/remediation-repo.ts';
 import type { ButtonHandler, CommandHandler } from '../commands/command.ts';
 import { createAuditCommand } from './audit-command.ts';
@@ -40,13 +39,14 @@ export function createApprovalHandlers(service: RemediationService): {
 export interface RemediationSetupOptions {
   /** Where remediation state lives (SQLite or PostgreSQL); closed by `close()`. */
   repo: RemediationRepo;
-  kubeConfig: KubeConfig;
+  /** The Kubernetes API clients of the cluster remediations act on (see `createKubeClients`). */
+  kube: KubeClients;
   /** AKS agent pools (see `createAgentPoolApi`); without it, scale-node-pool explains what to configure. */
   nodePools?: AgentPoolApi;
   /** 429 counts from the logs backend (see `createLogsThrottleReader`) for shift-traffic's verification. */
   throttle?: ThrottleReader;
-  /** The `remediation` section of the policy file; `{}` or undefined for the defaults. */
-  policy?: unknown;
+  /** The parsed `remediation` section of the policy file; undefined for the defaults. */
+  policy?: RemediationPolicy;
   store: Store;
   targets: readonly ChannelTarget[];
   clock: Clock;
@@ -66,8 +66,8 @@ export function setupRemediation(options: RemediationSetupOptions) {
   const deps: RemediationDeps = {
     repo,
     actions: ACTIONS,
-    policy: parseRemediationPolicy(options.policy),
-    kube: createKubeClients(options.kubeConfig),
+    policy: options.policy ?? defaultRemediationPolicy(),
+    kube: options.kube,
     nodePools: options.nodePools,
     throttle: options.throttle,
     store: options.store,

@@ -1,11 +1,12 @@
-import type { KubeConfig } from '@kubernetes/client-node';
 import { Gauge, type Registry } from 'prom-client';
 import type { Clock } from '../../core/clock.ts';
 import type { Logger } from '../../core/logger.ts';
 import type { ChannelTarget } from '../../core/outbox/enqueue.ts';
 import type { Store } from '../../core/store.ts';
 import type { AgentPoolApi } from '../../remediation/executors/azure.ts';
+import type { KubeClients } from '../../remediation/executors/kubernetes.ts';
 import type { ThrottleReader } from '../../remediation/executors/throttle-rate.ts';
+import type { RemediationPolicy } from '../../remediation/policy.ts';
 import { openPostgresRemediationRepo } from '../../store/remediation/postgres-remediation-repo.ts';
 import type { RemediationRepo } from '../../store/remediation/remediation-repo.ts';
 import { openSqliteRemediationRepo } from '../../store/remediation/sqlite-remediation-repo.ts';
@@ -17,13 +18,14 @@ export interface RemediationModuleOptions {
   dbPath: string;
   /** PostgreSQL (replicas): when set, remediation state lives there and `dbPath` is unused. */
   databaseUrl?: string | undefined;
-  kubeConfig: KubeConfig;
+  /** The Kubernetes API clients of the cluster remediations act on (see `createKubeClients`). */
+  kube: KubeClients;
   /** AKS agent pools, when the policy names a cluster and Azure is configured. */
   nodePools?: AgentPoolApi | undefined;
   /** 429 counts for shift-traffic's verification (build with `createLogsThrottleReader`). */
   throttle?: ThrottleReader | undefined;
-  /** The `remediation` section of the policy file. */
-  policy: unknown;
+  /** The parsed `remediation` section of the policy file. */
+  policy: RemediationPolicy;
   store: Store;
   targets: readonly ChannelTarget[];
   clock: Clock;

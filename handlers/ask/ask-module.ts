@@ -7,10 +7,10 @@ import { buildMessage } from '../../core/message.ts';
 import type { LogsBackend } from '../../queries/backends/logs-backend.ts';
 import type { KqlCatalog } from '../../queries/catalog.ts';
 import { gpuQueries } from '../../queries/gpu/catalog.ts';
+import { createLlmClient, type LlmEndpoint, modelOf } from '../../queries/llm/llm-client.ts';
 import { type ButtonHandler, type CommandHandler, defineCommand } from '../commands/command.ts';
 import type { BotModule, QuestionAnswerer } from '../module.ts';
 import type { InventoryInput } from '../questions/inventory.ts';
-import { createLlmClient, type LlmEndpoint, modelOf } from '../questions/llm/llm-client.ts';
 import { createLlmRouter, type LlmMetrics } from '../questions/llm/llm-router.ts';
 import { ASK_RERUN_VERB, buildAnswerMessage, parseAskRerun } from '../questions/question-cards.ts';
 import {

@@ -7,10 +7,10 @@ import { gpuFleetSummary, gpuNodeState, infinibandPorts } from '../../queries/gp
 import { assembleGpuRows, assembleIbRows } from '../../queries/gpu/node-readings.ts';
 import { gpuIndex, MIN_RANGE_MS, nodeName, queryRange } from '../../queries/gpu/params.ts';
 import type { GpuThresholdPolicy } from '../../queries/gpu/thresholds.ts';
+import type { NodeScheduling } from '../../remediation/executors/node-scheduling.ts';
 import { type CommandHandler, defineCommand } from '../commands/command.ts';
 import type { ChartLinks } from './chart-links.ts';
 import { explainMissingNode, type KnownNodes } from './known-nodes.ts';
-import type { NodeScheduling } from './node-scheduling.ts';
 import { rangeParam } from './render-gpu-chart.ts';
 
 /** `/gpu [node] [gpu=N] [range=1h]`, from the tokenised command line. */

@@ -1,4 +1,3 @@
-import type { KubeConfig } from '@kubernetes/client-node';
 import type { FastifyInstance } from 'fastify';
 import { ChartCache } from '../../cards/charts/chart-cache.ts';
 import { type ChartRenderer, inlineChartRenderer } from '../../cards/charts/chart-renderer.ts';
@@ -8,6 +7,7 @@ import type { Clock } from '../../core/clock.ts';
 import { AppError } from '../../core/errors.ts';
 import type { MetricsBackend } from '../../queries/backends/metrics-backend.ts';
 import { DEFAULT_GPU_POLICY, type GpuThresholdPolicy } from '../../queries/gpu/thresholds.ts';
+import type { NodeScheduling } from '../../remediation/executors/node-scheduling.ts';
 import type { CommandHandler } from '../commands/command.ts';
 import type { BotModule } from '../module.ts';
 import { gpuAlertChart } from './alert-chart.ts';
@@ -15,7 +15,6 @@ import { createChartLinks } from './chart-links.ts';
 import { registerChartRoutes } from './chart-routes.ts';
 import { createGpuCommand } from './gpu-command.ts';
 import { type KnownNodes, knownNodesFromBackend } from './known-nodes.ts';
-import { nodeSchedulingFromKube } from './node-scheduling.ts';
 import { renderGpuChart } from './render-gpu-chart.ts';
 
 export interface GpuModuleOptions {
@@ -30,7 +29,7 @@ export interface GpuModuleOptions {
   /** The nodes `/gpu` knows; by default those reporting DCGM metrics to the backend. */
   knownNodes?: KnownNodes;
   /** The cluster remediations act on: `/gpu <node>` shows its cordon state and offers (un)cordon. */
-  kubeConfig?: KubeConfig | undefined;
+  scheduling?: NodeScheduling | undefined;
   /** Renders chart PNGs (worker threads in the bot); on the calling thread by default. */
   charts?: ChartRenderer;
   /** Bounds of chart rendering; see {@link DEFAULT_CHART_QUEUE}. */
@@ -90,7 +89,7 @@ export function createGpuModule(options: GpuModuleOptions): GpuModule {
     links,
     knownNodes,
     gpuPolicy,
-    scheduling: options.kubeConfig && nodeSchedulingFromKube(options.kubeConfig),
+    scheduling: options.scheduling,
   });
   return {
     id: 'gpu',

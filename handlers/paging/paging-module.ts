@@ -1,6 +1,5 @@
 import type { BackoffOptions } from '../../core/backoff.ts';
 import type { Clock } from '../../core/clock.ts';
-import { ConfigError, describeIssues } from '../../core/config-error.ts';
 import type { Logger } from '../../core/logger.ts';
 import type { ChannelTarget } from '../../core/outbox/enqueue.ts';
 import type { Store } from '../../core/store.ts';
@@ -12,7 +11,7 @@ import { deliverPagingEvents } from './deliver-events.ts';
 import { fireDueTimers } from './fire-timers.ts';
 import type { PagerDutyTarget } from './pagerduty-client.ts';
 import type { PagingDeps } from './paging-deps.ts';
-import { pagingPolicy } from './paging-policy.ts';
+import { type PagingPolicy, pagingPolicy } from './paging-policy.ts';
 import { postDueDigest } from './post-digest.ts';
 import { reconcileIncidents } from './reconcile.ts';
 import { sendDigestEmails } from './send-digest-email.ts';
@@ -21,8 +20,8 @@ import type { SmtpTarget } from './smtp-client.ts';
 export interface PagingModuleOptions {
   /** Where the paging tables live: see {@link openPagingRepo}. Closed with the module. */
   repo: PagingRepo;
-  /** The `paging` section of the policy file. */
-  policy: unknown;
+  /** The parsed `paging` section of the policy file; undefined for the defaults. */
+  policy: PagingPolicy | undefined;
   /** The policy's time zone, used when the digest names none. */
   timeZone: string;
   pagerDuty: PagerDutyTarget | undefined;
@@ -46,9 +45,7 @@ const PAGING_BACKOFF: BackoffOptions = { baseMs: 5_000, maxMs: 5 * 60_000, rando
  * paging tables, so any number of replicas can tick at once and each step happens once.
  */
 export function createPagingModule(options: PagingModuleOptions): BotModule & { tick(): Promise<void> } {
-  const parsed = pagingPolicy.safeParse(options.policy ?? {});
-  if (!parsed.success) throw new ConfigError(describeIssues(parsed.error, 'policy file: paging'));
-  const policy = parsed.data;
+  const policy = options.policy ?? pagingPolicy.parse({});
   const { repo } = options;
   const deps: PagingDeps = {
     repo,

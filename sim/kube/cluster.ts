@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
+import { canonicalJson } from '../../core/canonical-json.ts';
 import { type Clock, systemClock } from '../../core/clock.ts';
 import { reconcileAll } from './controllers/reconcile.ts';
-import { canonicalJson } from './json.ts';
 import { resourceTypeOf } from './resources.ts';
 import { type KubeObject, type NewObject, ObjectStore } from './store.ts';
 

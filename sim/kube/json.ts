@@ -26,16 +26,6 @@ export function equalJson(a: unknown, b: unknown): boolean {
   return false;
 }
 
-/** JSON text with object keys sorted, for hashing pod templates. */
-export function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (isJsonObject(value)) {
-    const keys = Object.keys(value).sort();
-    return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson(value[k])}`).join(',')}}`;
-  }
-  return JSON.stringify(value ?? null);
-}
-
 /**
  * Drop `null` members recursively. The apiserver decodes into typed structs, so a null sent by
  * a client (e.g. `"creationTimestamp": null` in a pod template) means "unset" and is not stored.

@@ -108,7 +108,7 @@ describe('P1 paging through the PagerDuty Events API v2', () => {
     const strict = await startPagerDutyServer({ rejectRoutingKey: ROUTING_KEY });
     const replica = createPagingModule({
       repo: openSqlitePagingRepo(join(h.bot.dataDir, 'bot.db')),
-      policy: {},
+      policy: undefined,
       timeZone: 'UTC',
       pagerDuty: { routingKey: ROUTING_KEY, eventsUrl: strict.url },
       publicUrl: undefined,
@@ -164,7 +164,7 @@ describe('P1 paging through the PagerDuty Events API v2', () => {
     for (const r of h.replicas) await r.close?.();
     const restarted = createPagingModule({
       repo: openSqlitePagingRepo(join(h.bot.dataDir, 'bot.db')),
-      policy: {},
+      policy: undefined,
       timeZone: 'UTC',
       pagerDuty: { routingKey: ROUTING_KEY, eventsUrl: h.pd.url },
       publicUrl: undefined,

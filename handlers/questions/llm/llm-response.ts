@@ -1,4 +1,3 @@
-import { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from 'openai';
 import { z } from 'zod';
 
 /** Why an LLM answer was not used; the question then goes to the offline router. */
@@ -60,17 +59,4 @@ export function readToolCall(response: unknown): ReadToolCall {
   if (calls.length > 1) return { ok: false, failure: 'multiple-tool-calls', usage };
   const call = calls[0]!.function;
   return { ok: true, name: call.name, arguments: call.arguments, usage };
-}
-
-/** Classifies an error thrown by the SDK call, by type and HTTP status (never by message text). */
-export function classifyError(err: unknown): { failure: LlmFailure; status: number | undefined } {
-  if (err instanceof APIConnectionTimeoutError) return { failure: 'timeout', status: undefined };
-  if (err instanceof APIUserAbortError) return { failure: 'timeout', status: undefined };
-  if (err instanceof APIConnectionError) return { failure: 'connection', status: undefined };
-  if (err instanceof APIError) {
-    if (err.status === 429) return { failure: 'rate-limited', status: 429 };
-    return { failure: 'http-error', status: err.status };
-  }
-  if (err instanceof Error && err.name === 'AbortError') return { failure: 'timeout', status: undefined };
-  return { failure: 'bad-response', status: undefined };
 }

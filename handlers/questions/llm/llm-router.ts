@@ -1,12 +1,12 @@
 import type { Counter } from 'prom-client';
 import type { Logger } from '../../../core/logger.ts';
 import { createSecretScrubber } from '../../../core/secret-scrubber.ts';
+import { type ChatCompletionsClient, classifyError } from '../../../queries/llm/llm-client.ts';
 import type { Clock } from '../extract-time.ts';
 import type { RoutableQuery } from '../routable-query.ts';
 import { type Candidate, type RouteDecision, routeDecision } from '../route-decision.ts';
 import type { QuestionRouter } from '../route-question.ts';
-import type { ChatCompletionsClient } from './llm-client.ts';
-import { classifyError, type LlmFailure, readToolCall, type TokenUsage } from './llm-response.ts';
+import { type LlmFailure, readToolCall, type TokenUsage } from './llm-response.ts';
 import { buildSystemPrompt } from './system-prompt.ts';
 import { parseJson, parseQueryArguments } from './tool-arguments.ts';
 import {

@@ -1,6 +1,6 @@
-import type { ChatCompletionFunctionTool } from 'openai/resources/chat/completions';
 import { z } from 'zod';
 import { AppError } from '../../../core/errors.ts';
+import type { LlmTool } from '../../../queries/llm/llm-client.ts';
 import { describeParam } from '../../../queries/params.ts';
 import type { RoutableQuery } from '../routable-query.ts';
 
@@ -121,7 +121,7 @@ export function toStrictParamsSchema(query: { params: z.ZodObject }): JsonSchema
 }
 
 /** The query's tool: its id as the name, its title, description and examples as the description. */
-export function toQueryTool(query: RoutableQuery): ChatCompletionFunctionTool {
+export function toQueryTool(query: RoutableQuery): LlmTool {
   return {
     type: 'function',
     function: {
@@ -141,7 +141,7 @@ export function clarifyArgsSchema(ids: readonly [string, ...string[]]) {
 /** Arguments of the decline tool. */
 export const declineArgsSchema = z.strictObject({ reason: declineReason });
 
-function controlTools(ids: readonly [string, ...string[]]): ChatCompletionFunctionTool[] {
+function controlTools(ids: readonly [string, ...string[]]): LlmTool[] {
   return [
     {
       type: 'function',
@@ -177,7 +177,7 @@ function controlTools(ids: readonly [string, ...string[]]): ChatCompletionFuncti
 }
 
 /** Every vetted query as a strict function tool, plus the clarify and decline tools. */
-export function buildTools(queries: readonly RoutableQuery[]): ChatCompletionFunctionTool[] {
+export function buildTools(queries: readonly RoutableQuery[]): LlmTool[] {
   const ids = queries.map((q) => q.id);
   const [first, ...rest] = ids;
   if (first === undefined)

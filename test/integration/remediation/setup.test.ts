@@ -5,6 +5,8 @@ import { defaultPolicy } from '../../../bot/policy.ts';
 import type { Incident } from '../../../core/alerts/incident.ts';
 import type { Store } from '../../../core/store.ts';
 import { setupRemediation } from '../../../handlers/approvals/approval-handlers.ts';
+import { createKubeClients } from '../../../remediation/executors/kubernetes.ts';
+import { parseRemediationPolicy } from '../../../remediation/policy.ts';
 import { openSqliteRemediationRepo } from '../../../store/remediation/sqlite-remediation-repo.ts';
 import { openSqliteStore } from '../../../store/sqlite/sqlite-store.ts';
 import { type SimCluster, startSimCluster } from '../kube/harness.ts';
@@ -20,8 +22,8 @@ describe('setupRemediation: what the composition root wires', () => {
     store = openSqliteStore({ path: ':memory:' });
     remediation = setupRemediation({
       repo: openSqliteRemediationRepo(':memory:'),
-      kubeConfig: sim.kubeConfig,
-      policy: { groups: { oncall: [alice.id, bob.id] } },
+      kube: createKubeClients(sim.kubeConfig),
+      policy: parseRemediationPolicy({ groups: { oncall: [alice.id, bob.id] } }),
       store,
       targets: [{ surface: 'console', channel: 'oncall' }],
       clock: sim.clock,

@@ -19,6 +19,18 @@ const TREE: Record<string, string> = {
   'cards/card.ts': "import { now } from '../core/clock.ts';\nexport const c = now;\n",
   'handlers/handle.ts': "import { c } from '../cards/card.ts';\nexport const handle = c;\n",
   'handlers/chat.ts': "import { s } from '../bot/adapters/slack.ts';\nexport const h = s;\n",
+  'handlers/ask.ts': "import { OpenAI } from 'openai';\nexport const a = OpenAI;\n",
+  'handlers/kube.ts':
+    "import type { KubeConfig } from '@kubernetes/client-node';\nexport type K = KubeConfig;\n",
+  'handlers/post.ts': "import { WebClient } from '@slack/web-api';\nexport const p = WebClient;\n",
+  // Stand-ins for the SDK packages, so the imports resolve into node_modules as the real ones do.
+  'node_modules/openai/package.json': '{ "name": "openai", "main": "index.js" }\n',
+  'node_modules/openai/index.js': 'exports.OpenAI = class {};\n',
+  'node_modules/@kubernetes/client-node/package.json':
+    '{ "name": "@kubernetes/client-node", "main": "index.js" }\n',
+  'node_modules/@kubernetes/client-node/index.js': 'exports.KubeConfig = class {};\n',
+  'node_modules/@slack/web-api/package.json': '{ "name": "@slack/web-api", "main": "index.js" }\n',
+  'node_modules/@slack/web-api/index.js': 'exports.WebClient = class {};\n',
   'sim/world.ts': 'export const world = 1;\n',
   'bot/config.ts': 'export type Config = { port: number };\n',
   'bot/adapters/slack.ts': 'export const s = 1;\n',
@@ -54,10 +66,13 @@ describe('the layer check', () => {
       .sort();
     expect(found).toEqual([
       'adapters-only-from-bot: handlers/chat.ts → bot/adapters/slack.ts',
+      'chat-sdks-only-in-adapters: handlers/post.ts → node_modules/@slack/web-api/index.js',
       'core-zod-and-node-only: core/logs.ts → pino',
       'layer-core: core/leaky.ts → bot/config.ts',
       'layer-handlers: handlers/chat.ts → bot/adapters/slack.ts',
       'layer-store: store/repo.ts → handlers/handle.ts',
+      'no-platform-sdks-in-handlers: handlers/ask.ts → node_modules/openai/index.js',
+      'no-platform-sdks-in-handlers: handlers/kube.ts → node_modules/@kubernetes/client-node/index.js',
       'sim-only-from-local-mode: bot/app.ts → sim/world.ts',
     ]);
   });

@@ -1,8 +1,9 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
-import { loadConfig } from '../../../bot/config.ts';
+import { describe, expect, expectTypeOf, it } from 'vitest';
+import type { z } from 'zod';
+import { type Config, configSchema, loadConfig } from '../../../bot/config.ts';
 import { ConfigError } from '../../../core/config-error.ts';
 
 function problems(env: Record<string, string>): string[] {
@@ -113,5 +114,35 @@ describe('loadConfig', () => {
     expect(problems({ POLICY_FILE: file }).join('\n')).toMatch(
       /warningAboveC must not exceed criticalAboveC/,
     );
+  });
+
+  it('is the output of its schema: Config is not a second, hand-written shape', () => {
+    expectTypeOf<Config>().toEqualTypeOf<z.output<typeof configSchema>>();
+    const env = { ALERT_WEBHOOK_TOKEN: 'a'.repeat(32), CHART_URL_SECRET: 'b'.repeat(32), PORT: '4000' };
+    expect(configSchema.parse(env)).toEqual(loadConfig(env));
+    const failed = configSchema.safeParse({ BOT_MODE: 'production', PORT: 'eighty' });
+    expect(failed.success).toBe(false);
+    expect(failed.error?.issues.map((i) => i.message)).toEqual(
+      problems({ BOT_MODE: 'production', PORT: 'eighty' }),
+    );
+  });
+
+  it('parses the remediation and paging sections once, typed, and names a bad field in them', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'policy-'));
+    const file = join(dir, 'sections.yaml');
+    writeFileSync(file, 'remediation:\n  approvalTtl: 2m\npaging:\n  escalateAfter: 10m\n');
+    const { policy } = loadConfig({ POLICY_FILE: file });
+    // Durations come out as milliseconds and defaults are filled in: the modules get these as they are.
+    expect(policy.remediation).toMatchObject({ approvalTtl: 120_000, mode: 'suggest' });
+    expect(policy.paging).toMatchObject({ escalateAfter: 600_000, installId: 'oncall-bot' });
+    expect(loadConfig({}).policy).not.toHaveProperty('remediation');
+    writeFileSync(
+      file,
+      'remediation:\n  mode: yolo\npaging:\n  digest: { at: 9am }\nflap: { window: soon }\n',
+    );
+    const p = problems({ POLICY_FILE: file });
+    expect(p.some((l) => l.startsWith(`${file}: remediation: mode:`))).toBe(true);
+    expect(p.some((l) => l.startsWith(`${file}: paging: digest.at:`))).toBe(true);
+    expect(p.some((l) => l.startsWith(`${file}: flap.window:`))).toBe(true);
   });
 });

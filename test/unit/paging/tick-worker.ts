@@ -20,7 +20,7 @@ const [dbPath, eventsUrl, routingKey, nowMs, rounds] = process.argv.slice(2) as 
 const store = openSqliteStore({ path: dbPath });
 const paging = createPagingModule({
   repo: openSqlitePagingRepo(dbPath),
-  policy: {},
+  policy: undefined,
   timeZone: 'UTC',
   pagerDuty: { routingKey, eventsUrl },
   publicUrl: undefined,

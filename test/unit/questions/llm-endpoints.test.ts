@@ -2,9 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../bot/config.ts';
 import { createLogger } from '../../../bot/logger.ts';
 import { ConfigError } from '../../../core/config-error.ts';
-import { createLlmClient, modelOf } from '../../../handlers/questions/llm/llm-client.ts';
 import { createLlmRouter } from '../../../handlers/questions/llm/llm-router.ts';
 import { createQuestionRouter } from '../../../handlers/questions/route-question.ts';
+import { createLlmClient, modelOf } from '../../../queries/llm/llm-client.ts';
 import { questionCatalog, questionInventory } from '../../fixtures/questions/catalog.ts';
 import { type OpenAiServer, startOpenAiServer } from '../../servers/openai.ts';
 

@@ -2,10 +2,10 @@ import { Registry } from 'prom-client';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../../bot/logger.ts';
 import { createMetrics } from '../../../bot/metrics.ts';
-import { createLlmClient } from '../../../handlers/questions/llm/llm-client.ts';
 import { createLlmRouter } from '../../../handlers/questions/llm/llm-router.ts';
 import { routeDecision } from '../../../handlers/questions/route-decision.ts';
 import { createQuestionRouter } from '../../../handlers/questions/route-question.ts';
+import { createLlmClient } from '../../../queries/llm/llm-client.ts';
 import { questionCatalog, questionInventory } from '../../fixtures/questions/catalog.ts';
 import { type OpenAiServer, startOpenAiServer } from '../../servers/openai.ts';
 

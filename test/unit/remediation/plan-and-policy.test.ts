@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { Incident } from '../../../core/alerts/incident.ts';
+import { canonicalJson } from '../../../core/canonical-json.ts';
 import { ConfigError } from '../../../core/config-error.ts';
-import { canonicalJson, hashPlan, type Plan } from '../../../core/remediation/plan.ts';
+import { hashPlan, type Plan } from '../../../core/remediation/plan.ts';
 import { suggestedRemediationActions } from '../../../handlers/approvals/suggested-remediations.ts';
 import { shiftWeights } from '../../../remediation/actions/shift-traffic.ts';
 import { ACTIONS } from '../../../remediation/catalog.ts';
