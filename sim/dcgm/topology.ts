@@ -1,12 +1,6 @@
 import { hexFrom } from './noise.ts';
 import type { DcgmClusterOptions, NodePool } from './options.ts';
-
-/** The Kubernetes pod bound to a GPU, as the exporter's pod mapping reports it. */
-export interface PodRef {
-  namespace: string;
-  pod: string;
-  container: string;
-}
+import { type PodRef, podOnGpu } from './placement.ts';
 
 export interface GpuInfo {
   index: number;
@@ -34,22 +28,6 @@ function uuidFor(key: string): string {
   return `GPU-${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
 }
 
-function podFor(opts: DcgmClusterOptions, nodeIndex: number, gpu: number): PodRef | undefined {
-  if (nodeIndex >= opts.firstTrainingNode) {
-    return {
-      namespace: 'ml-train',
-      pod: `llm-pretrain-worker-${nodeIndex - opts.firstTrainingNode}`,
-      container: 'trainer',
-    };
-  }
-  // Inference nodes: two 4-GPU tensor-parallel replicas; one GPU of node-2 is left free so the
-  // fleet shows an unassigned GPU too.
-  if (nodeIndex === 2 && gpu === opts.gpusPerNode - 1) return undefined;
-  const model = gpu < opts.gpusPerNode / 2 ? 'llama-70b' : 'mixtral-8x22b';
-  const replica = hexFrom(`${opts.seed}/${nodeIndex}/${model}`, 5);
-  return { namespace: 'inference', pod: `vllm-${model}-${replica}`, container: 'vllm' };
-}
-
 /** Builds the static shape of the cluster: nodes, pools, GPUs, pods and HCAs. */
 export function buildTopology(opts: DcgmClusterOptions): NodeInfo[] {
   const nodes: NodeInfo[] = [];
@@ -64,7 +42,7 @@ export function buildTopology(opts: DcgmClusterOptions): NodeInfo[] {
         uuid: uuidFor(`${opts.seed}/${name}/${g}`),
         pciBusId: `0000000${domain}:${bus}:00.0`,
         thermalOffsetC: THERMAL_OFFSETS[g % THERMAL_OFFSETS.length] ?? 0,
-        pod: podFor(opts, n, g),
+        pod: podOnGpu(opts, n, g),
       });
     }
     const hcas = Array.from({ length: opts.hcasPerNode }, (_, i) => `mlx5_${i}`);

@@ -1,5 +1,7 @@
 import type { AlertSource } from '../../core/alerts/alert.ts';
 import type { DcgmCluster } from '../dcgm/cluster.ts';
+import { defaultPodOnGpu } from '../dcgm/placement.ts';
+import { QUOTA_EPISODE, quotaUsedPct } from '../telemetry/profile.ts';
 import {
   type AmAlert,
   alertmanagerGroup,
@@ -61,6 +63,8 @@ export function aiPlatformIncidents(startMs: number, episode = 1): ScenarioStep[
   });
   const nodeGroup = { alertname: 'GpuTemperatureHigh', Hostname: 'node-7' };
 
+  // The pod the exporter maps to node-3 GPU 5, from the same placement table as the DCGM series.
+  const eccPod = defaultPodOnGpu('node-3', 5);
   const ecc = (status: AmAlert['status']): AmAlert[] => [
     {
       status,
@@ -71,8 +75,8 @@ export function aiPlatformIncidents(startMs: number, episode = 1): ScenarioStep[
         cluster: 'aks-gpu-01',
         Hostname: 'node-3',
         gpu: '5',
-        namespace: 'ml',
-        pod: 'llm-train-0',
+        namespace: eccPod.namespace,
+        pod: eccPod.pod,
       },
       annotations: {
         summary: 'Uncorrectable ECC error on node-3 GPU 5: replace the GPU',
@@ -149,17 +153,16 @@ export function aiPlatformIncidents(startMs: number, episode = 1): ScenarioStep[
       source: 'azure-monitor',
       what: 'TPM quota above 80%',
       body: azureLogAlert({
-        rule: 'aoai-tpm-quota-80pct',
+        rule: `aoai-tpm-quota-${QUOTA_EPISODE.thresholdPct}pct`,
         alertGuid: guid(5),
         severity: 'Sev3',
         condition: 'Fired',
         firedAt: at(10 * s),
-        query:
-          'AppRequests | summarize TpmUsedPct = 100.0 * sum(todouble(Properties["tokens.total"])) / 450000 by bin(TimeGenerated, 1m)',
-        dimensions: [{ name: 'ModelDeploymentName', value: 'gpt-4o-mini' }],
-        threshold: 80,
-        value: 86,
-        description: 'gpt-4o-mini is using more than 80% of its tokens-per-minute quota.',
+        query: `AppRequests | where tostring(Properties["deployment"]) == "${QUOTA_EPISODE.deployment}" | summarize TpmUsedPct = 100.0 * sum(tolong(Properties["tokens.total"]) * ItemCount) / ${QUOTA_EPISODE.quotaTpm} by bin(TimeGenerated, 1m)`,
+        dimensions: [{ name: 'ModelDeploymentName', value: QUOTA_EPISODE.deployment }],
+        threshold: QUOTA_EPISODE.thresholdPct,
+        value: quotaUsedPct(),
+        description: `${QUOTA_EPISODE.deployment} is using more than ${QUOTA_EPISODE.thresholdPct}% of its tokens-per-minute quota.`,
       }),
     },
     {

@@ -8,6 +8,7 @@ import {
   inDailyPeak,
   MINUTE,
   OTHER_VERSIONS,
+  QUOTA_EPISODE,
   ROLES,
   type RoleProfile,
 } from './profile.ts';
@@ -136,6 +137,7 @@ export function generateMinute(
   const rel = minuteStart - startMs;
   const rowsPerMinute = sampling.requestsPerMinute * ROWS_PER_REQUEST;
   const n = Math.round(rowsPerMinute * diurnalFactor(minuteStart) * (0.85 + 0.3 * rand()));
+  const firstRow = out.TimeGenerated.length;
   for (let i = 0; i < n; i++) {
     const t = minuteStart + Math.floor(rand() * MINUTE);
     const tRel = t - startMs;
@@ -215,4 +217,71 @@ export function generateMinute(
     out.ItemCount.push(role.itemCount);
     out.Type.push('AppRequests');
   }
+  if (rel >= QUOTA_EPISODE.from && rel < QUOTA_EPISODE.until) topUpQuotaEpisode(out, minuteStart, firstRow);
+}
+
+/** rag-api's batch of long answers that pushes the quota episode's deployment to its used TPM. */
+const QUOTA_ROLE = ROLES.find((r) => r.name === 'rag-api')!;
+const QUOTA_TOKENS_PER_REQUEST = 4000;
+
+/**
+ * Adds the rows that bring the quota episode's deployment to exactly `QUOTA_EPISODE.usedTpm`
+ * tokens in this minute (rows weighted by ItemCount, as the tpm-vs-quota query sums them), so the
+ * evidence's peak equals what the scenario's quota alert reports.
+ */
+function topUpQuotaEpisode(out: RequestColumns, minuteStart: number, firstRow: number): void {
+  let used = 0;
+  for (let i = firstRow; i < out.TimeGenerated.length; i++) {
+    const props = out.Properties[i]!;
+    if (props.deployment === QUOTA_EPISODE.deployment)
+      used += Number(props['tokens.total']) * out.ItemCount[i]!;
+  }
+  let deficit = QUOTA_EPISODE.usedTpm - used;
+  const perRow = QUOTA_TOKENS_PER_REQUEST * QUOTA_ROLE.itemCount;
+  let k = 0;
+  const add = (tokens: number, itemCount: number) => {
+    pushQuotaRow(out, minuteStart + 30_000 + k, k, tokens, itemCount);
+    deficit -= tokens * itemCount;
+    k++;
+  };
+  while (deficit >= perRow) add(QUOTA_TOKENS_PER_REQUEST, QUOTA_ROLE.itemCount);
+  if (deficit >= QUOTA_ROLE.itemCount) add(Math.floor(deficit / QUOTA_ROLE.itemCount), QUOTA_ROLE.itemCount);
+  // The last few tokens: one unsampled request, so the minute's total is exact.
+  if (deficit > 0) add(deficit, 1);
+}
+
+function pushQuotaRow(out: RequestColumns, t: number, k: number, tokens: number, itemCount: number): void {
+  const dep = DEPLOYMENTS.find((d) => d.name === QUOTA_EPISODE.deployment)!;
+  const prompt = Math.round(tokens * dep.promptShare);
+  const id = `${Math.floor(t / MINUTE).toString(36)}-q${k.toString(36)}`;
+  const duration = 2 * dep.medianMs;
+  out.TimeGenerated.push(t);
+  out.Id.push(id);
+  out.Name.push(QUOTA_ROLE.operation);
+  out.Url.push(`https://${QUOTA_ROLE.name}.sim.local${QUOTA_ROLE.url}`);
+  out.Success.push(true);
+  out.ResultCode.push('200');
+  out.DurationMs.push(duration);
+  out.PerformanceBucket.push(performanceBucket(duration));
+  out.Properties.push({
+    deployment: dep.name,
+    'model.version': OTHER_VERSIONS[dep.name]!,
+    team: QUOTA_ROLE.team,
+    'tokens.total': tokens,
+    'tokens.prompt': prompt,
+    'tokens.completion': tokens - prompt,
+    'cache.hit': false,
+    finish_reason: 'stop',
+    'content_filter.jailbreak': false,
+  });
+  out.Measurements.push({ ttft_ms: Math.round(duration * 0.25) });
+  out.OperationName.push(QUOTA_ROLE.operation);
+  out.OperationId.push(`op-${id}`);
+  out.AppRoleName.push(QUOTA_ROLE.name);
+  out.AppRoleInstance.push(`${QUOTA_ROLE.name}-${k % 3}`);
+  out.ClientIP.push('10.0.0.0');
+  out.UserId.push('user-batch');
+  out.SessionId.push(`s-batch-${Math.floor(t / 3_600_000)}`);
+  out.ItemCount.push(itemCount);
+  out.Type.push('AppRequests');
 }

@@ -131,6 +131,28 @@ export const EPISODES = {
   dailyPeak: { deployment: 'gpt-4o-mini', fromHour: 14, minutes: 20, share: 0.1 },
 };
 
+/**
+ * The quota-pressure episode: one definition that both the telemetry (the tokens it generates) and
+ * the scenario's TPM-quota alert (its value, threshold and query) derive from, so the alert's
+ * value and the vetted tpm-vs-quota evidence tell the same story. `quotaTpm` is the reviewed quota
+ * of the deployment, the one queries/kql/tpm-vs-quota.kql joins on.
+ */
+export const QUOTA_EPISODE = {
+  deployment: 'gpt-4o-mini',
+  quotaTpm: 1_000_000,
+  /** Tokens per minute the deployment uses in each minute of the episode (86 % of its quota). */
+  usedTpm: 860_000,
+  from: -12 * MINUTE,
+  until: 10 * MINUTE,
+  /** The alert rule's threshold, in percent of the quota. */
+  thresholdPct: 80,
+} as const;
+
+/** The episode's share of the quota, in percent, as the alert rule computes it. */
+export function quotaUsedPct(): number {
+  return (100 * QUOTA_EPISODE.usedTpm) / QUOTA_EPISODE.quotaTpm;
+}
+
 /** Whether an instant falls in the daily peak-throttling window (UTC). */
 export function inDailyPeak(t: number): boolean {
   const minuteOfDay = (t % DAY) / MINUTE;
