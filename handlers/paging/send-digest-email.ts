@@ -15,8 +15,9 @@ const queuedMail = z.object({
 });
 
 /**
- * Mails due digests through the SMTP relay, each leased to one sender; 4xx and connection failures
- * are retried with backoff, a 5xx is not. A sender dying after the relay accepted a mail but before
+ * Mails due digests through the SMTP relay, each leased to one sender; deferrals (4xx), connection,
+ * TLS and AUTH failures and refused recipients are retried with backoff, a 5xx for the message is
+ * not (see {@link sendMail}). A sender dying after the relay accepted a mail but before
  * recording it makes the mail go out again: email has no dedup key, so at-least-once is the best a
  * relay without one allows.
  */
@@ -26,9 +27,19 @@ export async function sendDigestEmails(deps: PagingDeps): Promise<number> {
   const due = await deps.repo.claimDigestEmails(deps.clock.now(), LEASE_MS);
   for (const d of due) {
     try {
-      await sendMail(smtp, queuedMail.parse(JSON.parse(d.body)), new Date(deps.clock.now()));
+      const { rejected } = await sendMail(
+        smtp,
+        queuedMail.parse(JSON.parse(d.body)),
+        new Date(deps.clock.now()),
+      );
       await deps.repo.finishDigestEmail(d.day, { sent: true });
       deps.logger.info({ day: d.day, code: 'PAGING_DIGEST_MAILED' }, 'P3 digest mailed');
+      // The others got it, so a retry would mail them twice; the refused ones are named instead.
+      if (rejected.length > 0)
+        deps.logger.warn(
+          { day: d.day, rejected, code: 'PAGING_DIGEST_RECIPIENTS_REFUSED' },
+          'the relay refused some digest recipients',
+        );
     } catch (err) {
       const message = (err as Error).message;
       if (err instanceof DeliveryError && err.retryable && d.attempts < MAX_ATTEMPTS) {
