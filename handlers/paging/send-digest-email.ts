@@ -1,8 +1,7 @@
 import { z } from 'zod';
-import { nextDelayMs } from '../../core/backoff.ts';
-import { DeliveryError } from '../../core/errors.ts';
+import { attemptDelivery, settleDelivery } from '../../core/outbox/delivery-target.ts';
+import { emailDeliveryTarget } from './delivery-targets.ts';
 import type { PagingDeps } from './paging-deps.ts';
-import { sendMail } from './smtp-client.ts';
 
 const LEASE_MS = 60_000;
 const MAX_ATTEMPTS = 10;
@@ -24,32 +23,36 @@ const queuedMail = z.object({
 export async function sendDigestEmails(deps: PagingDeps): Promise<number> {
   const smtp = deps.smtp;
   if (!smtp) return 0;
+  const target = emailDeliveryTarget(smtp, deps.clock);
   const due = await deps.repo.claimDigestEmails(deps.clock.now(), LEASE_MS);
   for (const d of due) {
-    try {
-      const { rejected } = await sendMail(
-        smtp,
-        queuedMail.parse(JSON.parse(d.body)),
-        new Date(deps.clock.now()),
-      );
+    const outcome = await attemptDelivery(target, queuedMail.parse(JSON.parse(d.body)));
+    const now = deps.clock.now();
+    const settled = settleDelivery(outcome, d.attempts, {
+      now,
+      maxAttempts: MAX_ATTEMPTS,
+      backoff: deps.backoff,
+    });
+    if (settled.kind === 'done') {
       await deps.repo.finishDigestEmail(d.day, { sent: true });
       deps.logger.info({ day: d.day, code: 'PAGING_DIGEST_MAILED' }, 'P3 digest mailed');
-      // The others got it, so a retry would mail them twice; the refused ones are named instead.
-      if (rejected.length > 0)
+      if (settled.warning)
         deps.logger.warn(
-          { day: d.day, rejected, code: 'PAGING_DIGEST_RECIPIENTS_REFUSED' },
+          { day: d.day, code: 'PAGING_DIGEST_RECIPIENTS_REFUSED', reason: settled.warning },
           'the relay refused some digest recipients',
         );
-    } catch (err) {
-      const message = (err as Error).message;
-      if (err instanceof DeliveryError && err.retryable && d.attempts < MAX_ATTEMPTS) {
-        const retryAt = deps.clock.now() + nextDelayMs(d.attempts, err.retryAfterMs, deps.backoff);
-        await deps.repo.finishDigestEmail(d.day, { retryAt, error: message });
-        deps.logger.warn({ day: d.day, code: err.code, retryAt }, 'digest email will be retried');
-      } else {
-        await deps.repo.finishDigestEmail(d.day, { failed: message });
-        deps.logger.error({ day: d.day, err }, 'digest email failed; not retried');
-      }
+    } else if (settled.kind === 'retry') {
+      await deps.repo.finishDigestEmail(d.day, { retryAt: settled.at, error: settled.reason });
+      deps.logger.warn(
+        { day: d.day, code: settled.code, retryAt: settled.at },
+        'digest email will be retried',
+      );
+    } else {
+      await deps.repo.finishDigestEmail(d.day, { failed: settled.reason });
+      deps.logger.error(
+        { day: d.day, code: settled.code, reason: settled.reason },
+        'digest email failed; not retried',
+      );
     }
   }
   return due.length;
