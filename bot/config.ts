@@ -96,11 +96,22 @@ export const envSchema = z.object({
   OTEL_EXPORTER_OTLP_ENDPOINT: z.url().optional(),
   OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: z.url().optional(),
   OTEL_SERVICE_NAME: z.string().min(1).default('oncall-bot'),
-  /** SMTP relay (smtp://host:port, no auth/TLS) for the P3 digest email. */
+  /**
+   * SMTP relay for the P3 digest email: smtp://host:port (STARTTLS when offered) or
+   * smtps://host:port (implicit TLS, usually 465). Credentials go in SMTP_USER / SMTP_PASSWORD.
+   */
   SMTP_URL: z
     .string()
-    .regex(/^smtp:\/\/[^/@\s]+:\d{1,5}\/?$/, 'an smtp://host:port URL of a relay (no credentials)')
+    .regex(
+      /^smtps?:\/\/[^/@\s]+:\d{1,5}\/?$/,
+      'an smtp://host:port or smtps://host:port URL (credentials go in SMTP_USER and SMTP_PASSWORD)',
+    )
     .optional(),
+  /** AUTH (PLAIN/LOGIN) user for the relay; SMTP_PASSWORD is its secret. */
+  SMTP_USER: z.string().min(1).optional(),
+  SMTP_PASSWORD: optionalSecret(1),
+  /** Refuse to mail unless the relay upgrades the connection with STARTTLS. */
+  SMTP_REQUIRE_TLS: onOff.default(false),
   /** Optional LLM question router: OpenAI (or a server speaking its API) … */
   OPENAI_API_KEY: optionalSecret(8),
   OPENAI_BASE_URL: z.url().optional(),
@@ -171,6 +182,7 @@ export const configSchema = z.unknown().transform((env, ctx) => {
     else throw err;
   }
   const llm = llmEndpoint(e, problems);
+  const smtp = smtpRelay(e, problems);
   if (problems.length > 0 || !policy) {
     for (const line of problems) ctx.addIssue(line);
     return z.NEVER;
@@ -192,6 +204,7 @@ export const configSchema = z.unknown().transform((env, ctx) => {
     databasePassword(e.DATABASE_URL),
     e.OPENAI_API_KEY,
     e.AZURE_OPENAI_API_KEY,
+    e.SMTP_PASSWORD,
   ].filter((s): s is string => !!s);
   return {
     mode,
@@ -256,7 +269,7 @@ export const configSchema = z.unknown().transform((env, ctx) => {
     /** OTLP trace export, when an OTLP endpoint is set. */
     tracing: traces ? { tracesUrl: traces, serviceName: e.OTEL_SERVICE_NAME } : undefined,
     /** SMTP relay for the digest email, when SMTP_URL is set. */
-    smtp: e.SMTP_URL ? smtpRelay(e.SMTP_URL) : undefined,
+    smtp,
     /** Where remediation acts in production (the policy's `remediation` section switches it on). */
     remediationTargets: {
       kubeconfigPath: e.KUBECONFIG,
@@ -300,9 +313,34 @@ function tracesUrl(e: z.infer<typeof envSchema>): string | undefined {
   return `${e.OTEL_EXPORTER_OTLP_ENDPOINT.replace(/\/$/, '')}/v1/traces`;
 }
 
-function smtpRelay(url: string): { host: string; port: number } {
-  const u = new URL(url.replace(/^smtp:/, 'http:'));
-  return { host: u.hostname.replace(/^\[|\]$/g, ''), port: Number(u.port) };
+/** The digest relay: its address, TLS mode and AUTH credentials (user and password together). */
+export interface SmtpRelay {
+  host: string;
+  port: number;
+  implicitTls: boolean;
+  requireTls: boolean;
+  auth?: { user: string; pass: string };
+}
+
+function smtpRelay(e: z.infer<typeof envSchema>, problems: string[]): SmtpRelay | undefined {
+  if (!!e.SMTP_USER !== !!e.SMTP_PASSWORD)
+    problems.push(
+      `${e.SMTP_USER ? 'SMTP_PASSWORD' : 'SMTP_USER'}: SMTP AUTH needs SMTP_USER and SMTP_PASSWORD together`,
+    );
+  if (!e.SMTP_URL) {
+    if (e.SMTP_USER || e.SMTP_PASSWORD || e.SMTP_REQUIRE_TLS)
+      problems.push('SMTP_URL: SMTP_USER, SMTP_PASSWORD and SMTP_REQUIRE_TLS need SMTP_URL (the relay)');
+    return undefined;
+  }
+  const implicitTls = e.SMTP_URL.startsWith('smtps:');
+  const u = new URL(e.SMTP_URL.replace(/^smtps?:/, 'http:'));
+  return {
+    host: u.hostname.replace(/^\[|\]$/g, ''),
+    port: Number(u.port),
+    implicitTls,
+    requireTls: e.SMTP_REQUIRE_TLS,
+    ...(e.SMTP_USER && e.SMTP_PASSWORD ? { auth: { user: e.SMTP_USER, pass: e.SMTP_PASSWORD } } : {}),
+  };
 }
 
 /** The password inside a connection URL, so the scrubber can hide it wherever it shows up. */

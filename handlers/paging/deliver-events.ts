@@ -1,10 +1,9 @@
 import { textReply } from '../../cards/templates/incident-replies.ts';
 import { formatIncidentId } from '../../core/alerts/incident.ts';
-import { nextDelayMs } from '../../core/backoff.ts';
-import { DeliveryError } from '../../core/errors.ts';
+import { attemptDelivery, settleDelivery } from '../../core/outbox/delivery-target.ts';
 import { enqueueIncidentReply } from '../../core/outbox/enqueue.ts';
 import type { PagingEvent } from '../../store/paging/paging-repo.ts';
-import { sendPagerDutyEvent } from './pagerduty-client.ts';
+import { pagerDutyDeliveryTarget } from './delivery-targets.ts';
 import { pagerDutyEventBody } from './pagerduty-event.ts';
 import type { PagingDeps } from './paging-deps.ts';
 
@@ -25,11 +24,18 @@ async function reportFailure(deps: PagingDeps, event: PagingEvent, reason: strin
 }
 
 async function deliverOne(deps: PagingDeps, event: PagingEvent): Promise<void> {
-  const target = deps.pagerDuty;
-  if (!target) return;
-  try {
-    await sendPagerDutyEvent(target, pagerDutyEventBody.parse(JSON.parse(event.body)));
-    await deps.repo.completeEvent(event.id, deps.clock.now());
+  const pd = deps.pagerDuty;
+  if (!pd) return;
+  const target = pagerDutyDeliveryTarget(pd, deps.clock);
+  const outcome = await attemptDelivery(target, pagerDutyEventBody.parse(JSON.parse(event.body)));
+  const now = deps.clock.now();
+  const settled = settleDelivery(outcome, event.attempts, {
+    now,
+    maxAttempts: MAX_ATTEMPTS,
+    backoff: deps.backoff,
+  });
+  if (settled.kind === 'done') {
+    await deps.repo.completeEvent(event.id, now);
     deps.logger.info(
       {
         incidentId: event.incidentId,
@@ -39,24 +45,22 @@ async function deliverOne(deps: PagingDeps, event: PagingEvent): Promise<void> {
       },
       'PagerDuty event sent',
     );
-  } catch (err) {
-    const now = deps.clock.now();
-    const retryable = err instanceof DeliveryError && err.retryable && event.attempts < MAX_ATTEMPTS;
-    const message = (err as Error).message;
-    const code = err instanceof DeliveryError ? err.code : 'PAGING_EVENT_ERROR';
-    if (retryable) {
-      const at = now + nextDelayMs(event.attempts, err.retryAfterMs, deps.backoff);
-      await deps.repo.retryEvent(event.id, at, message);
-      deps.logger.warn(
-        { incidentId: event.incidentId, code, retryAt: at },
-        'PagerDuty event will be retried',
-      );
-      return;
-    }
-    await deps.repo.failEvent(event.id, now, message);
-    deps.logger.error({ incidentId: event.incidentId, code, err }, 'PagerDuty event failed; not retried');
-    await reportFailure(deps, event, message);
+    return;
   }
+  if (settled.kind === 'retry') {
+    await deps.repo.retryEvent(event.id, settled.at, settled.reason);
+    deps.logger.warn(
+      { incidentId: event.incidentId, code: settled.code, retryAt: settled.at },
+      'PagerDuty event will be retried',
+    );
+    return;
+  }
+  await deps.repo.failEvent(event.id, now, settled.reason);
+  deps.logger.error(
+    { incidentId: event.incidentId, code: settled.code, reason: settled.reason },
+    'PagerDuty event failed; not retried',
+  );
+  await reportFailure(deps, event, settled.reason);
 }
 
 /**

@@ -1,4 +1,5 @@
 import { DeliveryError } from '../../core/errors.ts';
+import { parseRetryAfter } from '../../core/outbox/delivery-target.ts';
 import type { PagerDutyEventBody } from './pagerduty-event.ts';
 
 export const DEFAULT_PAGERDUTY_EVENTS_URL = 'https://events.pagerduty.com/v2/enqueue';
@@ -25,10 +26,14 @@ function describeBody(text: string): string {
 
 /**
  * Sends one event to the Events API v2. Resolves on 202; otherwise throws a {@link DeliveryError}
- * that says whether to retry: 429 (after 30 s), 5xx, 408 and network errors are retried, a 400
- * (invalid event) or any other 4xx never is.
+ * that says whether to retry: 429 (after its Retry-After, else 30 s), 5xx, 408 and network errors
+ * are retried, a 400 (invalid event) or any other 4xx never is. `now` reads an HTTP-date Retry-After.
  */
-export async function sendPagerDutyEvent(target: PagerDutyTarget, event: PagerDutyEventBody): Promise<void> {
+export async function sendPagerDutyEvent(
+  target: PagerDutyTarget,
+  event: PagerDutyEventBody,
+  now: number = Date.now(),
+): Promise<void> {
   let res: Response;
   try {
     res = await fetch(target.eventsUrl, {
@@ -46,7 +51,12 @@ export async function sendPagerDutyEvent(target: PagerDutyTarget, event: PagerDu
   if (res.status === 202) return;
   const detail = `PagerDuty answered ${res.status}: ${describeBody(text)}`;
   if (res.status === 429)
-    throw new DeliveryError('PAGERDUTY_RATE_LIMITED', detail, true, PAGERDUTY_RETRY_AFTER_MS);
+    throw new DeliveryError(
+      'PAGERDUTY_RATE_LIMITED',
+      detail,
+      true,
+      parseRetryAfter(res.headers.get('retry-after'), now) ?? PAGERDUTY_RETRY_AFTER_MS,
+    );
   if (res.status >= 500 || res.status === 408) throw new DeliveryError('PAGERDUTY_UNAVAILABLE', detail, true);
   throw new DeliveryError(
     res.status === 400 ? 'PAGERDUTY_INVALID_EVENT' : 'PAGERDUTY_REJECTED',

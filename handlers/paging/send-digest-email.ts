@@ -1,8 +1,7 @@
 import { z } from 'zod';
-import { nextDelayMs } from '../../core/backoff.ts';
-import { DeliveryError } from '../../core/errors.ts';
+import { attemptDelivery, settleDelivery } from '../../core/outbox/delivery-target.ts';
+import { emailDeliveryTarget } from './delivery-targets.ts';
 import type { PagingDeps } from './paging-deps.ts';
-import { sendMail } from './smtp-client.ts';
 
 const LEASE_MS = 60_000;
 const MAX_ATTEMPTS = 10;
@@ -15,30 +14,45 @@ const queuedMail = z.object({
 });
 
 /**
- * Mails due digests through the SMTP relay, each leased to one sender; 4xx and connection failures
- * are retried with backoff, a 5xx is not. A sender dying after the relay accepted a mail but before
+ * Mails due digests through the SMTP relay, each leased to one sender; deferrals (4xx), connection,
+ * TLS and AUTH failures and refused recipients are retried with backoff, a 5xx for the message is
+ * not (see {@link sendMail}). A sender dying after the relay accepted a mail but before
  * recording it makes the mail go out again: email has no dedup key, so at-least-once is the best a
  * relay without one allows.
  */
 export async function sendDigestEmails(deps: PagingDeps): Promise<number> {
   const smtp = deps.smtp;
   if (!smtp) return 0;
+  const target = emailDeliveryTarget(smtp, deps.clock);
   const due = await deps.repo.claimDigestEmails(deps.clock.now(), LEASE_MS);
   for (const d of due) {
-    try {
-      await sendMail(smtp, queuedMail.parse(JSON.parse(d.body)), new Date(deps.clock.now()));
+    const outcome = await attemptDelivery(target, queuedMail.parse(JSON.parse(d.body)));
+    const now = deps.clock.now();
+    const settled = settleDelivery(outcome, d.attempts, {
+      now,
+      maxAttempts: MAX_ATTEMPTS,
+      backoff: deps.backoff,
+    });
+    if (settled.kind === 'done') {
       await deps.repo.finishDigestEmail(d.day, { sent: true });
       deps.logger.info({ day: d.day, code: 'PAGING_DIGEST_MAILED' }, 'P3 digest mailed');
-    } catch (err) {
-      const message = (err as Error).message;
-      if (err instanceof DeliveryError && err.retryable && d.attempts < MAX_ATTEMPTS) {
-        const retryAt = deps.clock.now() + nextDelayMs(d.attempts, err.retryAfterMs, deps.backoff);
-        await deps.repo.finishDigestEmail(d.day, { retryAt, error: message });
-        deps.logger.warn({ day: d.day, code: err.code, retryAt }, 'digest email will be retried');
-      } else {
-        await deps.repo.finishDigestEmail(d.day, { failed: message });
-        deps.logger.error({ day: d.day, err }, 'digest email failed; not retried');
-      }
+      if (settled.warning)
+        deps.logger.warn(
+          { day: d.day, code: 'PAGING_DIGEST_RECIPIENTS_REFUSED', reason: settled.warning },
+          'the relay refused some digest recipients',
+        );
+    } else if (settled.kind === 'retry') {
+      await deps.repo.finishDigestEmail(d.day, { retryAt: settled.at, error: settled.reason });
+      deps.logger.warn(
+        { day: d.day, code: settled.code, retryAt: settled.at },
+        'digest email will be retried',
+      );
+    } else {
+      await deps.repo.finishDigestEmail(d.day, { failed: settled.reason });
+      deps.logger.error(
+        { day: d.day, code: settled.code, reason: settled.reason },
+        'digest email failed; not retried',
+      );
     }
   }
   return due.length;

@@ -1,12 +1,23 @@
-import { randomUUID } from 'node:crypto';
-import { connect, type Socket } from 'node:net';
+import { isIP } from 'node:net';
+import { createTransport } from 'nodemailer';
 import { DeliveryError } from '../../core/errors.ts';
 
 export interface SmtpTarget {
   host: string;
   port: number;
+  /** Implicit TLS from the first byte (smtps://, port 465); otherwise STARTTLS when offered. */
+  implicitTls?: boolean;
+  /** Refuse to send unless the relay upgrades to TLS (STARTTLS); without it an offer is still taken. */
+  requireTls?: boolean;
+  /** AUTH PLAIN/LOGIN; the password comes from the environment, never from the policy file. */
+  auth?: { user: string; pass: string };
+  /** Extra trusted CA (PEM) for a relay with a private certificate. */
+  ca?: string;
   /** Name the bot gives itself in EHLO. */
   heloName?: string;
+  /** How long to wait for the TCP connection and for the 220 greeting. */
+  connectionTimeoutMs?: number;
+  greetingTimeoutMs?: number;
 }
 
 export interface Mail {
@@ -16,114 +27,80 @@ export interface Mail {
   text: string;
 }
 
-const TIMEOUT_MS = 15_000;
+const CONNECTION_TIMEOUT_MS = 10_000;
+const GREETING_TIMEOUT_MS = 10_000;
+const SOCKET_TIMEOUT_MS = 30_000;
 
-/** Reads SMTP replies (multi-line ones end with "NNN " rather than "NNN-"). */
-function replyReader(socket: Socket) {
-  let buffer = '';
-  const waiting: ((reply: { code: number; text: string }) => void)[] = [];
-  const ready: { code: number; text: string }[] = [];
-  let lines: string[] = [];
-  socket.setEncoding('utf8');
-  socket.on('data', (chunk: string) => {
-    buffer += chunk;
-    for (let i = buffer.indexOf('\r\n'); i >= 0; i = buffer.indexOf('\r\n')) {
-      const line = buffer.slice(0, i);
-      buffer = buffer.slice(i + 2);
-      lines.push(line);
-      if (/^\d{3}(?: |$)/.test(line)) {
-        const reply = { code: Number(line.slice(0, 3)), text: lines.join(' | ') };
-        lines = [];
-        const next = waiting.shift();
-        if (next) next(reply);
-        else ready.push(reply);
-      }
-    }
-  });
-  return () =>
-    new Promise<{ code: number; text: string }>((resolve) => {
-      const r = ready.shift();
-      if (r) resolve(r);
-      else waiting.push(resolve);
-    });
-}
-
-/** Header-safe: no line breaks can smuggle extra headers in. */
-function header(value: string): string {
-  return value.replace(/[\r\n]+/g, ' ');
-}
-
-/** The message in RFC 5322 form, lines dot-stuffed for DATA. */
-export function formatMail(mail: Mail, date: Date, domain: string): string {
-  const clean = header(mail.subject);
-  const subject = /^[\x20-\x7e]*$/.test(clean)
-    ? clean
-    : `=?UTF-8?B?${Buffer.from(clean).toString('base64')}?=`;
-  const head = [
-    `From: ${header(mail.from)}`,
-    `To: ${mail.to.map(header).join(', ')}`,
-    `Subject: ${subject}`,
-    `Date: ${date.toUTCString().replace('GMT', '+0000')}`,
-    `Message-ID: <${randomUUID()}@${domain}>`,
-    'MIME-Version: 1.0',
-    'Content-Type: text/plain; charset=utf-8',
-    'Content-Transfer-Encoding: 8bit',
-  ];
-  const body = mail.text
-    .split(/\r?\n/)
-    .map((l) => (l.startsWith('.') ? `.${l}` : l))
-    .join('\r\n');
-  return `${head.join('\r\n')}\r\n\r\n${body}\r\n`;
+/** nodemailer's error fields we read; its message can quote the server, never our password. */
+interface SmtpFailure {
+  code?: string;
+  responseCode?: number;
+  command?: string;
+  response?: string;
+  message?: string;
 }
 
 /**
- * Sends one plain-text mail through an SMTP relay (no TLS, no auth: a local relay or smarthost).
- * A 4xx reply or a broken connection is retryable; a 5xx is not.
+ * A failure as a {@link DeliveryError}. Everything is retried except a 5xx the relay gave for the
+ * message itself (DATA refused for good): a 4xx is a deferral; a network, TLS or timeout failure
+ * is transient; an AUTH failure or a refused recipient is usually the relay's configuration
+ * (rotated secret, relay rules) that the operator fixes, so the mail waits in the outbox for it,
+ * up to its attempt limit, instead of being dropped. The text names the step and the relay's
+ * reply only: nodemailer never puts credentials in its errors, and neither do we.
  */
-export async function sendMail(target: SmtpTarget, mail: Mail, date: Date): Promise<void> {
-  const socket = connect({ host: target.host, port: target.port });
-  socket.setTimeout(TIMEOUT_MS, () => socket.destroy(new Error('SMTP timeout')));
-  const failed = new Promise<never>((_, reject) => {
-    socket.once('error', (err) =>
-      reject(
-        new DeliveryError('SMTP_UNREACHABLE', `SMTP relay: ${err.message}`, true, undefined, { cause: err }),
-      ),
-    );
-    socket.once('close', () =>
-      reject(new DeliveryError('SMTP_CLOSED', 'SMTP relay closed the connection', true)),
-    );
+function toDeliveryError(err: SmtpFailure): DeliveryError {
+  const reply = err.response ? `: ${err.response.slice(0, 300)}` : '';
+  const status = err.responseCode;
+  if (err.code === 'EAUTH') return new DeliveryError('SMTP_AUTH_FAILED', `SMTP AUTH refused${reply}`, true);
+  if (err.code === 'ETLS')
+    return new DeliveryError('SMTP_TLS_FAILED', `SMTP relay could not upgrade to TLS${reply}`, true);
+  if (err.code === 'EENVELOPE')
+    return new DeliveryError('SMTP_RECIPIENT_REFUSED', `SMTP refused the envelope${reply}`, true);
+  if (status !== undefined && status >= 500)
+    return new DeliveryError('SMTP_REJECTED', `SMTP ${err.command ?? 'message'}${reply}`, false);
+  if (status !== undefined && status >= 400)
+    return new DeliveryError('SMTP_DEFERRED', `SMTP ${err.command ?? 'message'}${reply}`, true);
+  const what = err.code === 'ETIMEDOUT' ? 'timeout' : 'connection';
+  return new DeliveryError('SMTP_UNREACHABLE', `SMTP relay ${what} failed: ${err.code ?? 'error'}`, true);
+}
+
+/**
+ * Sends one plain-text mail through an SMTP relay with nodemailer: STARTTLS when the relay offers
+ * it (required with `requireTls`), implicit TLS for smtps, AUTH when credentials are set. Throws a
+ * {@link DeliveryError} that says whether to retry; recipients refused while others were
+ * accepted are returned, as the mail did go out.
+ */
+export async function sendMail(target: SmtpTarget, mail: Mail, date: Date): Promise<{ rejected: string[] }> {
+  const transport = createTransport({
+    host: target.host,
+    port: target.port,
+    secure: target.implicitTls === true,
+    requireTLS: target.requireTls === true,
+    ...(target.auth ? { auth: { user: target.auth.user, pass: target.auth.pass } } : {}),
+    name: target.heloName ?? 'oncall-bot.local',
+    connectionTimeout: target.connectionTimeoutMs ?? CONNECTION_TIMEOUT_MS,
+    greetingTimeout: target.greetingTimeoutMs ?? GREETING_TIMEOUT_MS,
+    socketTimeout: SOCKET_TIMEOUT_MS,
+    // SNI takes a name, never an address (RFC 6066); the certificate is still checked against it.
+    tls: {
+      ...(isIP(target.host) ? {} : { servername: target.host }),
+      ...(target.ca ? { ca: target.ca } : {}),
+    },
+    logger: false,
+    debug: false,
   });
-  failed.catch(() => undefined);
-  const next = replyReader(socket);
-  const expect = async (ok: readonly number[], step: string) => {
-    const reply = await Promise.race([next(), failed]);
-    if (!ok.includes(reply.code)) {
-      const retryable = reply.code >= 400 && reply.code < 500;
-      throw new DeliveryError(
-        retryable ? 'SMTP_DEFERRED' : 'SMTP_REJECTED',
-        `SMTP ${step}: ${reply.text}`,
-        retryable,
-      );
-    }
-  };
-  const send = (line: string) => socket.write(`${line}\r\n`);
-  const domain = target.heloName ?? 'oncall-bot.local';
   try {
-    await expect([220], 'greeting');
-    send(`EHLO ${domain}`);
-    await expect([250], 'EHLO');
-    send(`MAIL FROM:<${header(mail.from)}>`);
-    await expect([250], 'MAIL FROM');
-    for (const to of mail.to) {
-      send(`RCPT TO:<${header(to)}>`);
-      await expect([250, 251], `RCPT TO ${to}`);
-    }
-    send('DATA');
-    await expect([354], 'DATA');
-    socket.write(`${formatMail(mail, date, domain)}.\r\n`);
-    await expect([250], 'message');
-    send('QUIT');
+    const info = await transport.sendMail({
+      from: mail.from,
+      to: [...mail.to],
+      subject: mail.subject,
+      text: mail.text,
+      date,
+    });
+    return { rejected: (info.rejected ?? []).map(String) };
+  } catch (err) {
+    throw toDeliveryError(err as SmtpFailure);
   } finally {
-    socket.end();
+    transport.close();
   }
 }

@@ -116,6 +116,34 @@ describe('P3 daily digest', () => {
       expect(count(await h.threadTexts(), 'P3 digest')).toBe(1);
     });
 
+    it('retries a digest whose AUTH failed, never logging the password, and mails it once the secret is right', async () => {
+      const password = 'wrong-password-4d9c1e';
+      smtp = await startSmtpServer({ auth: { user: 'oncall-bot', pass: 'right-password-77b0' } });
+      const target = { host: smtp.host, port: smtp.port, auth: { user: 'oncall-bot', pass: password } };
+      h = await startPagingHarness(
+        { digest: { email: { from: 'oncall-bot@example.com', to: ['ml-oncall@example.com'] } } },
+        { smtp: target },
+      );
+      await h.bot.postAlert('alertmanager', alertGroup('QuotaApproaching', 'info'));
+      await h.tick();
+      h.bot.clock.set(Date.parse('2026-11-30T08:00:00Z'));
+      await h.tick();
+      h.bot.clock.advance(3_600_000);
+      await h.tick();
+      expect(smtp.logins.length).toBeGreaterThanOrEqual(2);
+      expect(smtp.logins.every((l) => l.user === 'oncall-bot' && !l.ok)).toBe(true);
+      expect(smtp.mails).toHaveLength(0);
+      const logs = h.bot.logs.join('\n');
+      expect(logs).toContain('SMTP_AUTH_FAILED');
+      expect(logs).not.toContain(password);
+      expect(logs).not.toContain(Buffer.from(password).toString('base64'));
+      target.auth.pass = 'right-password-77b0'; // the operator fixes the secret
+      h.bot.clock.advance(3_600_000);
+      await h.tick();
+      expect(smtp.mails).toHaveLength(1);
+      expect(smtp.mails[0]?.user).toBe('oncall-bot');
+    });
+
     it('does not retry a mail the relay refused for good', async () => {
       smtp = await startSmtpServer();
       smtp.rejectNext('554 5.7.1 relay denied'); // a retry would now be accepted

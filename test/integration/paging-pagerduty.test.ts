@@ -87,6 +87,19 @@ describe('P1 paging through the PagerDuty Events API v2', () => {
     expect(event).toMatchObject({ status: 'sent', attempts: 2 });
   });
 
+  it('waits as long as a 429’s Retry-After says, longer than the 30 s default', async () => {
+    h = await startPagingHarness();
+    h.pd.failNext(429, 1, '120');
+    await h.bot.postAlert('alertmanager', alertGroup('InferenceDown', 'critical'));
+    await h.tick();
+    h.bot.clock.advance(119_000);
+    await h.tick();
+    expect(h.pd.received.map((r) => r.status)).toEqual([429]);
+    h.bot.clock.advance(1_000);
+    await h.tick();
+    expect(h.pd.received.map((r) => r.status)).toEqual([429, 202]);
+  });
+
   it('retries a 5xx with backoff', async () => {
     h = await startPagingHarness();
     h.pd.failNext(503, 2);

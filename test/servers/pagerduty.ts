@@ -14,7 +14,7 @@ export interface PagerDutyServer {
   /** Accepted (202) events only. */
   accepted(): Record<string, unknown>[];
   /** Answers the next `n` requests with this status (429 or 5xx) before going back to normal. */
-  failNext(status: number, n?: number): void;
+  failNext(status: number, n?: number, retryAfter?: string): void;
   close(): Promise<void>;
 }
 
@@ -55,14 +55,14 @@ export async function startPagerDutyServer(
   } = {},
 ): Promise<PagerDutyServer> {
   const received: ReceivedEvent[] = [];
-  const failures: number[] = [];
+  const failures: { status: number; retryAfter?: string }[] = [];
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
-      const send = (status: number, body: unknown) => {
+      const send = (status: number, body: unknown, extra: Record<string, string> = {}) => {
         setTimeout(() => {
-          res.writeHead(status, { 'content-type': 'application/json' });
+          res.writeHead(status, { 'content-type': 'application/json', ...extra });
           res.end(JSON.stringify(body));
         }, options.delayMs ?? 0);
       };
@@ -80,13 +80,15 @@ export async function startPagerDutyServer(
       if (req.method !== 'POST' || req.url !== '/v2/enqueue') return send(404, { status: 'not found' });
       const forced = failures.shift();
       if (forced !== undefined) {
-        received.push({ status: forced, body });
-        return forced === 429
-          ? send(429, {
-              status: 'throttle event',
-              message: 'Requests for this service are arriving too quickly.',
-            })
-          : send(forced, { status: 'error', message: 'Internal error' });
+        received.push({ status: forced.status, body });
+        const headers: Record<string, string> = forced.retryAfter ? { 'retry-after': forced.retryAfter } : {};
+        return forced.status === 429
+          ? send(
+              429,
+              { status: 'throttle event', message: 'Requests for this service are arriving too quickly.' },
+              headers,
+            )
+          : send(forced.status, { status: 'error', message: 'Internal error' }, headers);
       }
       const errors = validate(body);
       if (options.rejectRoutingKey && body.routing_key === options.rejectRoutingKey)
@@ -109,8 +111,8 @@ export async function startPagerDutyServer(
     url: `http://127.0.0.1:${port}/v2/enqueue`,
     received,
     accepted: () => received.filter((r) => r.status === 202).map((r) => r.body),
-    failNext(status, n = 1) {
-      for (let i = 0; i < n; i++) failures.push(status);
+    failNext(status, n = 1, retryAfter) {
+      for (let i = 0; i < n; i++) failures.push({ status, retryAfter });
     },
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { createPagingModule } from '../../../handlers/paging/paging-module.ts';
+import type { SmtpTarget } from '../../../handlers/paging/smtp-client.ts';
 import { alertmanagerGroup } from '../../../sim/scenarios/payloads.ts';
 import type { PagingRepo } from '../../../store/paging/paging-repo.ts';
 import { openSqlitePagingRepo } from '../../../store/paging/sqlite-paging-repo.ts';
@@ -46,7 +47,7 @@ export function alertGroup(name: string, severity: string, status: 'firing' | 'r
  */
 export async function startPagingHarness(
   paging: Record<string, unknown> = {},
-  options: { smtp?: { host: string; port: number }; pagerDutyDelayMs?: number; noPagerDuty?: boolean } = {},
+  options: { smtp?: SmtpTarget; pagerDutyDelayMs?: number; noPagerDuty?: boolean } = {},
 ): Promise<PagingHarness> {
   const pd = await startPagerDutyServer({ delayMs: options.pagerDutyDelayMs });
   const policyDir = mkdtempSync(join(tmpdir(), 'paging-policy-'));
