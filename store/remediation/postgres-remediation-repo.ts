@@ -4,6 +4,12 @@ import { type AuditInput, type AuditRecord, chainAuditRecord } from '../../core/
 import type { NewProposal, Proposal } from '../../core/remediation/proposal.ts';
 import { type Db, wrapQueryable } from '../postgres/db.ts';
 import { openMigratedPool, type PostgresOptions, serializable } from '../postgres/pool.ts';
+import {
+  type ApprovalAttempt,
+  approvalAuditBase,
+  approvalRefusal,
+  approvalTransition,
+} from './approval-rule.ts';
 import { REMEDIATION_PG_MIGRATIONS } from './postgres-migrations.ts';
 import type { ApprovalOutcome, ApprovalRefusal, RemediationRepo, Transition } from './remediation-repo.ts';
 import {
@@ -83,38 +89,30 @@ function expireOne(db: Db, p: Proposal, now: number): Promise<Proposal | undefin
 
 async function recordApproval(
   db: Db,
-  input: { proposalId: number; approver: string; planHash: string; at: number },
+  { proposalId, ...attempt }: { proposalId: number } & ApprovalAttempt,
 ): Promise<ApprovalOutcome> {
-  const { proposalId, approver, planHash, at } = input;
   const p = await readProposal(db, proposalId);
   if (!p) return { kind: 'refused', code: 'UNKNOWN', proposal: undefined };
-  const base = { at, actor: approver, proposalId, incidentId: p.incidentId, actionId: p.actionId, planHash };
+  const base = approvalAuditBase(p, attempt);
   // Refusals are audited too: who tried to approve what, and why it was not counted.
   const refuse = async (code: ApprovalRefusal): Promise<ApprovalOutcome> => {
     await append(db, { ...base, event: 'approval-refused', result: code });
     return { kind: 'refused', code, proposal: p };
   };
-  if (p.status !== 'pending') return refuse('NOT_PENDING');
-  if (at >= p.expiresAt)
-    return { kind: 'refused', code: 'EXPIRED', proposal: (await expireOne(db, p, at)) ?? p };
-  if (approver === p.proposedBy) return refuse('SELF_APPROVAL');
-  if (planHash !== p.planHash) return refuse('PLAN_CHANGED');
+  const refusal = approvalRefusal(p, attempt);
+  if (refusal === 'EXPIRED')
+    return { kind: 'refused', code: refusal, proposal: (await expireOne(db, p, attempt.at)) ?? p };
+  if (refusal) return refuse(refusal);
   const inserted = await db.query(
     `INSERT INTO remediation_approvals (proposal_id, approver, plan_hash, at) VALUES ($1, $2, $3, $4)
      ON CONFLICT (proposal_id, approver) DO NOTHING RETURNING approver`,
-    [proposalId, approver, planHash, at],
+    [proposalId, attempt.approver, attempt.planHash, attempt.at],
   );
   if (inserted.length === 0) return refuse('DUPLICATE');
   await append(db, { ...base, event: 'approval-recorded' });
-  if (p.approvers.length + 1 < p.requiredApprovals)
-    return { kind: 'recorded', proposal: (await readProposal(db, proposalId))! };
-  const approved = await move(db, proposalId, {
-    from: ['pending'],
-    to: 'approved',
-    at,
-    audit: { ...base, event: 'approved', detail: { approvers: [...p.approvers, approver] } },
-  });
-  return { kind: 'approved', proposal: approved! };
+  const approval = approvalTransition(p, attempt);
+  if (!approval) return { kind: 'recorded', proposal: (await readProposal(db, proposalId))! };
+  return { kind: 'approved', proposal: (await move(db, proposalId, approval))! };
 }
 
 async function createProposal(db: Db, input: NewProposal, audit: AuditInput): Promise<Proposal> {

@@ -5,6 +5,7 @@ import { messageRef } from '../../core/outbox/outbox-entry.ts';
 import { type AuditInput, type AuditRecord, chainAuditRecord } from '../../core/remediation/audit.ts';
 import type { NewProposal, Proposal } from '../../core/remediation/proposal.ts';
 import { atomicRunner } from '../sqlite/module-database.ts';
+import { approvalAuditBase, approvalRefusal, approvalTransition } from './approval-rule.ts';
 import type { ApprovalOutcome, ApprovalRefusal, RemediationRepo, Transition } from './remediation-repo.ts';
 import {
   type AuditRow,
@@ -166,39 +167,26 @@ export function openSqliteRemediationRepo(
         .all({ incidentId: incidentId ?? null, status: status ?? null, limit }) as { id: number }[];
       return rows.map((r) => readProposal(r.id)!).reverse();
     },
-    recordApproval: ({ proposalId, approver, planHash, at }) =>
+    recordApproval: ({ proposalId, ...attempt }) =>
       atomically((): ApprovalOutcome => {
         const p = readProposal(proposalId);
         if (!p) return { kind: 'refused', code: 'UNKNOWN', proposal: undefined };
-        const base = {
-          at,
-          actor: approver,
-          proposalId,
-          incidentId: p.incidentId,
-          actionId: p.actionId,
-          planHash,
-        };
+        const base = approvalAuditBase(p, attempt);
         // Refusals are audited too: who tried to approve what, and why it was not counted.
         const refuse = (code: ApprovalRefusal): ApprovalOutcome => {
           append({ ...base, event: 'approval-refused', result: code });
           return { kind: 'refused', code, proposal: p };
         };
-        if (p.status !== 'pending') return refuse('NOT_PENDING');
-        if (at >= p.expiresAt) return { kind: 'refused', code: 'EXPIRED', proposal: expireOne(p, at) ?? p };
-        if (approver === p.proposedBy) return refuse('SELF_APPROVAL');
-        if (planHash !== p.planHash) return refuse('PLAN_CHANGED');
-        if (q.insertApproval.run(proposalId, approver, planHash, at).changes === 0)
+        const refusal = approvalRefusal(p, attempt);
+        if (refusal === 'EXPIRED')
+          return { kind: 'refused', code: refusal, proposal: expireOne(p, attempt.at) ?? p };
+        if (refusal) return refuse(refusal);
+        if (q.insertApproval.run(proposalId, attempt.approver, attempt.planHash, attempt.at).changes === 0)
           return refuse('DUPLICATE');
         append({ ...base, event: 'approval-recorded' });
-        const count = p.approvers.length + 1;
-        if (count < p.requiredApprovals) return { kind: 'recorded', proposal: readProposal(proposalId)! };
-        const approved = move(proposalId, {
-          from: ['pending'],
-          to: 'approved',
-          at,
-          audit: { ...base, event: 'approved', detail: { approvers: [...p.approvers, approver] } },
-        });
-        return { kind: 'approved', proposal: approved! };
+        const approval = approvalTransition(p, attempt);
+        if (!approval) return { kind: 'recorded', proposal: readProposal(proposalId)! };
+        return { kind: 'approved', proposal: move(proposalId, approval)! };
       }),
     transition: (id, change) =>
       atomically(() => {
