@@ -48,11 +48,20 @@ export class WorkerPool<T, R> {
     return this.queue.length;
   }
 
+  /**
+   * Starts the threads now rather than with the first task, for a worker whose start-up is long
+   * work (the local telemetry builds its tables as it loads) that should not land on a first query.
+   */
+  warm(): void {
+    if (this.closed || this.slots.length > 0) return;
+    for (let i = 0; i < this.options.size; i++) this.slots.push(this.start(i));
+  }
+
   /** Runs one task on the next free thread. */
   run(task: T): Promise<R> {
     if (this.closed) return Promise.reject(new AppError('WORKER_POOL_CLOSED', 'the worker pool is closed'));
-    // Threads start with the first task: a bot that never renders a chart never loads the renderer.
-    if (this.slots.length === 0) for (let i = 0; i < this.options.size; i++) this.slots.push(this.start(i));
+    // Threads start with the first task unless warmed: a bot that never renders a chart never loads the renderer.
+    this.warm();
     return new Promise<R>((resolve, reject) => {
       this.queue.push({ id: this.nextId++, task, resolve, reject });
       this.dispatch();

@@ -24,7 +24,8 @@ export interface TelemetryTask {
 /**
  * The local mode's Log Analytics with the simulated telemetry and the KQL engine in a worker
  * thread (see telemetry-worker.ts): the same rows as {@link createSimulatedLogsBackend}, generated
- * in the worker from the same scenario start, off the event loop. One thread: queries run in turn.
+ * in the worker from the same scenario start, off the event loop, from start-up on. One thread:
+ * queries run in turn.
  */
 export function createThreadedSimulatedLogsBackend(
   clock: Clock,
@@ -40,6 +41,8 @@ export function createThreadedSimulatedLogsBackend(
     size: 1,
     name: 'kql-local',
   });
+  // Build the 7 days of rows from start-up on, so the first evidence run does not wait for them.
+  pool.warm();
   const backend = createLocalLogsBackend({
     catalog: KQL_CATALOG,
     runQuery: (text) => pool.run({ text, now: clock.now() }),

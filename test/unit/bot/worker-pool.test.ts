@@ -1,4 +1,7 @@
-import { afterAll, describe, expect, it } from 'vitest';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { UserFacingError } from '../../../core/errors.ts';
 import { WorkerPool } from '../../../core/workers/worker-pool.ts';
 
@@ -44,5 +47,25 @@ describe('WorkerPool', () => {
     expect(await closing.run({ kind: 'echo', value: 'x' })).toBe('x');
     await closing.close();
     await expect(closing.run({ kind: 'echo' })).rejects.toMatchObject({ code: 'WORKER_POOL_CLOSED' });
+  });
+
+  it('starts its threads when warmed, before the first task', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pool-warm-'));
+    const markPath = join(dir, 'loaded');
+    const warmed = new WorkerPool<{ value: unknown }, unknown>({
+      entry: new URL('../../fixtures/workers/mark-on-load-worker.ts', import.meta.url),
+      workerData: { markPath },
+      size: 1,
+      name: 'test-warm',
+    });
+    try {
+      expect(existsSync(markPath), 'no thread before warm()').toBe(false);
+      warmed.warm();
+      await vi.waitFor(() => expect(existsSync(markPath)).toBe(true), { timeout: 20_000, interval: 20 });
+      expect(await warmed.run({ value: 'x' })).toBe('x');
+    } finally {
+      await warmed.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
