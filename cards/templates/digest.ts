@@ -1,4 +1,4 @@
-import { formatIncidentId, type Incident } from '../../core/alerts/incident.ts';
+import { formatIncidentId, type Incident, incidentStart } from '../../core/alerts/incident.ts';
 import { buildMessage, type Message } from '../../core/message.ts';
 import { incidentStatus } from './incident-card.ts';
 
@@ -36,13 +36,13 @@ export function p3DigestCard(input: {
     sections: [
       {
         kind: 'table',
-        columns: ['Incident', 'Title', 'Opened', 'Status'],
+        columns: ['Incident', 'Title', 'Started', 'Status'],
         rows: incidents
           .slice(0, MAX_ROWS)
           .map((i) => [
             formatIncidentId(i.id),
             i.title,
-            formatLocal(i.openedAt, timeZone),
+            formatLocal(incidentStart(i), timeZone),
             incidentStatus(i),
           ]),
         more: Math.max(0, incidents.length - MAX_ROWS),

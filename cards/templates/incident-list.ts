@@ -1,4 +1,4 @@
-import { formatIncidentId, type Incident } from '../../core/alerts/incident.ts';
+import { formatIncidentId, type Incident, incidentStart } from '../../core/alerts/incident.ts';
 import { formatDuration } from '../../core/duration.ts';
 import { buildMessage, type Message } from '../../core/message.ts';
 import { incidentStatus } from './incident-card.ts';
@@ -12,7 +12,7 @@ export function incidentList(incidents: readonly Incident[], now: number): Messa
     return buildMessage({ header: { title: 'No open incidents', status: 'success' } });
   }
   const sorted = [...incidents].sort(
-    (a, b) => TIER_ORDER[a.tier] - TIER_ORDER[b.tier] || b.openedAt - a.openedAt,
+    (a, b) => TIER_ORDER[a.tier] - TIER_ORDER[b.tier] || incidentStart(b) - incidentStart(a),
   );
   const counts = (['P1', 'P2', 'P3'] as const).map(
     (t) => `${incidents.filter((i) => i.tier === t).length} ${t}`,
@@ -34,7 +34,7 @@ export function incidentList(incidents: readonly Incident[], now: number): Messa
             { text: i.tier, tone: i.tier === 'P1' ? 'attention' : i.tier === 'P2' ? 'warning' : 'default' },
             i.title,
             incidentStatus(i),
-            formatDuration(now - i.openedAt),
+            formatDuration(now - incidentStart(i)),
           ]),
         more: Math.max(0, sorted.length - MAX_ROWS),
       },

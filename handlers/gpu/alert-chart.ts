@@ -1,6 +1,6 @@
 import { formatTime } from '../../cards/templates/format.ts';
 import type { AlertKind } from '../../core/alerts/alert.ts';
-import type { Incident } from '../../core/alerts/incident.ts';
+import { type Incident, incidentEnd, incidentStart } from '../../core/alerts/incident.ts';
 import type { Section } from '../../core/message.ts';
 import type { StoredAlert } from '../../core/store.ts';
 import { gpuIndex, nodeName } from '../../queries/gpu/params.ts';
@@ -54,9 +54,9 @@ export function gpuAlertChart(
   if (!t) return undefined;
   const started = Math.min(
     ...alerts.map((a) => Date.parse(a.alert.startsAt)).filter(Number.isFinite),
-    incident.openedAt,
+    incidentStart(incident),
   );
-  const closed = incident.resolvedAt ?? Number.POSITIVE_INFINITY;
+  const closed = incidentEnd(incident) ?? Number.POSITIVE_INFINITY;
   const end = Math.ceil(Math.min(now, Math.max(started + AFTER_MS, closed + 5 * MINUTE)) / MINUTE) * MINUTE;
   const rangeMs = Math.max(end - started + BEFORE_MS, 60 * MINUTE);
   const url = links.forAlert(

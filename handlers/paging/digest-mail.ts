@@ -1,4 +1,4 @@
-import { formatIncidentId, type Incident } from '../../core/alerts/incident.ts';
+import { formatIncidentId, type Incident, incidentStart } from '../../core/alerts/incident.ts';
 
 function formatLocal(ms: number, timeZone: string): string {
   return new Intl.DateTimeFormat('en-GB', {
@@ -20,7 +20,7 @@ export function digestMailText(
   const n = incidents.length;
   const lines = incidents.map(
     (i) =>
-      `${formatIncidentId(i.id)}  ${i.status.padEnd(8)}  ${formatLocal(i.openedAt, timeZone)}  ${i.title}`,
+      `${formatIncidentId(i.id)}  ${i.status.padEnd(8)}  ${formatLocal(incidentStart(i), timeZone)}  ${i.title}`,
   );
   return {
     subject: `P3 digest for ${day}: ${n} incident${n === 1 ? '' : 's'}`,

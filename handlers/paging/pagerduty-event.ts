@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { formatIncidentId, type Incident } from '../../core/alerts/incident.ts';
+import { formatIncidentId, type Incident, incidentStart } from '../../core/alerts/incident.ts';
 import type { StoredAlert } from '../../core/store.ts';
 
 /** The parts of a PagerDuty Events API v2 event the bot decides; the routing key is added at send time. */
@@ -69,7 +69,7 @@ export function buildTriggerEvent(
       summary: summary.slice(0, 1024),
       source: sourceOf(incident).slice(0, 255),
       severity: incident.tier === 'P1' ? 'critical' : incident.tier === 'P2' ? 'error' : 'warning',
-      timestamp: new Date(incident.openedAt).toISOString(),
+      timestamp: new Date(incidentStart(incident)).toISOString(),
       component: incident.resource.model ?? incident.resource.deployment,
       group: incident.resource.namespace ?? incident.resource.cluster,
       class: incident.kind,

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { formatIncidentId, type Incident } from '../../core/alerts/incident.ts';
+import { formatIncidentId, type Incident, incidentStart } from '../../core/alerts/incident.ts';
 import type { StoredAlert } from '../../core/store.ts';
 
 /** Why a ticket is sent: opened for an incident, or its state changed. */
@@ -17,6 +17,8 @@ export const ticket = z.object({
   title: z.string(),
   status: z.enum(['open', 'resolved']),
   openedAt: z.string(),
+  /** When its alerts started by the senders' clocks (falls back to `openedAt`). */
+  startedAt: z.string(),
   /** The incident's resource labels (cluster, namespace, model …), only those it has. */
   fields: z.record(z.string(), z.string()),
   links: z.array(z.object({ kind: z.string(), url: z.string() })),
@@ -48,6 +50,7 @@ export function buildTicket(event: TicketEvent, incident: Incident, alerts: read
     title: incident.title,
     status: incident.status,
     openedAt: new Date(incident.openedAt).toISOString(),
+    startedAt: new Date(incidentStart(incident)).toISOString(),
     fields,
     links,
   });

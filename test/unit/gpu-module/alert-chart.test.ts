@@ -76,6 +76,21 @@ describe('GPU chart on incident cards', () => {
     expect(requestOf(image.url, now).end).toBe(T0 + 35 * MIN);
   });
 
+  it("ends the window after the sender's end time, not when the bot learnt of it", () => {
+    // The resolve notification arrived 2 h after Alertmanager's endsAt.
+    const resolved = {
+      ...incident,
+      status: 'resolved' as const,
+      startedAt: T0,
+      endedAt: T0 + 30 * MIN,
+      resolvedAt: T0 + 150 * MIN,
+    };
+    const now = T0 + 300 * MIN;
+    const image = gpuAlertChart(links, 'UTC', resolved, [alert], now)?.sections?.[0];
+    if (image?.kind !== 'image') throw new Error('no image');
+    expect(requestOf(image.url, now).end).toBe(T0 + 35 * MIN);
+  });
+
   it('leaves other kinds and alerts without a node alone', () => {
     expect(gpuAlertChart(links, 'UTC', { ...incident, kind: 'latency-slo' }, [alert], T0)).toBeUndefined();
     const noNode = { ...alert, alert: { ...alert.alert, resource: {} } };

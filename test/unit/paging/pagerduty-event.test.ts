@@ -59,6 +59,16 @@ describe('PagerDuty events', () => {
     expect(JSON.stringify(e)).not.toContain('routing_key');
   });
 
+  it("stamps the trigger with the sender's start time, not the time the bot received it", () => {
+    const late = { ...incident, openedAt: T0 + 90 * 60_000, startedAt: T0 - 5 * 60_000 };
+    const e = buildTriggerEvent(
+      { installId: 'prod-eu', publicUrl: 'https://bot.example.com', now: T0 },
+      late,
+      [],
+    );
+    expect(e.payload!.timestamp).toBe('2026-11-28T08:55:00.000Z');
+  });
+
   it('marks an escalation re-trigger', () => {
     const e = buildTriggerEvent(
       { installId: 'a', publicUrl: undefined, now: T0, note: 'escalated' },

@@ -29,6 +29,7 @@ const incident: Incident = {
   silencedBy: null,
   silencedUntil: null,
   openedAt: NOW - 3_600_000,
+  startedAt: NOW - 3_900_000,
   updatedAt: NOW,
   resolvedAt: null,
   version: 1,
@@ -72,6 +73,7 @@ describe('ticket webhook target against a real HTTP receiver', () => {
       title: '<b>Quota</b> [click](http://evil.example) approaching',
       status: 'open',
       openedAt: '2026-11-30T07:00:00.000Z',
+      startedAt: '2026-11-30T06:55:00.000Z',
       fields: { cluster: 'aks-ml', namespace: 'ml-serve', model: 'gpt-4o' },
       links: [{ kind: 'runbook', url: 'https://runbooks.example/quota' }],
     });
