@@ -125,7 +125,7 @@ export async function setUpTeams(config: Config, deps: TeamsSetUpDeps): Promise<
     logger: deps.logger,
   });
   registerTeamsRoutes(deps.app, adapter, inbound);
-  const connector = new TeamsConnector(adapter, config.teams.clientId);
+  const connector = new TeamsConnector(adapter, config.teams.clientId, { clock: deps.clock });
   return {
     surface: createTeamsSurface({ connector, conversations, scrub: deps.scrub }),
     readiness: [],
