@@ -120,4 +120,3 @@ describe('QueuedSignal', () => {
     expect(() => signal.listen(() => undefined)).toThrow(/one delivery loop/);
   });
 });
-
