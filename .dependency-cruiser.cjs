@@ -56,7 +56,8 @@ module.exports = {
     },
     {
       name: 'no-platform-sdks-in-handlers',
-      comment: 'handlers speak to platforms through ports wired in bot/modules.ts, never through an SDK',
+      comment:
+        'handlers speak to platforms through ports wired in bot/backends.ts and bot/modules/, never through an SDK',
       severity: 'error',
       from: { path: '^handlers/' },
       to: { path: PLATFORM_SDKS },

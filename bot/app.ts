@@ -6,21 +6,16 @@ import type { SurfaceId } from '../core/outbox/outbox-entry.ts';
 import { createSecretScrubber } from '../core/secret-scrubber.ts';
 import type { Store } from '../core/store.ts';
 import { createIncidentCardRenderer, type IncidentCardRenderer } from '../handlers/alerts/incident-view.ts';
-import { createIncidentsModule } from '../handlers/alerts/incidents-module.ts';
 import { createIngestQueue } from '../handlers/alerts/ingest.ts';
 import { parseAlertmanager, parseAzureMonitor, parseGrafana } from '../handlers/alerts/intake/index.ts';
 import { createStormCardRenderer } from '../handlers/alerts/storm-view.ts';
 import type { CommandHandler, HandlerDeps } from '../handlers/commands/command.ts';
-import { createHelpCommand } from '../handlers/commands/help-command.ts';
-import type { BotModule } from '../handlers/module.ts';
 import { openPostgresStore } from '../store/postgres/postgres-store.ts';
 import { openSqliteStore } from '../store/sqlite/sqlite-store.ts';
-import { createConsoleSurface } from './adapters/console.ts';
-import { setUpSlack } from './adapters/slack/start-slack.ts';
-import { setUpTeams } from './adapters/teams/start-teams.ts';
+import { createBackends } from './backends.ts';
+import type { ChatPlatform, ConnectedPlatform, PlatformParts } from './chat-platform.ts';
 import type { Config } from './config.ts';
 import { cachedCheck } from './http/cached-check.ts';
-import { registerConsoleRoutes } from './http/console-routes.ts';
 import { registerHealthRoutes } from './http/health-routes.ts';
 import { registerIntakeRoutes } from './http/intake-routes.ts';
 import { createServer } from './http/server.ts';
@@ -28,8 +23,11 @@ import { createDispatcher } from './inbound/dispatcher.ts';
 import { type LocalPlatform, startAlertSimulator, startLocalPlatform } from './local-mode.ts';
 import { createLogger, type Logger, type LoggerOptions } from './logger.ts';
 import { createMetrics } from './metrics.ts';
-import { type Capabilities, createModules } from './modules.ts';
+import { closeModules } from './module-list.ts';
+import { MODULES } from './modules.ts';
 import { DeliveryLoop } from './outbox/delivery-loop.ts';
+import { createQueuedSignal, type QueuedSignal } from './outbox/queued-signal.ts';
+import { PLATFORMS } from './platforms.ts';
 import { createTracing } from './tracing.ts';
 
 /** How often periodic work runs (silence expiry, proposal expiry …). */
@@ -64,8 +62,12 @@ export interface RunningBot {
 }
 
 /**
- * The composition root: builds every part from the config, wires them together explicitly and
- * starts the HTTP server, the delivery loop, the silence sweeper and (in local mode) the simulator.
+ * The composition root: builds every part from the config in dependency order and wires them
+ * explicitly — the chat platforms' outbound side (bot/platforms.ts), the shared backends, the
+ * modules (bot/modules.ts), the card renderer over them, the delivery loop, the dispatcher, the
+ * HTTP routes — then starts the server, the delivery loop, the periodic work and (in local mode)
+ * the simulator. Nothing is bound late: the one real cycle (modules queue cards the delivery loop
+ * renders with the modules) is broken by the {@link QueuedSignal} port, created first.
  */
 export async function startBot(config: Config, overrides: BotOverrides = {}): Promise<RunningBot> {
   const clock = overrides.clock ?? systemClock;
@@ -82,87 +84,90 @@ export async function startBot(config: Config, overrides: BotOverrides = {}): Pr
       : openSqliteStore({ path: join(config.dataDir, 'bot.db'), synchronous: config.sqliteSynchronous }));
   const metrics = createMetrics(() => store.outbox.pendingCount());
   const tracing = createTracing(config.tracing, scrub);
+  const queued = createQueuedSignal();
+  const kick = () => queued.notify();
 
-  const surfaces = new Map<SurfaceId, ChatSurface>();
+  // Where incident cards go: every platform's on-call channel (Teams adds its own once known).
   const targets: ChannelTarget[] = [];
-  if (config.console) {
-    surfaces.set('console', createConsoleSurface(store.consoleMessages, clock, scrub));
-    targets.push({ surface: 'console', channel: config.consoleChannel });
+  const platformParts: PlatformParts = {
+    store,
+    clock,
+    logger,
+    scrub,
+    targets,
+    addTarget: (target) => targets.push(target),
+  };
+  const chatPlatforms: ChatPlatform[] = [];
+  for (const plugin of PLATFORMS) {
+    const settings = plugin.fromConfig(config);
+    if (settings !== undefined) chatPlatforms.push(await plugin.setUp(settings, platformParts));
   }
-  // The delivery loop is created before the modules so they can wake it; it needs the renderer,
-  // which needs the modules: a late-bound reference closes the loop.
-  let render: IncidentCardRenderer = createIncidentCardRenderer(config.policy);
+  const surfaces = new Map<SurfaceId, ChatSurface>(
+    chatPlatforms.flatMap((p) => (p.surface ? [[p.surface.id, p.surface] as const] : [])),
+  );
+
+  const platform =
+    config.mode === 'local' && overrides.localPlatform !== false
+      ? await startLocalPlatform(clock)
+      : undefined;
+  const backends = createBackends(config, { clock, platform, metrics });
+  const handlerDeps: HandlerDeps = { store, policy: config.policy, clock, targets };
+  const { modules, provided } = await MODULES.setUp(config, {
+    store,
+    clock,
+    logger,
+    targets,
+    handlerDeps,
+    queued: kick,
+    platform,
+    backends,
+    metrics,
+    tracing,
+  });
+
+  const renderCard = createIncidentCardRenderer(config.policy, modules);
   const renderIncident: IncidentCardRenderer = (repos, id, now) =>
     tracing.span(
       'card.render',
       { 'incident.id': id },
-      () => render(repos, id, now),
+      () => renderCard(repos, id, now),
       tracing.incidentContext(id),
     );
-  let modules: BotModule[] = [];
-  let capabilities: Capabilities | undefined;
   const delivery = new DeliveryLoop({
     store,
     surfaces,
     renderIncident,
     renderStorm: createStormCardRenderer(config.policy),
-    proposalCards: () => capabilities?.proposalCards,
-    holdsIncidentCard: (incident) => modules.some((m) => m.holdsIncidentCard?.(incident) === true),
+    proposalCards: provided.proposalCards,
+    holdsIncidentCard: provided.holdsIncidentCard,
     clock,
     logger,
     metrics,
     tracing,
     leaseMs: config.outboxLeaseMs,
   });
-  const kick = () => delivery.kick();
+  queued.listen(() => delivery.kick());
 
-  const platform =
-    config.mode === 'local' && overrides.localPlatform !== false
-      ? await startLocalPlatform(clock)
-      : undefined;
-  const handlerDeps: HandlerDeps = { store, policy: config.policy, clock, targets };
-  capabilities = await createModules({
-    config,
-    store,
-    clock,
-    logger,
-    targets,
-    kick,
-    platform,
-    metrics,
-    tracing,
-  });
-  modules = [createIncidentsModule({ handlerDeps, onQueued: kick }), ...capabilities.modules];
-  render = createIncidentCardRenderer(config.policy, modules);
-
-  const commands = modules.flatMap((m) => m.commands ?? []);
-  commands.push(createHelpCommand(() => commands));
-  const buttons = modules.flatMap((m) => m.buttons ?? []);
-  const { answerQuestion } = capabilities;
+  const { commands } = provided;
   const dispatcher = createDispatcher({
     commands,
-    buttons,
+    buttons: modules.flatMap((m) => m.buttons ?? []),
     handlerDeps,
     logger,
     onQueued: kick,
-    answerQuestion,
+    answerQuestion: provided.answerQuestion,
   });
 
   const app = createServer({ logger, maxBodyBytes: config.maxBodyBytes });
-  const slack =
-    config.slack && setUpSlack(config.slack, { app, clock, scrub, dispatcher, logger, surfaces, targets });
-  const teams = await setUpTeams(config, {
-    app,
-    conversations: store.conversations,
-    clock,
-    scrub,
-    logger,
-    dispatcher,
-    targets,
-    findIncident: (activityId) => store.chatMessages.findIncidentByMessage('teams', activityId),
-    renderIncident: async (id) => (await renderIncident(store, id, clock.now()))?.message,
-  });
-  if (teams.surface) surfaces.set('teams', teams.surface);
+  const connected: ConnectedPlatform[] = [];
+  for (const p of chatPlatforms)
+    connected.push(
+      await p.connect({
+        app,
+        dispatcher,
+        renderIncident: async (id) => (await renderIncident(store, id, clock.now()))?.message,
+      }),
+    );
   registerIntakeRoutes(app, {
     ingest: createIngestQueue({ store, policy: config.policy, targets, clock }),
     parsers: { alertmanager: parseAlertmanager, 'azure-monitor': parseAzureMonitor, grafana: parseGrafana },
@@ -173,22 +178,13 @@ export async function startBot(config: Config, overrides: BotOverrides = {}): Pr
     clock,
     onAccepted: kick,
   });
-  if (config.console) {
-    registerConsoleRoutes(app, {
-      messages: store.consoleMessages,
-      dispatcher,
-      channel: config.consoleChannel,
-      clock,
-    });
-  }
   for (const m of modules) m.registerRoutes?.(app);
   registerHealthRoutes(
     app,
     [
       // "Ready" means intake can commit, not just that the database answers (full disk, read-only).
       cachedCheck({ name: 'store', check: () => store.probeCommit(clock.now()) }, clock, STORE_PROBE_TTL_MS),
-      ...(slack ? [slack.readiness] : []),
-      ...teams.readiness,
+      ...connected.flatMap((p) => p.readiness),
       ...modules.flatMap((m) => m.readiness ?? []),
     ],
     metrics.registry,
@@ -199,11 +195,12 @@ export async function startBot(config: Config, overrides: BotOverrides = {}): Pr
   const port = typeof address === 'object' && address ? address.port : config.port;
   const url = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}`;
   delivery.start();
-  slack?.start();
+  for (const p of connected) p.start?.();
 
   const tick = async () => {
     for (const m of modules) await m.tick?.();
-    await teams.refresh(); // another replica may have recorded the Teams on-call channel
+    // Platforms after the modules: another replica may have recorded the Teams on-call channel.
+    for (const p of connected) await p.tick?.();
   };
   const ticker = setInterval(() => {
     tick().catch((err) => logger.warn({ err, code: 'TICK_FAILED' }, 'periodic work failed; will run again'));
@@ -228,10 +225,12 @@ export async function startBot(config: Config, overrides: BotOverrides = {}): Pr
     async close() {
       simulator?.stop();
       clearInterval(ticker);
-      await slack?.stop();
+      for (const p of connected) await p.stop?.();
       await app.close();
       await delivery.stop();
-      for (const m of modules) await m.close?.();
+      await closeModules(modules);
+      // After the modules: their work in flight (evidence) runs on the workers.
+      await backends.close();
       await platform?.close();
       await store.close();
       await tracing.shutdown();

@@ -156,7 +156,7 @@ export const configSchema = z.unknown().transform((env, ctx) => {
   const problems: string[] = [];
 
   const hasCredentials = PLATFORM_CREDENTIAL_VARS.some((name) => !!(env as Record<string, unknown>)[name]);
-  const mode: 'local' | 'production' = e.BOT_MODE ?? (hasCredentials ? 'production' : 'local');
+  const mode = e.BOT_MODE ?? (hasCredentials ? 'production' : 'local');
   if (mode === 'production' && !e.ALERT_WEBHOOK_TOKEN) {
     problems.push(
       'ALERT_WEBHOOK_TOKEN: required in production mode; the bot never accepts unauthenticated alerts. ' +
@@ -285,6 +285,8 @@ export const configSchema = z.unknown().transform((env, ctx) => {
 export type Config = z.output<typeof configSchema>;
 /** Slack, when SLACK_BOT_TOKEN is set. */
 export type SlackConfig = NonNullable<Config['slack']>;
+/** The digest relay (SMTP_URL and the variables that go with it), when SMTP_URL is set. */
+export type SmtpRelay = NonNullable<Config['smtp']>;
 /** The Azure Bot registration and on-call channel of Teams. */
 export type TeamsConfig = Config['teams'];
 
@@ -314,15 +316,7 @@ function tracesUrl(e: z.infer<typeof envSchema>): string | undefined {
 }
 
 /** The digest relay: its address, TLS mode and AUTH credentials (user and password together). */
-export interface SmtpRelay {
-  host: string;
-  port: number;
-  implicitTls: boolean;
-  requireTls: boolean;
-  auth?: { user: string; pass: string };
-}
-
-function smtpRelay(e: z.infer<typeof envSchema>, problems: string[]): SmtpRelay | undefined {
+function smtpRelay(e: z.infer<typeof envSchema>, problems: string[]) {
   if (!!e.SMTP_USER !== !!e.SMTP_PASSWORD)
     problems.push(
       `${e.SMTP_USER ? 'SMTP_PASSWORD' : 'SMTP_USER'}: SMTP AUTH needs SMTP_USER and SMTP_PASSWORD together`,
@@ -354,7 +348,7 @@ function databasePassword(url: string | undefined): string | undefined {
 }
 
 /** The LLM endpoint from the environment: OpenAI or Azure OpenAI, complete, never both. */
-function llmEndpoint(e: z.infer<typeof envSchema>, problems: string[]): LlmEndpoint | undefined {
+function llmEndpoint(e: z.infer<typeof envSchema>, problems: string[]) {
   const azure = [e.AZURE_OPENAI_ENDPOINT, e.AZURE_OPENAI_API_KEY, e.AZURE_OPENAI_DEPLOYMENT];
   if (azure.some(Boolean)) {
     if (e.OPENAI_API_KEY || e.OPENAI_BASE_URL)
@@ -368,8 +362,19 @@ function llmEndpoint(e: z.infer<typeof envSchema>, problems: string[]): LlmEndpo
       );
       return undefined;
     }
-    return { provider: 'azure', endpoint, apiKey, deployment, apiVersion: e.AZURE_OPENAI_API_VERSION };
+    return {
+      provider: 'azure' as const,
+      endpoint,
+      apiKey,
+      deployment,
+      apiVersion: e.AZURE_OPENAI_API_VERSION,
+    } satisfies LlmEndpoint;
   }
   if (!e.OPENAI_API_KEY) return undefined;
-  return { provider: 'openai', apiKey: e.OPENAI_API_KEY, baseUrl: e.OPENAI_BASE_URL, model: e.OPENAI_MODEL };
+  return {
+    provider: 'openai' as const,
+    apiKey: e.OPENAI_API_KEY,
+    baseUrl: e.OPENAI_BASE_URL,
+    model: e.OPENAI_MODEL,
+  } satisfies LlmEndpoint;
 }

@@ -3,15 +3,14 @@ import { KubeConfig } from '@kubernetes/client-node';
 import { AppError } from '../core/errors.ts';
 import { type AgentPoolApi, aksCluster, createAgentPoolApi } from '../remediation/executors/azure.ts';
 import type { RemediationPolicy } from '../remediation/policy.ts';
+import type { Config } from './config.ts';
 
-/** The production systems remediation writes to, from configuration (bot/config.ts). */
-export interface RemediationTargetConfig {
-  /** An explicit kubeconfig file; otherwise ~/.kube/config or the in-cluster account. */
-  kubeconfigPath: string | undefined;
-  azureSubscriptionId: string | undefined;
-  /** Resource Manager base URL; https://management.azure.com by default. */
-  armEndpoint: string | undefined;
-}
+/**
+ * The production systems remediation writes to, as the config has them (KUBECONFIG,
+ * AZURE_SUBSCRIPTION_ID, AZURE_ARM_ENDPOINT): the kubeconfig file, else ~/.kube/config or the
+ * in-cluster account; Resource Manager at https://management.azure.com unless told otherwise.
+ */
+export type RemediationTargetConfig = Config['remediationTargets'];
 
 /** The cluster the Kubernetes actions act on: the file given, or client-node's default search. */
 export function loadKubeConfig(path: string | undefined): KubeConfig {

@@ -2,7 +2,6 @@ import type { FastifyInstance } from 'fastify';
 import type { Incident } from '../core/alerts/incident.ts';
 import type { ChatPlace, ChatUser } from '../core/chat-surface.ts';
 import type { Message, MessageAction, Section } from '../core/message.ts';
-import type { ProposalCardSource } from '../core/outbox/proposal-cards.ts';
 import type { ReadinessCheck } from '../core/readiness.ts';
 import type { StoredAlert } from '../core/store.ts';
 import type { ButtonHandler, CommandHandler, HandlerDeps } from './commands/command.ts';
@@ -16,7 +15,10 @@ export interface CardEnrichment {
 /**
  * A capability plugged into the composition root (remediation, GPU telemetry, vetted queries …):
  * its commands and buttons, what it adds to incident cards, its routes, readiness checks and
- * periodic work. The root lists every module explicitly; nothing is discovered.
+ * periodic work. The root lists every module explicitly (bot/modules.ts); nothing is discovered.
+ * What one module offers another (the ask module's answerer, the remediation module's proposal
+ * cards, the paging module's digest hold) is a typed property of its own module type, handed
+ * over by the root, never found by looking through the modules.
  */
 export interface BotModule {
   id: string;
@@ -28,13 +30,6 @@ export interface BotModule {
    */
   enrichIncidentCard?(incident: Incident, alerts: readonly StoredAlert[], now: number): CardEnrichment;
   registerRoutes?(app: FastifyInstance): void;
-  /**
-   * True when this module delivers the incident another way (the P3 digest), so its card is not
-   * posted in the on-call channel. A card already posted is still updated.
-   */
-  holdsIncidentCard?(incident: Incident): boolean;
-  /** Cards the outbox renders from this module's own state at delivery (remediation proposals). */
-  proposalCards?: ProposalCardSource;
   readiness?: readonly ReadinessCheck[];
   /** Periodic work (sweeps, expiries), every few seconds on every replica: must be idempotent. */
   tick?(): Promise<void>;

@@ -111,7 +111,7 @@ export function createSlackSurface(deps: SlackSurfaceDeps): ChatSurface {
   const uploadChart = createChartUploader({
     client: deps.client,
     call,
-    fetchChart: deps.fetchChart ?? fetchChartOverHttp,
+    fetchChart: deps.fetchChart ?? fetchChartOverHttp(deps.clock),
   });
 
   /** Looks for the message posted with `key` among the channel's (or thread's) recent messages. */

@@ -20,10 +20,10 @@ export interface DeliveryLoopDeps {
   renderIncident: IncidentCardRenderer;
   /** Alert storm cards (times in UTC when not given). */
   renderStorm?: StormCardRenderer;
-  /** Whether an incident's card is held back (P3 digest); read at each delivery, like the next. */
+  /** Whether an incident's card is held back (the paging module's P3 digest rule). */
   holdsIncidentCard?: (incident: Incident) => boolean;
-  /** Remediation proposal cards; read at each delivery, so it may be set after construction. */
-  proposalCards?: () => ProposalCardSource | undefined;
+  /** Remediation proposal cards (the remediation module's), when remediation is on. */
+  proposalCards?: ProposalCardSource;
   clock: Clock;
   logger: Logger;
   metrics: BotMetrics;
@@ -75,9 +75,7 @@ export class DeliveryLoop {
       renderIncident: deps.renderIncident,
       renderStorm: deps.renderStorm ?? createStormCardRenderer({ timeZone: 'UTC' }),
       holdsIncidentCard: deps.holdsIncidentCard,
-      get proposalCards() {
-        return deps.proposalCards?.();
-      },
+      proposalCards: deps.proposalCards,
       now: () => deps.clock.now(),
     };
   }

@@ -2,6 +2,7 @@ import { Gauge, type Registry } from 'prom-client';
 import type { Clock } from '../../core/clock.ts';
 import type { Logger } from '../../core/logger.ts';
 import type { ChannelTarget } from '../../core/outbox/enqueue.ts';
+import type { ProposalCardSource } from '../../core/outbox/proposal-cards.ts';
 import type { Store } from '../../core/store.ts';
 import type { AgentPoolApi } from '../../remediation/executors/azure.ts';
 import type { KubeClients } from '../../remediation/executors/kubernetes.ts';
@@ -49,7 +50,12 @@ export function openRemediationRepo(options: { dbPath: string; databaseUrl?: str
  * Approved work interrupted by a restart is resumed before the module is handed out; executions cut
  * off mid-way are marked failed then and on every tick, once past their verification deadline.
  */
-export async function createRemediationModule(options: RemediationModuleOptions): Promise<BotModule> {
+/** The remediation module, and the proposal cards the outbox renders from its state at delivery. */
+export interface RemediationModule extends BotModule {
+  proposalCards: ProposalCardSource;
+}
+
+export async function createRemediationModule(options: RemediationModuleOptions): Promise<RemediationModule> {
   const repo = await openRemediationRepo(options);
   if (options.registry) registerAuditGauge(options.registry, repo);
   const r = setupRemediation({ ...options, repo });

@@ -1,3 +1,4 @@
+import type { Incident } from '../../core/alerts/incident.ts';
 import type { BackoffOptions } from '../../core/backoff.ts';
 import type { Clock } from '../../core/clock.ts';
 import type { Logger } from '../../core/logger.ts';
@@ -44,7 +45,17 @@ const PAGING_BACKOFF: BackoffOptions = { baseMs: 5_000, maxMs: 5 * 60_000, rando
  * reminder; P3 waits for the daily digest. All work is driven from `tick()` and recorded in the
  * paging tables, so any number of replicas can tick at once and each step happens once.
  */
-export function createPagingModule(options: PagingModuleOptions): BotModule & { tick(): Promise<void> } {
+/** The paging module, and the rule that holds P3 cards back for the digest. */
+export interface PagingModule extends BotModule {
+  tick(): Promise<void>;
+  /**
+   * True when the incident is delivered another way (the P3 digest), so its card is not posted in
+   * the on-call channel. A card already posted is still updated.
+   */
+  holdsIncidentCard(incident: Incident): boolean;
+}
+
+export function createPagingModule(options: PagingModuleOptions): PagingModule {
   const policy = options.policy ?? pagingPolicy.parse({});
   const { repo } = options;
   const deps: PagingDeps = {

@@ -1,6 +1,8 @@
 import type { WebClient } from '@slack/web-api';
+import type { Clock } from '../../../core/clock.ts';
 import { DeliveryError } from '../../../core/errors.ts';
 import type { Message, Section } from '../../../core/message.ts';
+import { parseRetryAfter } from '../../../core/outbox/delivery-target.ts';
 import type { Attachment } from '../../../core/outbox/outbox-entry.ts';
 
 /** A chart image of a card: a signed `/charts/<token>.png` URL served by this bot. */
@@ -57,35 +59,39 @@ export function withChartsInThread(m: Message): Message {
   };
 }
 
-/** The default {@link FetchChart}: GET the signed URL (the bot's own chart route). */
-export const fetchChartOverHttp: FetchChart = async (url) => {
-  let res: Response;
-  try {
-    res = await fetch(url, { redirect: 'error', signal: AbortSignal.timeout(FETCH_TIMEOUT_MS) });
-  } catch (err) {
-    throw new DeliveryError(
-      'CHART_UNREACHABLE',
-      `chart fetch failed: ${(err as Error).message}`,
-      true,
-      undefined,
-      {
-        cause: err,
-      },
-    );
-  }
-  if (res.status !== 200 || res.headers.get('content-type') !== 'image/png') {
-    await res.body?.cancel();
-    const seconds = Number(res.headers.get('retry-after'));
-    // The token is in the URL; say only which status came back.
-    throw new DeliveryError(
-      `CHART_HTTP_${res.status}`,
-      `chart fetch answered HTTP ${res.status}`,
-      RETRYABLE_STATUS.has(res.status),
-      Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : undefined,
-    );
-  }
-  return Buffer.from(await res.arrayBuffer());
-};
+/**
+ * The default {@link FetchChart}: GET the signed URL (the bot's own chart route); a Retry-After
+ * given as an HTTP date is counted from `clock`.
+ */
+export const fetchChartOverHttp =
+  (clock: Clock): FetchChart =>
+  async (url) => {
+    let res: Response;
+    try {
+      res = await fetch(url, { redirect: 'error', signal: AbortSignal.timeout(FETCH_TIMEOUT_MS) });
+    } catch (err) {
+      throw new DeliveryError(
+        'CHART_UNREACHABLE',
+        `chart fetch failed: ${(err as Error).message}`,
+        true,
+        undefined,
+        {
+          cause: err,
+        },
+      );
+    }
+    if (res.status !== 200 || res.headers.get('content-type') !== 'image/png') {
+      await res.body?.cancel();
+      // The token is in the URL; say only which status came back.
+      throw new DeliveryError(
+        `CHART_HTTP_${res.status}`,
+        `chart fetch answered HTTP ${res.status}`,
+        RETRYABLE_STATUS.has(res.status),
+        parseRetryAfter(res.headers.get('retry-after'), clock.now()),
+      );
+    }
+    return Buffer.from(await res.arrayBuffer());
+  };
 
 async function putBytes(uploadUrl: string, bytes: Buffer): Promise<void> {
   let res: Response;

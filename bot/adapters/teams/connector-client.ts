@@ -1,6 +1,8 @@
 import { Activity, type ConversationParameters } from '@microsoft/agents-activity';
 import { type CloudAdapter, type ConnectorClient, HttpError } from '@microsoft/agents-hosting';
+import type { Clock } from '../../../core/clock.ts';
 import { DeliveryError } from '../../../core/errors.ts';
+import { parseRetryAfter } from '../../../core/outbox/delivery-target.ts';
 
 /** Bot Connector `ResourceResponse` and `ConversationResourceResponse`. */
 export interface ResourceResponse {
@@ -28,16 +30,11 @@ export interface NewThread {
 /** HTTP statuses that a later attempt can get past. */
 const RETRYABLE = new Set([408, 412, 429, 500, 502, 503, 504]);
 
-function retryAfterMs(header: string | null | undefined): number | undefined {
-  if (!header) return undefined;
-  const seconds = Number(header);
-  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
-  const at = Date.parse(header);
-  return Number.isNaN(at) ? undefined : Math.max(0, at - Date.now());
-}
-
-/** Turns what the SDK throws into a {@link DeliveryError} that tells the outbox whether to retry. */
-function toDeliveryError(what: string, err: unknown): DeliveryError {
+/**
+ * Turns what the SDK throws into a {@link DeliveryError} that tells the outbox whether to retry;
+ * a Retry-After given as an HTTP date is counted from `now`.
+ */
+function toDeliveryError(what: string, err: unknown, now: number): DeliveryError {
   if (err instanceof DeliveryError) return err;
   if (err instanceof HttpError) {
     const status = err.status;
@@ -48,7 +45,7 @@ function toDeliveryError(what: string, err: unknown): DeliveryError {
       code,
       `${what}: HTTP ${status} ${(body ?? '').slice(0, 200)}`,
       RETRYABLE.has(status),
-      retryAfterMs(err.response.headers?.get('retry-after')),
+      parseRetryAfter(err.response.headers?.get('retry-after'), now),
     );
   }
   // fetch failures (refused, reset, DNS) and token acquisition problems: worth another try.
@@ -77,17 +74,24 @@ function checked(what: string, res: Partial<ResourceResponse> | undefined): Reso
  * ConnectorClient it sets up (a bearer token from the app registration, or none when anonymous).
  */
 export class TeamsConnector {
+  private readonly clock: Clock;
+  private readonly timeoutMs: number;
+
   /**
    * @param adapter the SDK adapter that also serves `POST /api/messages`
    * @param appId the bot's app id; undefined in anonymous (local/test) mode
-   * @param timeoutMs how long a call may take before the outbox gives up on it and retries later
-   *   (the SDK's HTTP client has no timeout of its own)
+   * @param options `clock` dates a Retry-After given as an HTTP date; `timeoutMs` is how long a
+   *   call may take before the outbox gives up on it and retries later (the SDK's HTTP client has
+   *   no timeout of its own), 15 s by default
    */
   constructor(
     private readonly adapter: CloudAdapter,
     private readonly appId: string | undefined,
-    private readonly timeoutMs = 15_000,
-  ) {}
+    options: { clock: Clock; timeoutMs?: number },
+  ) {
+    this.clock = options.clock;
+    this.timeoutMs = options.timeoutMs ?? 15_000;
+  }
 
   createConversation(address: ConversationAddress, body: NewThread): Promise<ResourceResponse> {
     const params: ConversationParameters & { bot: NewThread['bot'] } = {
@@ -159,7 +163,7 @@ export class TeamsConnector {
       turn.catch(() => undefined);
       await Promise.race([turn, timeout]);
     } catch (err) {
-      throw toDeliveryError(what, err);
+      throw toDeliveryError(what, err, this.clock.now());
     } finally {
       clearTimeout(timer);
     }

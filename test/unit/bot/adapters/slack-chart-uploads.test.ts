@@ -42,6 +42,8 @@ describe('which images are charts', () => {
 });
 
 describe('fetchChartOverHttp', () => {
+  const clock = new ManualClock();
+  const fetchChart = fetchChartOverHttp(clock);
   let server: Server;
   let base: string;
   const answers: { status: number; type?: string; retryAfter?: string }[] = [];
@@ -60,22 +62,28 @@ describe('fetchChartOverHttp', () => {
   afterEach(() => new Promise<void>((r) => server.close(() => r())));
 
   it('returns the PNG bytes', async () => {
-    expect(await fetchChartOverHttp(base)).toEqual(PNG);
+    expect(await fetchChart(base)).toEqual(PNG);
   });
 
   it('an expired or forged link is not retried; a busy backend is, after Retry-After', async () => {
     answers.push({ status: 410 }, { status: 503, retryAfter: '10' });
-    const expired = await fetchChartOverHttp(base).catch((e: unknown) => e as DeliveryError);
+    const expired = await fetchChart(base).catch((e: unknown) => e as DeliveryError);
     expect(expired).toMatchObject({ code: 'CHART_HTTP_410', retryable: false });
     // The link's token must not end up in logs through the error.
     expect((expired as Error).message).not.toContain('secret-token');
-    const busy = await fetchChartOverHttp(base).catch((e: unknown) => e as DeliveryError);
+    const busy = await fetchChart(base).catch((e: unknown) => e as DeliveryError);
     expect(busy).toMatchObject({ code: 'CHART_HTTP_503', retryable: true, retryAfterMs: 10_000 });
+  });
+
+  it('reads a Retry-After HTTP date against the injected clock', async () => {
+    answers.push({ status: 503, retryAfter: new Date(clock.now() + 20_000).toUTCString() });
+    const busy = await fetchChart(base).catch((e: unknown) => e as DeliveryError);
+    expect(busy).toMatchObject({ code: 'CHART_HTTP_503', retryable: true, retryAfterMs: 20_000 });
   });
 
   it('a refused connection is retryable', async () => {
     const closed = base.replace(/:\d+\//, ':9/');
-    await expect(fetchChartOverHttp(closed)).rejects.toMatchObject({
+    await expect(fetchChart(closed)).rejects.toMatchObject({
       code: 'CHART_UNREACHABLE',
       retryable: true,
     });

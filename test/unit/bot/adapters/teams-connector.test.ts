@@ -15,6 +15,7 @@ import {
   readLegacyConversationFile,
   TeamsConversationStore,
 } from '../../../../bot/adapters/teams/conversation-store.ts';
+import { ManualClock } from '../../../../core/clock.ts';
 import { DeliveryError } from '../../../../core/errors.ts';
 import { openSqliteStore } from '../../../../store/sqlite/sqlite-store.ts';
 
@@ -59,11 +60,14 @@ async function failure(call: Promise<unknown>): Promise<DeliveryError> {
   return err as DeliveryError;
 }
 
+const clock = new ManualClock(Date.parse('2026-11-28T09:00:00Z'));
+
 /** An anonymous connector (no app id), as in local mode: no token is fetched or sent. */
 const connector = () =>
   new TeamsConnector(
     createTeamsAdapter({ clientId: undefined, clientSecret: undefined, tenantId: undefined }),
     undefined,
+    { clock },
   );
 const at = (serviceUrl: string, conversationId = 'a:1') => ({ serviceUrl, conversationId });
 const message = { type: 'message', text: 'hi' };
@@ -104,6 +108,22 @@ describe('TeamsConnector (the Agents SDK connector client)', () => {
     expect([e.code, e.retryable]).toEqual(['TEAMS_MESSAGE_TOO_BIG', false]);
   });
 
+  it('reads Retry-After as delta-seconds or as an HTTP date counted from the injected clock', async () => {
+    let c = await answering(503, {}, { 'retry-after': '120' });
+    let e = await failure(connector().sendToConversation(at(c.url), message));
+    expect([e.code, e.retryable, e.retryAfterMs]).toEqual(['TEAMS_HTTP_503', true, 120_000]);
+    server!.close();
+    // 45 s after the bot's clock, whatever the machine's clock says.
+    c = await answering(429, {}, { 'retry-after': new Date(clock.now() + 45_000).toUTCString() });
+    e = await failure(connector().sendToConversation(at(c.url), message));
+    expect([e.retryable, e.retryAfterMs]).toEqual([true, 45_000]);
+    server!.close();
+    // A date already past means "now", not a negative wait.
+    c = await answering(429, {}, { 'retry-after': new Date(clock.now() - 60_000).toUTCString() });
+    e = await failure(connector().sendToConversation(at(c.url), message));
+    expect(e.retryAfterMs).toBe(0);
+  });
+
   it('a response without an id is a retryable bad response', async () => {
     const c = await answering(200, {});
     const e = await failure(connector().sendToConversation(at(c.url), message));
@@ -117,7 +137,7 @@ describe('TeamsConnector (the Agents SDK connector client)', () => {
     const slow = new TeamsConnector(
       createTeamsAdapter({ clientId: undefined, clientSecret: undefined, tenantId: undefined }),
       undefined,
-      50,
+      { clock, timeoutMs: 50 },
     );
     const e = await failure(slow.sendToConversation(at(url), message));
     expect([e.code, e.retryable]).toEqual(['TEAMS_UNREACHABLE', true]);

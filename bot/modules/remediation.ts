@@ -1,0 +1,65 @@
+import { join } from 'node:path';
+import type { ProposalCardSource } from '../../core/outbox/proposal-cards.ts';
+import { createRemediationModule } from '../../handlers/approvals/remediation-module.ts';
+import { createKubeClients } from '../../remediation/executors/kubernetes.ts';
+import { createLogsThrottleReader } from '../../remediation/executors/throttle-rate.ts';
+import { type RemediationPolicy, remediationPolicySchema } from '../../remediation/policy.ts';
+import type { RemediationTargets } from '../backends.ts';
+import type { ModuleParts, ModulePlugin } from '../module-list.ts';
+
+/**
+ * In local mode the console's users are the on-call group, so a newcomer can propose as one name
+ * and approve as another; production policies name their own groups.
+ */
+const LOCAL_REMEDIATION_POLICY = remediationPolicySchema.parse({
+  groups: { oncall: ['console:alice', 'console:bob', 'console:carol', 'console:dave'] },
+});
+
+type Needs = Pick<ModuleParts, 'store' | 'targets' | 'clock' | 'logger' | 'queued' | 'metrics' | 'backends'>;
+
+interface RemediationSettings {
+  on: RemediationTargets;
+  policy: RemediationPolicy;
+  dbPath: string;
+  databaseUrl: string | undefined;
+  timeZone: string;
+}
+
+/**
+ * Human-approved remediations: on in local mode (the simulated cluster) and in production when
+ * the policy has a `remediation` section. Provides the proposal cards the outbox renders.
+ */
+export const remediationPlugin: ModulePlugin<
+  Needs,
+  RemediationSettings,
+  { proposalCards: ProposalCardSource }
+> = {
+  id: 'remediation',
+  fromConfig: (config, { backends }) =>
+    backends.remediationTargets && {
+      on: backends.remediationTargets,
+      policy: config.policy.remediation ?? LOCAL_REMEDIATION_POLICY,
+      dbPath: join(config.dataDir, 'bot.db'),
+      databaseUrl: config.databaseUrl,
+      timeZone: config.policy.timeZone,
+    },
+  async setUp(s, needs) {
+    const module = await createRemediationModule({
+      dbPath: s.dbPath,
+      databaseUrl: s.databaseUrl,
+      kube: createKubeClients(s.on.kubeConfig),
+      nodePools: s.on.nodePools,
+      policy: s.policy,
+      store: needs.store,
+      targets: needs.targets,
+      clock: needs.clock,
+      timeZone: s.timeZone,
+      onQueued: needs.queued,
+      logger: needs.logger,
+      registry: needs.metrics?.registry,
+      // shift-traffic verifies with the vetted throttle-rate query that 429s are dropping.
+      throttle: needs.backends.logs && createLogsThrottleReader(needs.backends.logs, needs.clock),
+    });
+    return { module, provides: { proposalCards: module.proposalCards } };
+  },
+};
