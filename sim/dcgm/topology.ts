@@ -1,6 +1,6 @@
 import { hexFrom } from './noise.ts';
 import type { DcgmClusterOptions, NodePool } from './options.ts';
-import { type PodRef, podOnGpu } from './placement.ts';
+import { type PodRef, placement, podsByGpu } from './placement.ts';
 
 export interface GpuInfo {
   index: number;
@@ -31,6 +31,7 @@ function uuidFor(key: string): string {
 /** Builds the static shape of the cluster: nodes, pools, GPUs, pods and HCAs. */
 export function buildTopology(opts: DcgmClusterOptions): NodeInfo[] {
   const nodes: NodeInfo[] = [];
+  const pods = podsByGpu(placement(opts));
   for (let n = 0; n < opts.nodes; n++) {
     const name = `node-${n}`;
     const gpus: GpuInfo[] = [];
@@ -42,7 +43,7 @@ export function buildTopology(opts: DcgmClusterOptions): NodeInfo[] {
         uuid: uuidFor(`${opts.seed}/${name}/${g}`),
         pciBusId: `0000000${domain}:${bus}:00.0`,
         thermalOffsetC: THERMAL_OFFSETS[g % THERMAL_OFFSETS.length] ?? 0,
-        pod: podOnGpu(opts, n, g),
+        pod: pods.get(`${name}/${g}`),
       });
     }
     const hcas = Array.from({ length: opts.hcasPerNode }, (_, i) => `mlx5_${i}`);

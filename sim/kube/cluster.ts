@@ -1,7 +1,7 @@
-import { createHash } from 'node:crypto';
 import { canonicalJson } from '../../core/canonical-json.ts';
 import { type Clock, systemClock } from '../../core/clock.ts';
 import { reconcileAll } from './controllers/reconcile.ts';
+import { safeSuffix } from './names.ts';
 import { resourceTypeOf } from './resources.ts';
 import { type KubeObject, type NewObject, ObjectStore } from './store.ts';
 
@@ -13,16 +13,6 @@ export interface ClusterOptions {
   podReadyDelayMs?: number;
   /** Store events kept for watches to resume from (default 2000). */
   watchHistory?: number;
-}
-
-const alphabet = 'bcdfghjklmnpqrstvwxz2456789';
-
-/** A short name suffix from a hash, in the alphabet Kubernetes uses for generated names. */
-export function safeSuffix(input: string, length: number): string {
-  const digest = createHash('sha256').update(input).digest();
-  let out = '';
-  for (let i = 0; i < length; i++) out += alphabet[(digest[i] ?? 0) % alphabet.length];
-  return out;
 }
 
 /** The pod-template-hash of a pod template. */

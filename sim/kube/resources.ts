@@ -83,6 +83,14 @@ export const resourceTypes: ResourceType[] = [
     hasStatus: true,
     tracksGeneration: true,
   },
+  {
+    // The Kubeflow training operator's job: the owner of the pretraining workers' pods.
+    ...base('kubeflow.org', 'v1', 'pytorchjobs', 'pytorchjob', 'PyTorchJob', true),
+    subresources: ['status'],
+    custom: true,
+    hasStatus: true,
+    tracksGeneration: true,
+  },
 ];
 
 function base(

@@ -1,12 +1,18 @@
 import { MODEL_LABEL, MODEL_VERSION_LABEL } from '../../core/workload-labels.ts';
+import { DEFAULT_CLUSTER, DEFAULT_PLACEMENT, type GpuWorkload } from '../dcgm/placement.ts';
 import { GPT4O_NEW_VERSION, GPT4O_OLD_VERSION } from '../telemetry/profile.ts';
 import type { KubeCluster } from './cluster.ts';
-import { formatTime } from './store.ts';
+import { newReplicaSet } from './controllers/deployments.ts';
+import { controllerRef } from './controllers/util.ts';
+import { cloneJson } from './json.ts';
+import { deploymentSchema } from './shapes.ts';
+import { formatTime, type KubeObject } from './store.ts';
 
 /** The namespace the AI platform runs in. */
 export const ML_NAMESPACE = 'ml';
-/** GPU node names, node-0 … node-7. */
-export const GPU_NODES = Array.from({ length: 8 }, (_, i) => `node-${i}`);
+/** GPU node names, node-0 … node-7: the nodes of the DCGM cluster local mode runs. */
+export const GPU_NODES = Array.from({ length: DEFAULT_CLUSTER.nodes }, (_, i) => `node-${i}`);
+const GPUS_PER_NODE = String(DEFAULT_CLUSTER.gpusPerNode);
 export const GPU_PRODUCT = 'NVIDIA-H100-80GB-HBM3';
 
 /**
@@ -31,7 +37,7 @@ function addNode(c: KubeCluster, i: number): void {
         'node.kubernetes.io/instance-type': 'Standard_ND96isr_H100_v5',
         'topology.kubernetes.io/region': 'eastus2',
         'nvidia.com/gpu.product': GPU_PRODUCT,
-        'nvidia.com/gpu.count': '8',
+        'nvidia.com/gpu.count': GPUS_PER_NODE,
         'nvidia.com/gpu.memory': '81559',
       },
     },
@@ -39,8 +45,8 @@ function addNode(c: KubeCluster, i: number): void {
       providerID: `azure:///subscriptions/sim/resourceGroups/mc_ml/providers/Microsoft.Compute/virtualMachineScaleSets/aks-gpu/virtualMachines/${i}`,
     },
     status: {
-      capacity: { cpu: '96', memory: '1857632Mi', 'nvidia.com/gpu': '8', pods: '110' },
-      allocatable: { cpu: '95', memory: '1800000Mi', 'nvidia.com/gpu': '8', pods: '110' },
+      capacity: { cpu: '96', memory: '1857632Mi', 'nvidia.com/gpu': GPUS_PER_NODE, pods: '110' },
+      allocatable: { cpu: '95', memory: '1800000Mi', 'nvidia.com/gpu': GPUS_PER_NODE, pods: '110' },
       conditions: [
         { type: 'Ready', status: 'True', reason: 'KubeletReady', message: 'kubelet is posting ready status' },
       ],
@@ -60,72 +66,216 @@ function addNode(c: KubeCluster, i: number): void {
   });
 }
 
+interface PodTemplateSpec {
+  metadata: { labels: Record<string, string>; annotations?: Record<string, string> };
+  spec: Record<string, unknown>;
+}
+
 function template(
-  app: string,
+  w: GpuWorkload,
   image: string,
-  gpus: number,
   env: Record<string, string>,
   extraLabels: Record<string, string> = {},
-) {
+): PodTemplateSpec {
   return {
-    metadata: { labels: { app, 'app.kubernetes.io/part-of': 'ai-platform', ...extraLabels } },
+    metadata: { labels: { app: w.name, 'app.kubernetes.io/part-of': 'ai-platform', ...extraLabels } },
     spec: {
       nodeSelector: { agentpool: 'gpu' },
       containers: [
         {
-          name: app,
+          name: w.container,
           image,
           env: Object.entries(env).map(([name, value]) => ({ name, value })),
-          resources: { limits: { 'nvidia.com/gpu': String(gpus) }, requests: { cpu: '4', memory: '32Gi' } },
+          resources: {
+            limits: { 'nvidia.com/gpu': String(w.gpusPerReplica) },
+            requests: { cpu: '4', memory: '32Gi' },
+          },
         },
       ],
     },
   };
 }
 
-/** llm-api serves gpt-4o at a model version, pinned in its env and labelled on its pods. */
-function llmApiTemplate(image: string, modelVersion: string) {
-  return template(
-    'llm-api',
-    image,
-    1,
-    { MODEL_VERSION: modelVersion },
-    { [MODEL_VERSION_LABEL]: modelVersion },
-  );
+/** A Deployment's pod template at one revision, with the change-cause that rolled it out. */
+interface Revision {
+  template: PodTemplateSpec;
+  cause: string;
 }
 
-function addDeployment(
-  c: KubeCluster,
-  name: string,
-  replicas: number,
-  tpl: ReturnType<typeof template>,
-  cause: string,
-  labels: Record<string, string> = {},
-): void {
-  c.create('Deployment', {
-    metadata: {
-      name,
-      namespace: ML_NAMESPACE,
-      labels: { app: name, ...labels },
-      annotations: { 'kubernetes.io/change-cause': cause },
-    },
-    spec: {
-      replicas,
-      selector: { matchLabels: { app: name } },
-      template: tpl,
-      strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: '25%', maxUnavailable: '25%' } },
-      revisionHistoryLimit: 10,
-    },
+/** What each Deployment of the placement table runs: its revisions, oldest first, and its labels. */
+function deploymentSpec(w: GpuWorkload): { revisions: Revision[]; labels?: Record<string, string> } {
+  switch (w.name) {
+    case 'llm-api': {
+      // llm-api serves gpt-4o at a model version, pinned in its env and labelled on its pods; the
+      // second revision is the model version whose rollout the latency story (and the simulated
+      // telemetry, from the same constants) is about, so a rollback has somewhere to go.
+      const at = (image: string, version: string): Revision => ({
+        template: template(w, image, { MODEL_VERSION: version }, { [MODEL_VERSION_LABEL]: version }),
+        cause: `model gpt-4o ${version}`,
+      });
+      return {
+        revisions: [
+          at('mlplatform.azurecr.io/llm-api:1.8.1', GPT4O_OLD_VERSION),
+          at('mlplatform.azurecr.io/llm-api:1.9.0', GPT4O_NEW_VERSION),
+        ],
+        labels: { [MODEL_LABEL]: 'gpt-4o' },
+      };
+    }
+    case 'embeddings':
+      return {
+        revisions: [
+          {
+            template: template(w, 'mlplatform.azurecr.io/embeddings:0.14.0', {
+              MODEL: 'text-embedding-3-large',
+            }),
+            cause: 'initial',
+          },
+        ],
+      };
+    default: {
+      const model = VLLM_MODELS[w.name] ?? w.name;
+      const env = { MODEL: model, TENSOR_PARALLEL_SIZE: String(w.gpusPerReplica) };
+      return { revisions: [{ template: template(w, 'vllm/vllm-openai:v0.8.5', env), cause: 'initial' }] };
+    }
+  }
+}
+
+/** The Hugging Face models the vLLM deployments of the placement table serve. */
+const VLLM_MODELS: Record<string, string> = {
+  'vllm-llama-70b': 'meta-llama/Llama-3.3-70B-Instruct',
+  'vllm-mixtral-8x22b': 'mistralai/Mixtral-8x22B-Instruct-v0.1',
+};
+
+/**
+ * The pods of the placement table, bound to their nodes as a scheduler would have bound them,
+ * owned by `owner` and started long enough ago to be Ready.
+ */
+function addPlacedPods(c: KubeCluster, w: GpuWorkload, owner: KubeObject, tpl: PodTemplateSpec): void {
+  const started = formatTime(c.clock.now() - c.podReadyDelayMs);
+  w.pods.forEach((p, index) => {
+    const labels = { ...tpl.metadata.labels, ...podLabels(w, index) };
+    c.create('Pod', {
+      metadata: {
+        name: p.pod,
+        namespace: w.namespace,
+        labels,
+        annotations: tpl.metadata.annotations ?? {},
+        ownerReferences: [controllerRef(owner)],
+      },
+      spec: { ...cloneJson(tpl.spec), nodeName: p.node },
+      status: { phase: 'Pending', qosClass: 'Burstable', startTime: started },
+    });
   });
 }
 
+function podLabels(w: GpuWorkload, index: number): Record<string, string> {
+  if (w.kind === 'Deployment') return w.templateHash ? { 'pod-template-hash': w.templateHash } : {};
+  return {
+    'training.kubeflow.org/job-name': w.name,
+    'training.kubeflow.org/operator-name': 'pytorchjob-controller',
+    'training.kubeflow.org/replica-type': 'worker',
+    'training.kubeflow.org/replica-index': String(index),
+  };
+}
+
 /**
- * Seed a realistic AI platform: GPU nodes, the `ml` namespace with llm-api (two revisions, so a
- * rollback has somewhere to go), embeddings and llm-train, the llm-api HPA and PDB, and the
- * gateway routing and llm-api ConfigMaps. All pods end Running and Ready on their nodes.
+ * A Deployment of the placement table with its revision history: every earlier revision's
+ * ReplicaSet scaled to zero, and the current one owning the table's pods under the table's
+ * pod-template-hash, so the controllers find the rollout finished.
+ */
+function addDeployment(c: KubeCluster, w: GpuWorkload): void {
+  const { revisions, labels = {} } = deploymentSpec(w);
+  const metadata = (cause: string) => ({
+    name: w.name,
+    namespace: w.namespace,
+    labels: { app: w.name, ...labels },
+    annotations: { 'kubernetes.io/change-cause': cause },
+  });
+  const spec = (tpl: PodTemplateSpec, replicas: number) => ({
+    replicas,
+    selector: { matchLabels: { app: w.name } },
+    template: tpl,
+    strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: '25%', maxUnavailable: '25%' } },
+    revisionHistoryLimit: 10,
+  });
+  const history = revisions.slice(0, -1);
+  const current = revisions[revisions.length - 1]!;
+  let dep = c.create('Deployment', {
+    metadata: metadata(history[0]?.cause ?? current.cause),
+    spec: spec(history[0]?.template ?? current.template, history.length > 0 ? 0 : w.pods.length),
+  });
+  // Earlier revisions roll out with no replicas: their ReplicaSets are the rollback targets.
+  for (const [i, r] of history.entries()) {
+    if (i > 0)
+      dep = c.save({
+        ...dep,
+        metadata: { ...dep.metadata, ...metadata(r.cause) },
+        spec: spec(r.template, 0),
+      });
+    c.tick();
+    dep = c.find('Deployment', w.namespace, w.name) ?? dep;
+  }
+  if (history.length > 0)
+    dep = c.save({
+      ...dep,
+      metadata: { ...dep.metadata, ...metadata(current.cause) },
+      spec: spec(current.template, w.pods.length),
+    });
+  const parsed = deploymentSchema.parse(dep);
+  const rs = c.create('ReplicaSet', newReplicaSet(dep, parsed, revisions.length, w.templateHash));
+  addPlacedPods(c, w, rs, current.template);
+}
+
+/** The training job of the placement table: a Kubeflow PyTorchJob whose workers are its pods. */
+function addTrainingJob(c: KubeCluster, w: GpuWorkload): void {
+  const tpl = template(w, 'mlplatform.azurecr.io/llm-train:2026.11.2', { EPOCHS: '3' });
+  const since = formatTime(c.clock.now() - c.podReadyDelayMs);
+  const job = c.create('PyTorchJob', {
+    metadata: { name: w.name, namespace: w.namespace, labels: { app: w.name } },
+    spec: {
+      runPolicy: { cleanPodPolicy: 'None' },
+      pytorchReplicaSpecs: { Worker: { replicas: w.pods.length, restartPolicy: 'OnFailure', template: tpl } },
+    },
+    status: {
+      startTime: since,
+      conditions: [
+        {
+          type: 'Created',
+          status: 'True',
+          reason: 'PyTorchJobCreated',
+          message: `PyTorchJob ${w.namespace}/${w.name} is created.`,
+          lastTransitionTime: since,
+        },
+        {
+          type: 'Running',
+          status: 'True',
+          reason: 'PyTorchJobRunning',
+          message: `PyTorchJob ${w.namespace}/${w.name} is running.`,
+          lastTransitionTime: since,
+        },
+      ],
+      replicaStatuses: { Worker: { active: w.pods.length } },
+    },
+  });
+  addPlacedPods(c, w, job, tpl);
+}
+
+/**
+ * Seed a realistic AI platform from the placement table (sim/dcgm/placement.ts), the one the
+ * DCGM series map GPUs to pods with: the GPU nodes; the `ml` namespace with llm-api (two
+ * revisions, so a rollback has somewhere to go) and embeddings; the `inference` namespace's vLLM
+ * deployments; the `ml-train` pretraining PyTorchJob; every pod bound to the node and holding the
+ * GPUs the table gives it. Then the llm-api HPA and PDB, and the gateway routing and llm-api
+ * ConfigMaps. All pods end Running and Ready on their nodes.
  */
 export function seedAiPlatform(c: KubeCluster): void {
-  for (const ns of ['default', 'kube-system', ML_NAMESPACE])
+  const namespaces = new Set([
+    'default',
+    'kube-system',
+    ML_NAMESPACE,
+    ...DEFAULT_PLACEMENT.map((w) => w.namespace),
+  ]);
+  for (const ns of namespaces)
     c.create('Namespace', {
       metadata: { name: ns },
       spec: { finalizers: ['kubernetes'] },
@@ -144,45 +294,9 @@ export function seedAiPlatform(c: KubeCluster): void {
     metadata: { name: LLM_API_CONFIGMAP, namespace: ML_NAMESPACE, labels: { app: 'llm-api' } },
     data: { BATCH_SIZE: '32', MAX_TOKENS: '4096', MODEL_DEPLOYMENT: 'gpt-4o-eastus2' },
   });
-  addDeployment(
-    c,
-    'llm-api',
-    4,
-    llmApiTemplate('mlplatform.azurecr.io/llm-api:1.8.1', GPT4O_OLD_VERSION),
-    `model gpt-4o ${GPT4O_OLD_VERSION}`,
-    { [MODEL_LABEL]: 'gpt-4o' },
-  );
-  addDeployment(
-    c,
-    'embeddings',
-    2,
-    template('embeddings', 'mlplatform.azurecr.io/embeddings:0.14.0', 1, { MODEL: 'text-embedding-3-large' }),
-    'initial',
-  );
-  addDeployment(
-    c,
-    'llm-train',
-    2,
-    template('llm-train', 'mlplatform.azurecr.io/llm-train:2026.11.2', 4, { EPOCHS: '3' }),
-    'initial',
-  );
-  c.tick();
-  // A second llm-api revision: the gpt-4o model version whose rollout the latency story (and the
-  // simulated telemetry, from the same constants) is about, so a rollback has somewhere to go.
-  const api = c.find('Deployment', ML_NAMESPACE, 'llm-api');
-  if (api) {
-    const next = llmApiTemplate('mlplatform.azurecr.io/llm-api:1.9.0', GPT4O_NEW_VERSION);
-    c.save({
-      ...api,
-      metadata: {
-        ...api.metadata,
-        annotations: {
-          ...api.metadata.annotations,
-          'kubernetes.io/change-cause': `model gpt-4o ${GPT4O_NEW_VERSION}`,
-        },
-      },
-      spec: { ...(api.spec as object), template: next },
-    });
+  for (const w of DEFAULT_PLACEMENT) {
+    if (w.kind === 'Deployment') addDeployment(c, w);
+    else addTrainingJob(c, w);
   }
   c.create('HorizontalPodAutoscaler', {
     metadata: { name: 'llm-api', namespace: ML_NAMESPACE },

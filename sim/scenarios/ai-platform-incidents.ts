@@ -1,7 +1,8 @@
 import type { AlertSource } from '../../core/alerts/alert.ts';
 import type { DcgmCluster } from '../dcgm/cluster.ts';
 import { defaultPodOnGpu } from '../dcgm/placement.ts';
-import { QUOTA_EPISODE, quotaUsedPct } from '../telemetry/profile.ts';
+import { latencyPercentileMs, throttledRequests } from '../telemetry/episode-readings.ts';
+import { LATENCY_EPISODE, QUOTA_EPISODE, quotaUsedPct, THROTTLE_EPISODE } from '../telemetry/profile.ts';
 import {
   type AmAlert,
   alertmanagerGroup,
@@ -41,26 +42,32 @@ export function aiPlatformIncidents(startMs: number, episode = 1): ScenarioStep[
   const guid = (n: number) =>
     `0c1d2e3f-4a5b-4c6d-8e7f-${String(episode).padStart(4, '0')}${String(n).padStart(8, '0')}`;
 
-  const gpuTemp = (gpu: string, status: AmAlert['status'], startsAt: string, endsAt?: string): AmAlert => ({
-    status,
-    startsAt,
-    endsAt,
-    labels: {
-      alertname: 'GpuTemperatureHigh',
-      severity: 'warning',
-      cluster: 'aks-gpu-01',
-      Hostname: 'node-7',
-      gpu,
-      namespace: 'ml',
-      pod: 'llm-api-7c9f6-x2k4q',
-      deployment: 'llm-api',
-    },
-    annotations: {
-      summary: `GPU ${gpu} on node-7 above 83 °C`,
-      description: 'DCGM_FI_DEV_GPU_TEMP has been above 83 °C for 5 minutes; clocks are thermally throttled.',
-      runbook_url: 'https://runbooks.sim.local/gpu-temperature',
-    },
-  });
+  // The hot GPUs' pods, as the exporter maps them: from the placement table the DCGM series and
+  // the simulated Kubernetes API are built from.
+  const gpuTemp = (gpu: string, status: AmAlert['status'], startsAt: string, endsAt?: string): AmAlert => {
+    const { namespace, pod, container } = defaultPodOnGpu('node-7', Number(gpu));
+    return {
+      status,
+      startsAt,
+      endsAt,
+      labels: {
+        alertname: 'GpuTemperatureHigh',
+        severity: 'warning',
+        cluster: 'aks-gpu-01',
+        Hostname: 'node-7',
+        gpu,
+        namespace,
+        pod,
+        container,
+      },
+      annotations: {
+        summary: `GPU ${gpu} on node-7 above 83 °C`,
+        description:
+          'DCGM_FI_DEV_GPU_TEMP has been above 83 °C for 5 minutes; clocks are thermally throttled.',
+        runbook_url: 'https://runbooks.sim.local/gpu-temperature',
+      },
+    };
+  };
   const nodeGroup = { alertname: 'GpuTemperatureHigh', Hostname: 'node-7' };
 
   // The pod the exporter maps to node-3 GPU 5, from the same placement table as the DCGM series.
@@ -86,24 +93,35 @@ export function aiPlatformIncidents(startMs: number, episode = 1): ScenarioStep[
     },
   ];
 
+  // The 429 count and the new model version's P95 are read from the simulated telemetry at the
+  // instant each alert fires, as Azure Monitor and Grafana evaluate their rules, so each alert's
+  // value is what its evidence query returns over the same window.
+  const throttleAt = 4 * s;
+  const throttled = throttledRequests(startMs, startMs + throttleAt);
   const throttle = (condition: 'Fired' | 'Resolved') =>
     azureMetricAlert({
-      rule: 'aoai-gpt-4o-429-rate',
+      rule: `aoai-${THROTTLE_EPISODE.deployment}-429-count`,
       alertGuid: guid(2),
       severity: 'Sev2',
       condition,
-      firedAt: at(4 * s),
-      resolvedAt: condition === 'Resolved' ? at(20 * s) : undefined,
+      firedAt: at(throttleAt),
+      resolvedAt: condition === 'Resolved' ? at(THROTTLE_EPISODE.until) : undefined,
       account: 'aoai-prod-eastus2',
       metricName: 'AzureOpenAIRequests',
       dimensions: [
         { name: 'StatusCode', value: '429' },
-        { name: 'ModelDeploymentName', value: 'gpt-4o' },
+        { name: 'ModelDeploymentName', value: THROTTLE_EPISODE.deployment },
       ],
-      threshold: 100,
-      value: 311,
-      description: 'More than 5% of gpt-4o requests throttled (429) for 10 minutes.',
+      threshold: THROTTLE_EPISODE.thresholdRequests,
+      value: throttled,
+      windowMs: THROTTLE_EPISODE.windowMs,
+      description: `More than ${THROTTLE_EPISODE.thresholdRequests} ${THROTTLE_EPISODE.deployment} requests throttled (HTTP 429) in ${THROTTLE_EPISODE.windowMs / 60_000} minutes.`,
     });
+
+  const latencyAt = 8 * s;
+  const latencyMs = latencyPercentileMs(startMs, startMs + latencyAt);
+  const p = `P${LATENCY_EPISODE.percentile}`;
+  const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 
   return [
     {
@@ -113,7 +131,7 @@ export function aiPlatformIncidents(startMs: number, episode = 1): ScenarioStep[
       effect: ({ dcgm }) => dcgm.heatUp('node-7', { gpus: [3], rampMs: 60_000 }),
       body: alertmanagerGroup(nodeGroup, [gpuTemp('3', 'firing', at(2 * s))]),
     },
-    { atMs: 4 * s, source: 'azure-monitor', what: 'gpt-4o throttled', body: throttle('Fired') },
+    { atMs: throttleAt, source: 'azure-monitor', what: 'gpt-4o throttled', body: throttle('Fired') },
     {
       atMs: 6 * s,
       source: 'alertmanager',
@@ -125,27 +143,26 @@ export function aiPlatformIncidents(startMs: number, episode = 1): ScenarioStep[
       body: alertmanagerGroup({ alertname: 'GpuEccUncorrectable' }, ecc('firing')),
     },
     {
-      atMs: 8 * s,
+      atMs: latencyAt,
       source: 'grafana',
       what: 'latency regression after model version change',
       body: grafanaNotification({
         status: 'firing',
-        startsAt: at(8 * s),
+        startsAt: at(latencyAt),
         labels: {
-          alertname: 'LLM P99 latency over SLO',
+          alertname: `LLM ${p} latency over SLO`,
           severity: 'warning',
-          deployment: 'gpt-4o',
-          model: 'gpt-4o',
-          model_version: '2024-11-20',
-          app_role: 'chat-api',
+          deployment: LATENCY_EPISODE.deployment,
+          model: LATENCY_EPISODE.deployment,
+          model_version: LATENCY_EPISODE.toVersion,
         },
         annotations: {
-          summary: 'gpt-4o P99 latency 4.8 s over the 2.5 s SLO since model version 2024-11-20',
-          description:
-            'P99 latency has exceeded the SLO for 15 minutes, starting with the rollout of model version 2024-11-20.',
+          summary: `${LATENCY_EPISODE.deployment} ${p} latency ${seconds(latencyMs)} over the ${seconds(LATENCY_EPISODE.sloMs)} SLO since model version ${LATENCY_EPISODE.toVersion}`,
+          description: `${p} latency of ${LATENCY_EPISODE.deployment} model version ${LATENCY_EPISODE.toVersion} has exceeded the SLO since its rollout.`,
           runbook_url: 'https://runbooks.sim.local/latency-slo',
         },
-        values: { B: 4.8, C: 1 },
+        // B: the rule's reduced value (its query's P95, in ms, as the query returns it); C: the threshold check.
+        values: { B: latencyMs, C: 1 },
       }),
     },
     {
@@ -184,7 +201,12 @@ export function aiPlatformIncidents(startMs: number, episode = 1): ScenarioStep[
         gpuTemp('4', 'firing', at(13 * s)),
       ]),
     },
-    { atMs: 20 * s, source: 'azure-monitor', what: 'gpt-4o throttling resolved', body: throttle('Resolved') },
+    {
+      atMs: THROTTLE_EPISODE.until,
+      source: 'azure-monitor',
+      what: 'gpt-4o throttling resolved',
+      body: throttle('Resolved'),
+    },
     {
       atMs: 24 * s,
       source: 'alertmanager',

@@ -70,7 +70,10 @@ export function azureMetricAlert(input: {
   threshold: number;
   value: number;
   description: string;
+  /** The rule's aggregation window, ending at `firedAt` (default 10 minutes). */
+  windowMs?: number;
 }) {
+  const windowMs = input.windowMs ?? 10 * 60_000;
   const target = `/subscriptions/${SUBSCRIPTION}/resourcegroups/rg-ai-prod/providers/microsoft.cognitiveservices/accounts/${input.account}`;
   return {
     schemaId: 'azureMonitorCommonAlertSchema',
@@ -95,7 +98,7 @@ export function azureMetricAlert(input: {
         properties: null,
         conditionType: 'SingleResourceMultipleMetricCriteria',
         condition: {
-          windowSize: 'PT10M',
+          windowSize: `PT${windowMs / 60_000}M`,
           allOf: [
             {
               metricName: input.metricName,
@@ -108,7 +111,7 @@ export function azureMetricAlert(input: {
               webTestName: null,
             },
           ],
-          windowStartTime: input.firedAt,
+          windowStartTime: new Date(Date.parse(input.firedAt) - windowMs).toISOString(),
           windowEndTime: input.firedAt,
         },
       },

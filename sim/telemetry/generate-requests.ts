@@ -3,14 +3,14 @@ import {
   type DeploymentProfile,
   diurnalFactor,
   EPISODES,
-  GPT4O_NEW_VERSION,
-  GPT4O_OLD_VERSION,
   inDailyPeak,
+  LATENCY_EPISODE,
   MINUTE,
   OTHER_VERSIONS,
   QUOTA_EPISODE,
   ROLES,
   type RoleProfile,
+  THROTTLE_EPISODE,
 } from './profile.ts';
 
 /** A seeded PRNG (mulberry32): the same minute always yields the same rows. */
@@ -123,6 +123,9 @@ export interface SamplingOptions {
   requestsPerMinute: number;
 }
 
+/** ~1,000 requests/min, kept as ~21 sampled rows/min (ItemCount 10–100 per app role). */
+export const DEFAULT_SAMPLING: SamplingOptions = { requestsPerMinute: 1000 };
+
 /**
  * Appends the sampled requests of one minute (`minuteStart`, a multiple of a minute) to `out`.
  * Deterministic: a minute's rows depend only on its start and the scenario start.
@@ -143,20 +146,23 @@ export function generateMinute(
     const tRel = t - startMs;
     const role = pickRole(rand());
     const dep = pickDeployment(role, rand());
-    const isGpt4o = dep.name === 'gpt-4o';
-    const newVersion = isGpt4o && tRel >= EPISODES.versionChangeAt;
-    const version = isGpt4o
+    const versioned = dep.name === LATENCY_EPISODE.deployment;
+    const newVersion = versioned && tRel >= LATENCY_EPISODE.changeAt;
+    const version = versioned
       ? newVersion
-        ? GPT4O_NEW_VERSION
-        : GPT4O_OLD_VERSION
+        ? LATENCY_EPISODE.toVersion
+        : LATENCY_EPISODE.fromVersion
       : OTHER_VERSIONS[dep.name]!;
     const cacheHit = dep.completion && (role.name === 'chat-api' || role.name === 'rag-api') && rand() < 0.2;
     let duration =
-      dep.medianMs * Math.exp(0.45 * gaussian(rand)) * (newVersion ? EPISODES.newVersionLatencyFactor : 1);
+      dep.medianMs * Math.exp(0.45 * gaussian(rand)) * (newVersion ? LATENCY_EPISODE.latencyFactor : 1);
     let code = '200';
     const r = rand();
     const throttled =
-      isGpt4o && tRel >= EPISODES.throttleFrom && tRel < EPISODES.throttleUntil && r < EPISODES.throttleShare;
+      dep.name === THROTTLE_EPISODE.deployment &&
+      tRel >= THROTTLE_EPISODE.from &&
+      tRel < THROTTLE_EPISODE.until &&
+      r < THROTTLE_EPISODE.share;
     const outage =
       dep.name === 'o3-mini' &&
       rel >= EPISODES.outageFrom &&

@@ -111,13 +111,6 @@ export const OTHER_VERSIONS: Record<string, string> = {
 
 /** The episodes of the story, as offsets from the scenario start. */
 export const EPISODES = {
-  /** gpt-4o moves to the new model version; its latency rises ~2.4×, refusals triple. */
-  versionChangeAt: -2 * HOUR,
-  newVersionLatencyFactor: 2.4,
-  /** gpt-4o answers 429 to ~30% of requests until the scenario's "throttling resolved" step. */
-  throttleFrom: -15 * MINUTE,
-  throttleUntil: 20_000,
-  throttleShare: 0.3,
   /** batch-api's 5xx rate jumps to 8% in the last 40 minutes (the error-spike evidence). */
   errorSpikeFrom: -40 * MINUTE,
   errorSpikeShare: 0.08,
@@ -130,6 +123,41 @@ export const EPISODES = {
   /** Every day at the afternoon peak gpt-4o-mini is throttled for 20 minutes (a recurring 429 episode). */
   dailyPeak: { deployment: 'gpt-4o-mini', fromHour: 14, minutes: 20, share: 0.1 },
 };
+
+/**
+ * The latency regression: gpt-4o moved to model version 2024-11-20 two hours before the scenario
+ * and got ~2.4× slower (refusals tripled). One definition for the telemetry (the durations it
+ * generates) and the scenario's latency alert (its version, percentile and SLO, and its value:
+ * the new version's percentile over those rows), so the alert reads what the vetted
+ * model-version-comparison evidence finds: its P95 and its 2 s latency threshold.
+ */
+export const LATENCY_EPISODE = {
+  deployment: 'gpt-4o',
+  fromVersion: GPT4O_OLD_VERSION,
+  toVersion: GPT4O_NEW_VERSION,
+  changeAt: -2 * HOUR,
+  latencyFactor: 2.4,
+  /** The alert rule's percentile of DurationMs, per model version. */
+  percentile: 95,
+  sloMs: 2000,
+} as const;
+
+/**
+ * The throttling episode: gpt-4o answers HTTP 429 to ~30 % of its requests from 15 minutes before
+ * the scenario until its "throttling resolved" step. The telemetry draws its 429s from it; the
+ * scenario's Azure Monitor metric alert counts them over its window (AzureOpenAIRequests with
+ * StatusCode 429, Total over 10 minutes), so the alert's value is what the vetted throttle-rate
+ * evidence counts over the same window.
+ */
+export const THROTTLE_EPISODE = {
+  deployment: 'gpt-4o',
+  from: -15 * MINUTE,
+  until: 20_000,
+  share: 0.3,
+  windowMs: 10 * MINUTE,
+  /** The alert rule's threshold: throttled requests in the window. */
+  thresholdRequests: 100,
+} as const;
 
 /**
  * The quota-pressure episode: one definition that both the telemetry (the tokens it generates) and

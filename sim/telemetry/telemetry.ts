@@ -3,6 +3,7 @@ import { buildColumn } from '../../queries/engine/build-column.ts';
 import { KqlEngine } from '../../queries/engine/engine.ts';
 import { APP_REQUESTS, APP_TRACES, type TableSchema } from '../../queries/engine/table-schemas.ts';
 import {
+  DEFAULT_SAMPLING,
   emptyRequestColumns,
   generateMinute,
   type RequestColumns,
@@ -40,7 +41,7 @@ export class SimulatedTelemetry {
   constructor(private readonly options: SimulatedTelemetryOptions) {
     const now = options.clock.now();
     this.startMs = options.startMs ?? now;
-    this.sampling = options.sampling ?? { requestsPerMinute: 1000 };
+    this.sampling = options.sampling ?? DEFAULT_SAMPLING;
     this.engine = new KqlEngine({ now: () => options.clock.now() });
     this.generatedUntil = Math.floor((now - (options.historyMs ?? 7 * DAY)) / MINUTE) * MINUTE;
   }

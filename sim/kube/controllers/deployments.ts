@@ -70,8 +70,17 @@ export function rollOutDeployments(c: KubeCluster): void {
   }
 }
 
-function newReplicaSet(owner: KubeObject, dep: Deployment, revision: number): NewObject {
-  const hash = templateHash(dep.spec.template);
+/**
+ * The ReplicaSet a Deployment's rollout creates for its current template (with no replicas yet).
+ * `hash` is the template's pod-template-hash; the seed passes the placement table's, so the pods
+ * it binds carry the names the GPU exporter reports.
+ */
+export function newReplicaSet(
+  owner: KubeObject,
+  dep: Deployment,
+  revision: number,
+  hash = templateHash(dep.spec.template),
+): NewObject {
   const template = cloneJson(dep.spec.template);
   template.metadata = {
     ...(template.metadata ?? {}),

@@ -1,5 +1,6 @@
-import { type KubeCluster, safeSuffix } from '../cluster.ts';
+import type { KubeCluster } from '../cluster.ts';
 import { cloneJson, equalJson } from '../json.ts';
+import { safeSuffix } from '../names.ts';
 import type { PodSpec, PodTemplate } from '../shapes.ts';
 import { formatTime, type KubeObject, type NewObject } from '../store.ts';
 import { controllerRef, isPodReady, ownedBy, specOf, statusOf } from './util.ts';

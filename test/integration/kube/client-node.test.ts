@@ -25,7 +25,8 @@ describe('simulated Kubernetes API through @kubernetes/client-node', () => {
 
   it('serves the seeded platform', async () => {
     const deps = await apps.listNamespacedDeployment({ namespace: ns });
-    expect(deps.items.map((d) => d.metadata?.name)).toEqual(['embeddings', 'llm-api', 'llm-train']);
+    // The GPU workloads are the DCGM placement table's: training runs in ml-train, not in ml.
+    expect(deps.items.map((d) => d.metadata?.name)).toEqual(['embeddings', 'llm-api']);
     const api = deps.items.find((d) => d.metadata?.name === 'llm-api');
     expect(api?.spec?.replicas).toBe(4);
     expect(api?.status?.readyReplicas).toBe(4);

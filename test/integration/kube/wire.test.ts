@@ -69,7 +69,13 @@ describe('simulated Kubernetes API on the wire', () => {
       expect.objectContaining({ name: 'deployments/scale', group: 'autoscaling', kind: 'Scale' }),
     );
     const groups = (await (await fetch(`${sim.server.url}/apis`)).json()) as { groups: { name: string }[] };
-    expect(groups.groups.map((g) => g.name)).toEqual(['apps', 'autoscaling', 'policy', 'serving.kserve.io']);
+    expect(groups.groups.map((g) => g.name)).toEqual([
+      'apps',
+      'autoscaling',
+      'policy',
+      'serving.kserve.io',
+      'kubeflow.org',
+    ]);
     expect((await fetch(`${sim.server.url}/openapi/v2`)).status).toBe(404);
   });
 
