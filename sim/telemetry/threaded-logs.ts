@@ -1,5 +1,6 @@
 import type { Clock } from '../../core/clock.ts';
 import { workerEntry } from '../../core/workers/spawn-worker.ts';
+import { BACKGROUND_NICENESS } from '../../core/workers/thread-priority.ts';
 import { WorkerPool } from '../../core/workers/worker-pool.ts';
 import { createLocalLogsBackend } from '../../queries/backends/local-logs.ts';
 import type { LogsBackend } from '../../queries/backends/logs-backend.ts';
@@ -40,12 +41,14 @@ export function createThreadedSimulatedLogsBackend(
     } satisfies TelemetryWorkerData,
     size: 1,
     name: 'kql-local',
+    // Below the event loop: a crowd's queries must not slow intake (the worker builds its tables at that priority too).
+    niceness: BACKGROUND_NICENESS,
   });
   // Build the 7 days of rows from start-up on, so the first evidence run does not wait for them.
   pool.warm();
   const backend = createLocalLogsBackend({
     catalog: KQL_CATALOG,
-    runQuery: (text) => pool.run({ text, now: clock.now() }),
+    runQuery: (text, onStarted) => pool.run({ text, now: clock.now() }, { onStart: onStarted }),
   });
   return Object.assign(backend, { close: () => pool.close() });
 }
