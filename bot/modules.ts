@@ -82,7 +82,7 @@ export async function createModules(ctx: ModuleContext): Promise<Capabilities> {
   // CPU-heavy work runs in worker threads, so intake and health answer while it runs: chart PNGs
   // (ECharts + resvg, shared by /gpu and /kql charts) and, in local mode, the KQL engine with the
   // simulated telemetry it owns.
-  const charts = createWorkerChartRenderer(1);
+  const charts = createWorkerChartRenderer(config.policy.charts.threads);
   const simulatedLogs = ctx.platform ? startSimulatedLogs(ctx.clock) : undefined;
   const modules: BotModule[] = [];
   // Vetted KQL (/kql, incident evidence): simulated telemetry in local mode, else Log Analytics.
@@ -147,6 +147,7 @@ export async function createModules(ctx: ModuleContext): Promise<Capabilities> {
       knownNodes: ctx.platform && simulatedNodes(ctx.platform),
       scheduling: remediationTargets && nodeSchedulingFromKube(remediationTargets.kubeConfig),
       charts,
+      chartPolicy: config.policy.charts,
     });
   if (gpu) modules.push(rateLimited(gpu, 'gpu'));
   if (ctx.platform) modules.push(simulatedExporterModule(ctx.platform));
