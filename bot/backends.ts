@@ -56,7 +56,7 @@ export function createBackends(
   parts: { clock: Clock; platform: LocalPlatform | undefined; metrics?: BotMetrics },
 ): Backends {
   const { clock, platform } = parts;
-  const charts = createWorkerChartRenderer(1);
+  const charts = createWorkerChartRenderer(config.policy.charts.threads);
   const simulatedLogs = platform ? startSimulatedLogs(clock) : undefined;
   const rawLogs: LogsBackend | undefined =
     simulatedLogs ??

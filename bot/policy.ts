@@ -3,6 +3,7 @@ import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { alertPolicySections } from '../core/alerts/alert-policy.ts';
 import { ConfigError, describeIssue } from '../core/config-error.ts';
+import { chartPolicy } from '../handlers/gpu/chart-policy.ts';
 import { pagingPolicy } from '../handlers/paging/paging-policy.ts';
 import { privateQueriesPolicy } from '../handlers/queries/query-policy.ts';
 import { rateLimitPolicy } from '../handlers/rate-limit/rate-limit-policy.ts';
@@ -27,6 +28,8 @@ export const policySchema = z
     privateQueries: privateQueriesPolicy.prefault({}),
     /** Per-user and global limits of /kql, /gpu and questions (handlers/rate-limit). */
     rateLimits: rateLimitPolicy,
+    /** Chart rendering: threads, renders at once, the line behind them, the PNG cache (handlers/gpu/chart-policy.ts). */
+    charts: chartPolicy,
   })
   .strict();
 

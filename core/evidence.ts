@@ -18,6 +18,8 @@ export const evidenceItem = z.object({
     }),
     z.object({ status: z.literal('unavailable'), reason: z.string() }),
   ]),
+  /** Milliseconds spent waiting for a free query engine, then running; absent in older evidence. */
+  timing: z.object({ queuedMs: z.number(), runMs: z.number() }).optional(),
 });
 export type EvidenceItem = z.infer<typeof evidenceItem>;
 

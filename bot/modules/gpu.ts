@@ -35,6 +35,7 @@ export const gpuPlugin: ModulePlugin<
       scheduling:
         backends.remediationTargets && nodeSchedulingFromKube(backends.remediationTargets.kubeConfig),
       charts: backends.charts,
+      chartPolicy: config.policy.charts,
     });
     return { module: rateLimited(gpu, 'gpu', backends.limiter), provides: { gpuCommand: gpu.gpuCommand } };
   },

@@ -1,4 +1,5 @@
 import { workerEntry } from '../../core/workers/spawn-worker.ts';
+import { BACKGROUND_NICENESS } from '../../core/workers/thread-priority.ts';
 import { WorkerPool } from '../../core/workers/worker-pool.ts';
 import type { ChartSpecInput } from './chart-spec.ts';
 import { renderChartPng } from './render-chart.ts';
@@ -11,13 +12,16 @@ export interface ChartRenderer {
 
 /**
  * Renders in worker threads: one chart costs tens to hundreds of milliseconds of CPU (ECharts SSR
- * and resvg), which on the event loop would hold up every webhook and health check meanwhile.
+ * and resvg), which on the event loop would hold up every webhook and health check meanwhile. The
+ * threads run below normal priority, so on a busy machine renders wait for the event loop, not it
+ * for them.
  */
 export function createWorkerChartRenderer(threads = 1): ChartRenderer {
   const pool = new WorkerPool<ChartSpecInput, Uint8Array>({
     entry: workerEntry(import.meta.url, 'chart-worker'),
     size: threads,
     name: 'chart-render',
+    niceness: BACKGROUND_NICENESS,
   });
   return {
     async render(spec) {

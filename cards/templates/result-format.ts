@@ -7,14 +7,30 @@ export type ColumnFormat = Pick<KqlColumn, 'type' | 'unit' | 'decimals'> | undef
 
 const NOWHERE = { line: 0, column: 0 };
 
+/**
+ * One formatter per number of decimals: `toLocaleString` with options builds a new
+ * `Intl.NumberFormat` on every call (~30 µs, against ~1 µs for a kept one), on the event loop.
+ */
+const formatters = new Map<number | undefined, Intl.NumberFormat>();
+
+function formatterFor(decimals: number | undefined): Intl.NumberFormat {
+  let f = formatters.get(decimals);
+  if (!f) {
+    f = new Intl.NumberFormat(
+      'en-US',
+      decimals === undefined
+        ? { minimumFractionDigits: 0, maximumFractionDigits: 2 }
+        : { minimumFractionDigits: decimals, maximumFractionDigits: decimals },
+    );
+    formatters.set(decimals, f);
+  }
+  return f;
+}
+
 /** A number grouped in thousands with the column's decimals: `2,807`, `31.20`, `1,000,000`. */
 export function formatNumber(v: number, decimals?: number): string {
   if (!Number.isFinite(v)) return String(v);
-  const digits =
-    decimals === undefined
-      ? { minimumFractionDigits: 0, maximumFractionDigits: 2 }
-      : { minimumFractionDigits: decimals, maximumFractionDigits: decimals };
-  return v.toLocaleString('en-US', digits);
+  return formatterFor(decimals).format(v);
 }
 
 /** A formatted number with its unit as a sentence reads it: `31.20%`, `10.5×`, `2,807 ms`. */

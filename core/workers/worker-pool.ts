@@ -12,11 +12,23 @@ export interface WorkerPoolOptions {
   size: number;
   /** Thread name prefix, shown in diagnostics. */
   name: string;
+  /**
+   * Niceness of the threads (0 normal … 19 lowest), e.g. `BACKGROUND_NICENESS` of
+   * thread-priority.ts for work people ask for, so that it yields the cores to the event loop.
+   */
+  niceness?: number;
+}
+
+/** What a caller may learn of its task besides the answer. */
+export interface RunHooks {
+  /** Called when the task leaves the line for a thread: what came before was waiting, not work. */
+  onStart?: () => void;
 }
 
 interface Pending<T, R> {
   id: number;
   task: T;
+  hooks: RunHooks | undefined;
   resolve(value: R): void;
   reject(err: Error): void;
 }
@@ -58,12 +70,12 @@ export class WorkerPool<T, R> {
   }
 
   /** Runs one task on the next free thread. */
-  run(task: T): Promise<R> {
+  run(task: T, hooks?: RunHooks): Promise<R> {
     if (this.closed) return Promise.reject(new AppError('WORKER_POOL_CLOSED', 'the worker pool is closed'));
     // Threads start with the first task unless warmed: a bot that never renders a chart never loads the renderer.
     this.warm();
     return new Promise<R>((resolve, reject) => {
-      this.queue.push({ id: this.nextId++, task, resolve, reject });
+      this.queue.push({ id: this.nextId++, task, hooks, resolve, reject });
       this.dispatch();
     });
   }
@@ -83,11 +95,10 @@ export class WorkerPool<T, R> {
   }
 
   private start(index: number): Slot<T, R> {
-    const worker = spawnWorker(
-      this.options.entry,
-      this.options.workerData ?? {},
-      `${this.options.name}-${index}`,
-    );
+    const worker = spawnWorker(this.options.entry, this.options.workerData ?? {}, {
+      name: `${this.options.name}-${index}`,
+      ...(this.options.niceness !== undefined ? { niceness: this.options.niceness } : {}),
+    });
     worker.unref();
     const slot: Slot<T, R> = { worker, busy: undefined };
     worker.on('message', (reply: WorkerReply<R>) => {
@@ -128,6 +139,7 @@ export class WorkerPool<T, R> {
       if (!next) return;
       slot.busy = next;
       slot.worker.postMessage({ id: next.id, task: next.task });
+      next.hooks?.onStart?.();
     }
   }
 }

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { ChartCache } from '../../cards/charts/chart-cache.ts';
 import { type ChartRenderer, inlineChartRenderer } from '../../cards/charts/chart-renderer.ts';
 import type { ChartRequest } from '../../cards/charts/chart-token.ts';
-import { RenderQueue, type RenderQueueOptions } from '../../cards/charts/render-queue.ts';
+import { RenderQueue } from '../../cards/charts/render-queue.ts';
 import type { Clock } from '../../core/clock.ts';
 import { AppError } from '../../core/errors.ts';
 import type { MetricsBackend } from '../../queries/backends/metrics-backend.ts';
@@ -12,6 +12,7 @@ import type { CommandHandler } from '../commands/command.ts';
 import type { BotModule } from '../module.ts';
 import { gpuAlertChart } from './alert-chart.ts';
 import { createChartLinks } from './chart-links.ts';
+import { type ChartPolicy, chartCacheBytes, defaultChartPolicy } from './chart-policy.ts';
 import { registerChartRoutes } from './chart-routes.ts';
 import { createGpuCommand } from './gpu-command.ts';
 import { type KnownNodes, knownNodesFromBackend } from './known-nodes.ts';
@@ -32,15 +33,9 @@ export interface GpuModuleOptions {
   scheduling?: NodeScheduling | undefined;
   /** Renders chart PNGs (worker threads in the bot); on the calling thread by default. */
   charts?: ChartRenderer;
-  /** Bounds of chart rendering; see {@link DEFAULT_CHART_QUEUE}. */
-  chartQueue?: Partial<Pick<RenderQueueOptions, 'concurrency' | 'maxWaiting' | 'maxWaitMs'>>;
+  /** Bounds of chart rendering and the PNG cache (the policy file's `charts`); defaults when absent. */
+  chartPolicy?: ChartPolicy;
 }
-
-/**
- * Two renders at once (the machine's cores), eight waiting, none waiting over 5 s: beyond that a
- * chart fetch gets 503 with Retry-After at once, and intake and health keep their share of the CPU.
- */
-export const DEFAULT_CHART_QUEUE = { concurrency: 2, maxWaiting: 8, maxWaitMs: 5_000 };
 
 /** A chart of a window that is still open changes as samples arrive; an old window does not. */
 function cacheTtlMs(request: ChartRequest, now: number): number {
@@ -68,10 +63,15 @@ export interface GpuModule extends BotModule {
 export function createGpuModule(options: GpuModuleOptions): GpuModule {
   const gpuPolicy = options.gpuPolicy ?? DEFAULT_GPU_POLICY;
   const renderer = options.charts ?? inlineChartRenderer;
+  const bounds = options.chartPolicy ?? defaultChartPolicy();
   const queue = new RenderQueue({
-    ...DEFAULT_CHART_QUEUE,
-    ...options.chartQueue,
-    cache: new ChartCache(options.clock, { maxEntries: 500 }),
+    concurrency: bounds.concurrency,
+    maxWaiting: bounds.maxWaiting,
+    maxWaitMs: bounds.maxWait,
+    cache: new ChartCache(options.clock, {
+      maxEntries: bounds.cache.entries,
+      maxBytes: chartCacheBytes(bounds),
+    }),
     clock: options.clock,
   });
   let server: FastifyInstance | undefined;

@@ -9,21 +9,67 @@ import type { EvidenceQuery } from './evidence-policy.ts';
 /** Rows of one query's evidence on a card. */
 export const EVIDENCE_ROWS = 8;
 
-/** Races a promise against a timer; the timer never keeps the process alive. */
-function withBudget<T>(work: Promise<T>, ms: number): Promise<T> {
+/**
+ * How long an evidence query may wait for a free engine, in budgets: with the run's own budget
+ * that is the three budgets a collector's claim lasts (see the queries module's lease).
+ */
+export const QUEUE_BUDGETS = 2;
+
+/** A run's answer and where its time went: waiting for an engine, then running on it. */
+interface Timed<T> {
+  value: T;
+  queuedMs: number;
+  runMs: number;
+}
+
+/**
+ * Waits for a run started by `start`, at most `queueMs` until it reports that it started and at
+ * most `runMs` from then on: on a busy engine a query waits in line behind others, and that wait
+ * is not the query's slowness, so it is timed (and bounded) on its own. The timers never keep the
+ * process alive.
+ */
+export function withRunBudget<T>(
+  start: (onStarted: () => void) => Promise<T>,
+  limits: { runMs: number; queueMs: number },
+  now: () => number,
+): Promise<Timed<T>> {
+  const asked = now();
+  let startedAt: number | undefined;
   let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new AppError('EVIDENCE_TIMEOUT', `no answer within ${ms / 1000} s`)), ms);
+  const arm = (ms: number, fail: () => void) => {
+    clearTimeout(timer);
+    timer = setTimeout(fail, ms);
     timer.unref();
-  });
-  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
+  };
+  return new Promise<Timed<T>>((resolve, reject) => {
+    arm(limits.queueMs, () =>
+      reject(
+        new AppError('EVIDENCE_QUEUE_TIMEOUT', `no free query engine within ${limits.queueMs / 1000} s`),
+      ),
+    );
+    const onStarted = () => {
+      if (startedAt !== undefined) return;
+      startedAt = now();
+      arm(limits.runMs, () =>
+        reject(new AppError('EVIDENCE_TIMEOUT', `no answer within ${limits.runMs / 1000} s`)),
+      );
+    };
+    start(onStarted).then((value) => {
+      const end = now();
+      const began = startedAt ?? end;
+      resolve({ value, queuedMs: began - asked, runMs: end - began });
+    }, reject);
+  }).finally(() => clearTimeout(timer));
 }
 
 /** What a person may read about a failure: user-facing text or the error code, never internals. */
 function reasonOf(err: unknown): string {
   if (err instanceof UserFacingError) return err.message;
-  if (err instanceof AppError)
-    return err.code === 'EVIDENCE_TIMEOUT' ? `timed out (${err.message})` : err.code;
+  if (err instanceof AppError) {
+    if (err.code === 'EVIDENCE_TIMEOUT') return `timed out (${err.message})`;
+    if (err.code === 'EVIDENCE_QUEUE_TIMEOUT') return `not run: ${err.message}`;
+    return err.code;
+  }
   const code = (err as { code?: unknown })?.code;
   return typeof code === 'string' ? code : 'the query failed';
 }
@@ -43,8 +89,9 @@ export function evidenceOutcome(run: LogsRun): EvidenceItem['outcome'] {
 }
 
 /**
- * Runs an incident's evidence queries, all at once, each within `budgetMs`. A failing or slow
- * query becomes an "unavailable" item with its reason; this never throws.
+ * Runs an incident's evidence queries, all at once, each within `budgetMs` of running (and
+ * {@link QUEUE_BUDGETS} budgets of waiting for an engine); each item says how long it waited and
+ * ran. A failing or slow query becomes an "unavailable" item with its reason; this never throws.
  */
 export async function collectEvidence(
   backend: LogsBackend,
@@ -58,8 +105,18 @@ export async function collectEvidence(
       const title = backend.catalog.get(q.queryId)?.title ?? q.queryId;
       const params = Object.entries(q.params);
       try {
-        const run = await withBudget(backend.run(q.queryId, q.params, { timeoutMs: budgetMs }), budgetMs);
-        return { queryId: q.queryId, title, params: formatParams(run), outcome: evidenceOutcome(run) };
+        const { value: run, ...timing } = await withRunBudget(
+          (onStarted) => backend.run(q.queryId, q.params, { timeoutMs: budgetMs, onStarted }),
+          { runMs: budgetMs, queueMs: QUEUE_BUDGETS * budgetMs },
+          now,
+        );
+        return {
+          queryId: q.queryId,
+          title,
+          params: formatParams(run),
+          outcome: evidenceOutcome(run),
+          timing,
+        };
       } catch (err) {
         return {
           queryId: q.queryId,

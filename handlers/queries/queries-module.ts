@@ -142,6 +142,9 @@ export function createQueriesModule(options: QueriesModuleOptions): BotModule {
         incidentId: incident.id,
         queries: collected.items.map((i) => `${i.queryId}:${i.outcome.status}`),
         ms: clock.now() - started,
+        // Waiting for a free engine apart from running: a slow answer on a busy engine is not a slow query.
+        queuedMs: Math.max(0, ...collected.items.map((i) => i.timing?.queuedMs ?? 0)),
+        runMs: Math.max(0, ...collected.items.map((i) => i.timing?.runMs ?? 0)),
       },
       'incident evidence collected',
     );

@@ -77,6 +77,8 @@ export function createAzureLogsBackend(options: AzureLogsOptions): LogsBackend {
     async run(id, raw, runOptions) {
       const { query, params, text } = prepareRun(options.catalog, id, raw);
       let result: LogsResult;
+      // No line to wait in here: the service's own queueing is part of the query's time.
+      runOptions?.onStarted?.();
       try {
         const res = await client.queryWorkspace(options.workspaceId, text, QUERY_TIMESPAN, {
           serverTimeoutInSeconds,

@@ -17,7 +17,13 @@ function keyOf(id: string, params: Readonly<Record<string, unknown>>, timeoutMs:
  * private queries check who asks. The shared {@link LogsRun} is read-only for its receivers.
  */
 export function withCoalescedRuns(backend: LogsBackend): LogsBackend & { readonly inFlight: number } {
-  const inFlight = new Map<string, Promise<LogsRun>>();
+  /** A shared run, and who to tell when it starts (every receiver's run budget starts then). */
+  interface Shared {
+    run: Promise<LogsRun>;
+    started: boolean;
+    listeners: Array<() => void>;
+  }
+  const inFlight = new Map<string, Shared>();
   return {
     kind: backend.kind,
     catalog: backend.catalog,
@@ -27,15 +33,30 @@ export function withCoalescedRuns(backend: LogsBackend): LogsBackend & { readonl
     run(id, params, options) {
       if (options?.caller) return backend.run(id, params, options);
       const key = keyOf(id, params, options?.timeoutMs);
+      const onStarted = options?.onStarted;
       const running = inFlight.get(key);
-      if (running) return running;
-      const run = backend.run(id, params, options);
-      inFlight.set(key, run);
+      if (running) {
+        if (onStarted) {
+          if (running.started) onStarted();
+          else running.listeners.push(onStarted);
+        }
+        return running.run;
+      }
+      const shared: Shared = { run: Promise.resolve() as never, started: false, listeners: [] };
+      if (onStarted) shared.listeners.push(onStarted);
+      shared.run = backend.run(id, params, {
+        ...options,
+        onStarted: () => {
+          shared.started = true;
+          for (const listener of shared.listeners.splice(0)) listener();
+        },
+      });
+      inFlight.set(key, shared);
       const done = () => {
-        if (inFlight.get(key) === run) inFlight.delete(key);
+        if (inFlight.get(key) === shared) inFlight.delete(key);
       };
-      run.then(done, done);
-      return run;
+      shared.run.then(done, done);
+      return shared.run;
     },
   };
 }

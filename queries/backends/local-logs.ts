@@ -12,8 +12,11 @@ export type LocalLogsOptions = { catalog: KqlCatalog } & (
       beforeQuery?: () => void;
     }
   | {
-      /** Runs bound query text elsewhere, e.g. in a worker thread that owns the tables. */
-      runQuery(text: string): Promise<QueryResult>;
+      /**
+       * Runs bound query text elsewhere, e.g. in a worker thread that owns the tables; calls
+       * `onStarted` when the text reaches an engine (after any wait for a free one).
+       */
+      runQuery(text: string, onStarted: () => void): Promise<QueryResult>;
     }
 );
 
@@ -24,17 +27,18 @@ export type LocalLogsOptions = { catalog: KqlCatalog } & (
 export function createLocalLogsBackend(options: LocalLogsOptions): LogsBackend {
   const execute =
     'runQuery' in options
-      ? (text: string) => options.runQuery(text)
-      : async (text: string) => {
+      ? (text: string, onStarted: () => void) => options.runQuery(text, onStarted)
+      : async (text: string, onStarted: () => void) => {
           options.beforeQuery?.();
+          onStarted();
           return options.engine.run(text);
         };
   return {
     kind: 'local',
     catalog: options.catalog,
-    async run(id, raw) {
+    async run(id, raw, runOptions) {
       const { query, params, text } = prepareRun(options.catalog, id, raw);
-      const result = await execute(text);
+      const result = await execute(text, () => runOptions?.onStarted?.());
       return { query, params, text, result: { ...result, partial: false } };
     },
   };

@@ -34,6 +34,12 @@ export interface LogsBackend {
     params: Readonly<Record<string, unknown>>,
     options?: {
       timeoutMs?: number;
+      /**
+       * Called once when the query starts to run, after any wait for a free engine (the local
+       * engine's worker threads); a backend that does not queue calls it at once. Run-time
+       * budgets start here, so time spent waiting in line is not taken for a slow query.
+       */
+      onStarted?: () => void;
       /** Who asked and where the answer goes; private queries need an authorised caller in a direct message. */
       caller?: { user: ChatUser; place: ChatPlace };
     },

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { UserFacingError } from '../../../core/errors.ts';
+import { threadNiceness } from '../../../core/workers/thread-priority.ts';
 import { WorkerPool } from '../../../core/workers/worker-pool.ts';
 
 type Task = { kind: 'echo' | 'refuse' | 'crash'; value?: unknown };
@@ -68,4 +69,50 @@ describe('WorkerPool', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  it('tells a caller when its task leaves the line for a thread, not before', async () => {
+    const single = new WorkerPool<Task, unknown>({
+      entry: new URL('../../fixtures/workers/echo-worker.ts', import.meta.url),
+      size: 1,
+      name: 'test-start',
+    });
+    try {
+      const started: string[] = [];
+      const first = single.run({ kind: 'echo', value: 'a' }, { onStart: () => started.push('a') });
+      const second = single.run({ kind: 'echo', value: 'b' }, { onStart: () => started.push('b') });
+      // The one thread took the first task; the second waits for it.
+      expect(started).toEqual(['a']);
+      expect(single.waiting).toBe(1);
+      expect(await first).toBe('a');
+      expect(started).toEqual(['a', 'b']);
+      expect(await second).toBe('b');
+    } finally {
+      await single.close();
+    }
+  });
+
+  it.runIf(process.platform === 'linux')(
+    'runs its threads at the niceness asked for, and leaves the calling thread as it was',
+    async () => {
+      const before = threadNiceness();
+      const nice = new WorkerPool<null, number | null>({
+        entry: new URL('../../fixtures/workers/niceness-worker.ts', import.meta.url),
+        size: 1,
+        name: 'test-nice',
+        niceness: 10,
+      });
+      const plain = new WorkerPool<null, number | null>({
+        entry: new URL('../../fixtures/workers/niceness-worker.ts', import.meta.url),
+        size: 1,
+        name: 'test-plain',
+      });
+      try {
+        expect(await nice.run(null)).toBe(Math.max(10, before ?? 0));
+        expect(await plain.run(null)).toBe(before);
+        expect(threadNiceness()).toBe(before);
+      } finally {
+        await Promise.all([nice.close(), plain.close()]);
+      }
+    },
+  );
 });

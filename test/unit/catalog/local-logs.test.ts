@@ -77,7 +77,14 @@ describe('evidence collection', () => {
   it('turns a query that never answers into "unavailable: timed out" within the budget', async () => {
     vi.useFakeTimers();
     try {
-      const stuck: LogsBackend = { ...backend, run: () => new Promise(() => {}) };
+      // It gets an engine at once (the budget runs from there) and then never answers.
+      const stuck: LogsBackend = {
+        ...backend,
+        run: (_id, _params, options) => {
+          options?.onStarted?.();
+          return new Promise(() => {});
+        },
+      };
       const pending = collectEvidence(
         stuck,
         incident,

@@ -88,4 +88,43 @@ describe('coalesced log runs', () => {
     });
     expect(calls).toBe(2);
   });
+
+  it('tells every caller sharing a run when it starts, so each one times the run and not the wait', async () => {
+    const { local } = setup();
+    let letIn!: () => void;
+    let finish!: () => void;
+    const engineFree = new Promise<void>((resolve) => {
+      letIn = resolve;
+    });
+    const done = new Promise<void>((resolve) => {
+      finish = resolve;
+    });
+    let starts = 0;
+    // An engine busy with something else until `letIn`: the shared run waits in line first.
+    const queued: LogsBackend = {
+      ...local,
+      run: async (id, params, options) => {
+        await engineFree;
+        starts++;
+        options?.onStarted?.();
+        await done;
+        return local.run(id, params);
+      },
+    };
+    const backend = withCoalescedRuns(queued);
+    const started: string[] = [];
+    const q = ['token-usage', { window: '1h' }] as const;
+    const a = backend.run(...q, { onStarted: () => started.push('a') });
+    const b = backend.run(...q, { onStarted: () => started.push('b') });
+    await Promise.resolve();
+    expect(started, 'nobody has started while the engine is busy').toEqual([]);
+    letIn();
+    await vi.waitFor(() => expect(started).toEqual(['a', 'b']));
+    // A caller joining a run that has started is told at once.
+    const c = backend.run(...q, { onStarted: () => started.push('c') });
+    expect(started).toEqual(['a', 'b', 'c']);
+    finish();
+    await Promise.all([a, b, c]);
+    expect(starts).toBe(1);
+  });
 });
