@@ -28,6 +28,7 @@ import { createKubeClients } from '../remediation/executors/kubernetes.ts';
 import { nodeSchedulingFromKube } from '../remediation/executors/node-scheduling.ts';
 import { createLogsThrottleReader } from '../remediation/executors/throttle-rate.ts';
 import { remediationPolicySchema } from '../remediation/policy.ts';
+import { createMcpModule } from './adapters/mcp/mcp-module.ts';
 import type { Config } from './config.ts';
 import {
   type LocalPlatform,
@@ -218,6 +219,13 @@ export async function createModules(ctx: ModuleContext): Promise<Capabilities> {
       limiter,
     });
   if (ask) modules.push(ask);
+  // Agents (MCP clients) read incidents, run the vetted queries and propose through the approval flow.
+  if (config.mcp) {
+    const knownNodes = ctx.platform && simulatedNodes(ctx.platform);
+    modules.push(
+      createMcpModule({ ...ctx, ...config.mcp, modules, logs, metrics, remediation, limiter, knownNodes }),
+    );
+  }
   // Last, so that the modules above finish their work (evidence in flight) before threads end.
   modules.push({
     id: 'workers',
