@@ -28,6 +28,8 @@ export interface AgentGovernanceOptions {
   security: SecurityLog;
   logger: Logger;
   now: () => number;
+  /** Hides configured secrets (an agent's own token, say) in what is recorded of a call. */
+  scrub?: (text: string) => string;
 }
 
 /** Refusals of the approval flow worth a security event (the audit chain has them too). */
@@ -82,7 +84,7 @@ export function createAgentGovernance(options: AgentGovernanceOptions) {
         at: new Date(options.now()),
         principal: agent.id,
         reason,
-        call: describeCall(name, args),
+        call: (options.scrub ?? ((t: string) => t))(describeCall(name, args)),
       }),
     );
     log(agent, name, 'refused', { code, reason });

@@ -335,6 +335,9 @@ describe('the governed MCP server, with the SDK client over HTTP against the rea
       calls.some((c) => c.user === 'mcp:agent' && c.outcome === 'refused' && c.code === 'PRIVATE_QUERY'),
     ).toBe(true);
     expect(calls.some((c) => c.user === 'mcp:flood' && c.code === 'RATE_LIMITED')).toBe(true);
+    // Even an agent that sends its token as an argument does not get it written anywhere.
+    await call(await connect(AGENT_TOKEN), 'throttle-rate', { deployment: AGENT_TOKEN, window: 'x' });
+    expect(readFileSync(join(bot.dataDir, 'security-events.jsonl'), 'utf8')).not.toContain(AGENT_TOKEN);
     const all = bot.logs.join('\n');
     for (const t of [AGENT_TOKEN, OTHER_TOKEN, FLOOD_TOKEN, WRONG_TOKEN]) expect(all).not.toContain(t);
     // The refused calls show in /security beside refused questions.

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import type { Clock } from '../../../core/clock.ts';
 import type { Logger } from '../../../core/logger.ts';
+import { createSecretScrubber } from '../../../core/secret-scrubber.ts';
 import { createAgentGovernance } from '../../../handlers/agents/agent-governance.ts';
 import { type AgentToolsOptions, createAgentTools } from '../../../handlers/agents/agent-tools.ts';
 import { createIncidentCardRenderer } from '../../../handlers/alerts/incident-view.ts';
@@ -13,7 +14,7 @@ import { registerMcpRoutes } from './mcp-routes.ts';
 import { listTools } from './mcp-server.ts';
 
 export interface McpModuleOptions extends Omit<AgentToolsOptions, 'now' | 'renderIncident' | 'gpuPolicy'> {
-  config: Pick<Config, 'policy' | 'dataDir'>;
+  config: Pick<Config, 'policy' | 'dataDir' | 'secrets'>;
   clients: readonly AgentClient[];
   /**
    * The bot's modules, read at every render: `get_incident` shows the card as chat does, with
@@ -47,6 +48,7 @@ export function createMcpModule(options: McpModuleOptions): BotModule {
     security: createSecurityLog(join(dataDir, 'security-events.jsonl')),
     logger: options.logger,
     now,
+    scrub: createSecretScrubber(options.config.secrets),
   });
   const listed = listTools(governance);
   return {

@@ -5,6 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { ManualClock } from '../../../../core/clock.ts';
 import { UserFacingError } from '../../../../core/errors.ts';
+import { createSecretScrubber } from '../../../../core/secret-scrubber.ts';
 import { createAgentGovernance } from '../../../../handlers/agents/agent-governance.ts';
 import type { AgentTool } from '../../../../handlers/agents/agent-tool.ts';
 import { agentParams } from '../../../../handlers/agents/query-tools.ts';
@@ -18,6 +19,7 @@ const dir = mkdtempSync(join(tmpdir(), 'agent-governance-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const agent = { id: 'mcp:triage', displayName: 'triage' };
+const SECRET = 'secret-token-0123456789abcdef0123456789';
 const throttle = toRoutableKqlQueries(KQL_CATALOG).find((q) => q.id === 'throttle-rate')!;
 
 /** A governance over tools whose runs are recorded, with real limits, log and clock. */
@@ -48,6 +50,7 @@ function setUp(limits = defaultRateLimits(), extra: AgentTool[] = []) {
     security,
     logger: { debug: log, info: log, warn: log, error: log },
     now: () => clock.now(),
+    scrub: createSecretScrubber([SECRET]),
   });
   return { governance, runs, lines, security, clock };
 }
@@ -92,6 +95,14 @@ describe('agent governance', () => {
     expect(runs).toEqual([]);
     expect(security.recent(10).map((e) => [e.kind, e.user, e.reason])).toEqual(
       Array(4).fill(['agent-call-refused', 'mcp:triage', 'invalid-arguments']),
+    );
+  });
+
+  it('records what was tried with configured secrets hidden', async () => {
+    const { governance, security } = setUp();
+    await governance.call(agent, 'throttle-rate', { deployment: SECRET, window: 'never' });
+    expect(security.recent(1)[0]!.question).toBe(
+      'throttle-rate {"deployment":"[REDACTED]","window":"never"}',
     );
   });
 
