@@ -23,6 +23,8 @@ const CHAT_SDKS = '^node_modules/(@slack/|@microsoft/agents-|botbuilder)';
  * chat-sdks-only-in-adapters, which covers handlers/ too).
  */
 const PLATFORM_SDKS = '^node_modules/(openai|@kubernetes/client-node)(/|$)';
+/** The Model Context Protocol SDK: agents reach the bot only through its adapter under bot/adapters/. */
+const MCP_SDK = '^node_modules/@modelcontextprotocol/';
 
 module.exports = {
   forbidden: [
@@ -61,6 +63,14 @@ module.exports = {
       severity: 'error',
       from: { path: '^handlers/' },
       to: { path: PLATFORM_SDKS },
+    },
+    {
+      name: 'mcp-sdk-only-in-adapters',
+      comment:
+        'only bot/adapters/ speaks MCP; the tools and their governance (handlers/agents/) are plain code',
+      severity: 'error',
+      from: { path: `^(${FOLDERS.join('|')})/`, pathNot: '^bot/adapters/' },
+      to: { path: MCP_SDK },
     },
     {
       name: 'adapters-only-from-bot',

@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { z } from 'zod';
 import { ConfigError, describeIssues } from '../core/config-error.ts';
 import type { LlmEndpoint } from '../queries/llm/llm-client.ts';
+import { parseAgentTokens } from './adapters/mcp/agent-tokens.ts';
 import { defaultPolicy, loadPolicyFile, type Policy } from './policy.ts';
 
 /**
@@ -129,6 +130,8 @@ export const envSchema = z.object({
     .default('2024-10-21'),
   /** Time budget of one LLM routing call; past it the offline router answers. */
   LLM_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(4000),
+  /** MCP clients (agents) as `name:token,…`; each is the principal `mcp:<name>`. `/mcp` is off without. */
+  MCP_TOKENS: z.string().optional(),
 });
 
 const HINTS: Record<string, string> = {
@@ -183,6 +186,7 @@ export const configSchema = z.unknown().transform((env, ctx) => {
   }
   const llm = llmEndpoint(e, problems);
   const smtp = smtpRelay(e, problems);
+  const mcpClients = e.MCP_TOKENS ? parseAgentTokens(e.MCP_TOKENS, problems) : [];
   if (problems.length > 0 || !policy) {
     for (const line of problems) ctx.addIssue(line);
     return z.NEVER;
@@ -205,6 +209,7 @@ export const configSchema = z.unknown().transform((env, ctx) => {
     e.OPENAI_API_KEY,
     e.AZURE_OPENAI_API_KEY,
     e.SMTP_PASSWORD,
+    ...mcpClients.map((c) => c.token),
   ].filter((s): s is string => !!s);
   return {
     mode,
@@ -278,6 +283,8 @@ export const configSchema = z.unknown().transform((env, ctx) => {
     },
     /** The LLM question router, when OpenAI or Azure OpenAI is configured. */
     llm: llm && { endpoint: llm, timeoutMs: e.LLM_TIMEOUT_MS },
+    /** The governed MCP server at `/mcp`, when MCP_TOKENS names at least one client. */
+    mcp: mcpClients.length > 0 ? { clients: mcpClients } : undefined,
   };
 });
 

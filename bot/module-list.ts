@@ -63,9 +63,12 @@ export interface ModulePlugin<Needs, Settings, Provides extends object = Record<
   ) => SetUpModule<Provides> | Promise<SetUpModule<Provides>>;
 }
 
-/** Every module's commands so far, in list order: what `/help` and the manifests are built from. */
+/** What the modules set up so far add up to, in list order. */
 export interface CommandsSoFar {
+  /** Their commands: what `/help` and the manifests are built from. */
   commands: readonly CommandHandler[];
+  /** The modules themselves: what a surface rendering incident cards as chat does (MCP) reads. */
+  modulesSoFar: readonly BotModule[];
 }
 
 /** The modules that are on, in list order, and everything the root and they provided. */
@@ -112,14 +115,19 @@ export class ModuleList<Base, Have> {
    */
   async setUp(config: Config, base: Base): Promise<SetUpModules<Have>> {
     const modules: BotModule[] = [];
-    let have: Record<string, unknown> & CommandsSoFar = { ...base, commands: [] };
+    let have: Record<string, unknown> & CommandsSoFar = { ...base, commands: [], modulesSoFar: [] };
     for (const plugin of this.plugins) {
       try {
         const settings = plugin.fromConfig(config, have);
         if (settings === undefined) continue;
         const { module, provides } = await plugin.setUp(settings, have);
         modules.push(module);
-        have = { ...have, ...provides, commands: [...have.commands, ...(module.commands ?? [])] };
+        have = {
+          ...have,
+          ...provides,
+          commands: [...have.commands, ...(module.commands ?? [])],
+          modulesSoFar: [...modules],
+        };
       } catch (err) {
         // The modules already set up hold tables and timers: let go of them, then fail the start.
         await closeModules(modules).catch(() => undefined);

@@ -3,6 +3,7 @@ import { askPlugin } from './modules/ask.ts';
 import { gpuPlugin } from './modules/gpu.ts';
 import { helpPlugin } from './modules/help.ts';
 import { incidentsPlugin } from './modules/incidents.ts';
+import { mcpPlugin } from './modules/mcp.ts';
 import { pagingPlugin } from './modules/paging.ts';
 import { queriesPlugin } from './modules/queries.ts';
 import { remediationPlugin } from './modules/remediation.ts';
@@ -22,4 +23,5 @@ export const MODULES = ModuleList.of<ModuleParts>()
   .add(queriesPlugin)
   .add(pagingPlugin)
   .add(askPlugin)
+  .add(mcpPlugin)
   .add(helpPlugin);

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isAgentPrincipal } from '../core/agent-principal.ts';
 import { alertKind } from '../core/alerts/alert.ts';
 import { incidentTier } from '../core/alerts/incident.ts';
 import { ConfigError, describeIssues } from '../core/config-error.ts';
@@ -6,22 +7,31 @@ import { durationMs } from '../core/duration.ts';
 
 const MINUTE = 60_000;
 
-/** A platform-qualified user id (`console:alice`, `slack:U123`, `teams:<aad id>`) or `group:<name>`. */
+/**
+ * A platform-qualified user id (`console:alice`, `slack:U123`, `teams:<aad id>`), an agent
+ * (`mcp:<name>`, an MCP client) or `group:<name>`.
+ */
 export const principal = z
   .string()
   .regex(
-    /^(console|slack|teams|group):[\w.@:-]+$/,
-    'write console:<name>, slack:<user id>, teams:<aad object id> or group:<name>',
+    /^(console|slack|teams|mcp|group):[\w.@:-]+$/,
+    'write console:<name>, slack:<user id>, teams:<aad object id>, mcp:<name> or group:<name>',
   );
+
+/** Who may approve or flip the kill switch: people only, so an agent named there is a mistake. */
+const personPrincipals = z.array(principal).refine((list) => !list.some(isAgentPrincipal), {
+  message:
+    'agents (mcp:<name>) can never approve or switch remediation; list people or groups here, and agents only under propose',
+});
 
 /** Who may propose and approve one action, and how often it may run. */
 const actionRule = z.object({
   /** False disables the action entirely. */
   enabled: z.boolean().default(true),
   propose: z.array(principal).default(['group:oncall']),
-  approve: z.array(principal).default(['group:oncall']),
+  approve: personPrincipals.default(['group:oncall']),
   /** Approvers per incident tier; replaces `approve` for that tier. */
-  approveByTier: z.partialRecord(incidentTier, z.array(principal)).default({}),
+  approveByTier: z.partialRecord(incidentTier, personPrincipals).default({}),
   /** At most `max` executions of this action per `window`. */
   rateLimit: z
     .object({
@@ -81,7 +91,7 @@ export const remediationPolicySchema = z
     /** How long verification may take before it counts as failed. */
     verifyTimeout: durationMs({ min: 1000, max: 60 * MINUTE }).default(5 * MINUTE),
     /** Who may turn remediation off and on (`/remediation off|on`), the global kill switch. */
-    killSwitch: z.array(principal).default(['group:oncall']),
+    killSwitch: personPrincipals.default(['group:oncall']),
     /** Named groups of platform-qualified user ids. */
     groups: z.record(z.string(), z.array(principal)).default({}),
     actions: z.record(z.string(), actionRule).default({}),

@@ -1,6 +1,9 @@
 import { join } from 'node:path';
 import type { ProposalCardSource } from '../../core/outbox/proposal-cards.ts';
-import { createRemediationModule } from '../../handlers/approvals/remediation-module.ts';
+import {
+  createRemediationModule,
+  type RemediationModule,
+} from '../../handlers/approvals/remediation-module.ts';
 import { createKubeClients } from '../../remediation/executors/kubernetes.ts';
 import { createLogsThrottleReader } from '../../remediation/executors/throttle-rate.ts';
 import { type RemediationPolicy, remediationPolicySchema } from '../../remediation/policy.ts';
@@ -27,12 +30,13 @@ interface RemediationSettings {
 
 /**
  * Human-approved remediations: on in local mode (the simulated cluster) and in production when
- * the policy has a `remediation` section. Provides the proposal cards the outbox renders.
+ * the policy has a `remediation` section. Provides the proposal cards the outbox renders, and
+ * itself, whose `propose` agents use.
  */
 export const remediationPlugin: ModulePlugin<
   Needs,
   RemediationSettings,
-  { proposalCards: ProposalCardSource }
+  { proposalCards: ProposalCardSource; remediation: RemediationModule }
 > = {
   id: 'remediation',
   fromConfig: (config, { backends }) =>
@@ -60,6 +64,6 @@ export const remediationPlugin: ModulePlugin<
       // shift-traffic verifies with the vetted throttle-rate query that 429s are dropping.
       throttle: needs.backends.logs && createLogsThrottleReader(needs.backends.logs, needs.clock),
     });
-    return { module, provides: { proposalCards: module.proposalCards } };
+    return { module, provides: { proposalCards: module.proposalCards, remediation: module } };
   },
 };

@@ -2,10 +2,27 @@ import { z } from 'zod';
 import { remediationProposalCard } from '../../cards/templates/remediation-proposal.ts';
 import { parseIncidentId } from '../../core/alerts/incident.ts';
 import { UserFacingError } from '../../core/errors.ts';
-import { buildMessage } from '../../core/message.ts';
+import { buildMessage, type Message } from '../../core/message.ts';
+import type { Proposal } from '../../core/remediation/proposal.ts';
 import { findAction, syncProposalCard, timeFormat } from '../../remediation/flow/deps.ts';
+import type { ProposeInput } from '../../remediation/flow/propose.ts';
 import type { RemediationService } from '../../remediation/flow/service.ts';
 import { alreadyQueued, type CommandHandler, defineCommand } from '../commands/command.ts';
+
+/**
+ * Proposes a remediation and queues its card in the proposal's place (posted there, then edited
+ * at every step): the one path of `/remediate` and of agents' `propose_remediation`.
+ */
+export async function proposeAndPost(
+  service: RemediationService,
+  input: ProposeInput,
+): Promise<{ proposal: Proposal; card: Message }> {
+  const { deps } = service;
+  const action = findAction(deps, input.actionId);
+  const proposal = await service.propose(input);
+  await syncProposalCard(deps, proposal);
+  return { proposal, card: remediationProposalCard(proposal, action.title, timeFormat(deps)) };
+}
 
 /** Chat lower-cases option names; give them back the case of the action's parameters. */
 function restoreCase(named: Record<string, string>, schema: z.ZodType): Record<string, string> {
@@ -54,15 +71,14 @@ export function createRemediateCommand(service: RemediationService): CommandHand
         target = id;
       }
       const action = findAction(deps, actionId);
-      const proposal = await service.propose({
+      const { card } = await proposeAndPost(service, {
         actionId,
         params: restoreCase(params, action.params),
         user,
         place,
         incidentId: target,
       });
-      await syncProposalCard(deps, proposal);
-      return alreadyQueued(remediationProposalCard(proposal, action.title, timeFormat(deps)));
+      return alreadyQueued(card);
     },
   });
 }

@@ -1,18 +1,23 @@
 import { Gauge, type Registry } from 'prom-client';
 import type { Clock } from '../../core/clock.ts';
 import type { Logger } from '../../core/logger.ts';
+import type { Message } from '../../core/message.ts';
 import type { ChannelTarget } from '../../core/outbox/enqueue.ts';
 import type { ProposalCardSource } from '../../core/outbox/proposal-cards.ts';
+import type { Proposal } from '../../core/remediation/proposal.ts';
 import type { Store } from '../../core/store.ts';
+import type { RemediationAction } from '../../remediation/action.ts';
 import type { AgentPoolApi } from '../../remediation/executors/azure.ts';
 import type { KubeClients } from '../../remediation/executors/kubernetes.ts';
 import type { ThrottleReader } from '../../remediation/executors/throttle-rate.ts';
+import type { ProposeInput } from '../../remediation/flow/propose.ts';
 import type { RemediationPolicy } from '../../remediation/policy.ts';
 import { openPostgresRemediationRepo } from '../../store/remediation/postgres-remediation-repo.ts';
 import type { RemediationRepo } from '../../store/remediation/remediation-repo.ts';
 import { openSqliteRemediationRepo } from '../../store/remediation/sqlite-remediation-repo.ts';
 import type { BotModule } from '../module.ts';
 import { setupRemediation } from './approval-handlers.ts';
+import { proposeAndPost } from './remediate-command.ts';
 
 export interface RemediationModuleOptions {
   /** SQLite file for the remediation tables (the bot's `bot.db` is fine), used without a database URL. */
@@ -45,16 +50,23 @@ export function openRemediationRepo(options: { dbPath: string; databaseUrl?: str
 }
 
 /**
+ * The remediation module, the proposal cards the outbox renders from its state at delivery, and
+ * its proposal path for other callers (agents over MCP).
+ */
+export interface RemediationModule extends BotModule {
+  proposalCards: ProposalCardSource;
+  /** Proposes exactly as `/remediate` does: policy, guardrails, dry run, audit, card in `place`. */
+  propose(input: ProposeInput): Promise<{ proposal: Proposal; card: Message }>;
+  /** The actions that can be proposed, with their parameter schemas. */
+  actions: readonly RemediationAction[];
+}
+
+/**
  * Human-approved remediations as a bot module: /remediate, /audit and /remediation, the
  * Propose/Approve/Reject buttons, suggested actions on incident cards, and the expiry sweep.
  * Approved work interrupted by a restart is resumed before the module is handed out; executions cut
  * off mid-way are marked failed then and on every tick, once past their verification deadline.
  */
-/** The remediation module, and the proposal cards the outbox renders from its state at delivery. */
-export interface RemediationModule extends BotModule {
-  proposalCards: ProposalCardSource;
-}
-
 export async function createRemediationModule(options: RemediationModuleOptions): Promise<RemediationModule> {
   const repo = await openRemediationRepo(options);
   if (options.registry) registerAuditGauge(options.registry, repo);
@@ -71,6 +83,8 @@ export async function createRemediationModule(options: RemediationModuleOptions)
     buttons: r.buttons,
     enrichIncidentCard: (incident) => ({ actions: r.suggestedActions(incident) }),
     proposalCards: r.proposalCards,
+    propose: (input) => proposeAndPost(r.service, input),
+    actions: r.service.deps.actions,
     async tick() {
       await r.sweepExpired();
       // A replica restarted at once leaves a cut-off execution alone until its deadline passed.

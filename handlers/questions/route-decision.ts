@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { securityEventSchema } from './security-event.ts';
+import { questionRefusalReason } from './security-event.ts';
 
 const paramValue = z.union([z.string(), z.number()]);
 
@@ -41,7 +41,7 @@ export const routeDecision = z.discriminatedUnion('kind', [
   }),
   z.object({
     kind: z.literal('refused'),
-    reason: securityEventSchema.shape.reason,
+    reason: questionRefusalReason,
     securityEvent: z.literal(true),
   }),
 ]);

@@ -22,13 +22,17 @@ const limitFor = (perUser: BucketPolicy, global: BucketPolicy) =>
 
 /**
  * Rate limits of the commands that cost work, per user and across users. `ask` covers `/ask`,
- * questions in words and the buttons that re-run a question.
+ * questions in words and the buttons that re-run a question. `mcp` counts every tool call of an
+ * agent (MCP client, per principal `mcp:<name>`), on top of the `kql` and `gpu` limits its queries
+ * share with chat; `propose` counts an agent's remediation proposals, each of which posts a card.
  */
 export const rateLimitPolicy = z
   .object({
     kql: limitFor({ burst: 5, perMinute: 10 }, { burst: 20, perMinute: 60 }),
     gpu: limitFor({ burst: 5, perMinute: 10 }, { burst: 20, perMinute: 60 }),
     ask: limitFor({ burst: 5, perMinute: 20 }, { burst: 30, perMinute: 120 }),
+    mcp: limitFor({ burst: 20, perMinute: 60 }, { burst: 60, perMinute: 600 }),
+    propose: limitFor({ burst: 3, perMinute: 2 }, { burst: 10, perMinute: 10 }),
   })
   .strict()
   .prefault({});

@@ -10,7 +10,13 @@ export type LimitDecision =
 /** The shared key of the global bucket; user ids are platform-qualified, so it cannot collide. */
 const EVERYONE = '*';
 
-const WHAT: Record<LimitedWork, string> = { kql: '/kql queries', gpu: '/gpu requests', ask: 'questions' };
+const WHAT: Record<LimitedWork, string> = {
+  kql: '/kql queries',
+  gpu: '/gpu requests',
+  ask: 'questions',
+  mcp: 'MCP tool calls',
+  propose: 'remediation proposals',
+};
 
 /**
  * Per-user and global token buckets for each kind of costly work. A request takes a token from
@@ -25,7 +31,13 @@ export class WorkLimiter {
       user: new TokenBuckets({ ...policy[work].perUser, now }),
       global: new TokenBuckets({ ...policy[work].global, now }),
     });
-    this.buckets = { kql: pair('kql'), gpu: pair('gpu'), ask: pair('ask') };
+    this.buckets = {
+      kql: pair('kql'),
+      gpu: pair('gpu'),
+      ask: pair('ask'),
+      mcp: pair('mcp'),
+      propose: pair('propose'),
+    };
   }
 
   /** Takes one token for `user` from `work`'s buckets if both have one. */

@@ -7,6 +7,7 @@ import { logRemediationStep, type RemediationDeps, requireEnabled, syncProposalC
 const REFUSALS = {
   UNKNOWN: 'There is no such remediation proposal.',
   SELF_APPROVAL: 'You proposed this remediation; someone else must approve it (four-eyes).',
+  AGENT_APPROVER: 'An agent (MCP client) can never approve a remediation; people approve it in chat.',
   DUPLICATE: 'You already approved this remediation; it needs another person.',
   NOT_PENDING: 'This remediation is no longer waiting for approval',
   EXPIRED: 'This proposal expired before it was approved. Propose it again to get a fresh plan.',

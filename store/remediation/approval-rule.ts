@@ -1,3 +1,4 @@
+import { isAgentPrincipal } from '../../core/agent-principal.ts';
 import type { AuditInput } from '../../core/remediation/audit.ts';
 import type { Proposal } from '../../core/remediation/proposal.ts';
 import type { ApprovalRefusal, Transition } from './remediation-repo.ts';
@@ -10,7 +11,7 @@ export interface ApprovalAttempt {
 }
 
 /**
- * The four-eyes rule and plan binding, once for both engines: why `attempt` may not count for
+ * The four-eyes rule (two people: an agent never counts) and plan binding, once for both engines: why `attempt` may not count for
  * `p`, checked in this order, or undefined when it may. EXPIRED means the proposal is to be
  * expired instead; a DUPLICATE approver is found by the unique approval row, not here.
  */
@@ -18,6 +19,8 @@ export function approvalRefusal(p: Proposal, attempt: ApprovalAttempt): Approval
   if (p.status !== 'pending') return 'NOT_PENDING';
   if (attempt.at >= p.expiresAt) return 'EXPIRED';
   if (attempt.approver === p.proposedBy) return 'SELF_APPROVAL';
+  // Whatever a policy's groups hold: an approval is a person's four eyes, never an agent's.
+  if (isAgentPrincipal(attempt.approver)) return 'AGENT_APPROVER';
   if (attempt.planHash !== p.planHash) return 'PLAN_CHANGED';
   return undefined;
 }

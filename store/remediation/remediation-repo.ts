@@ -6,6 +6,8 @@ import type { NewProposal, Proposal, ProposalStatus } from '../../core/remediati
 export type ApprovalRefusal =
   | 'UNKNOWN'
   | 'SELF_APPROVAL'
+  /** The approver is an agent (`mcp:<name>`): only people approve. */
+  | 'AGENT_APPROVER'
   | 'DUPLICATE'
   | 'NOT_PENDING'
   | 'EXPIRED'

@@ -1,6 +1,7 @@
 import { AppsV1Api } from '@kubernetes/client-node';
 import { afterEach, describe, expect, it } from 'vitest';
 import { REMEDIATION_VERBS } from '../../../cards/templates/remediation-proposal.ts';
+import type { ChatUser } from '../../../core/chat-surface.ts';
 import type { UserFacingError } from '../../../core/errors.ts';
 import { verifyAuditChain } from '../../../core/remediation/audit.ts';
 import { mergePatch as merge } from '../../../remediation/executors/kubernetes.ts';
@@ -89,6 +90,34 @@ describe('remediation approval flow against the simulated cluster', () => {
       ['console:alice', 'SELF_APPROVAL'],
       ['console:mallory', 'NOT_AUTHORISED'],
     ]);
+  });
+
+  it('takes an agent as proposer but never as approver, even when a group lists it', async () => {
+    const triage: ChatUser = { id: 'mcp:triage', displayName: 'triage' };
+    const other: ChatUser = { id: 'mcp:other', displayName: 'other' };
+    h = await startFlow({ groups: { oncall: ['console:alice', 'console:bob', 'mcp:triage', 'mcp:other'] } });
+    const p = await h.service.propose({
+      actionId: 'scale-replicas',
+      params: { deployment: 'embeddings', replicas: '4' },
+      user: triage,
+      place,
+      incidentId: null,
+    });
+    expect(p.proposedBy).toBe('mcp:triage');
+    const refused = await refusal(h.service.approve({ proposalId: p.id, planHash: p.planHash, user: other }));
+    expect(refused.code).toBe('AGENT_APPROVER');
+    expect(refused.message).toMatch(/agent \(MCP client\) can never approve/);
+    expect((await h.repo.getProposal(p.id))?.status).toBe('pending');
+    expect(await replicasOf(h, 'embeddings')).toBe(2);
+    expect((await h.service.approve({ proposalId: p.id, planHash: p.planHash, user: bob })).kind).toBe(
+      'approved',
+    );
+    await h.service.idle();
+    const chain = await h.repo.readAuditChain();
+    expect(chain.filter((r) => r.event === 'approval-refused').map((r) => [r.actor, r.result])).toEqual([
+      ['mcp:other', 'AGENT_APPROVER'],
+    ]);
+    expect(chain.find((r) => r.event === 'proposed')?.actor).toBe('mcp:triage');
   });
 
   it('refuses an approval after the proposal expired, and records the expiry', async () => {

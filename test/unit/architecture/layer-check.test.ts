@@ -23,6 +23,13 @@ const TREE: Record<string, string> = {
   'handlers/kube.ts':
     "import type { KubeConfig } from '@kubernetes/client-node';\nexport type K = KubeConfig;\n",
   'handlers/post.ts': "import { WebClient } from '@slack/web-api';\nexport const p = WebClient;\n",
+  'handlers/agent.ts':
+    "import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';\nexport const m = McpServer;\n",
+  // Unlike the chat SDKs, MCP is not allowed in bot/http/ either: only in its adapter.
+  'bot/http/mcp.ts':
+    "import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';\nexport const m = McpServer;\n",
+  'bot/adapters/mcp.ts':
+    "import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';\nexport const m = McpServer;\n",
   // Stand-ins for the SDK packages, so the imports resolve into node_modules as the real ones do.
   'node_modules/openai/package.json': '{ "name": "openai", "main": "index.js" }\n',
   'node_modules/openai/index.js': 'exports.OpenAI = class {};\n',
@@ -31,6 +38,9 @@ const TREE: Record<string, string> = {
   'node_modules/@kubernetes/client-node/index.js': 'exports.KubeConfig = class {};\n',
   'node_modules/@slack/web-api/package.json': '{ "name": "@slack/web-api", "main": "index.js" }\n',
   'node_modules/@slack/web-api/index.js': 'exports.WebClient = class {};\n',
+  'node_modules/@modelcontextprotocol/sdk/package.json':
+    '{ "name": "@modelcontextprotocol/sdk", "exports": { "./server/mcp.js": "./server/mcp.js" } }\n',
+  'node_modules/@modelcontextprotocol/sdk/server/mcp.js': 'exports.McpServer = class {};\n',
   'sim/world.ts': 'export const world = 1;\n',
   'bot/config.ts': 'export type Config = { port: number };\n',
   'bot/adapters/slack.ts': 'export const s = 1;\n',
@@ -71,6 +81,8 @@ describe('the layer check', () => {
       'layer-core: core/leaky.ts → bot/config.ts',
       'layer-handlers: handlers/chat.ts → bot/adapters/slack.ts',
       'layer-store: store/repo.ts → handlers/handle.ts',
+      'mcp-sdk-only-in-adapters: bot/http/mcp.ts → node_modules/@modelcontextprotocol/sdk/server/mcp.js',
+      'mcp-sdk-only-in-adapters: handlers/agent.ts → node_modules/@modelcontextprotocol/sdk/server/mcp.js',
       'no-platform-sdks-in-handlers: handlers/ask.ts → node_modules/openai/index.js',
       'no-platform-sdks-in-handlers: handlers/kube.ts → node_modules/@kubernetes/client-node/index.js',
       'sim-only-from-local-mode: bot/app.ts → sim/world.ts',

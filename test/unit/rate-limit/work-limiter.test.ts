@@ -70,7 +70,7 @@ describe('describeLimit', () => {
 describe('rateLimits in the policy file', () => {
   it('has defaults for every costly command', () => {
     const limits = defaultRateLimits();
-    expect(Object.keys(limits).sort()).toEqual(['ask', 'gpu', 'kql']);
+    expect(Object.keys(limits).sort()).toEqual(['ask', 'gpu', 'kql', 'mcp', 'propose']);
     expect(parsePolicy('').rateLimits).toEqual(limits);
   });
 

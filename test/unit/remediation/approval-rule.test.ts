@@ -30,6 +30,14 @@ describe('approval rule', () => {
     expect(approvalRefusal(p, { ...attempt, planHash: 'other' })).toBe('PLAN_CHANGED');
   });
 
+  it('never counts an agent (mcp:<name>) as an approver, whatever its groups', () => {
+    expect(approvalRefusal(p, { ...attempt, approver: 'mcp:triage' })).toBe('AGENT_APPROVER');
+    // Even an agent that is not the proposer of an agent's proposal.
+    const byAgent = pending({ proposedBy: 'mcp:triage' });
+    expect(approvalRefusal(byAgent, { ...attempt, approver: 'mcp:other' })).toBe('AGENT_APPROVER');
+    expect(approvalRefusal(byAgent, attempt)).toBeUndefined();
+  });
+
   it('approves once the required number of distinct people approved, naming them all', () => {
     const twoNeeded = pending({ requiredApprovals: 2 });
     expect(approvalTransition(twoNeeded, attempt)).toBeUndefined();

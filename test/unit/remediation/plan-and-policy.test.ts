@@ -63,6 +63,28 @@ describe('remediation policy', () => {
     expect(matchesResource('configmaps/llm-*', 'configmaps/other')).toBe(false);
   });
 
+  it('lets agents (mcp:<name>) propose but never be named as approvers or kill-switch holders', () => {
+    const p = parseRemediationPolicy({
+      actions: { 'cordon-node': { propose: ['group:oncall', 'mcp:triage'] } },
+    });
+    expect(isAllowed(p, 'mcp:triage', p.actions['cordon-node']!.propose)).toBe(true);
+    const problems = (raw: unknown) => {
+      try {
+        parseRemediationPolicy(raw);
+      } catch (err) {
+        return (err as ConfigError).problems.join('\n');
+      }
+      return '';
+    };
+    expect(problems({ actions: { 'cordon-node': { approve: ['mcp:triage'] } } })).toMatch(
+      /actions\.cordon-node\.approve: agents \(mcp:<name>\) can never approve/,
+    );
+    expect(
+      problems({ actions: { 'cordon-node': { approveByTier: { P1: ['console:a', 'mcp:x'] } } } }),
+    ).toMatch(/approveByTier\.P1: agents/);
+    expect(problems({ killSwitch: ['mcp:triage'] })).toMatch(/killSwitch: agents/);
+  });
+
   it('rejects bad principals and unknown keys with the path', () => {
     expect(() => parseRemediationPolicy({ groups: { oncall: ['alice'] } })).toThrow(/console:<name>/);
     expect(() => parseRemediationPolicy({ moed: 'off' })).toThrow();
