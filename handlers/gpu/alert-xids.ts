@@ -1,24 +1,13 @@
 import { eccGuidanceSections, xidReadingSections } from '../../cards/templates/xid-reading.ts';
 import type { Alert } from '../../core/alerts/alert.ts';
 import type { Incident } from '../../core/alerts/incident.ts';
+import { xidOfAlert } from '../../core/gpu/alert-xid.ts';
 import { readXids, type XidSighting } from '../../core/gpu/read-xids.ts';
 import type { Section } from '../../core/message.ts';
 import type { StoredAlert } from '../../core/store.ts';
 
 /** Readings shown per card: a node-wide XID storm still leaves room for the chart and the alerts. */
 const MAX_GPUS = 3;
-
-/**
- * The XID an alert reports: its `xid` label (the shipped rules template it from the value), else
- * "XID 48" in its summary (rules that only put `$value` in the text). Never a guess from numbers
- * elsewhere: an alert without one is not read as an XID.
- */
-export function xidOfAlert(a: Alert): number | undefined {
-  const label = a.labels.xid ?? a.labels.XID;
-  const text = label ?? /\bXID\s*(\d{1,3})\b/i.exec(a.summary)?.[1];
-  const xid = text === undefined ? Number.NaN : Number(text);
-  return Number.isInteger(xid) && xid > 0 ? xid : undefined;
-}
 
 function gpuOf(a: Alert): string {
   const node = a.resource.node ?? 'unknown node';

@@ -2,11 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { defaultPolicy } from '../../../bot/policy.ts';
 import { incidentCard } from '../../../cards/templates/incident-card.ts';
 import type { Incident } from '../../../core/alerts/incident.ts';
+import { xidOfAlert } from '../../../core/gpu/alert-xid.ts';
 import { plainText, type Section } from '../../../core/message.ts';
 import type { StoredAlert } from '../../../core/store.ts';
 import { classifyAlert } from '../../../handlers/alerts/classify.ts';
 import { parseAlertmanager } from '../../../handlers/alerts/intake/index.ts';
-import { xidCardSections, xidOfAlert } from '../../../handlers/gpu/alert-xids.ts';
+import { xidCardSections } from '../../../handlers/gpu/alert-xids.ts';
 
 const T0 = Date.parse('2026-12-07T10:00:00Z');
 const MIN = 60_000;
