@@ -48,8 +48,8 @@ function byValue(list: readonly LabelledValue[], dir: 1 | -1): LabelledValue[] {
 }
 
 /**
- * `/gpu` without a node: where to look first. Errors as notices (an uncorrectable ECC error
- * means replacing the GPU), then the hottest and idlest GPUs, memory pressure and per-node means.
+ * `/gpu` without a node: where to look first. Errors as notices with the XID catalog's action,
+ * then the hottest and idlest GPUs, memory pressure and per-node means.
  */
 export function gpuFleetCard(input: GpuFleetCardInput): Message {
   const policy = input.policy ?? DEFAULT_GPU_POLICY;
@@ -62,8 +62,10 @@ export function gpuFleetCard(input: GpuFleetCardInput): Message {
   const idlest = byValue(p('idlest'), 1);
 
   const notices = [
-    ...ecc.map((s) => `${where(s)}: ${s.value} uncorrectable ECC error(s): replace GPU`),
-    ...xid.map((s) => `${where(s)}: XID ${s.value}`),
+    ...ecc.map(
+      (s) => `${where(s)}: ${classifyGpu({ node: '', gpu: 0, eccDbe: s.value }, policy).ecc.reason}`,
+    ),
+    ...xid.map((s) => `${where(s)}: ${classifyGpu({ node: '', gpu: 0, xid: s.value }, policy).xid.reason}`),
   ];
   const sections: Section[] = notices
     .slice(0, MAX_NOTICES)

@@ -1,3 +1,4 @@
+import type { XidReading } from '../../core/gpu/read-xids.ts';
 import {
   buildMessage,
   type Message,
@@ -17,6 +18,7 @@ import {
 } from '../../queries/gpu/thresholds.ts';
 import { formatTime, type TimeFormat } from './format.ts';
 import { REMEDIATION_VERBS } from './remediation-proposal.ts';
+import { xidReadingSections } from './xid-reading.ts';
 
 export interface GpuNodeCardInput {
   node: string;
@@ -31,6 +33,8 @@ export interface GpuNodeCardInput {
   policy?: GpuThresholdPolicy;
   /** The node's cordon state from the Kubernetes API; unknown when absent (no cordon offered then). */
   scheduling?: { cordoned: boolean } | undefined;
+  /** Each GPU's XIDs over the range, read together (the Errors column shows only the last XID). */
+  xids?: ReadonlyArray<{ who: string; reading: XidReading }>;
 }
 
 const DASH = '–';
@@ -187,6 +191,12 @@ export function gpuNodeCard(input: GpuNodeCardInput): Message {
   }));
   if (criticals.length > MAX_NOTICES) {
     sections.push({ kind: 'text', text: `…and ${criticals.length - MAX_NOTICES} more critical GPUs.` });
+  }
+  const xids = (input.xids ?? []).filter((x) => x.reading.kind !== 'none');
+  for (const x of xids.slice(0, MAX_NOTICES))
+    sections.push(...xidReadingSections(x.who, x.reading, input.time));
+  if (xids.length > MAX_NOTICES) {
+    sections.push({ kind: 'text', text: `…and XIDs on ${xids.length - MAX_NOTICES} more GPUs.` });
   }
   sections.push({
     kind: 'table',

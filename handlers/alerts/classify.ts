@@ -7,6 +7,8 @@ import {
 } from '../../core/alerts/alert.ts';
 import type { AlertPolicy } from '../../core/alerts/alert-policy.ts';
 import { matchesAll, parseMatcher } from '../../core/alerts/matchers.ts';
+import { xidOfAlert } from '../../core/gpu/alert-xid.ts';
+import { lookupXid } from '../../core/gpu/xid-catalog.ts';
 import { detectKind, matchLabels } from './kinds.ts';
 
 /**
@@ -54,7 +56,10 @@ const SEVERITY_TIER: Record<string, Tier> = {
   none: 'log',
 };
 
-/** Decides an alert's tier: policy rule > `tier` label > built-in rules > source severity. */
+/**
+ * Decides an alert's tier: policy rule > `tier` label > built-in rules (an XID alert that names its
+ * XID: the catalog's tier for it; else by kind) > source severity.
+ */
 function decideTier(a: ParsedAlert, kind: AlertKind, policy: AlertPolicy): { tier: Tier; reason: string } {
   const labels = matchLabels(a);
   for (const rule of policy.tiers.rules) {
@@ -66,6 +71,13 @@ function decideTier(a: ParsedAlert, kind: AlertKind, policy: AlertPolicy): { tie
   if (label.success) return { tier: label.data, reason: 'tier label' };
   for (const rule of LOG_ONLY_RULES) {
     if (matchesAll(rule.match, labels)) return { tier: 'log', reason: `never page for ${rule.name}` };
+  }
+  if (kind === 'gpu-xid') {
+    const xid = xidOfAlert(a);
+    const entry = xid === undefined ? undefined : lookupXid(xid);
+    if (entry) return { tier: entry.tier, reason: `XID ${xid} is ${entry.tier} in the XID catalog` };
+    // Named but unknown: worth a look this shift, as the shipped rules say; unnamed stays P1 by kind.
+    if (xid !== undefined) return { tier: 'P2', reason: `XID ${xid} is not in the XID catalog` };
   }
   const byKind = KIND_TIER[kind];
   if (byKind) return { tier: byKind, reason: `${kind} alerts are ${byKind}` };

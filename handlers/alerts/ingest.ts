@@ -14,6 +14,7 @@ import {
 import type { AlertState, Repos, Store, StoredAlert } from '../../core/store.ts';
 import { classifyAlert } from './classify.ts';
 import { groupKeyFor } from './group-key.ts';
+import { firingTier } from './incident-tier.ts';
 import { matchLabels } from './kinds.ts';
 import { foldIntoStorm } from './storm-ingest.ts';
 
@@ -45,6 +46,8 @@ interface Batch {
   opened: number[];
   /** Storms whose card this batch changed: each gets one card sync at the end. */
   storms: Set<number>;
+  /** Incidents whose most urgent alert resolved: their tier is worked out again when settled. */
+  retier: Set<number>;
   /**
    * Working copies of the incidents this batch touches: each is read once and written once, when
    * it is settled, however many of its alerts the batch carries.
@@ -167,9 +170,18 @@ async function applyAlert(b: Batch, a: Alert): Promise<boolean> {
   let incident =
     a.status === 'firing' ? await incidentForFiring(b, a, prev) : (await readIncident(b, prev!.incidentId!))!;
   if (a.status === 'firing') incident = applySilence(incident, a, b.silences);
+  // A resolution can only lower the tier when the alert was at the incident's tier.
+  if (a.status === 'resolved' && a.tier === incident.tier && b.policy.problems.tierFollows === 'firing')
+    b.retier.add(incident.id);
+  const escalates =
+    a.status === 'firing' &&
+    a.tier !== incident.tier &&
+    mostUrgentTier(incident.tier, a.tier as IncidentTier) !== incident.tier;
   incident = {
     ...incident,
     tier: mostUrgentTier(incident.tier, a.tier as IncidentTier),
+    // A card that escalates is titled after the alert that made it more urgent.
+    ...(escalates ? { title: a.summary || a.rule } : {}),
     ...senderTimes(incident, a, b.now),
   };
   b.incidents.set(incident.id, incident);
@@ -209,8 +221,24 @@ async function settleIncident(b: Batch, targets: readonly ChannelTarget[], id: n
   const counts = await b.tx.alerts.countByStatus(id);
   const allResolved = counts.firing === 0;
   const status = allResolved ? 'resolved' : 'open';
+  const worst =
+    b.retier.has(id) && !allResolved ? firingTier(await b.tx.alerts.listByIncident(id)) : undefined;
+  const tier = worst?.tier ?? incident.tier;
+  const title =
+    worst && tier !== incident.tier ? worst.lead.alert.summary || worst.lead.alert.rule : incident.title;
+  if (tier !== incident.tier) {
+    await b.tx.incidents.addEvent({
+      incidentId: id,
+      at: b.now,
+      type: 'tier-changed',
+      actor: null,
+      detail: `${incident.tier} → ${tier}: the most urgent firing alert resolved`,
+    });
+  }
   const settled: Incident = {
     ...incident,
+    tier,
+    title,
     status,
     resolvedAt: allResolved ? (incident.resolvedAt ?? b.now) : null,
     // An end only means something once every alert has ended.
@@ -262,6 +290,7 @@ async function applyPayloads(
     dirty: new Set(),
     opened: [],
     storms: new Set(),
+    retier: new Set(),
     incidents: new Map(),
   };
   const results: IngestResult[] = [];

@@ -10,7 +10,7 @@ import { matchesAll } from '../../core/alerts/matchers.ts';
 const BUILT_IN: ReadonlyArray<[AlertKind, RegExp]> = [
   ['outage', /outage|zero.?success|no.?successful|deployment.?down|endpoint.?down/i],
   ['gpu-ecc', /ecc|dbe|remapp?ed.?rows|row.?remap/i],
-  ['gpu-xid', /\bxid|xid.?error/i],
+  ['gpu-xid', /\bxid|gpu.?xid|xid.?error/i],
   ['cost-runaway', /cost.?runaway|over.?budget|budget.?exceeded|spend.?spike/i],
   ['token-budget', /token.?budget/i],
   ['cost-forecast', /forecast/i],

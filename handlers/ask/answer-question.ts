@@ -1,4 +1,5 @@
 import { resultTable } from '../../cards/templates/query-result.ts';
+import { xidExplainCard } from '../../cards/templates/xid-explain.ts';
 import type { Message, Section } from '../../core/message.ts';
 import type { LogsBackend } from '../../queries/backends/logs-backend.ts';
 import { type CommandHandler, shownOf } from '../commands/command.ts';
@@ -14,6 +15,7 @@ import {
 import type { RoutableQuery } from '../questions/routable-query.ts';
 import type { RouteDecision } from '../questions/route-decision.ts';
 import { buildSecurityEvent } from '../questions/security-event.ts';
+import { xidAskedAbout } from '../questions/xid-question.ts';
 import { describeLimit, type WorkLimiter } from '../rate-limit/work-limiter.ts';
 import type { SecurityLog } from './security-log.ts';
 
@@ -64,6 +66,15 @@ async function runDecision(deps: AnswerDeps, d: QueryDecision, asker: Asker): Pr
 }
 
 /**
+ * "What does XID 79 mean" is answered from the XID catalog, after the router had its say, so an
+ * injection attempt that mentions an XID is still refused and recorded.
+ */
+function xidAnswer(question: string): Message | undefined {
+  const xid = xidAskedAbout(question);
+  return xid === undefined ? undefined : xidExplainCard(xid);
+}
+
+/**
  * A question in words → one vetted query with validated parameters, a clarifying card, a list of
  * what the bot can answer, or a refusal recorded as a security event. Never query text from the
  * question itself.
@@ -84,14 +95,13 @@ export async function answerQuestion(deps: AnswerDeps, question: string, asker: 
       deps.security.record(buildSecurityEvent({ at, user: user.id, reason: decision.reason, question }));
       return buildRefusalMessage();
     case 'clarify':
-      return buildClarifyMessage(decision);
+      return xidAnswer(question) ?? buildClarifyMessage(decision);
     case 'no-match':
-      return buildNoMatchMessage(decision);
+      return xidAnswer(question) ?? buildNoMatchMessage(decision);
     case 'query':
-      return buildAnswerMessage(
-        decision,
-        deps.queries.get(decision.id)!,
-        await runDecision(deps, decision, asker),
+      return (
+        xidAnswer(question) ??
+        buildAnswerMessage(decision, deps.queries.get(decision.id)!, await runDecision(deps, decision, asker))
       );
   }
 }

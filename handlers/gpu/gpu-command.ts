@@ -2,11 +2,18 @@ import { z } from 'zod';
 import { gpuFleetCard } from '../../cards/templates/gpu-fleet.ts';
 import { gpuNodeCard } from '../../cards/templates/gpu-node.ts';
 import { formatDuration } from '../../core/duration.ts';
-import { type MetricsBackend, runGpuInstant } from '../../queries/backends/metrics-backend.ts';
-import { gpuFleetSummary, gpuNodeState, infinibandPorts } from '../../queries/gpu/catalog.ts';
+import { readXids } from '../../core/gpu/read-xids.ts';
+import { type MetricsBackend, runGpuInstant, runGpuRange } from '../../queries/backends/metrics-backend.ts';
+import {
+  gpuErrorHistory,
+  gpuFleetSummary,
+  gpuNodeState,
+  infinibandPorts,
+} from '../../queries/gpu/catalog.ts';
 import { assembleGpuRows, assembleIbRows } from '../../queries/gpu/node-readings.ts';
 import { gpuIndex, MIN_RANGE_MS, nodeName, queryRange } from '../../queries/gpu/params.ts';
 import type { GpuThresholdPolicy } from '../../queries/gpu/thresholds.ts';
+import { xidSightingsFromSeries } from '../../queries/gpu/xid-history.ts';
 import type { NodeScheduling } from '../../remediation/executors/node-scheduling.ts';
 import { type CommandHandler, defineCommand } from '../commands/command.ts';
 import type { ChartLinks } from './chart-links.ts';
@@ -76,16 +83,26 @@ export function createGpuCommand(gpu: GpuCommandDeps): CommandHandler {
         });
       }
       const node = args.node;
-      const [state, ports, scheduling] = await Promise.all([
+      const range = rangeParam(args.rangeMs);
+      const [state, ports, errors, scheduling] = await Promise.all([
         runGpuInstant(gpu.backend, gpuNodeState, { node, gpu: args.gpu, sustain }, { at: now }),
-        runGpuInstant(gpu.backend, infinibandPorts, { node, range: rangeParam(args.rangeMs) }, { at: now }),
+        runGpuInstant(gpu.backend, infinibandPorts, { node, range }, { at: now }),
+        runGpuRange(gpu.backend, gpuErrorHistory, { node, gpu: args.gpu, range }, { at: now }),
         gpu.scheduling?.(node),
       ]);
       const rows = assembleGpuRows(state);
       if (rows.length === 0) return explainMissingNode(gpu.knownNodes, node, args.gpu);
+      // Every XID of the range, read together per GPU: the XID column shows only the last one.
+      const xids = [...xidSightingsFromSeries(errors.xid ?? [], errors.xidCount ?? [])].map(
+        ([who, seen]) => ({
+          who,
+          reading: readXids(seen),
+        }),
+      );
       return gpuNodeCard({
         node,
         rows,
+        xids,
         ib: assembleIbRows(ports),
         scheduling,
         chartUrl: gpu.links.forCommand({ node, gpu: args.gpu, rangeMs: args.rangeMs, end: now }, now),

@@ -11,6 +11,7 @@ import type { NodeScheduling } from '../../remediation/executors/node-scheduling
 import type { CommandHandler } from '../commands/command.ts';
 import type { BotModule } from '../module.ts';
 import { gpuAlertChart } from './alert-chart.ts';
+import { xidCardSections } from './alert-xids.ts';
 import { createChartLinks } from './chart-links.ts';
 import { type ChartPolicy, chartCacheBytes, defaultChartPolicy } from './chart-policy.ts';
 import { registerChartRoutes } from './chart-routes.ts';
@@ -95,8 +96,10 @@ export function createGpuModule(options: GpuModuleOptions): GpuModule {
     id: 'gpu',
     commands: [gpuCommand],
     gpuCommand,
-    enrichIncidentCard: (incident, alerts, now) =>
-      gpuAlertChart(links, options.timeZone, incident, alerts, now) ?? {},
+    enrichIncidentCard: (incident, alerts, now) => {
+      const chart = gpuAlertChart(links, options.timeZone, incident, alerts, now)?.sections ?? [];
+      return { sections: [...xidCardSections(incident, alerts, options.timeZone, now), ...chart] };
+    },
     registerRoutes(app) {
       server = app;
       registerChartRoutes(app, {

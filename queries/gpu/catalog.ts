@@ -69,6 +69,45 @@ export const gpuNodeHistory = defineGpuQuery({
   },
 });
 
+/**
+ * Steps of the error history: fine enough to see each XID change (the exporter is scraped every
+ * 15-30 s), at most 2,000 points per series (Prometheus refuses more than 11,000).
+ */
+export function errorHistoryStep(rangeMs: number): number {
+  return Math.max(15_000, Math.ceil(rangeMs / 2_000 / 15_000) * 15_000);
+}
+
+/**
+ * One node's (or GPU's) error series over a range, per GPU: every value the XID gauge took (it
+ * holds only the last XID, so its changes are the history), the exporter's per-XID counts where
+ * enabled, uncorrectable ECC errors and row remapping. Read by `/gpu <node>`, the XID reading of
+ * ECC and XID incident cards and their error chart. Not offered to the question router: GPU
+ * questions are answered with the `/gpu` card, which shows it.
+ */
+export const gpuErrorHistory = defineGpuQuery({
+  id: 'gpu-error-history',
+  title: 'GPU error history of a node',
+  description: 'XID changes, XID counts, uncorrectable ECC errors and row remapping per GPU over time.',
+  examples: ['xid history of node-3', 'ecc errors on node-3 today', 'row remapping on node-3'],
+  kind: 'range',
+  params: z.object({
+    node: nodeName,
+    gpu: gpuIndex.optional(),
+    range: z.string().default('1h').pipe(queryRange),
+  }),
+  build: ({ node, gpu, range }) => {
+    const base = { ...onNode(node, gpu), range: { rangeMs: range, stepMs: errorHistoryStep(range) } };
+    return {
+      xid: { metric: DCGM.xid, ...base },
+      xidCount: { metric: DCGM.xidCount, ...base },
+      eccDbe: { metric: DCGM.eccDbe, ...base },
+      remapUncorrectable: { metric: DCGM.remapUncorrectable, ...base },
+      remapPending: { metric: DCGM.remapPending, ...base },
+      remapFailure: { metric: DCGM.remapFailure, ...base },
+    };
+  },
+});
+
 /** `/gpu` alone: where to look first across the fleet. */
 export const gpuFleetSummary = defineGpuQuery({
   id: 'gpu-fleet-summary',

@@ -7,7 +7,14 @@ export const DCGM = {
   fbFree: 'DCGM_FI_DEV_FB_FREE',
   temp: 'DCGM_FI_DEV_GPU_TEMP',
   power: 'DCGM_FI_DEV_POWER_USAGE',
+  /** The value of the last XID, not a count: a second XID hides the first. */
   xid: 'DCGM_FI_DEV_XID_ERRORS',
+  /** XIDs seen within the exporter's `--xid-count-window-size`, one series per XID (`xid` label); off by default. */
+  xidCount: 'DCGM_EXP_XID_ERRORS_COUNT',
+  /** Row remapping (Ampere and newer); off in the exporter's default counters file. */
+  remapUncorrectable: 'DCGM_FI_DEV_UNCORRECTABLE_REMAPPED_ROWS',
+  remapPending: 'DCGM_FI_DEV_ROW_REMAP_PENDING',
+  remapFailure: 'DCGM_FI_DEV_ROW_REMAP_FAILURE',
   eccDbe: 'DCGM_FI_DEV_ECC_DBE_VOL_TOTAL',
   clockEvents: 'DCGM_FI_DEV_CLOCKS_EVENT_REASONS',
   nvlinkTx: 'DCGM_FI_PROF_NVLINK_TX_BYTES',

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { durationMs } from '../../core/duration.ts';
+import { describeXid, lookupXid } from '../../core/gpu/xid-catalog.ts';
 import type { Tone } from '../../core/message.ts';
 import { describeClockEvents, hasConcerningClockEvents } from './clock-events.ts';
 
@@ -87,9 +88,6 @@ export interface GpuVerdict {
   findings: string[];
 }
 
-/** XIDs that mean the GPU itself is failing (as opposed to a faulting application). */
-const HARDWARE_XIDS = new Set([48, 63, 64, 74, 79, 92, 94, 95, 119, 120]);
-
 /** Throughput (training/batch) or latency-sensitive (inference) work, from namespace or node policy. */
 export function workloadOf(r: GpuReading, policy: GpuThresholdPolicy): 'throughput' | 'latency' {
   const w = policy.workload;
@@ -125,6 +123,26 @@ function fbPct(r: GpuReading): number | undefined {
   return total > 0 ? (100 * r.fbUsedMiB) / total : undefined;
 }
 
+/**
+ * What to do about uncorrectable ECC errors: reset (the catalog's XID 48 action); replacement is
+ * for a failed remap or a repeat, which the XID reading says when it sees them.
+ */
+const ECC_ACTION = `${lookupXid(48)!.actionText.replace(/\.$/, '')}; replace it only ${lookupXid(48)!.replaceWhen}`;
+
+/**
+ * The last XID against the catalog: a P1 XID (the GPU failed) is critical, any other known or
+ * unknown XID a warning that names it and what to do.
+ */
+function checkXid(xid: number | undefined): Check {
+  if (xid === undefined) return { level: 'unknown', reason: '' };
+  if (xid === 0) return { level: 'ok', reason: '' };
+  const entry = lookupXid(xid);
+  const reason = entry
+    ? `${describeXid(xid)}: ${entry.actionText}`
+    : `${describeXid(xid)} (not in the catalog)`;
+  return { level: entry?.tier === 'P1' ? 'critical' : 'warning', reason };
+}
+
 /** Classifies one GPU against the policy; the worst check decides the overall level. */
 export function classifyGpu(r: GpuReading, policy: GpuThresholdPolicy = DEFAULT_GPU_POLICY): GpuVerdict {
   const workload = workloadOf(r, policy);
@@ -137,14 +155,9 @@ export function classifyGpu(r: GpuReading, policy: GpuThresholdPolicy = DEFAULT_
     r.eccDbe === undefined
       ? { level: 'unknown', reason: '' }
       : r.eccDbe > 0
-        ? { level: 'critical', reason: `${r.eccDbe} uncorrectable ECC error(s): replace GPU` }
+        ? { level: 'critical', reason: `${r.eccDbe} uncorrectable ECC error(s): ${ECC_ACTION}` }
         : { level: 'ok', reason: '' };
-  const xid: Check =
-    r.xid === undefined
-      ? { level: 'unknown', reason: '' }
-      : r.xid === 0
-        ? { level: 'ok', reason: '' }
-        : { level: HARDWARE_XIDS.has(r.xid) ? 'critical' : 'warning', reason: `XID ${r.xid}` };
+  const xid = checkXid(r.xid);
   const clocks: Check =
     r.clockEvents === undefined
       ? { level: 'unknown', reason: '' }

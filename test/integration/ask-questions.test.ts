@@ -27,6 +27,15 @@ describe('questions in words, answered only through vetted queries', () => {
     expect(card).toMatch(/node-7/);
   }, 30_000);
 
+  it('answers what an XID means from the XID catalog, with its action and source', async () => {
+    const card = await say('alice', 'what does xid 79 mean?');
+    expect(card).toContain('XID 79 (GPU fell off the bus)');
+    expect(card).toContain('Drain and reboot the node');
+    expect(card).toContain('if it falls off the bus again after the reboot');
+    expect(card).toContain('https://docs.nvidia.com/deploy/xid-errors/analyzing-xid-catalog.html');
+    expect(await say('alice', '/ask xid 63?')).toContain('a GPU reset activates the spare row');
+  }, 30_000);
+
   it('refuses injection and raw query text, and /security lists the attempts', async () => {
     const refused = await say(
       'mallory',

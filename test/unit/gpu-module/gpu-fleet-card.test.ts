@@ -29,7 +29,9 @@ describe('GPU fleet card', () => {
     expect(msg.sections[0]).toMatchObject({
       kind: 'notice',
       tone: 'attention',
-      text: 'node-3 / GPU 2: 1 uncorrectable ECC error(s): replace GPU',
+      text: expect.stringMatching(
+        /^node-3 \/ GPU 2: 1 uncorrectable ECC error\(s\): Reset the GPU; .*replace it only when a row remap fails/,
+      ),
     });
     const table = (title: string) => {
       const t = msg.sections.find((s) => s.kind === 'table' && s.title?.startsWith(title));

@@ -69,8 +69,9 @@ describe('gpu node card', () => {
     const notice = msg.sections[0]!;
     expect(notice).toMatchObject({ kind: 'notice', tone: 'attention' });
     expect(notice.kind === 'notice' && notice.text).toContain(
-      'GPU 2: 1 uncorrectable ECC error(s): replace GPU',
+      'GPU 2: 1 uncorrectable ECC error(s): Reset the GPU; when XID 63 or 64 follows, drain the node first',
     );
+    expect(notice.kind === 'notice' && notice.text).not.toMatch(/: replace (the )?GPU/);
     const row = table(msg, 'GPUs').rows[2]!;
     expect([text(row[5]), tone(row[5])]).toEqual(['ECC 1 · XID 48', 'attention']);
     // Inference GPUs are never flagged for low utilisation.

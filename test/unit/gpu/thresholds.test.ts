@@ -46,12 +46,31 @@ describe('classifyGpu', () => {
     expect(inference.level).toBe('ok');
   });
 
-  it('treats any uncorrectable ECC error as critical: replace the GPU', () => {
+  it('treats any uncorrectable ECC error as critical: reset the GPU, replace only on a failed remap', () => {
     const v = classifyGpu({ ...healthy, eccDbe: 1, xid: 48 });
     expect(v.level).toBe('critical');
-    expect(v.findings[0]).toContain('replace GPU');
+    expect(v.findings[0]).toMatch(/^1 uncorrectable ECC error\(s\): Reset the GPU/);
+    expect(v.findings[0]).toContain('replace it only when a row remap fails (XID 64)');
+    expect(v.findings.join(' ')).not.toMatch(/: replace (the )?GPU/);
     expect(v.xid.level).toBe('critical');
+    expect(v.xid.reason).toBe(
+      'XID 48 (Double-bit ECC error): Reset the GPU; when XID 63 or 64 follows, drain the node first, then reset.',
+    );
+  });
+
+  it('grades XIDs by the catalog: the GPU failing is critical, the application or a recorded remap a warning', () => {
+    expect(classifyGpu({ ...healthy, xid: 79 }).xid).toEqual({
+      level: 'critical',
+      reason:
+        'XID 79 (GPU fell off the bus): Drain and reboot the node; a GPU reset is not possible while it is off the bus.',
+    });
     expect(classifyGpu({ ...healthy, xid: 13 }).xid.level).toBe('warning');
+    expect(classifyGpu({ ...healthy, xid: 63 }).xid.level).toBe('warning');
+    expect(classifyGpu({ ...healthy, xid: 120 }).xid.level).toBe('critical');
+    expect(classifyGpu({ ...healthy, xid: 777 }).xid).toEqual({
+      level: 'warning',
+      reason: 'XID 777 (not in the catalog)',
+    });
   });
 
   it('follows a policy override and rejects an inverted one', () => {

@@ -26,6 +26,35 @@ describe('classifyAlert: the operations guide tiers', () => {
     expect(a.tier).toBe(tier);
   });
 
+  it.each([
+    ['79', 'P1'],
+    ['48', 'P1'],
+    ['63', 'P2'],
+    ['94', 'P2'],
+    ['13', 'P3'],
+    ['45', 'P3'],
+    ['777', 'P2'],
+  ])('gives an XID alert naming XID %s the catalog tier %s', (xid, tier) => {
+    const a = classifyAlert(
+      parsed({
+        rule: 'GpuXid',
+        labels: { alertname: 'GpuXid', xid },
+        summary: 'XID',
+        sourceSeverity: 'critical',
+      }),
+      policy,
+    );
+    expect(a.kind).toBe('gpu-xid');
+    expect([a.tier, a.tierReason]).toEqual([
+      tier,
+      xid === '777' ? 'XID 777 is not in the XID catalog' : `XID ${xid} is ${tier} in the XID catalog`,
+    ]);
+    // The summary is read when the rule sends no xid label.
+    expect(
+      tierOf({ rule: 'GpuXid', labels: {}, summary: `GPU 1 reported XID ${xid}`, sourceSeverity: null }),
+    ).toBe(tier);
+  });
+
   it('recognises the Azure 429 metric alert by its StatusCode dimension', () => {
     const a = classifyAlert(
       parsed({ rule: 'aoai-requests', labels: { StatusCode: '429', metricName: 'AzureOpenAIRequests' } }),

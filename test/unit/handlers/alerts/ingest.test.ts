@@ -57,8 +57,9 @@ describe('ingestAlerts: grouping, dedupe, resolution, flapping, silences', () =>
     expect(await pending()).toBe(1);
   });
 
-  it('opens separate incidents for separate groups', async () => {
-    await ingestAlerts(deps, [parsed(), parsed({ fingerprint: 'x', groupKey: 'other' })]);
+  it('opens separate incidents for separate groups about different resources', async () => {
+    const otherGpu = { resource: { node: 'node-7', gpu: '4' } };
+    await ingestAlerts(deps, [parsed(), parsed({ fingerprint: 'x', groupKey: 'other', ...otherGpu })]);
     expect((await deps.store.incidents.listOpen(10)).map((i) => i.id).sort()).toEqual([1, 2]);
   });
 
@@ -175,7 +176,7 @@ describe('ingestAlerts: grouping, dedupe, resolution, flapping, silences', () =>
     const results = await Promise.all([
       ingest([parsed()]),
       ingest([parsed({ fingerprint: 'fp-2' })]),
-      ingest([parsed({ fingerprint: 'x', groupKey: 'other' })]),
+      ingest([parsed({ fingerprint: 'x', groupKey: 'other', resource: { node: 'node-2', gpu: '0' } })]),
     ]);
     expect(transactions).toBe(1);
     expect(results.map((r) => r.incidentIds)).toEqual([[1], [1], [2]]);

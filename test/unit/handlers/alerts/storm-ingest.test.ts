@@ -9,9 +9,15 @@ import { parsed } from '../../../helpers/alerts.ts';
 
 const SEC = 1_000;
 
-/** A firing alert of its own group; `critical` makes it P1. */
+/** A firing alert of its own group, about a GPU of its own (one problem each); `critical` makes it P1. */
 const groupAlert = (g: number, over: Parameters<typeof parsed>[0] = {}) =>
-  parsed({ fingerprint: `fp-${g}`, groupKey: `{}:{group="${g}"}`, summary: `alert ${g}`, ...over });
+  parsed({
+    fingerprint: `fp-${g}`,
+    groupKey: `{}:{group="${g}"}`,
+    summary: `alert ${g}`,
+    resource: { node: `node-${g}`, gpu: '3' },
+    ...over,
+  });
 
 describe('storm mode in intake', () => {
   let deps: IngestDeps;
