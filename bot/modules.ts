@@ -93,7 +93,7 @@ export async function createModules(ctx: ModuleContext): Promise<Capabilities> {
   // Incidents opened together about the same deployment share one run of each evidence query.
   const shared = rawLogs && withCoalescedRuns(rawLogs);
   const timed = shared && ctx.metrics ? withQueryMetrics(shared, ctx.metrics.queryDuration) : shared;
-  const logs = timed && withQueryPolicy(timed, config.policy);
+  const logs = timed && withQueryPolicy(timed, config.policy, () => ctx.clock.now());
   // Local mode acts on the simulated cluster; production only when the policy has a remediation section.
   const remediationTargets = ctx.platform
     ? { kubeConfig: ctx.platform.kubeConfig }
