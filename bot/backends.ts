@@ -73,7 +73,7 @@ export function createBackends(
         clock,
       }));
   return {
-    logs: timed && withQueryPolicy(timed, config.policy),
+    logs: timed && withQueryPolicy(timed, config.policy, () => clock.now()),
     metrics,
     charts,
     limiter: new WorkLimiter(config.policy.rateLimits, () => clock.now()),

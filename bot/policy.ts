@@ -5,7 +5,7 @@ import { alertPolicySections } from '../core/alerts/alert-policy.ts';
 import { ConfigError, describeIssue } from '../core/config-error.ts';
 import { chartPolicy } from '../handlers/gpu/chart-policy.ts';
 import { pagingPolicy } from '../handlers/paging/paging-policy.ts';
-import { privateQueriesPolicy } from '../handlers/queries/query-policy.ts';
+import { privateQueriesPolicy, workspaceRetention } from '../handlers/queries/query-policy.ts';
 import { rateLimitPolicy } from '../handlers/rate-limit/rate-limit-policy.ts';
 import { gpuThresholdPolicy } from '../queries/gpu/thresholds.ts';
 import { DEFAULT_TOKEN_PRICES } from '../queries/kql/cost-per-team.ts';
@@ -26,6 +26,8 @@ export const policySchema = z
     pricing: priceTable(DEFAULT_TOKEN_PRICES),
     /** Who may run private vetted queries (their output identifies people), in a direct message only. */
     privateQueries: privateQueriesPolicy.prefault({}),
+    /** How far back the Log Analytics workspace keeps rows (default 30d): the longest query window. */
+    retention: workspaceRetention,
     /** Per-user and global limits of /kql, /gpu and questions (handlers/rate-limit). */
     rateLimits: rateLimitPolicy,
     /** Chart rendering: threads, renders at once, the line behind them, the PNG cache (handlers/gpu/chart-policy.ts). */

@@ -11,10 +11,14 @@ import { newestFirst } from './result-order.ts';
 /** Rows a card shows before it says "N more". */
 export const MAX_CARD_ROWS = 10;
 
-/** The parameters used, as facts: timespans back in `15m` form. */
+/**
+ * The parameters used, as facts: timespans back in `15m` form. A subject filter left empty (all)
+ * and a range end not given are left out, so the facts name exactly what was filtered.
+ */
 export function formatParams(run: Pick<LogsRun, 'query' | 'params'>): [string, string][] {
   const shape = run.query.params.shape as Record<string, Parameters<typeof describeParam>[0]>;
-  return Object.entries(run.params).map(([name, v]) => {
+  const given = Object.entries(run.params).filter(([, v]) => v !== undefined && v !== '');
+  return given.map(([name, v]) => {
     const kql = shape[name] ? describeParam(shape[name])?.kql : undefined;
     return [name, kql === 'timespan' && typeof v === 'number' ? formatDuration(v) : String(v)];
   });

@@ -1,5 +1,9 @@
 import type { AlertKind } from '../../core/alerts/alert.ts';
-import type { Incident } from '../../core/alerts/incident.ts';
+import { type Incident, incidentEnd, incidentStart } from '../../core/alerts/incident.ts';
+import { parseDuration } from '../../core/duration.ts';
+import { KQL_CATALOG } from '../../queries/catalog.ts';
+import { formatDatetime } from '../../queries/engine/literals.ts';
+import { maxSpanOf } from '../../queries/params.ts';
 
 /** One vetted query to run for an incident, with parameters taken from the alert. */
 export interface EvidenceQuery {
@@ -7,36 +11,66 @@ export interface EvidenceQuery {
   params: Record<string, string>;
 }
 
-/** The deployment the alert is about: the resource's deployment, else its model. */
+/** The deployment the alert is about: the resource's deployment, else its model; empty for all. */
 function deploymentOf(incident: Incident): string {
-  return incident.resource.deployment ?? incident.resource.model ?? '*';
+  return incident.resource.deployment ?? incident.resource.model ?? '';
+}
+
+/** One evidence query before its window is placed: `lookBack` is how far before the start it reaches. */
+interface EvidenceSpec {
+  queryId: string;
+  lookBack: string;
+  /** The relative parameter the look-back fills when the incident has no start (`window`, `recent`). */
+  windowParam?: 'window' | 'recent';
+  params?: Record<string, string>;
 }
 
 /**
  * The evidence policy: which vetted queries each alert kind gets, with parameters read from the
  * incident. Kinds without an entry (GPU alerts have their own charts) get no KQL evidence.
  */
-export const EVIDENCE_POLICY: Partial<Record<AlertKind, (incident: Incident) => EvidenceQuery[]>> = {
+export const EVIDENCE_POLICY: Partial<Record<AlertKind, (incident: Incident) => EvidenceSpec[]>> = {
   'aoai-throttling': (i) => [
-    { queryId: 'throttle-rate', params: { deployment: deploymentOf(i), window: '30m', bucket: '5m' } },
+    { queryId: 'throttle-rate', lookBack: '30m', params: { deployment: deploymentOf(i), bucket: '5m' } },
   ],
-  'latency-slo': (i): EvidenceQuery[] => [
-    { queryId: 'latency-distribution', params: { window: '1h' } },
-    ...(deploymentOf(i) === '*'
+  'latency-slo': (i): EvidenceSpec[] => [
+    { queryId: 'latency-distribution', lookBack: '1h' },
+    ...(deploymentOf(i) === ''
       ? []
-      : [{ queryId: 'model-version-comparison', params: { deployment: deploymentOf(i), window: '24h' } }]),
+      : [{ queryId: 'model-version-comparison', lookBack: '24h', params: { deployment: deploymentOf(i) } }]),
   ],
-  'error-spike': (): EvidenceQuery[] => [
-    { queryId: 'error-spike', params: { recent: '1h', baseline: '7d' } },
-    { queryId: 'top-failing-operations', params: { window: '1h', limit: '5' } },
+  'error-spike': (): EvidenceSpec[] => [
+    { queryId: 'error-spike', lookBack: '1h', windowParam: 'recent', params: { baseline: '7d' } },
+    { queryId: 'top-failing-operations', lookBack: '1h', params: { limit: '5' } },
   ],
-  outage: (i) => [{ queryId: 'zero-success', params: { window: '15m', deployment: deploymentOf(i) } }],
+  outage: (i) => [{ queryId: 'zero-success', lookBack: '15m', params: { deployment: deploymentOf(i) } }],
   'quota-approaching': (i) => [
-    { queryId: 'tpm-vs-quota', params: { window: '1h', deployment: deploymentOf(i) } },
+    { queryId: 'tpm-vs-quota', lookBack: '1h', params: { deployment: deploymentOf(i) } },
   ],
 };
 
-/** The evidence queries of an incident (empty when its kind has none). */
-export function evidenceFor(incident: Incident): EvidenceQuery[] {
-  return EVIDENCE_POLICY[incident.kind]?.(incident) ?? [];
+/**
+ * Places one query on the incident's window: from its start minus the look-back to its end (now,
+ * while it is open), as absolute `start`/`end`, so the evidence of a resolved incident is the same
+ * whenever it is collected or shown. A window longer than the query's bound keeps its newest part.
+ * An incident without a known start gets the relative look-back, as before.
+ */
+function placed(spec: EvidenceSpec, incident: Incident, now: number): EvidenceQuery {
+  const filters = Object.fromEntries(Object.entries(spec.params ?? {}).filter(([, v]) => v !== ''));
+  const lookBack = parseDuration(spec.lookBack)!;
+  const startedAt = incidentStart(incident);
+  if (!Number.isFinite(startedAt))
+    return { queryId: spec.queryId, params: { ...filters, [spec.windowParam ?? 'window']: spec.lookBack } };
+  const end = Math.min(incidentEnd(incident) ?? now, now);
+  const bound = maxSpanOf(KQL_CATALOG.get(spec.queryId)!.params) ?? lookBack;
+  const start = Math.max(startedAt - lookBack, end - bound);
+  return {
+    queryId: spec.queryId,
+    params: { ...filters, start: formatDatetime(start), end: formatDatetime(end) },
+  };
+}
+
+/** The evidence queries of an incident at `now` (empty when its kind has none). */
+export function evidenceFor(incident: Incident, now: number): EvidenceQuery[] {
+  return (EVIDENCE_POLICY[incident.kind]?.(incident) ?? []).map((spec) => placed(spec, incident, now));
 }

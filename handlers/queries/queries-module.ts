@@ -68,7 +68,9 @@ const leaseFor = (budgetMs: number) => 3 * budgetMs;
 export function createQueriesModule(options: QueriesModuleOptions): BotModule {
   const { store, targets, clock, logger, evidence: repo } = options;
   // Every run of this module (commands and evidence) goes through the policy.
-  const backend = withQueryPolicy(options.backend, options.policy ?? DEFAULT_QUERY_POLICY);
+  const backend = withQueryPolicy(options.backend, options.policy ?? DEFAULT_QUERY_POLICY, () =>
+    options.clock.now(),
+  );
   const cache = new EvidenceCache();
   const sync = createEvidenceSync(repo, cache);
   /** Identifies this replica's claims (for whoever reads the table). */
@@ -112,7 +114,7 @@ export function createQueriesModule(options: QueriesModuleOptions): BotModule {
   }
 
   async function collect(incident: Incident) {
-    const queries = evidenceFor(incident);
+    const queries = evidenceFor(incident, clock.now());
     const run = () => collectEvidence(backend, incident, queries, budgetMs, () => clock.now());
     return options.tracing
       ? options.tracing.span(
@@ -155,7 +157,7 @@ export function createQueriesModule(options: QueriesModuleOptions): BotModule {
   /** Starts collecting an incident's evidence once; idempotent and never awaited by a render. */
   function ensureEvidence(incident: Incident): void {
     if (incident.status !== 'open' || inFlight.has(incident.id) || cache.get(incident.id)) return;
-    if (evidenceFor(incident).length === 0) return;
+    if (evidenceFor(incident, clock.now()).length === 0) return;
     const job = new Promise<void>((resolve) => setImmediate(resolve))
       .then(() => collectAndQueue(incident))
       .catch((err) =>
@@ -175,7 +177,7 @@ export function createQueriesModule(options: QueriesModuleOptions): BotModule {
     enrichIncidentCard(incident) {
       const stored = cache.get(incident.id);
       if (stored) return { sections: evidenceSections(stored) };
-      if (evidenceFor(incident).length === 0 || incident.status !== 'open') return {};
+      if (evidenceFor(incident, clock.now()).length === 0 || incident.status !== 'open') return {};
       shownPending.add(incident.id);
       ensureEvidence(incident);
       return { sections: [{ kind: 'notice', tone: 'default', text: 'Evidence: running vetted queries…' }] };

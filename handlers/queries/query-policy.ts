@@ -1,11 +1,12 @@
 import { z } from 'zod';
 import type { ChatPlace, ChatUser } from '../../core/chat-surface.ts';
+import { durationMs, formatDuration } from '../../core/duration.ts';
 import { UserFacingError } from '../../core/errors.ts';
 import type { LogsBackend } from '../../queries/backends/logs-backend.ts';
 import type { ParamValue } from '../../queries/bind-parameters.ts';
 import { DEFAULT_TOKEN_PRICES } from '../../queries/kql/cost-per-team.ts';
 import type { KqlQuery } from '../../queries/kql/define-kql-query.ts';
-import type { tokenPrice } from '../../queries/params.ts';
+import { checkRange, maxSpanOf, type tokenPrice } from '../../queries/params.ts';
 
 /** A platform-qualified user id, as chat adapters report them. */
 const platformUser = z
@@ -23,8 +24,18 @@ export const privateQueriesPolicy = z
   })
   .strict();
 
+const DAY = 86_400_000;
+
+/**
+ * The policy file's `retention`: how far back the Log Analytics workspace keeps rows (30 days by
+ * default, as Azure does). No query looks further back, whatever its own bound allows.
+ */
+export const workspaceRetention = durationMs({ min: DAY, max: 730 * DAY }).prefault('30d');
+
 /** What the policy file decides about running vetted queries. */
 export interface QueryPolicy {
+  /** The workspace retention in ms: the longest look-back of any query. */
+  retention: number;
   /** Token prices per deployment (USD per 1,000 tokens), bound to queries' `prices` parameter. */
   pricing: Readonly<Record<string, z.output<typeof tokenPrice>>>;
   privateQueries: z.output<typeof privateQueriesPolicy>;
@@ -38,6 +49,7 @@ export interface QueryCaller {
 
 /** The policy used when none is configured: the reviewed default prices and nobody authorised. */
 export const DEFAULT_QUERY_POLICY: QueryPolicy = {
+  retention: 30 * DAY,
   pricing: DEFAULT_TOKEN_PRICES,
   privateQueries: { users: [] },
 };
@@ -79,12 +91,40 @@ export function checkPrivateAccess(
 }
 
 /**
+ * Refuses a time range the workspace cannot answer or the query is not bounded for: a window
+ * longer than the retention, a start before it, or an absolute range longer than the query's
+ * longest window. Values are checked as the query's zod schema reads them.
+ */
+export function checkTimeRange(
+  query: KqlQuery,
+  raw: Readonly<Record<string, unknown>>,
+  retention: number,
+  now: number,
+): void {
+  const parsed = query.params.safeParse(raw);
+  if (!parsed.success) return; // the backend names the bad parameter
+  const p = parsed.data as { window?: number; recent?: number; start?: string; end?: string };
+  const refuse = (why: string) => {
+    throw new UserFacingError('KQL_RANGE', `${query.id}: ${why}.`);
+  };
+  const lookBack = p.window ?? p.recent;
+  if (p.start === undefined && lookBack !== undefined && lookBack > retention)
+    refuse(`the workspace keeps ${formatDuration(retention)} of data; ask for at most that`);
+  if (p.start !== undefined && Date.parse(p.start) < now - retention)
+    refuse(`${p.start} is older than the workspace keeps data (${formatDuration(retention)})`);
+  const span = maxSpanOf(query.params);
+  const why = span === undefined ? undefined : checkRange(p, span, now);
+  if (why) refuse(why);
+}
+
+/**
  * Wraps a logs backend so every path that runs vetted queries (the `/kql` command, incident
  * evidence, questions) obeys the policy: private queries only for authorised users in a direct
- * message, and configured parameters (the price table) only from the policy, never from chat.
+ * message, configured parameters (the price table) only from the policy, never from chat, and
+ * time ranges within the workspace retention and the query's bound (`now` reads the clock).
  * Configured values are left out of the run's parameters (the card shows them in the KQL text).
  */
-export function withQueryPolicy(backend: LogsBackend, policy: QueryPolicy): LogsBackend {
+export function withQueryPolicy(backend: LogsBackend, policy: QueryPolicy, now: () => number): LogsBackend {
   // Wrapping twice would refuse the configured values the first wrapper supplied.
   if (guarded.has(backend)) return backend;
   const configured = configuredValues(policy);
@@ -95,6 +135,7 @@ export function withQueryPolicy(backend: LogsBackend, policy: QueryPolicy): Logs
       const query = backend.catalog.get(id);
       if (!query) return backend.run(id, raw, options); // the backend names the unknown query
       checkPrivateAccess(query, options?.caller, policy);
+      checkTimeRange(query, raw, policy.retention, now());
       const params: Record<string, unknown> = { ...raw };
       for (const name of query.configured) {
         if (params[name] !== undefined)

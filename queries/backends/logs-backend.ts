@@ -89,7 +89,13 @@ export function validateParams(
     const form = shape[name] ? describeParam(shape[name])?.form : undefined;
     throw new QueryParamError(name, `Parameter "${name}" of ${q.id}: expected ${form ?? issue.message}.`);
   }
-  return parsed.data as Record<string, ParamValue>;
+  // A range end not given and a filter left empty (all) are the file's own defaults: not bound,
+  // so the run's parameters list only what was chosen.
+  return Object.fromEntries(
+    Object.entries(parsed.data as Record<string, ParamValue | undefined>).filter(
+      (e): e is [string, ParamValue] => e[1] !== undefined && e[1] !== '',
+    ),
+  );
 }
 
 /** Validates parameters and binds them into the query's text (the only way query text is built). */

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { timespan } from '../params.ts';
+import { subjectFilters, timeRange } from '../params.ts';
 import { defineKqlQuery } from './define-kql-query.ts';
 
 /** Semantic cache hit rate per app role. */
@@ -8,7 +8,7 @@ export const cacheHitRate = defineKqlQuery({
   title: 'Semantic cache hit rate',
   description: 'Share of requests answered from the semantic cache, per app role.',
   examples: ['is the semantic cache working?', 'cache hit rate today', 'how many requests skip the model?'],
-  params: z.object({ window: timespan({ min: '5m', max: '7d', default: '24h' }) }),
+  params: z.object({ ...timeRange({ min: '5m', max: '31d', default: '24h' }), ...subjectFilters() }),
   columns: [
     { name: 'AppRoleName', type: 'string' },
     { name: 'Requests', type: 'long', unit: 'req' },

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { priceTable, timespan } from '../params.ts';
+import { priceTable, subjectFilters, timeRange } from '../params.ts';
 import { defineKqlQuery } from './define-kql-query.ts';
 
 /**
@@ -26,8 +26,10 @@ export const costPerTeam = defineKqlQuery({
     'who is driving the Azure OpenAI bill?',
   ],
   params: z.object({
-    window: timespan({ min: '1h', max: '7d', default: '24h' }),
+    // A month of spend is a question people ask: up to the workspace's default retention.
+    ...timeRange({ min: '1h', max: '31d', default: '24h' }),
     prices: priceTable(DEFAULT_TOKEN_PRICES),
+    ...subjectFilters(),
   }),
   columns: [
     { name: 'Team', type: 'string' },

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { real, timespan } from '../params.ts';
+import { datetimeBound, real, subjectFilters, timespan } from '../params.ts';
 import { defineKqlQuery } from './define-kql-query.ts';
 
 /** Error rate in the recent window against the 7-day baseline. */
@@ -15,9 +15,12 @@ export const errorSpike = defineKqlQuery({
   ],
   params: z.object({
     recent: timespan({ min: '5m', max: '1d', default: '1h' }),
-    baseline: timespan({ min: '1h', max: '7d', default: '7d' }),
+    start: datetimeBound('start'),
+    end: datetimeBound('end'),
+    baseline: timespan({ min: '1h', max: '14d', default: '7d' }),
     min_ratio: real({ min: 1, max: 100, default: 2 }),
     floor_pct: real({ min: 0.001, max: 10, default: 0.1 }),
+    ...subjectFilters(),
   }),
   columns: [
     { name: 'AppRoleName', type: 'string' },

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { timespan } from '../params.ts';
+import { subjectFilters, timeRange } from '../params.ts';
 import { defineKqlQuery } from './define-kql-query.ts';
 
 /** Latency percentiles per app role. */
@@ -12,7 +12,7 @@ export const latencyDistribution = defineKqlQuery({
     'latency percentiles for the last hour',
     'which service is slowest?',
   ],
-  params: z.object({ window: timespan({ min: '5m', max: '7d', default: '1h' }) }),
+  params: z.object({ ...timeRange({ min: '5m', max: '31d', default: '1h' }), ...subjectFilters() }),
   columns: [
     { name: 'AppRoleName', type: 'string' },
     { name: 'Requests', type: 'long', unit: 'req' },

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { deploymentName, timespan } from '../params.ts';
+import { deploymentName, subjectFilters, timeRange } from '../params.ts';
 import { defineKqlQuery } from './define-kql-query.ts';
 
 /** Latency, errors and refusals per model version of one deployment. */
@@ -14,8 +14,9 @@ export const modelVersionComparison = defineKqlQuery({
     'more refusals since the upgrade?',
   ],
   params: z.object({
-    window: timespan({ min: '1h', max: '7d', default: '24h' }),
+    ...timeRange({ min: '1h', max: '31d', default: '24h' }),
     deployment: deploymentName('gpt-4o'),
+    ...subjectFilters(['app_role', 'operation', 'team']),
   }),
   columns: [
     { name: 'ModelVersion', type: 'string' },

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { timespan } from '../params.ts';
+import { subjectFilters, timeRange, timespan } from '../params.ts';
 import { defineKqlQuery } from './define-kql-query.ts';
 
 /** Time since each data pipeline last succeeded. */
@@ -14,8 +14,9 @@ export const pipelineFreshness = defineKqlQuery({
     'any stale pipelines?',
   ],
   params: z.object({
-    window: timespan({ min: '1h', max: '7d', default: '2d' }),
+    ...timeRange({ min: '1h', max: '14d', default: '2d' }),
     stale_after: timespan({ min: '5m', max: '7d', default: '2h' }),
+    ...subjectFilters(['app_role']),
   }),
   columns: [
     { name: 'Pipeline', type: 'string' },

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { long, timespan } from '../params.ts';
+import { long, subjectFilters, timeRange } from '../params.ts';
 import { defineKqlQuery } from './define-kql-query.ts';
 
 /** Who sent flagged requests: user ids and addresses, so private. */
@@ -14,8 +14,9 @@ export const promptInjectionSources = defineKqlQuery({
     'sources of prompt injection',
   ],
   params: z.object({
-    window: timespan({ min: '5m', max: '7d', default: '24h' }),
+    ...timeRange({ min: '5m', max: '31d', default: '24h' }),
     limit: long({ min: 1, max: 100, default: 20 }),
+    ...subjectFilters(),
   }),
   columns: [
     { name: 'UserId', type: 'string' },

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { timespan } from '../params.ts';
+import { subjectFilters, timeRange } from '../params.ts';
 import { defineKqlQuery } from './define-kql-query.ts';
 
 /** Suspected prompt-injection requests, without identities. */
@@ -9,7 +9,10 @@ export const promptInjection = defineKqlQuery({
   description:
     'Requests the content filter flagged as jailbreak attempts, per app role and operation (no user identities).',
   examples: ['any prompt injection attempts?', 'jailbreak attempts today', 'which endpoint gets attacked?'],
-  params: z.object({ window: timespan({ min: '5m', max: '7d', default: '24h' }) }),
+  params: z.object({
+    ...timeRange({ min: '5m', max: '31d', default: '24h' }),
+    ...subjectFilters(),
+  }),
   columns: [
     { name: 'AppRoleName', type: 'string' },
     { name: 'OperationName', type: 'string' },

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { latencyMs, timespan } from '../params.ts';
+import { latencyMs, subjectFilters, timeRange, timespan } from '../params.ts';
 import { defineKqlQuery } from './define-kql-query.ts';
 
 /** Requests slower than the latency SLO per 15 min and app role. */
@@ -14,9 +14,10 @@ export const slowRequests = defineKqlQuery({
     'how many requests were slower than 2 seconds per role?',
   ],
   params: z.object({
-    window: timespan({ min: '5m', max: '7d', default: '24h' }),
+    ...timeRange({ min: '5m', max: '14d', default: '24h' }),
     slo_ms: latencyMs(2000),
     bucket: timespan({ min: '1m', max: '1d', default: '15m' }),
+    ...subjectFilters(),
   }),
   columns: [
     { name: 'TimeGenerated', type: 'datetime' },

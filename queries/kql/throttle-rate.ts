@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { deploymentName, timespan } from '../params.ts';
+import { subjectFilters, timeRange, timespan } from '../params.ts';
 import { defineKqlQuery } from './define-kql-query.ts';
 
 /** HTTP 429 share over time per app role. */
@@ -9,9 +9,9 @@ export const throttleRate = defineKqlQuery({
   description: 'Share of requests throttled by Azure OpenAI (HTTP 429), per time bucket and app role.',
   examples: ['are we being rate limited?', '429s on gpt-4o today', 'throttling over the last hour'],
   params: z.object({
-    window: timespan({ min: '5m', max: '7d', default: '24h' }),
+    ...timeRange({ min: '5m', max: '14d', default: '24h' }),
     bucket: timespan({ min: '1m', max: '1d', default: '15m' }),
-    deployment: deploymentName('*'),
+    ...subjectFilters(),
   }),
   columns: [
     { name: 'TimeGenerated', type: 'datetime' },

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { timespan } from '../params.ts';
+import { subjectFilters, timeRange } from '../params.ts';
 import { defineKqlQuery } from './define-kql-query.ts';
 
 /** Token consumption per model deployment. */
@@ -12,7 +12,7 @@ export const tokenUsage = defineKqlQuery({
     'token usage today',
     'how many tokens did gpt-4o burn this week?',
   ],
-  params: z.object({ window: timespan({ min: '5m', max: '7d', default: '24h' }) }),
+  params: z.object({ ...timeRange({ min: '5m', max: '31d', default: '24h' }), ...subjectFilters() }),
   columns: [
     { name: 'Deployment', type: 'string' },
     { name: 'Requests', type: 'long', unit: 'req' },

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { long, timespan } from '../params.ts';
+import { long, subjectFilters, timeRange } from '../params.ts';
 import { defineKqlQuery } from './define-kql-query.ts';
 
 /** The operations that fail most, with result codes. */
@@ -9,8 +9,9 @@ export const topFailingOperations = defineKqlQuery({
   description: 'The operations with the most failed requests in the window, per result code.',
   examples: ['what is failing?', 'top errors in the last hour', 'which endpoints return 500?'],
   params: z.object({
-    window: timespan({ min: '5m', max: '7d', default: '1h' }),
+    ...timeRange({ min: '5m', max: '31d', default: '1h' }),
     limit: long({ min: 1, max: 50, default: 10 }),
+    ...subjectFilters(),
   }),
   columns: [
     { name: 'OperationName', type: 'string' },

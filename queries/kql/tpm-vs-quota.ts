@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { deploymentName, timespan } from '../params.ts';
+import { subjectFilters, timeRange } from '../params.ts';
 import { defineKqlQuery } from './define-kql-query.ts';
 
 /** Tokens and requests per minute against each deployment's quota. */
@@ -14,8 +14,8 @@ export const tpmVsQuota = defineKqlQuery({
     'requests per minute against the limits',
   ],
   params: z.object({
-    window: timespan({ min: '5m', max: '7d', default: '1h' }),
-    deployment: deploymentName('*'),
+    ...timeRange({ min: '5m', max: '31d', default: '1h' }),
+    ...subjectFilters(),
   }),
   columns: [
     { name: 'Deployment', type: 'string' },

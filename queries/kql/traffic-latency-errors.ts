@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { timespan } from '../params.ts';
+import { subjectFilters, timeRange, timespan } from '../params.ts';
 import { defineKqlQuery } from './define-kql-query.ts';
 
 /** Requests/min, average latency and 5xx rate per bucket. */
@@ -14,8 +14,9 @@ export const trafficLatencyErrors = defineKqlQuery({
     'did latency rise with load?',
   ],
   params: z.object({
-    window: timespan({ min: '5m', max: '7d', default: '6h' }),
+    ...timeRange({ min: '5m', max: '14d', default: '6h' }),
     bucket: timespan({ min: '1m', max: '1d', default: '5m' }),
+    ...subjectFilters(),
   }),
   columns: [
     { name: 'TimeGenerated', type: 'datetime' },

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { deploymentName, timespan } from '../params.ts';
+import { subjectFilters, timeRange } from '../params.ts';
 import { defineKqlQuery } from './define-kql-query.ts';
 
 /** Time to first token per deployment. */
@@ -9,8 +9,8 @@ export const ttftPercentiles = defineKqlQuery({
   description: 'P50, P90, P95 and P99 time to first token (ms) of streamed completions, per deployment.',
   examples: ['how long until the first token?', 'TTFT on gpt-4o', 'is streaming slower than usual?'],
   params: z.object({
-    window: timespan({ min: '5m', max: '7d', default: '1h' }),
-    deployment: deploymentName('*'),
+    ...timeRange({ min: '5m', max: '31d', default: '1h' }),
+    ...subjectFilters(),
   }),
   columns: [
     { name: 'Deployment', type: 'string' },

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { deploymentName, timespan } from '../params.ts';
+import { subjectFilters, timeRange } from '../params.ts';
 import { defineKqlQuery } from './define-kql-query.ts';
 
 /** Deployments with requests but no successful answer: an outage. */
@@ -10,8 +10,8 @@ export const zeroSuccess = defineKqlQuery({
     'Deployments that received requests but answered none of them successfully in the window (an outage).',
   examples: ['is any deployment down?', 'which model endpoint answers nothing?', 'outage on o3-mini?'],
   params: z.object({
-    window: timespan({ min: '1m', max: '1d', default: '15m' }),
-    deployment: deploymentName('*'),
+    ...timeRange({ min: '1m', max: '1d', default: '15m' }),
+    ...subjectFilters(),
   }),
   columns: [
     { name: 'Deployment', type: 'string' },

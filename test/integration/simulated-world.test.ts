@@ -2,7 +2,7 @@ import { CoreV1Api, type V1Pod } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Incident } from '../../core/alerts/incident.ts';
 import { ManualClock } from '../../core/clock.ts';
-import { EVIDENCE_POLICY } from '../../handlers/queries/evidence-policy.ts';
+import { evidenceFor } from '../../handlers/queries/evidence-policy.ts';
 import { createLocalLogsBackend } from '../../queries/backends/local-logs.ts';
 import type { LogsBackend } from '../../queries/backends/logs-backend.ts';
 import { KQL_CATALOG } from '../../queries/catalog.ts';
@@ -135,7 +135,7 @@ describe('the simulated platform is one world (real bot, local mode)', () => {
     const condition = (throttle.body as AzureBody).data.alertContext.condition;
     const deployment = condition.allOf[0]!.dimensions.find((d) => d.value !== '429')!.value;
     await play(throttle);
-    const [query] = EVIDENCE_POLICY['aoai-throttling']!({ resource: { deployment } } as Incident);
+    const [query] = evidenceFor({ kind: 'aoai-throttling', resource: { deployment } } as Incident, 0);
     expect(query!.queryId).toBe('throttle-rate');
     const run = await evidence.run(query!.queryId, {
       ...query!.params,
@@ -150,9 +150,11 @@ describe('the simulated platform is one world (real bot, local mode)', () => {
     const latency = step(/latency regression/);
     const alert = (latency.body as GrafanaBody).alerts[0]!;
     await play(latency);
-    const queries = EVIDENCE_POLICY['latency-slo']!({
-      resource: { deployment: alert.labels.deployment },
-    } as Incident);
+    // No start time: the evidence runs over its relative look-back, as for an alert just received.
+    const queries = evidenceFor(
+      { kind: 'latency-slo', resource: { deployment: alert.labels.deployment } } as Incident,
+      0,
+    );
     const byVersion = queries.find((q) => q.queryId === 'model-version-comparison')!;
     const run = await evidence.run(byVersion.queryId, byVersion.params);
     const row = records(run.result).find((r) => r.ModelVersion === alert.labels.model_version);

@@ -20,7 +20,7 @@ describe('the local logs backend over simulated telemetry', () => {
   it('validates parameters with the query’s zod schema and binds them into the reviewed text', async () => {
     const run = await backend.run('token-usage', { window: '2h' });
     expect(run.params).toEqual({ window: 7_200_000 });
-    expect(run.text.startsWith('let window = 7200000ms;\n')).toBe(true);
+    expect(run.text.startsWith('let window = 7200000ms; let start = datetime(null);')).toBe(true);
     expect(run.text.slice(run.text.indexOf('\n'))).toBe(
       KQL_CATALOG.get('token-usage')!.text.slice(KQL_CATALOG.get('token-usage')!.text.indexOf('\n')),
     );

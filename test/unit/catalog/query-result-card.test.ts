@@ -99,7 +99,9 @@ describe('the query result card', () => {
     const card = catalogCard(KQL_CATALOG);
     const table = card.sections[0];
     expect(table?.kind === 'table' && table.rows.length).toBe(KQL_CATALOG.size);
-    expect(JSON.stringify(card)).toContain('/kql throttle-rate [window=…] [bucket=…] [deployment=…]');
+    expect(JSON.stringify(card)).toContain(
+      '/kql throttle-rate [window=…] [start=…] [end=…] [bucket=…] [deployment=…] [model_version=…] [app_role=…] [operation=…] [team=…]',
+    );
   });
 });
 

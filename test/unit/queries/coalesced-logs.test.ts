@@ -27,14 +27,22 @@ describe('coalesced log runs', () => {
       incidentOn(i + 1, i % 3 === 0 ? 'gpt-4o-mini' : 'gpt-4o'),
     );
     const all = await Promise.all(
-      incidents.map((inc) => collectEvidence(backend, inc, evidenceFor(inc), 5_000, () => clock.now())),
+      incidents.map((inc) =>
+        collectEvidence(backend, inc, evidenceFor(inc, clock.now()), 5_000, () => clock.now()),
+      ),
     );
-    const distinct = new Set(incidents.flatMap((inc) => evidenceFor(inc).map((q) => JSON.stringify(q)))).size;
+    const distinct = new Set(
+      incidents.flatMap((inc) => evidenceFor(inc, clock.now()).map((q) => JSON.stringify(q))),
+    ).size;
     expect(distinct).toBeGreaterThan(1);
     expect(engineRuns).toHaveBeenCalledTimes(distinct);
     // Every incident gets the answer its own run would have given.
-    const alone = await collectEvidence(local, incidents[1]!, evidenceFor(incidents[1]!), 5_000, () =>
-      clock.now(),
+    const alone = await collectEvidence(
+      local,
+      incidents[1]!,
+      evidenceFor(incidents[1]!, clock.now()),
+      5_000,
+      () => clock.now(),
     );
     expect(all[1]!.items).toEqual(alone.items);
     expect(all.every((e) => e.items.every((item) => item.outcome.status === 'ok'))).toBe(true);

@@ -25,7 +25,8 @@ const policy = parsePolicy(
     '  gpt-4.1: { inputPer1k: 0.004, outputPer1k: 0.016 }',
   ].join('\n'),
 );
-const backend = withQueryPolicy(raw, policy);
+const now = () => clock.now();
+const backend = withQueryPolicy(raw, policy, now);
 
 const dm: ChatPlace = { surface: 'console', channel: 'dm-alice', thread: null, direct: true };
 const channel: ChatPlace = { surface: 'console', channel: 'ops', thread: null };
@@ -64,7 +65,7 @@ describe('private queries', () => {
     });
     // Nobody is authorised by default.
     await expect(
-      withQueryPolicy(raw, DEFAULT_QUERY_POLICY).run(
+      withQueryPolicy(raw, DEFAULT_QUERY_POLICY, now).run(
         'prompt-injection-sources',
         {},
         { caller: { user: alice, place: dm } },
@@ -106,7 +107,9 @@ describe('private queries', () => {
 
 describe('prices from the policy file', () => {
   it('are bound as the prices parameter: twice the prices, twice the cost, same tokens', async () => {
-    const cheap = await withQueryPolicy(raw, DEFAULT_QUERY_POLICY).run('cost-per-team', { window: '24h' });
+    const cheap = await withQueryPolicy(raw, DEFAULT_QUERY_POLICY, now).run('cost-per-team', {
+      window: '24h',
+    });
     const dear = await backend.run('cost-per-team', { window: '24h' });
     expect(dear.text).toContain('let prices = dynamic({"gpt-4o":{"inputPer1k":0.005,"outputPer1k":0.02}');
     expect(cheap.text).toContain('let prices = dynamic({"gpt-4o":{"inputPer1k":0.0025,"outputPer1k":0.01}');
@@ -124,7 +127,7 @@ describe('prices from the policy file', () => {
 
   it('a deployment missing from the table is reported as unpriced tokens, not priced at zero', async () => {
     const { 'o3-mini': _, ...withoutO3 } = DEFAULT_TOKEN_PRICES;
-    const run = await withQueryPolicy(raw, { ...DEFAULT_QUERY_POLICY, pricing: withoutO3 }).run(
+    const run = await withQueryPolicy(raw, { ...DEFAULT_QUERY_POLICY, pricing: withoutO3 }, now).run(
       'cost-per-team',
       {},
     );
@@ -145,5 +148,31 @@ describe('prices from the policy file', () => {
       /pricing/,
     );
     expect(parsePolicy('').pricing).toEqual(DEFAULT_TOKEN_PRICES);
+  });
+});
+
+describe('time ranges and the workspace retention', () => {
+  const iso = (ms: number) => new Date(ms).toISOString();
+
+  it('reads the retention from the policy file, 30 days by default', () => {
+    expect(parsePolicy('').retention).toBe(30 * DAY);
+    expect(parsePolicy('retention: 90d').retention).toBe(90 * DAY);
+    expect(() => parsePolicy('retention: forever')).toThrow(/retention/);
+  });
+
+  it('allows a month of cost, refuses a look-back past the retention or a range past the query bound', async () => {
+    const month = await backend.run('cost-per-team', { window: '30d' });
+    expect(month.params.window).toBe(30 * DAY);
+    const short = withQueryPolicy(raw, { ...policy, retention: 7 * DAY }, now);
+    await expect(short.run('cost-per-team', { window: '30d' })).rejects.toThrow(/keeps 7d of data/);
+    await expect(
+      short.run('token-usage', { start: iso(clock.now() - 8 * DAY), end: iso(clock.now() - 7.5 * DAY) }),
+    ).rejects.toThrow(/older than the workspace keeps data/);
+    await expect(
+      backend.run('throttle-rate', { start: iso(clock.now() - 20 * DAY), end: iso(clock.now()) }),
+    ).rejects.toThrow(/more than this query's 14d/);
+    await expect(
+      backend.run('token-usage', { start: iso(clock.now() - DAY), end: iso(clock.now() - 2 * DAY) }),
+    ).rejects.toThrow(/before it starts/);
   });
 });
