@@ -113,8 +113,12 @@ describe('the governed MCP server, with the SDK client over HTTP against the rea
     expect(names).not.toContain('prompt-injection-sources');
     const throttle = tools.find((t) => t.name === 'throttle-rate')!;
     expect(Object.keys(throttle.inputSchema.properties ?? {}).sort()).toEqual([
+      'app_role',
       'bucket',
       'deployment',
+      'model_version',
+      'operation',
+      'team',
       'window',
     ]);
     expect(throttle.inputSchema.additionalProperties).toBe(false);
@@ -156,8 +160,12 @@ describe('the governed MCP server, with the SDK client over HTTP against the rea
     expect(entry.description).toMatch(/HTTP 429/);
     expect(String(entry.kql)).toMatch(/^declare query_parameters\(/);
     expect(Object.keys((entry.parameters as { properties: object }).properties).sort()).toEqual([
+      'app_role',
       'bucket',
       'deployment',
+      'model_version',
+      'operation',
+      'team',
       'window',
     ]);
   });
@@ -281,7 +289,7 @@ describe('the governed MCP server, with the SDK client over HTTP against the rea
     const before = await queryRuns('throttle-rate');
     const bad = await call(agent, 'throttle-rate', { window: '1h | project secrets', deployment: 'gpt-4o' });
     expect(bad.isError).toBe(true);
-    expect(text(bad)).toMatch(/Parameter "window" of throttle-rate: expected a duration between 5m and 7d/);
+    expect(text(bad)).toMatch(/Parameter "window" of throttle-rate: expected a duration between 5m and 14d/);
     const extra = await call(agent, 'throttle-rate', { query: 'AppRequests | take 1000' });
     expect(extra.isError).toBe(true);
     expect(text(extra)).toMatch(

@@ -52,6 +52,7 @@ describe('the lists are the only composition point', () => {
       'queries',
       'paging',
       'ask',
+      'mcp',
       'help',
     ]);
     expect(PLATFORMS.map((p) => p.id)).toEqual(['console', 'slack', 'teams']);

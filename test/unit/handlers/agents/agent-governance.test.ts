@@ -82,10 +82,10 @@ describe('agent governance', () => {
     expect(outcome).toMatchObject({ ok: false, code: 'INVALID_ARGUMENTS' });
     const message = outcome.ok ? '' : outcome.message;
     expect(message).toContain(
-      '"x; drop": not a parameter of throttle-rate; its parameters are window, bucket, deployment.',
+      '"x; drop": not a parameter of throttle-rate; its parameters are window, bucket, deployment, model_version, app_role, operation, team.',
     );
     expect(message).toContain(
-      'Parameter "window" of throttle-rate: expected a duration between 5m and 7d, like 24h.',
+      'Parameter "window" of throttle-rate: expected a duration between 5m and 14d, like 24h.',
     );
     expect(message).toContain('Parameter "bucket" of throttle-rate: expected a duration between 1m and 24h');
     for (const notAnObject of ['text', [1], 7])
