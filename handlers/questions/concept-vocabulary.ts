@@ -147,6 +147,7 @@ export const CONCEPTS: Record<string, readonly string[]> = {
     'method',
   ],
   hot: [
+    'clockthrottle',
     'hot',
     'hotter',
     'hottest',

@@ -3,6 +3,16 @@ import { CONCEPTS } from './concept-vocabulary.ts';
 
 /** Multi-word phrases folded into one vocabulary word before tokenising. */
 const PHRASES: ReadonlyArray<readonly [RegExp, string]> = [
+  // GPU clock throttling (thermal or power capping) is not HTTP 429 throttling: fold it first.
+  [
+    /\b(throttl\w*|slow\w*(\s+down)?|capp?(ed|ing)?)\s+(because\s+of|due\s+to|from|by|on)\s+(the\s+)?(heat|thermals?|temperatures?|power(\s+caps?)?)\b/g,
+    'clockthrottle',
+  ],
+  [
+    /\b(thermal(ly)?|power|clocks?|heat|temperature|sm|gpus?)[\s-]+(throttl\w*|capp?(ed|ing)?|slow\w*(\s+down)?)\b/g,
+    'clockthrottle',
+  ],
+  [/\bpower[\s-]+(caps?|capp?(ed|ing)|limit(ed|ing)?)\b/g, 'clockthrottle'],
   [/\brate[\s-]*limit(ed|s|ing)?\b/g, 'ratelimit$1'],
   [/\bresponse[\s-]*times?\b/g, 'responsetime'],
   [/\bzero[\s-]*success(ful)?\b/g, 'zerosuccess'],

@@ -24,10 +24,17 @@ describe('vetted queries as strict function tools', () => {
     };
     expect(throttle.properties.window!.type).toEqual(['string', 'number', 'null']);
     expect(throttle.properties.window!.description).toMatch(
-      /between 5m and 7d.*null means the default \("24h"\)/,
+      /between 5m and 14d.*null means the default \("24h"\)/,
     );
     const cost = toStrictParamsSchema(byId.get('cost-per-team')!) as { properties: Record<string, unknown> };
-    expect(Object.keys(cost.properties)).toEqual(['window']);
+    expect(Object.keys(cost.properties)).toEqual([
+      'window',
+      'deployment',
+      'model_version',
+      'app_role',
+      'operation',
+      'team',
+    ]);
   });
 
   it('re-validates arguments with the query schema and only the names its tool offers', () => {
@@ -40,7 +47,10 @@ describe('vetted queries as strict function tools', () => {
       ok: false,
       failure: 'invalid-arguments',
     });
-    expect(parseQueryArguments(cost, '{"window":"8d"}')).toEqual({ ok: false, failure: 'invalid-arguments' });
+    expect(parseQueryArguments(cost, '{"window":"40d"}')).toEqual({
+      ok: false,
+      failure: 'invalid-arguments',
+    });
     expect(parseQueryArguments(cost, 'window=7d')).toEqual({ ok: false, failure: 'bad-arguments-json' });
   });
 

@@ -27,7 +27,9 @@ describe('routeQuestion', () => {
       params: { node: 'node-5', gpu: 3 },
     });
     const tokens = route('tokens used by gpt-4o today');
-    expect(tokens.kind === 'query' && tokens.ignored).toEqual(['deployment=gpt-4o']);
+    // token-usage filters on a deployment now: nothing the question said is left unused.
+    expect(tokens.kind === 'query' && tokens.ignored).toEqual([]);
+    expect(tokens.kind === 'query' && tokens.params.deployment).toBe('gpt-4o');
   });
 
   it('asks instead of running when parameters are out of bounds or missing', () => {
