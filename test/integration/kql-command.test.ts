@@ -90,7 +90,7 @@ describe('/kql on the real bot in local mode (console API)', () => {
   it('bad parameters are named with their allowed form', async () => {
     const bad = await ask('/kql throttle-rate window=forever');
     expect(bad.text + cardText(bad.card)).toMatch(
-      /Parameter "window" of throttle-rate: expected a duration between 5m and 7d/,
+      /Parameter "window" of throttle-rate: expected a duration between 5m and 14d/,
     );
     const hostile = await ask('/kql throttle-rate "deployment=x\\" | take 1"');
     expect(hostile.text + cardText(hostile.card)).toMatch(/Parameter "deployment".*deployment name/);

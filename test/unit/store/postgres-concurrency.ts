@@ -72,7 +72,13 @@ export function describePostgresConcurrency(open: () => Promise<Store>, reset: (
       });
       const groups = 8;
       for (let g = 0; g < groups; g++) {
-        const alert = (fp: string) => parsed({ fingerprint: fp, groupKey: `{}:{group="${g}"}` });
+        // Each group about a GPU of its own: alerts about one GPU are one problem, whatever their group.
+        const alert = (fp: string) =>
+          parsed({
+            fingerprint: fp,
+            groupKey: `{}:{group="${g}"}`,
+            resource: { node: `node-${g}`, gpu: '3' },
+          });
         await Promise.all([
           ingestAlerts(deps(a), [alert(`a-${g}`)]),
           ingestAlerts(deps(b), [alert(`b-${g}`)]),
@@ -100,7 +106,12 @@ export function describePostgresConcurrency(open: () => Promise<Store>, reset: (
         targets: [{ surface: 'console', channel: 'oncall' }],
         clock,
       });
-      const alert = (g: number) => parsed({ fingerprint: `fp-${g}`, groupKey: `{}:{group="${g}"}` });
+      const alert = (g: number) =>
+        parsed({
+          fingerprint: `fp-${g}`,
+          groupKey: `{}:{group="${g}"}`,
+          resource: { node: `node-${g}`, gpu: '3' },
+        });
       await ingestAlerts(deps(a), [alert(0)]);
       await ingestAlerts(deps(b), [alert(1)]);
       // Both replicas see two incidents in the window and each opens the third and fourth.
