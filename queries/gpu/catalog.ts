@@ -80,9 +80,9 @@ export function errorHistoryStep(rangeMs: number): number {
 /**
  * One node's (or GPU's) error series over a range, per GPU: every value the XID gauge took (it
  * holds only the last XID, so its changes are the history), the exporter's per-XID counts where
- * enabled, uncorrectable ECC errors and row remapping. Read by `/gpu <node>`, the XID reading of
- * ECC and XID incident cards and their error chart. Not offered to the question router: GPU
- * questions are answered with the `/gpu` card, which shows it.
+ * enabled, uncorrectable ECC errors and row remapping. Read by `/gpu <node>` (incident cards still
+ * read XIDs from their alerts' labels). Not offered to the question router: GPU questions are
+ * answered with the `/gpu` card, which shows it.
  */
 export const gpuErrorHistory = defineGpuQuery({
   id: 'gpu-error-history',
