@@ -21,6 +21,8 @@ const PARAM_SLOTS: Record<string, SlotKey> = {
   range: 'time',
   recent: 'time',
   timespan: 'time',
+  start: 'time',
+  end: 'time',
   bucket: 'bucket',
   step: 'bucket',
   slo_ms: 'thresholdMs',
@@ -94,6 +96,30 @@ export function requiredParams(query: RoutableQuery): string[] {
     .map(([name]) => name);
 }
 
+/** An instant as the `datetime` parameters take it, without the noise of zero milliseconds. */
+function isoInstant(iso: string): string {
+  return iso.replace(/\.000Z$/, 'Z');
+}
+
+/** Whether a query takes an absolute range (`start`/`end`) as well as a look-back. */
+export function takesAbsoluteRange(query: RoutableQuery): boolean {
+  return 'start' in query.params.shape;
+}
+
+/**
+ * The time parameters of a query for the question's range: a calendar range ("yesterday",
+ * "since Monday") as `start` (and `end`, unless it runs to now) where the query takes them, so
+ * the answer is the same whenever it runs; otherwise a look-back from now.
+ */
+function timeParam(name: string, query: RoutableQuery, slots: Slots): string | undefined {
+  const time = slots.time;
+  if (!time) return undefined;
+  const absolute = time.absolute && takesAbsoluteRange(query);
+  if (name === 'start') return absolute ? isoInstant(time.start) : undefined;
+  if (name === 'end') return absolute && !time.toNow ? isoInstant(time.end) : undefined;
+  return absolute ? undefined : time.window;
+}
+
 /**
  * Raw parameters for a query from the question's slots, by parameter name; parameters the
  * question says nothing about are left out so the query's defaults apply.
@@ -102,7 +128,7 @@ export function fillParams(query: RoutableQuery, slots: Slots): Record<string, s
   const params: Record<string, string | number> = {};
   for (const name of Object.keys(query.params.shape)) {
     const key = PARAM_SLOTS[name];
-    const value = key ? readSlot(slots, key) : undefined;
+    const value = key === 'time' ? timeParam(name, query, slots) : key ? readSlot(slots, key) : undefined;
     if (value !== undefined) params[name] = value;
   }
   return params;

@@ -56,6 +56,8 @@ function currentWindow(
 
 /** Widen (×4) and narrow (÷4) buttons, each only if the query's schema accepts the new range. */
 function timeActions(query: RoutableQuery, params: Record<string, string | number>): MessageAction[] {
+  // An absolute range replaces the look-back: a wider window would change nothing it shows.
+  if (params.start !== undefined) return [];
   const current = currentWindow(query, params);
   if (!current) return [];
   const out: MessageAction[] = [];

@@ -1,3 +1,4 @@
+import { checkRange, maxSpanOf } from '../../queries/params.ts';
 import { toConceptTerms } from './concept-tokens.ts';
 import { detectInjection } from './detect-injection.ts';
 import { extractSlots, type Slots } from './extract-slots.ts';
@@ -62,9 +63,24 @@ function toCandidate(r: RankedQuery, slots: Slots): Candidate {
 }
 
 function describeParams(params: Record<string, string | number>, slots: Slots): string[] {
-  return Object.entries(params).map(([name, value]) =>
-    slotOfParam(name) === 'time' && slots.time ? slots.time.label : `${name}=${value}`,
-  );
+  const out = Object.entries(params).map(([name, value]) => {
+    if (slotOfParam(name) !== 'time' || !slots.time) return `${name}=${value}`;
+    const { label, absolute, window } = slots.time;
+    // A calendar range on a query that only looks back from now: say what it covers instead.
+    return absolute && name !== 'start' && name !== 'end' ? `last ${window} (covering ${label})` : label;
+  });
+  return [...new Set(out)];
+}
+
+/** Why the range cannot run on this query (an end before the start, a span over its bound). */
+function rangeProblem(query: RoutableQuery, params: Record<string, string | number>, now: Date) {
+  const span = maxSpanOf(query.params);
+  if (params.start === undefined || span === undefined) return undefined;
+  const range = {
+    start: String(params.start),
+    ...(params.end === undefined ? {} : { end: String(params.end) }),
+  };
+  return checkRange(range, span, now.getTime());
 }
 
 function ignoredSlots(params: Record<string, string | number>, slots: Slots): string[] {
@@ -128,6 +144,14 @@ export function createQuestionRouter(options: {
         return { kind: 'clarify', reason: 'ambiguous', message: 'Which of these did you mean?', candidates };
       const params = fillParams(top.query, slots);
       const parsed = top.query.params.safeParse(params);
+      const badRange = parsed.success ? rangeProblem(top.query, params, clock.now) : undefined;
+      if (badRange)
+        return {
+          kind: 'clarify',
+          reason: 'invalid-params',
+          message: `${top.query.title}: ${badRange}`,
+          candidates,
+        };
       if (!parsed.success) {
         const missing = parsed.error.issues.filter(
           (i) => i.path.length === 1 && params[String(i.path[0])] === undefined,

@@ -86,3 +86,133 @@ describe('extractTime', () => {
     expect(timeOf('throttle rate for gpt-4o').slot).toBeUndefined();
   });
 });
+
+describe('calendar ranges in words', () => {
+  // Saturday 28 Nov 2026, 14:00 UTC.
+  const range = (question: string, clock = utc) => {
+    const { slot, rest } = timeOf(question, clock);
+    return {
+      start: slot?.start,
+      end: slot?.end,
+      absolute: slot?.absolute,
+      toNow: slot?.toNow,
+      label: slot?.label,
+      rest,
+    };
+  };
+
+  it.each([
+    [
+      'errors between 2 and 4 am',
+      '2026-11-28T02:00:00.000Z',
+      '2026-11-28T04:00:00.000Z',
+      'today 02:00–04:00',
+    ],
+    [
+      'latency between 10:00 and 12:00',
+      '2026-11-28T10:00:00.000Z',
+      '2026-11-28T12:00:00.000Z',
+      'today 10:00–12:00',
+    ],
+    [
+      'throttling from 11 to 1pm',
+      '2026-11-28T11:00:00.000Z',
+      '2026-11-28T13:00:00.000Z',
+      'today 11:00–13:00',
+    ],
+    ['what broke 2-4am', '2026-11-28T02:00:00.000Z', '2026-11-28T04:00:00.000Z', 'today 02:00–04:00'],
+    [
+      'tokens between 9pm and 1am',
+      '2026-11-27T21:00:00.000Z',
+      '2026-11-28T01:00:00.000Z',
+      'yesterday 21:00–01:00',
+    ],
+    ['spend on Dec 3', '2025-12-03T00:00:00.000Z', '2025-12-04T00:00:00.000Z', '2025-12-03'],
+    ['spend on Nov 3rd', '2026-11-03T00:00:00.000Z', '2026-11-04T00:00:00.000Z', '2026-11-03'],
+    ['yesterday', '2026-11-27T00:00:00.000Z', '2026-11-28T00:00:00.000Z', 'yesterday'],
+    ['yesterday afternoon', '2026-11-27T12:00:00.000Z', '2026-11-27T18:00:00.000Z', 'yesterday afternoon'],
+    [
+      'the day before yesterday',
+      '2026-11-26T00:00:00.000Z',
+      '2026-11-27T00:00:00.000Z',
+      'day before yesterday',
+    ],
+    ['last night', '2026-11-27T18:00:00.000Z', '2026-11-28T06:00:00.000Z', 'last night'],
+    [
+      'last night between 2 and 4',
+      '2026-11-28T02:00:00.000Z',
+      '2026-11-28T04:00:00.000Z',
+      'last night 02:00–04:00',
+    ],
+    [
+      'yesterday between 2 and 4 am',
+      '2026-11-27T02:00:00.000Z',
+      '2026-11-27T04:00:00.000Z',
+      'yesterday 02:00–04:00',
+    ],
+    [
+      'on Dec 3 between 2 and 4 pm',
+      '2025-12-03T14:00:00.000Z',
+      '2025-12-03T16:00:00.000Z',
+      '2025-12-03 14:00–16:00',
+    ],
+    ['this morning', '2026-11-28T06:00:00.000Z', '2026-11-28T12:00:00.000Z', 'this morning'],
+    ['last tuesday', '2026-11-24T00:00:00.000Z', '2026-11-25T00:00:00.000Z', 'last Tuesday'],
+    ['on wednesday afternoon', '2026-11-25T12:00:00.000Z', '2026-11-25T18:00:00.000Z', 'Wednesday afternoon'],
+    ['last weekend', '2026-11-21T00:00:00.000Z', '2026-11-23T00:00:00.000Z', 'weekend of 2026-11-21'],
+    ['over the weekend', '2026-11-28T00:00:00.000Z', '2026-11-28T14:00:00.000Z', 'weekend of 2026-11-28'],
+    ['around 3am', '2026-11-28T02:30:00.000Z', '2026-11-28T03:30:00.000Z', 'today around 03:00'],
+  ])('%s → %s … %s', (question, start, end, label) => {
+    const r = range(question);
+    expect(r).toMatchObject({ start, end, label, absolute: true });
+    expect(r.rest).not.toMatch(/\d|yesterday|night|morning|tuesday|wednesday|weekend/);
+  });
+
+  it('runs open ranges up to now, and days named after a loose "since" too', () => {
+    expect(range('since Monday')).toMatchObject({ start: '2026-11-23T00:00:00.000Z', toNow: true });
+    expect(range('errors today')).toMatchObject({
+      start: '2026-11-28T00:00:00.000Z',
+      toNow: true,
+      label: 'today (since 00:00)',
+    });
+    expect(range('since 09:00')).toMatchObject({ start: '2026-11-28T09:00:00.000Z', toNow: true });
+    expect(range('drift since the rollout yesterday')).toMatchObject({
+      start: '2026-11-27T00:00:00.000Z',
+      toNow: true,
+    });
+    // The morning is not over at 09:00: it runs to now.
+    const nine = { now: new Date('2026-11-28T09:00:00Z'), timeZone: 'UTC' };
+    expect(range('this morning', nine)).toMatchObject({ start: '2026-11-28T06:00:00.000Z', toNow: true });
+    expect(range('last 2 hours')).toMatchObject({ absolute: false, toNow: true });
+  });
+
+  it('reads days and clock times on the policy time zone’s wall clock', () => {
+    // 01:30 on Sunday 29 Nov in Amsterdam (UTC+1).
+    const ams = { now: new Date('2026-11-29T00:30:00Z'), timeZone: 'Europe/Amsterdam' };
+    expect(range('yesterday', ams)).toMatchObject({
+      start: '2026-11-27T23:00:00.000Z',
+      end: '2026-11-28T23:00:00.000Z',
+    });
+    expect(range('since Monday', ams)).toMatchObject({ start: '2026-11-22T23:00:00.000Z' });
+    expect(range('between 2 and 4 am', ams)).toMatchObject({
+      start: '2026-11-28T01:00:00.000Z',
+      end: '2026-11-28T03:00:00.000Z',
+      label: 'yesterday 02:00–04:00',
+    });
+    // The night of the autumn DST change has 25 hours: 18:00 to 06:00 is 13 hours long.
+    const autumn = { now: new Date('2026-10-25T12:00:00Z'), timeZone: 'Europe/Amsterdam' };
+    expect(range('last night', autumn)).toMatchObject({
+      start: '2026-10-24T16:00:00.000Z',
+      end: '2026-10-25T05:00:00.000Z',
+    });
+  });
+
+  it('leaves amounts that look like clock times alone', () => {
+    expect(timeOf('latency between 200 and 400 ms').slot).toBeUndefined();
+    expect(timeOf('between 2 and 4 gpus over 80c').slot).toBeUndefined();
+    expect(timeOf('node 3 to 5').slot).toBeUndefined();
+    expect(timeOf('at 500 ms').slot).toBeUndefined();
+    expect(timeOf('token usage on 5 markers').slot).toBeUndefined();
+    expect(timeOf('saturated gpus on the monitor').slot).toBeUndefined();
+  });
+});

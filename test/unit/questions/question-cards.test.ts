@@ -21,13 +21,13 @@ const byId = (id: string) => {
 
 describe('question cards', () => {
   it('says how the question was interpreted and offers widen/narrow buttons that validate', () => {
-    const d = router.route("what's the 429 rate on gpt4o since midnight?", clock);
+    const d = router.route("what's the 429 rate on gpt4o in the last 14 hours?", clock);
     if (d.kind !== 'query') throw new Error(`expected a query, got ${d.kind}`);
     const query = byId(d.id);
     const msg = buildAnswerMessage(d, query, [{ kind: 'text', text: 'result goes here' }]);
     expect(msg.sections[0]).toEqual({
       kind: 'text',
-      text: 'Interpreted as: HTTP 429 throttle rate · since 00:00 · deployment=gpt-4o',
+      text: 'Interpreted as: HTTP 429 throttle rate · last 14h · deployment=gpt-4o',
     });
     expect(msg.sections.at(-1)).toEqual({ kind: 'text', text: 'result goes here' });
     const titles = msg.actions.map((a) => a.title);
@@ -40,6 +40,17 @@ describe('question cards', () => {
     }
     const widen = parseAskRerun(msg.actions.find((a) => a.title.startsWith('Widen'))!.data);
     expect(widen).toEqual({ query: 'throttle-rate', params: { deployment: 'gpt-4o', window: '56h' } });
+  });
+
+  it('offers no widen/narrow buttons for an absolute range, which a look-back would not change', () => {
+    const d = router.route("what's the 429 rate on gpt4o since midnight?", clock);
+    if (d.kind !== 'query') throw new Error(`expected a query, got ${d.kind}`);
+    const msg = buildAnswerMessage(d, byId(d.id));
+    expect(msg.sections[0]).toEqual({
+      kind: 'text',
+      text: 'Interpreted as: HTTP 429 throttle rate · since 00:00 · deployment=gpt-4o',
+    });
+    expect(msg.actions.some((a) => /^(Widen|Narrow)/.test(a.title))).toBe(false);
   });
 
   it('offers only the narrowing a bounded range allows, from the default when none was given', () => {

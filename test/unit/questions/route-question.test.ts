@@ -16,7 +16,7 @@ describe('routeQuestion', () => {
     expect(d).toMatchObject({
       kind: 'query',
       id: 'cost-per-team',
-      params: { window: '134h' },
+      params: { start: '2026-11-23T00:00:00Z' },
       interpretation: ['this week (since Monday)'],
     });
     const gpu = route('is gpu 3 on node 5 ok?');
@@ -117,5 +117,47 @@ describe('routeQuestion', () => {
       kind: 'query',
       id: 'gpu-node-history',
     });
+  });
+});
+
+describe('calendar ranges become start and end', () => {
+  it('binds a day, a part of it or clock times on it as an absolute range the query re-runs the same', () => {
+    expect(route('429s on gpt-4o yesterday')).toMatchObject({
+      kind: 'query',
+      id: 'throttle-rate',
+      params: { deployment: 'gpt-4o', start: '2026-11-27T00:00:00Z', end: '2026-11-28T00:00:00Z' },
+      interpretation: ['yesterday', 'deployment=gpt-4o'],
+    });
+    expect(route('p99 latency between 2 and 4 am')).toMatchObject({
+      id: 'latency-distribution',
+      params: { start: '2026-11-28T02:00:00Z', end: '2026-11-28T04:00:00Z' },
+    });
+    expect(route('token spend per team on Dec 3')).toMatchObject({
+      id: 'cost-per-team',
+      params: { start: '2025-12-03T00:00:00Z', end: '2025-12-04T00:00:00Z' },
+    });
+    // An open range runs to now: no end is bound.
+    expect(route('throttling since Monday')).toMatchObject({
+      id: 'throttle-rate',
+      params: { start: '2026-11-23T00:00:00Z' },
+    });
+    // A look-back stays a look-back.
+    expect(route('throttling in the last 2 hours')).toMatchObject({ params: { window: '2h' } });
+  });
+
+  it('gives queries that only look back from now the window covering the range, and says so', () => {
+    const d = route('how hot did node-6 get last night');
+    expect(d).toMatchObject({
+      kind: 'query',
+      id: 'gpu-node-history',
+      params: { node: 'node-6', range: '20h' },
+    });
+    expect(d.kind === 'query' && d.interpretation).toContain('last 20h (covering last night)');
+  });
+
+  it('asks when a range is longer than the query allows, rather than running it', () => {
+    const d = route('token usage since 1 Sep');
+    expect(d).toMatchObject({ kind: 'clarify', reason: 'invalid-params' });
+    expect(d.kind === 'clarify' && d.message).toMatch(/more than this query's/);
   });
 });

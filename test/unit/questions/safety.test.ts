@@ -47,7 +47,7 @@ describe('injection attempts', () => {
     expect(ok).toMatchObject({
       kind: 'query',
       id: 'throttle-rate',
-      params: { deployment: 'gpt-4o', bucket: '5m', window: '14h' },
+      params: { deployment: 'gpt-4o', bucket: '5m', start: '2026-11-28T00:00:00Z' },
     });
   });
 });
