@@ -8,9 +8,13 @@ export interface EntitySlots {
   deployment?: string;
   appRole?: string;
   team?: string;
+  /** An operation of the telemetry (`POST /chat`), named by its route or as "the chat endpoint". */
+  operation?: string;
+  /** A model version of the telemetry (`2024-11-20`), named after the word "version". */
+  modelVersion?: string;
 }
 
-type Kind = keyof EntitySlots;
+type Kind = 'node' | 'deployment' | 'appRole' | 'team';
 
 interface Alias {
   kind: Kind;
@@ -70,6 +74,72 @@ function matchAlias(
       best = { alias, distance: d };
   }
   return best;
+}
+
+/** The name in `names` this word is, exactly or within the typo allowance, if exactly one is nearest. */
+function nearestName(
+  word: string,
+  names: readonly string[],
+  key: (name: string) => string,
+): string | undefined {
+  let best: string | undefined;
+  let bestDistance = Number.POSITIVE_INFINITY;
+  let tie = false;
+  for (const name of names) {
+    const k = key(name);
+    const bound = Math.min(typoBound(k.length), typoBound(word.length));
+    const d = k === word ? 0 : boundedEditDistance(word, k, bound);
+    if (d > bound) continue;
+    if (d < bestDistance) {
+      best = name;
+      bestDistance = d;
+      tie = false;
+    } else if (d === bestDistance) tie = true;
+  }
+  return tie ? undefined : best;
+}
+
+const routeOf = (operation: string) => operation.replace(/^[A-Z]+\s+/i, '').toLowerCase();
+const lastSegment = (operation: string) =>
+  compactName(routeOf(operation).split('/').filter(Boolean).at(-1) ?? '');
+
+/**
+ * "POST /answer", "/answer" or "the answer endpoint": an operation of the inventory. Read before
+ * other names, so "/chat" is not the chat-api role.
+ */
+export function extractOperation(scan: TextScan, inventory: Inventory): string | undefined {
+  const ops = inventory.operations;
+  if (ops.length === 0) return undefined;
+  const byRoute = consumeFirst(
+    scan,
+    /(?:\b(get|post|put|patch|delete)\s+)?(?<![\w/])(\/[a-z0-9][a-z0-9/_.{}-]*)/g,
+    (m) => {
+      const path = m[2]!.replace(/[/.]+$/, '');
+      const fits = ops.filter((o) => routeOf(o) === path);
+      const method = m[1]?.toUpperCase();
+      return fits.find((o) => method !== undefined && o.toUpperCase().startsWith(`${method} `)) ?? fits[0];
+    },
+  );
+  if (byRoute) return byRoute;
+  return consumeFirst(
+    scan,
+    /\b([a-z][a-z0-9-]*)\s+(?:endpoint|operation|route|api\s+calls?|calls?)s?\b/g,
+    (m) => nearestName(compactName(m[1]!), ops, lastSegment),
+  );
+}
+
+/**
+ * "model version 2024-11-20", "version 0613": a model version of the inventory. Read before
+ * times, so the version is not a date.
+ */
+export function extractModelVersion(scan: TextScan, inventory: Inventory): string | undefined {
+  const versions = inventory.modelVersions;
+  if (versions.length === 0) return undefined;
+  return consumeFirst(
+    scan,
+    /\b(?:(?:model\s+)?version\s+|v)([0-9][a-z0-9.-]*[a-z0-9])\b|\b([0-9][a-z0-9.-]*[a-z0-9])\s+(?:model\s+)?version\b/g,
+    (m) => nearestName(compactName(m[1] ?? m[2]!), versions, compactName),
+  );
 }
 
 /**

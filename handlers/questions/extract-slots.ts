@@ -1,4 +1,9 @@
-import { type EntitySlots, extractEntities } from './extract-entities.ts';
+import {
+  type EntitySlots,
+  extractEntities,
+  extractModelVersion,
+  extractOperation,
+} from './extract-entities.ts';
 import {
   extractBucket,
   extractGpuIndex,
@@ -10,6 +15,7 @@ import {
 } from './extract-measures.ts';
 import { type Clock, extractTime, type TimeSlot } from './extract-time.ts';
 import type { Inventory } from './inventory.ts';
+import { correctTimeWords } from './time-words.ts';
 
 /** Everything the question pins down besides which query it wants. */
 export interface Slots extends EntitySlots {
@@ -30,12 +36,17 @@ export interface Extraction {
 }
 
 /**
- * Extracts slots in an order that avoids double readings: times first (so "last 2 hours" is
+ * Extracts slots in an order that avoids double readings: model versions (not dates) and
+ * operations (not roles) first, then times (so "last 2 hours" is
  * not a threshold), then buckets, ratios (before thresholds: "more than 3x"), numbers, GPU index and inventory names.
  */
 export function extractSlots(question: string, clock: Clock, inventory: Inventory): Extraction {
-  const scan = { text: ` ${question.toLowerCase().replace(/\s+/g, ' ')} ` };
+  const scan = { text: ` ${correctTimeWords(question.toLowerCase().replace(/\s+/g, ' '))} ` };
   const slots: Slots = {};
+  const modelVersion = extractModelVersion(scan, inventory);
+  if (modelVersion) slots.modelVersion = modelVersion;
+  const operation = extractOperation(scan, inventory);
+  if (operation) slots.operation = operation;
   const time = extractTime(scan, clock);
   if (time) slots.time = time;
   const bucket = extractBucket(scan);

@@ -13,7 +13,9 @@ type SlotKey =
   | 'node'
   | 'deployment'
   | 'appRole'
-  | 'team';
+  | 'team'
+  | 'operation'
+  | 'modelVersion';
 
 /** Which slot fills a parameter of a vetted query, by the parameter's name. */
 const PARAM_SLOTS: Record<string, SlotKey> = {
@@ -41,6 +43,8 @@ const PARAM_SLOTS: Record<string, SlotKey> = {
   app_role: 'appRole',
   role: 'appRole',
   team: 'team',
+  operation: 'operation',
+  model_version: 'modelVersion',
 };
 
 /** The slot that fills a parameter of this name, if any. */
@@ -82,6 +86,8 @@ export function presentSlots(slots: Slots): Set<SlotKey> {
     'deployment',
     'appRole',
     'team',
+    'operation',
+    'modelVersion',
   ];
   return new Set(keys.filter((k) => readSlot(slots, k) !== undefined));
 }

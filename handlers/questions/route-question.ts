@@ -87,7 +87,7 @@ function ignoredSlots(params: Record<string, string | number>, slots: Slots): st
   const used = new Set(Object.keys(params).map(slotOfParam));
   const out: string[] = [];
   if (slots.time && !used.has('time')) out.push(slots.time.label);
-  for (const k of ['node', 'deployment', 'appRole', 'team', 'gpu'] as const)
+  for (const k of ['node', 'deployment', 'appRole', 'team', 'operation', 'modelVersion', 'gpu'] as const)
     if (slots[k] !== undefined && !used.has(k)) out.push(`${k}=${slots[k]}`);
   if (slots.threshold && !used.has('thresholdMs') && !used.has('thresholdPct'))
     out.push(

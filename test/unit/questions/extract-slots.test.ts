@@ -66,3 +66,35 @@ describe('extractSlots', () => {
     expect(slotsOf('slower than 2 seconds').ratio).toBeUndefined();
   });
 });
+
+describe('operations, model versions and typos', () => {
+  it('reads an operation by its route or as "the … endpoint", before any role name', () => {
+    expect(slotsOf('latency on POST /answer')).toMatchObject({ operation: 'POST /answer' });
+    expect(slotsOf('errors on /chat today')).toMatchObject({ operation: 'POST /chat' });
+    expect(slotsOf('how slow is the embed endpoint')).toMatchObject({ operation: 'POST /embed' });
+    expect(slotsOf('failures on the agent/run route').operation).toBe('POST /agent/run');
+    expect(slotsOf('failures on the billing endpoint').operation).toBeUndefined();
+    expect(slotsOf('is /var full').operation).toBeUndefined();
+  });
+
+  it('reads a model version named after "version", not as a date', () => {
+    const s = slotsOf('token usage for model version 2024-11-20 today');
+    expect(s.modelVersion).toBe('2024-11-20');
+    expect(s.time?.start).toBe('2026-11-28T00:00:00.000Z');
+    expect(slotsOf('p95 of the 2024-08-06 version')).toMatchObject({ modelVersion: '2024-08-06' });
+    // A version nobody deployed is not invented.
+    expect(slotsOf('latency of version 2019-01-01').modelVersion).toBeUndefined();
+  });
+
+  it('takes swapped letters as one typo in names and time words', () => {
+    expect(slotsOf('429s on gtp-4o-mini')).toMatchObject({ deployment: 'gpt-4o-mini' });
+    // Five letters allow one edit: a swap must count as one.
+    expect(slotsOf('429s on gtp4o')).toMatchObject({ deployment: 'gpt-4o' });
+    expect(slotsOf('rag-gatewya latency')).toMatchObject({ appRole: 'rag-gateway' });
+    expect(slotsOf('throttling yesterady').time).toMatchObject({ label: 'yesterday', absolute: true });
+    expect(slotsOf('latency wendesday afternon').time).toMatchObject({ label: 'Wednesday afternoon' });
+    expect(slotsOf('errors in the last 3 hrs').time).toMatchObject({ window: '3h' });
+    // Right words near a time word stay as they are.
+    expect(slotsOf('tokens this month').time).toMatchObject({ label: 'this month' });
+  });
+});

@@ -161,3 +161,24 @@ describe('calendar ranges become start and end', () => {
     expect(d.kind === 'clarify' && d.message).toMatch(/more than this query's/);
   });
 });
+
+describe('subject filters from words', () => {
+  it('filters on an operation, a model version and an app role the question names', () => {
+    expect(route('p99 latency on POST /answer in the last hour')).toMatchObject({
+      kind: 'query',
+      id: 'latency-distribution',
+      params: { operation: 'POST /answer', window: '1h' },
+      interpretation: ['last 1h', 'operation=POST /answer'],
+    });
+    expect(route('how many tokens did model version 2024-11-20 use yesterday')).toMatchObject({
+      kind: 'query',
+      id: 'token-usage',
+      params: { model_version: '2024-11-20', start: '2026-11-27T00:00:00Z', end: '2026-11-28T00:00:00Z' },
+    });
+    expect(route('throttling on gtp-4o since yesterady')).toMatchObject({
+      kind: 'query',
+      id: 'throttle-rate',
+      params: { deployment: 'gpt-4o', start: '2026-11-27T00:00:00Z' },
+    });
+  });
+});
