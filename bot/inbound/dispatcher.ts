@@ -86,6 +86,15 @@ export function createDispatcher(deps: DispatcherDeps) {
       );
     }
     if (event.kind === 'question') {
+      // "alerts?" is the command asked as a question.
+      const bare = /^([a-z][\w-]*)\s*\?+$/i.exec(event.text.trim());
+      const asked = bare ? commands.get(bare[1]!.toLowerCase()) : undefined;
+      const parsed = asked?.args.safeParse(parseCommandArgs(''));
+      if (asked && parsed?.success)
+        return asked.handle(
+          { args: parsed.data, user: event.user, place: event.place, incidentId },
+          deps.handlerDeps,
+        );
       if (deps.answerQuestion) {
         return deps.answerQuestion(event.text, {
           user: event.user,
@@ -100,8 +109,24 @@ export function createDispatcher(deps: DispatcherDeps) {
     }
     const handler = commands.get(event.name);
     if (!handler) throw unknownCommand(event.name);
-    const parsed = handler.args.safeParse(parseCommandArgs(event.args));
-    if (!parsed.success) throw new UserFacingError('BAD_ARGUMENTS', describeArgsError(handler, parsed.error));
+    // A question mark is never an argument: "gpu node-7?" is /gpu node-7.
+    const args = event.args.replace(/\s*\?+$/, '');
+    const parsed = handler.args.safeParse(parseCommandArgs(args));
+    if (!parsed.success) {
+      const usage = describeArgsError(handler, parsed.error);
+      // "gpu memory on node 3" starts with a command word but is a question: answer it as one,
+      // and say why, so someone who meant the command sees its usage too.
+      if (deps.answerQuestion && args !== '') {
+        const answer = await deps.answerQuestion(`${event.name} ${event.args}`, {
+          user: event.user,
+          place: event.place,
+          handlerDeps: deps.handlerDeps,
+        });
+        const why = `Read as a question: "${args.slice(0, 80)}" is not what /${handler.id} takes. ${usage}`;
+        return { ...answer, sections: [...answer.sections, { kind: 'notice', tone: 'default', text: why }] };
+      }
+      throw new UserFacingError('BAD_ARGUMENTS', usage);
+    }
     return handler.handle(
       { args: parsed.data, user: event.user, place: event.place, incidentId },
       deps.handlerDeps,
