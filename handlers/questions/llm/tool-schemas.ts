@@ -87,7 +87,12 @@ function modelParams(query: { params: z.ZodObject }): {
   properties: [string, JsonSchema][];
 } {
   const json = z.toJSONSchema(query.params, { io: 'input', unrepresentable: 'any' }) as JsonSchema;
-  const props = (json.properties ?? {}) as Record<string, JsonSchema>;
+  const props = { ...((json.properties ?? {}) as Record<string, JsonSchema>) };
+  // An absolute range end takes text, epoch ms or a Date in code; from a model, ISO text only,
+  // the form the offline router fills too.
+  for (const [name, schema] of Object.entries(query.params.shape))
+    if (props[name] && describeParam(schema as z.ZodType)?.kql === 'datetime')
+      props[name] = { type: 'string' };
   const configured = configuredParams(query);
   // Tables and lists (a price table, say) come from configuration, never from a question.
   const properties = Object.entries(props).filter(([name, p]) => !configured.has(name) && isScalar(p));

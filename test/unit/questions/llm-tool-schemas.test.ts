@@ -3,7 +3,8 @@ import { z } from 'zod';
 import { parseQueryArguments } from '../../../handlers/questions/llm/tool-arguments.ts';
 import { buildTools, toStrictParamsSchema } from '../../../handlers/questions/llm/tool-schemas.ts';
 import type { RoutableQuery } from '../../../handlers/questions/routable-query.ts';
-import { questionCatalog } from '../../fixtures/questions/catalog.ts';
+import { createQuestionRouter } from '../../../handlers/questions/route-question.ts';
+import { questionCatalog, questionInventory } from '../../fixtures/questions/catalog.ts';
 import { strictSchemaProblems } from '../../servers/openai.ts';
 
 const byId = new Map(questionCatalog.map((q) => [q.id, q]));
@@ -29,12 +30,46 @@ describe('vetted queries as strict function tools', () => {
     const cost = toStrictParamsSchema(byId.get('cost-per-team')!) as { properties: Record<string, unknown> };
     expect(Object.keys(cost.properties)).toEqual([
       'window',
+      'start',
+      'end',
       'deployment',
       'model_version',
       'app_role',
       'operation',
       'team',
     ]);
+  });
+
+  it('offers the absolute range as ISO text, the same start/end the offline router fills', () => {
+    const throttle = byId.get('throttle-rate')!;
+    const schema = toStrictParamsSchema(throttle) as {
+      properties: Record<string, { type: unknown; description: string }>;
+      required: string[];
+    };
+    expect(schema.properties.start!.type).toEqual(['string', 'null']);
+    expect(schema.properties.end!.description).toMatch(/ISO 8601 with its zone.*null means not given/);
+    expect(schema.required).toContain('start');
+    expect(strictSchemaProblems(schema)).toEqual([]);
+    const yesterday =
+      '{"window":null,"start":"2026-11-27T00:00:00Z","end":"2026-11-28T00:00:00Z","deployment":"gpt-4o"}';
+    expect(parseQueryArguments(throttle, yesterday)).toEqual({
+      ok: true,
+      params: { start: '2026-11-27T00:00:00Z', end: '2026-11-28T00:00:00Z', deployment: 'gpt-4o' },
+    });
+    expect(parseQueryArguments(throttle, '{"start":"yesterday"}')).toEqual({
+      ok: false,
+      failure: 'invalid-arguments',
+    });
+    // What the offline router fills is what the tool takes.
+    const offline = createQuestionRouter({ queries: questionCatalog, inventory: questionInventory }).route(
+      '429s on gpt-4o yesterday',
+      { now: new Date('2026-11-28T14:00:00Z'), timeZone: 'UTC' },
+    );
+    if (offline.kind !== 'query') throw new Error('expected a query');
+    expect(parseQueryArguments(throttle, JSON.stringify(offline.params))).toEqual({
+      ok: true,
+      params: offline.params,
+    });
   });
 
   it('re-validates arguments with the query schema and only the names its tool offers', () => {
