@@ -92,7 +92,17 @@ describe('LLM question router against a local chat completions server', () => {
     const throttle = tools.find((t) => t.function.name === 'throttle-rate')!.function.parameters;
     expect(throttle).toMatchObject({
       additionalProperties: false,
-      required: ['window', 'start', 'end', 'bucket', 'deployment', 'model_version', 'app_role', 'operation', 'team'],
+      required: [
+        'window',
+        'start',
+        'end',
+        'bucket',
+        'deployment',
+        'model_version',
+        'app_role',
+        'operation',
+        'team',
+      ],
     });
     expect(JSON.stringify(throttle)).not.toContain('"default"');
     // The server accepted the request, so its strict-schema check passed; the tokens were counted.
