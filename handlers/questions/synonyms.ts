@@ -14,6 +14,8 @@ const PHRASES: ReadonlyArray<readonly [RegExp, string]> = [
   ],
   [/\bpower[\s-]+(caps?|capp?(ed|ing)|limit(ed|ing)?)\b/g, 'clockthrottle'],
   [/\brate[\s-]*limit(ed|s|ing)?\b/g, 'ratelimit$1'],
+  // "How slow is chat-api" asks how long requests take, not how many break the SLO.
+  [/\bhow\s+slow\b/g, 'latency'],
   [/\bresponse[\s-]*times?\b/g, 'responsetime'],
   [/\bzero[\s-]*success(ful)?\b/g, 'zerosuccess'],
   [/\b(quota|limits?)\s+(was\s+|is\s+)?exceeded\b/g, '429'],

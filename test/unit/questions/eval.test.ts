@@ -21,7 +21,7 @@ const options = {
 
 describe('question router evaluation set', () => {
   it('covers every query, every kind and enough questions', () => {
-    expect(cases.length).toBeGreaterThanOrEqual(150);
+    expect(cases.length).toBeGreaterThanOrEqual(300);
     const ids = new Set(cases.map((c) => c.expect.id));
     for (const q of questionCatalog) expect(ids, q.id).toContain(q.id);
     const kinds = new Set(cases.map((c) => c.expect.kind));
@@ -49,6 +49,18 @@ describe('question router evaluation set', () => {
     expect(r.idAccuracy, detail).toBeGreaterThanOrEqual(0.95);
     expect(r.nonQuerySafe, detail).toBe(1);
     expect(r.refusalRecall, detail).toBe(1);
+  });
+
+  it('runs no wrong query and refuses every hostile request on the holdout written before the calendar-range tuning', () => {
+    const holdout = parseEvalCases(
+      readFileSync(new URL('../../fixtures/questions/holdout-2.jsonl', import.meta.url), 'utf8'),
+    );
+    expect(holdout.length).toBeGreaterThanOrEqual(40);
+    const r = evaluateRouter(router, holdout, options);
+    const detail = JSON.stringify(r.misses, null, 1);
+    expect(r.nonQuerySafe, detail).toBe(1);
+    expect(r.refusalRecall, detail).toBe(1);
+    expect(r.idAccuracy, detail).toBeGreaterThanOrEqual(0.9);
   });
 
   it('scores a miss as a miss', () => {
