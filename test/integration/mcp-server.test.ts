@@ -116,8 +116,10 @@ describe('the governed MCP server, with the SDK client over HTTP against the rea
       'app_role',
       'bucket',
       'deployment',
+      'end',
       'model_version',
       'operation',
+      'start',
       'team',
       'window',
     ]);
@@ -163,8 +165,10 @@ describe('the governed MCP server, with the SDK client over HTTP against the rea
       'app_role',
       'bucket',
       'deployment',
+      'end',
       'model_version',
       'operation',
+      'start',
       'team',
       'window',
     ]);
@@ -293,7 +297,7 @@ describe('the governed MCP server, with the SDK client over HTTP against the rea
     const extra = await call(agent, 'throttle-rate', { query: 'AppRequests | take 1000' });
     expect(extra.isError).toBe(true);
     expect(text(extra)).toMatch(
-      /"query": not a parameter of throttle-rate; its parameters are window, bucket, deployment/,
+      /"query": not a parameter of throttle-rate; its parameters are window, start, end, bucket, deployment/,
     );
     expect((extra.structuredContent as { error: { code: string } }).error.code).toBe('INVALID_ARGUMENTS');
     const proposal = await call(agent, 'propose_remediation', { incident: 'INC-1', action: 'rm -rf' });

@@ -82,7 +82,7 @@ describe('agent governance', () => {
     expect(outcome).toMatchObject({ ok: false, code: 'INVALID_ARGUMENTS' });
     const message = outcome.ok ? '' : outcome.message;
     expect(message).toContain(
-      '"x; drop": not a parameter of throttle-rate; its parameters are window, bucket, deployment, model_version, app_role, operation, team.',
+      '"x; drop": not a parameter of throttle-rate; its parameters are window, start, end, bucket, deployment, model_version, app_role, operation, team.',
     );
     expect(message).toContain(
       'Parameter "window" of throttle-rate: expected a duration between 5m and 14d, like 24h.',
