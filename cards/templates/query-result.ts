@@ -80,7 +80,7 @@ export function queryResultCard(
       text: `Partial result: ${result.partialReason ?? 'the service returned only part of the rows'}.`,
     });
   if (result.rows.length === 0)
-    sections.push({ kind: 'notice', tone: 'good', text: 'No rows: nothing matched.' });
+    sections.push({ kind: 'notice', tone: 'good', text: query.empty ?? 'No rows: nothing matched.' });
   else sections.push(resultTable(run));
   if (options.chart) sections.push({ kind: 'image', url: options.chart.url, alt: options.chart.alt });
   sections.push({ kind: 'facts', title: 'Parameters', facts: formatParams(run) });

@@ -45,6 +45,8 @@ const definitionShape = z
     columns: z.array(kqlColumn).min(3),
     headline: kqlHeadline,
     show: kqlShow,
+    /** What no rows means, when it is more than "nothing matched" (a series only some deployments have). */
+    empty: z.string().min(10).optional(),
   })
   .superRefine((def, ctx) => {
     const expected = [

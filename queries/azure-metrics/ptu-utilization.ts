@@ -24,5 +24,6 @@ export const ptuUtilization = defineMetricQuery({
     threshold: 90,
     worse: 'higher',
   },
+  empty: 'No utilisation series: the deployment is not provisioned (standard deployments have none).',
   show: { kind: 'line', x: 'TimeGenerated', y: ['UtilizationPct'], series: 'Deployment', unit: '%' },
 });

@@ -19,7 +19,10 @@ export interface LogsResult extends QueryResult {
 export type QueryView = Pick<
   KqlQuery,
   'id' | 'title' | 'description' | 'columns' | 'headline' | 'show' | 'time' | 'params'
->;
+> & {
+  /** What no rows means, when it means more than "nothing matched". */
+  empty?: string | undefined;
+};
 
 /** One run of a vetted query: the validated parameters, the exact request that ran, and its result. */
 export interface QueryRun {
