@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { ConfigError, describeIssues } from '../core/config-error.ts';
+import { logSource } from '../queries/kql/log-sources.ts';
 import type { LlmEndpoint } from '../queries/llm/llm-client.ts';
 import { parseAgentTokens } from './adapters/mcp/agent-tokens.ts';
 import { defaultPolicy, loadPolicyFile, type Policy } from './policy.ts';
@@ -218,6 +219,8 @@ export const configSchema = z.unknown().transform((env, ctx) => {
     problems.push(
       'AZURE_OPENAI_RESOURCE_IDS: the metrics batch API reads one subscription per request; list resources of one subscription',
     );
+  // The simulated workspace has every source the simulator writes, whatever the file says.
+  if (policy && mode === 'local') policy = { ...policy, logSources: [...logSource.options] };
   const llm = llmEndpoint(e, problems);
   const smtp = smtpRelay(e, problems);
   const mcpClients = e.MCP_TOKENS ? parseAgentTokens(e.MCP_TOKENS, problems) : [];

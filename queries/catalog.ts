@@ -1,4 +1,5 @@
 import { AppError } from '../core/errors.ts';
+import { aoaiResourceErrors } from './kql/aoai-resource-errors.ts';
 import { cacheHitRate } from './kql/cache-hit-rate.ts';
 import { costPerTeam } from './kql/cost-per-team.ts';
 import type { KqlQuery } from './kql/define-kql-query.ts';
@@ -48,4 +49,5 @@ export const KQL_CATALOG: KqlCatalog = buildCatalog([
   promptInjection,
   promptInjectionSources,
   pipelineFreshness,
+  aoaiResourceErrors,
 ]);

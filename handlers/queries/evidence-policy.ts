@@ -4,6 +4,7 @@ import { parseDuration } from '../../core/duration.ts';
 import { METRIC_CATALOG } from '../../queries/azure-metrics/catalog.ts';
 import { KQL_CATALOG } from '../../queries/catalog.ts';
 import { formatDatetime } from '../../queries/engine/literals.ts';
+import type { LogSource } from '../../queries/kql/log-sources.ts';
 import { maxSpanOf } from '../../queries/params.ts';
 
 /** One vetted query to run for an incident, with parameters taken from the alert. */
@@ -36,6 +37,11 @@ interface EvidenceSpec {
 export const EVIDENCE_POLICY: Partial<Record<AlertKind, (incident: Incident) => EvidenceSpec[]>> = {
   'aoai-throttling': (i): EvidenceSpec[] => [
     { queryId: 'throttle-rate', lookBack: '30m', params: { deployment: deploymentOf(i), bucket: '5m' } },
+    {
+      queryId: 'aoai-resource-errors',
+      lookBack: '30m',
+      params: { deployment: deploymentOf(i), bucket: '5m' },
+    },
     // The resource's own count (429s the application never logged) and, on PTU, its saturation.
     {
       source: 'metrics',
@@ -96,14 +102,28 @@ function placed(spec: EvidenceSpec, incident: Incident, now: number): EvidenceQu
 
 /**
  * The evidence queries of an incident at `now` (empty when its kind has none), from the sources
- * there are: metric evidence only where Azure Monitor metrics are configured.
+ * there are: metric evidence only where Azure Monitor metrics are configured, resource-log
+ * evidence only where the workspace has those logs: the richest evidence available, nothing that
+ * would only fail.
  */
 export function evidenceFor(
   incident: Incident,
   now: number,
-  sources: { metrics: boolean } = { metrics: false },
+  sources: EvidenceSources = APP_INSIGHTS_ONLY,
 ): EvidenceQuery[] {
   return (EVIDENCE_POLICY[incident.kind]?.(incident) ?? [])
-    .filter((spec) => spec.source !== 'metrics' || sources.metrics)
+    .filter((spec) =>
+      spec.source === 'metrics'
+        ? sources.metrics
+        : sources.logSources.includes(KQL_CATALOG.get(spec.queryId)!.source),
+    )
     .map((spec) => placed(spec, incident, now));
 }
+
+/** What evidence may read: Azure Monitor metrics or not, and the workspace's log sources. */
+export interface EvidenceSources {
+  metrics: boolean;
+  logSources: readonly LogSource[];
+}
+
+const APP_INSIGHTS_ONLY: EvidenceSources = { metrics: false, logSources: ['app-insights'] };

@@ -74,7 +74,10 @@ export function createQueriesModule(options: QueriesModuleOptions): BotModule {
   const backend = withQueryPolicy(options.backend, options.policy ?? DEFAULT_QUERY_POLICY, () =>
     options.clock.now(),
   );
-  const sources = { metrics: options.metrics !== undefined };
+  const sources = {
+    metrics: options.metrics !== undefined,
+    logSources: (options.policy ?? DEFAULT_QUERY_POLICY).logSources,
+  };
   const cache = new EvidenceCache();
   const sync = createEvidenceSync(repo, cache);
   /** Identifies this replica's claims (for whoever reads the table). */

@@ -4,6 +4,7 @@ import { ManualClock } from '../../../core/clock.ts';
 import { collectEvidence } from '../../../handlers/queries/collect-evidence.ts';
 import { evidenceFor } from '../../../handlers/queries/evidence-policy.ts';
 import { evidenceSections } from '../../../handlers/queries/evidence-sections.ts';
+import { DEFAULT_QUERY_POLICY, withQueryPolicy } from '../../../handlers/queries/query-policy.ts';
 import { METRIC_CATALOG } from '../../../queries/azure-metrics/catalog.ts';
 import { createAzureMetricsBackend } from '../../../queries/backends/azure-metrics-backend.ts';
 import { createSimulatedAzureMetrics } from '../../../sim/telemetry/simulated-azure-metrics.ts';
@@ -17,6 +18,7 @@ const metrics = createAzureMetricsBackend(
   METRIC_CATALOG,
   () => clock.now(),
 );
+const APP_AND_METRICS = { metrics: true, logSources: ['app-insights' as const] };
 const throttling = (deployment: string) =>
   ({ id: 9, kind: 'aoai-throttling', resource: { deployment } }) as unknown as Incident;
 
@@ -24,7 +26,7 @@ describe('metric evidence on a 429 incident', () => {
   it('asks the resource’s metrics only where they are configured', () => {
     const without = evidenceFor(throttling('gpt-4o'), clock.now());
     expect(without.map((q) => q.queryId)).toEqual(['throttle-rate']);
-    const withMetrics = evidenceFor(throttling('gpt-4o'), clock.now(), { metrics: true });
+    const withMetrics = evidenceFor(throttling('gpt-4o'), clock.now(), APP_AND_METRICS);
     expect(withMetrics.map((q) => [q.source, q.queryId])).toEqual([
       [undefined, 'throttle-rate'],
       ['metrics', 'aoai-requests-by-status'],
@@ -38,7 +40,7 @@ describe('metric evidence on a 429 incident', () => {
     const evidence = await collectEvidence(
       logs,
       incident,
-      evidenceFor(incident, clock.now(), { metrics: true }),
+      evidenceFor(incident, clock.now(), APP_AND_METRICS),
       5_000,
       () => clock.now(),
       metrics,
@@ -59,7 +61,7 @@ describe('metric evidence on a 429 incident', () => {
     const evidence = await collectEvidence(
       logs,
       incident,
-      evidenceFor(incident, clock.now(), { metrics: true }),
+      evidenceFor(incident, clock.now(), APP_AND_METRICS),
       5_000,
       () => clock.now(),
       metrics,
@@ -84,5 +86,31 @@ describe('metric evidence on a 429 incident', () => {
       status: 'unavailable',
       reason: 'Azure Monitor metrics are not configured',
     });
+  });
+
+  it('adds the resource’s own log where the workspace has it, and refuses it by name where not', async () => {
+    const incident = throttling('gpt-4o');
+    const all = { metrics: true, logSources: ['app-insights', 'aoai-diagnostics'] as const };
+    const queries = evidenceFor(incident, clock.now(), all);
+    expect(queries.map((q) => q.queryId)).toEqual([
+      'throttle-rate',
+      'aoai-resource-errors',
+      'aoai-requests-by-status',
+      'aoai-ptu-utilization',
+    ]);
+    const withLogs = withQueryPolicy(logs, { ...DEFAULT_QUERY_POLICY, logSources: all.logSources }, () =>
+      clock.now(),
+    );
+    const evidence = await collectEvidence(withLogs, incident, queries, 5_000, () => clock.now(), metrics);
+    const resource = evidence.items.find((i) => i.queryId === 'aoai-resource-errors')!;
+    if (resource.outcome.status !== 'ok') throw new Error('the resource log should answer');
+    expect(resource.outcome.headline?.text).toMatch(
+      /^Resource throttle rate [\d.]+% on gpt-4o .* above the 5\.00% threshold$/,
+    );
+
+    const appOnly = withQueryPolicy(logs, DEFAULT_QUERY_POLICY, () => clock.now());
+    await expect(appOnly.run('aoai-resource-errors', {})).rejects.toThrow(
+      /aoai-resource-errors reads aoai-diagnostics logs, which this workspace does not have: turn on a diagnostic setting/,
+    );
   });
 });
