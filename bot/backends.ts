@@ -6,7 +6,14 @@ import { AppError } from '../core/errors.ts';
 import { withQueryPolicy } from '../handlers/queries/query-policy.ts';
 import type { InventoryInput } from '../handlers/questions/inventory.ts';
 import { WorkLimiter } from '../handlers/rate-limit/work-limiter.ts';
+import { METRIC_CATALOG } from '../queries/azure-metrics/catalog.ts';
 import { createAzureLogsBackend } from '../queries/backends/azure-logs.ts';
+import {
+  type AzureMetricsBackend,
+  type AzureMetricsSource,
+  createAzureMetricsBackend,
+} from '../queries/backends/azure-metrics-backend.ts';
+import { createAzureMonitorMetricsSource } from '../queries/backends/azure-monitor-metrics.ts';
 import { withCoalescedRuns } from '../queries/backends/coalesced-logs.ts';
 import { withQueryMetrics } from '../queries/backends/instrumented-logs.ts';
 import type { LogsBackend } from '../queries/backends/logs-backend.ts';
@@ -15,7 +22,13 @@ import { createPrometheusBackend } from '../queries/backends/prometheus.ts';
 import { KQL_CATALOG } from '../queries/catalog.ts';
 import type { AgentPoolApi } from '../remediation/executors/azure.ts';
 import type { Config } from './config.ts';
-import { type LocalPlatform, simulatedInventory, simulatedNodes, startSimulatedLogs } from './local-mode.ts';
+import {
+  type LocalPlatform,
+  simulatedAzureMetrics,
+  simulatedInventory,
+  simulatedNodes,
+  startSimulatedLogs,
+} from './local-mode.ts';
 import type { BotMetrics } from './metrics.ts';
 import { connectRemediationTargets } from './remediation-targets.ts';
 
@@ -34,6 +47,8 @@ export interface RemediationTargets {
 export interface Backends {
   /** Vetted KQL: simulated telemetry in local mode, else Log Analytics; every run through the query policy. */
   logs: LogsBackend | undefined;
+  /** Azure Monitor platform metrics of the Azure OpenAI resources: simulated in local mode, else when configured. */
+  azureMetrics: AzureMetricsBackend | undefined;
   /** GPU metrics: the simulated fleet in local mode, else Prometheus. */
   metrics: MetricsBackend | undefined;
   /** Chart PNGs (ECharts + resvg) in a worker thread, shared by /gpu and /kql charts. */
@@ -72,8 +87,13 @@ export function createBackends(
         getToken: prometheusToken(config.prometheus),
         clock,
       }));
+  const metricsSource: AzureMetricsSource | undefined = simulatedLogs
+    ? simulatedAzureMetrics(clock, simulatedLogs.startMs)
+    : config.azureMetrics && createAzureMonitorMetricsSource(config.azureMetrics);
   return {
     logs: timed && withQueryPolicy(timed, config.policy, () => clock.now()),
+    azureMetrics:
+      metricsSource && createAzureMetricsBackend(metricsSource, METRIC_CATALOG, () => clock.now()),
     metrics,
     charts,
     limiter: new WorkLimiter(config.policy.rateLimits, () => clock.now()),

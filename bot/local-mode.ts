@@ -4,6 +4,7 @@ import type { InventoryInput } from '../handlers/questions/inventory.ts';
 import { createDcgmMetricsHandler } from '../sim/dcgm/http-handler.ts';
 import type { LocalPlatform } from '../sim/local-platform.ts';
 import { DEPLOYMENTS, ROLES } from '../sim/telemetry/profile.ts';
+import { createSimulatedAzureMetrics } from '../sim/telemetry/simulated-azure-metrics.ts';
 import { createThreadedSimulatedLogsBackend } from '../sim/telemetry/threaded-logs.ts';
 
 /*
@@ -20,6 +21,13 @@ export { type LocalPlatform, startLocalPlatform } from '../sim/local-platform.ts
 
 /** The simulated Log Analytics workspace: the local KQL engine over the telemetry, in a worker. */
 export const startSimulatedLogs = (clock: Clock) => createThreadedSimulatedLogsBackend(clock);
+
+/**
+ * The simulated resource's Azure Monitor metrics, from the same requests as the simulated logs
+ * (started at `startMs`, the logs' scenario start), so `/aoai` and `/kql` tell one story.
+ */
+export const simulatedAzureMetrics = (clock: Clock, startMs: number) =>
+  createSimulatedAzureMetrics({ clock, startMs });
 
 /** The names in the simulated world, which questions may resolve fuzzy words to. */
 export function simulatedInventory(platform: LocalPlatform): InventoryInput {

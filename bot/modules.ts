@@ -1,5 +1,6 @@
 import { ModuleList, type ModuleParts } from './module-list.ts';
 import { askPlugin } from './modules/ask.ts';
+import { azureMetricsPlugin } from './modules/azure-metrics.ts';
 import { gpuPlugin } from './modules/gpu.ts';
 import { helpPlugin } from './modules/help.ts';
 import { incidentsPlugin } from './modules/incidents.ts';
@@ -21,6 +22,7 @@ export const MODULES = ModuleList.of<ModuleParts>()
   .add(gpuPlugin)
   .add(simDcgmExporterPlugin)
   .add(queriesPlugin)
+  .add(azureMetricsPlugin)
   .add(pagingPlugin)
   .add(askPlugin)
   .add(mcpPlugin)

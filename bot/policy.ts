@@ -5,7 +5,11 @@ import { alertPolicySections } from '../core/alerts/alert-policy.ts';
 import { ConfigError, describeIssue } from '../core/config-error.ts';
 import { chartPolicy } from '../handlers/gpu/chart-policy.ts';
 import { pagingPolicy } from '../handlers/paging/paging-policy.ts';
-import { privateQueriesPolicy, workspaceRetention } from '../handlers/queries/query-policy.ts';
+import {
+  logSourcesPolicy,
+  privateQueriesPolicy,
+  workspaceRetention,
+} from '../handlers/queries/query-policy.ts';
 import { rateLimitPolicy } from '../handlers/rate-limit/rate-limit-policy.ts';
 import { gpuThresholdPolicy } from '../queries/gpu/thresholds.ts';
 import { DEFAULT_TOKEN_PRICES } from '../queries/kql/cost-per-team.ts';
@@ -26,6 +30,8 @@ export const policySchema = z
     pricing: priceTable(DEFAULT_TOKEN_PRICES),
     /** Who may run private vetted queries (their output identifies people), in a direct message only. */
     privateQueries: privateQueriesPolicy.prefault({}),
+    /** The log sources the workspace has (default: Application Insights only); local mode has all. */
+    logSources: logSourcesPolicy,
     /** How far back the Log Analytics workspace keeps rows (default 30d): the longest query window. */
     retention: workspaceRetention,
     /** Per-user and global limits of /kql, /gpu and questions (handlers/rate-limit). */

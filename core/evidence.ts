@@ -15,6 +15,8 @@ export const evidenceItem = z.object({
       rows: z.array(z.array(z.string())),
       more: z.number().int().nonnegative(),
       partial: z.boolean(),
+      /** What no rows means for this query, when it means more than "nothing matched". */
+      empty: z.string().optional(),
     }),
     z.object({ status: z.literal('unavailable'), reason: z.string() }),
   ]),

@@ -1,4 +1,5 @@
 import { AppError } from '../core/errors.ts';
+import { aoaiResourceErrors } from './kql/aoai-resource-errors.ts';
 import { cacheHitRate } from './kql/cache-hit-rate.ts';
 import { costPerTeam } from './kql/cost-per-team.ts';
 import type { KqlQuery } from './kql/define-kql-query.ts';
@@ -20,9 +21,9 @@ import { zeroSuccess } from './kql/zero-success.ts';
 /** A catalog: vetted queries by id. */
 export type KqlCatalog = ReadonlyMap<string, KqlQuery>;
 
-/** Builds a catalog from a list, refusing two queries with the same id. */
-export function buildCatalog(queries: readonly KqlQuery[]): KqlCatalog {
-  const byId = new Map<string, KqlQuery>();
+/** Builds a catalog (KQL or metric queries) from a list, refusing two queries with the same id. */
+export function buildCatalog<Q extends { id: string }>(queries: readonly Q[]): ReadonlyMap<string, Q> {
+  const byId = new Map<string, Q>();
   for (const q of queries) {
     if (byId.has(q.id)) throw new AppError('CATALOG_DUPLICATE', `The vetted query "${q.id}" is listed twice`);
     byId.set(q.id, q);
@@ -48,4 +49,5 @@ export const KQL_CATALOG: KqlCatalog = buildCatalog([
   promptInjection,
   promptInjectionSources,
   pipelineFreshness,
+  aoaiResourceErrors,
 ]);

@@ -22,6 +22,7 @@ export const queriesPlugin: ModulePlugin<Needs, QueriesSettings> = {
   async setUp({ logs, config }, needs) {
     const module = createQueriesModule({
       backend: logs,
+      metrics: needs.backends.azureMetrics,
       store: needs.store,
       targets: needs.targets,
       clock: needs.clock,

@@ -1,5 +1,5 @@
 import type { Tone } from '../../core/message.ts';
-import type { LogsRun } from '../../queries/backends/logs-backend.ts';
+import type { QueryRun } from '../../queries/backends/logs-backend.ts';
 import { timeColumnOf } from '../../queries/kql/define-kql-query.ts';
 import { type ColumnFormat, formatCell, formatValue, timespanMs } from './result-format.ts';
 import { newestFirst } from './result-order.ts';
@@ -23,7 +23,7 @@ function compare(value: number, reference: number, worse: 'higher' | 'lower') {
  * taking the worst of them, with its unit, the row it comes from, and how it stands against the
  * threshold (fixed or the run's parameter) and the baseline column. Undefined when no row has a value.
  */
-export function headlineOf(run: Pick<LogsRun, 'query' | 'result' | 'params'>): Headline | undefined {
+export function headlineOf(run: Pick<QueryRun, 'query' | 'result' | 'params'>): Headline | undefined {
   const { query, result } = run;
   const h = query.headline;
   const index = (name: string | undefined) =>

@@ -1,7 +1,6 @@
 import { formatDuration } from '../../core/duration.ts';
 import { buildMessage, type Message, type Section } from '../../core/message.ts';
-import type { LogsRun } from '../../queries/backends/logs-backend.ts';
-import type { KqlCatalog } from '../../queries/catalog.ts';
+import type { QueryRun } from '../../queries/backends/logs-backend.ts';
 import type { KqlQuery } from '../../queries/kql/define-kql-query.ts';
 import { describeParam } from '../../queries/params.ts';
 import { headlineOf } from './query-headline.ts';
@@ -15,7 +14,7 @@ export const MAX_CARD_ROWS = 10;
  * The parameters used, as facts: timespans back in `15m` form. A subject filter left empty (all)
  * and a range end not given are left out, so the facts name exactly what was filtered.
  */
-export function formatParams(run: Pick<LogsRun, 'query' | 'params'>): [string, string][] {
+export function formatParams(run: Pick<QueryRun, 'query' | 'params'>): [string, string][] {
   const shape = run.query.params.shape as Record<string, Parameters<typeof describeParam>[0]>;
   const given = Object.entries(run.params).filter(([, v]) => v !== undefined && v !== '');
   return given.map(([name, v]) => {
@@ -26,7 +25,7 @@ export function formatParams(run: Pick<LogsRun, 'query' | 'params'>): [string, s
 
 /** A result as a card shows it: headers with units, formatted cells, newest rows first, cut at `maxRows`. */
 export function formatResult(
-  run: Pick<LogsRun, 'query' | 'result'>,
+  run: Pick<QueryRun, 'query' | 'result'>,
   maxRows: number,
 ): { columns: string[]; rows: string[][]; more: number } {
   const { query, result } = run;
@@ -40,15 +39,34 @@ export function formatResult(
 }
 
 /** The result table section: the newest (or first-ranked) rows and how many older ones were left out. */
-export function resultTable(run: LogsRun, maxRows = MAX_CARD_ROWS, title?: string): Section {
+export function resultTable(run: QueryRun, maxRows = MAX_CARD_ROWS, title?: string): Section {
   return { kind: 'table', title, ...formatResult(run, maxRows) };
 }
 
-/** The answer to `/kql <id>`: table, chart, parameters, the exact KQL (collapsed) and a portal link in production. */
+/** Where a result came from, as its card names it, and what the "what ran" section holds. */
+const SOURCES = {
+  kql: { local: 'local engine (simulated telemetry)', azure: 'Log Analytics', ran: 'KQL that ran' },
+  metrics: {
+    local: 'simulated Azure Monitor metrics',
+    azure: 'Azure Monitor metrics',
+    ran: 'Request that ran',
+  },
+} as const;
+
+/**
+ * The answer to `/kql <id>` (and `/aoai <id>`): table, chart, parameters, exactly what ran
+ * (collapsed) and a portal link in production.
+ */
 export function queryResultCard(
-  run: LogsRun,
-  options: { backend: 'local' | 'azure'; chart?: { url: string; alt: string } },
+  run: QueryRun,
+  options: {
+    backend: 'local' | 'azure';
+    /** Log Analytics KQL (the default) or Azure Monitor metrics. */
+    source?: keyof typeof SOURCES;
+    chart?: { url: string; alt: string };
+  },
 ): Message {
+  const source = SOURCES[options.source ?? 'kql'];
   const { query, result } = run;
   const sections: Section[] = [];
   // The answer first: the value that matters against its threshold or baseline.
@@ -62,37 +80,49 @@ export function queryResultCard(
       text: `Partial result: ${result.partialReason ?? 'the service returned only part of the rows'}.`,
     });
   if (result.rows.length === 0)
-    sections.push({ kind: 'notice', tone: 'good', text: 'No rows: nothing matched.' });
+    sections.push({ kind: 'notice', tone: 'good', text: query.empty ?? 'No rows: nothing matched.' });
   else sections.push(resultTable(run));
   if (options.chart) sections.push({ kind: 'image', url: options.chart.url, alt: options.chart.alt });
   sections.push({ kind: 'facts', title: 'Parameters', facts: formatParams(run) });
-  sections.push({ kind: 'code', title: 'KQL that ran', code: run.text, collapsed: true });
+  sections.push({ kind: 'code', title: source.ran, code: run.text, collapsed: true });
   if (run.portalUrl)
     sections.push({ kind: 'links', links: [{ title: 'Open in Log Analytics', url: run.portalUrl }] });
   return buildMessage({
     header: {
       title: query.title,
       status: result.partial ? 'warning' : 'info',
-      subtitle: `${query.id} · ${result.rows.length} row${result.rows.length === 1 ? '' : 's'} · ${options.backend === 'local' ? 'local engine (simulated telemetry)' : 'Log Analytics'}`,
+      subtitle: `${query.id} · ${result.rows.length} row${result.rows.length === 1 ? '' : 's'} · ${source[options.backend]}`,
     },
     sections,
   });
 }
 
+/** What the catalog card lists of a vetted query, KQL or metric. */
+export type CatalogEntry = Pick<KqlQuery, 'id' | 'title' | 'examples' | 'params'> &
+  Partial<Pick<KqlQuery, 'private' | 'configured'>>;
+
 /** How to run a query from chat; parameters set from the policy (prices …) cannot be typed. */
-function usageOf(q: KqlQuery): string {
-  const names = Object.keys(q.params.shape).filter((n) => !q.configured.includes(n));
-  return names.length ? `/kql ${q.id} ${names.map((n) => `[${n}=…]`).join(' ')}` : `/kql ${q.id}`;
+function usageOf(command: string, q: CatalogEntry): string {
+  const names = Object.keys(q.params.shape).filter((n) => !q.configured?.includes(n));
+  return names.length
+    ? `/${command} ${q.id} ${names.map((n) => `[${n}=…]`).join(' ')}`
+    : `/${command} ${q.id}`;
 }
 
-/** The answer to `/kql` alone: every vetted query with its usage and one example question. */
-export function catalogCard(catalog: KqlCatalog): Message {
+/**
+ * The answer to `/kql` (or `/aoai`) alone: every vetted query with its usage and one example
+ * question.
+ */
+export function catalogCard(
+  catalog: ReadonlyMap<string, CatalogEntry>,
+  { command, title }: { command: string; title: string } = { command: 'kql', title: 'Vetted KQL queries' },
+): Message {
   const queries = [...catalog.values()];
   return buildMessage({
     header: {
-      title: 'Vetted KQL queries',
+      title,
       status: 'info',
-      subtitle: `${queries.length} queries · /kql <id> [param=value …]`,
+      subtitle: `${queries.length} queries · /${command} <id> [param=value …]`,
     },
     sections: [
       {
@@ -101,7 +131,7 @@ export function catalogCard(catalog: KqlCatalog): Message {
         rows: queries.map((q) => [
           q.private ? `${q.id} (private)` : q.id,
           `${q.title}, e.g. “${q.examples[0]}”`,
-          usageOf(q),
+          usageOf(command, q),
         ]),
       },
     ],

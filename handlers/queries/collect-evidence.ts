@@ -3,7 +3,8 @@ import { formatParams, formatResult } from '../../cards/templates/query-result.t
 import type { Incident } from '../../core/alerts/incident.ts';
 import { AppError, UserFacingError } from '../../core/errors.ts';
 import type { EvidenceItem, IncidentEvidence } from '../../core/evidence.ts';
-import type { LogsBackend, LogsRun } from '../../queries/backends/logs-backend.ts';
+import type { AzureMetricsBackend } from '../../queries/backends/azure-metrics-backend.ts';
+import type { LogsBackend, QueryRun } from '../../queries/backends/logs-backend.ts';
 import type { EvidenceQuery } from './evidence-policy.ts';
 
 /** Rows of one query's evidence on a card. */
@@ -78,13 +79,30 @@ function reasonOf(err: unknown): string {
  * What a card shows of a run: its one-line answer, then the newest rows (the first-ranked, for
  * results without a time column) with units and formatted numbers; "N more" are the older ones.
  */
-export function evidenceOutcome(run: LogsRun): EvidenceItem['outcome'] {
+export function evidenceOutcome(run: QueryRun): EvidenceItem['outcome'] {
   const headline = headlineOf(run);
   return {
     status: 'ok',
     ...(headline ? { headline } : {}),
     ...formatResult(run, EVIDENCE_ROWS),
     partial: run.result.partial,
+    ...(run.result.rows.length === 0 && run.query.empty ? { empty: run.query.empty } : {}),
+  };
+}
+
+/** Starts one evidence query on its source; a metrics request does not queue, so it starts at once. */
+function startRun(
+  logs: LogsBackend,
+  metrics: AzureMetricsBackend | undefined,
+  q: EvidenceQuery,
+  budgetMs: number,
+) {
+  return async (onStarted: () => void): Promise<QueryRun> => {
+    if (q.source !== 'metrics') return logs.run(q.queryId, q.params, { timeoutMs: budgetMs, onStarted });
+    if (!metrics)
+      throw new UserFacingError('METRICS_NOT_CONFIGURED', 'Azure Monitor metrics are not configured');
+    onStarted();
+    return metrics.run(q.queryId, q.params, { signal: AbortSignal.timeout(budgetMs) });
   };
 }
 
@@ -99,14 +117,17 @@ export async function collectEvidence(
   queries: readonly EvidenceQuery[],
   budgetMs: number,
   now: () => number,
+  /** Azure Monitor metrics, for the policy's metric evidence (left out by it when absent). */
+  metrics?: AzureMetricsBackend,
 ): Promise<IncidentEvidence> {
   const items = await Promise.all(
     queries.map(async (q): Promise<EvidenceItem> => {
-      const title = backend.catalog.get(q.queryId)?.title ?? q.queryId;
+      const catalog = q.source === 'metrics' ? metrics?.catalog : backend.catalog;
+      const title = catalog?.get(q.queryId)?.title ?? q.queryId;
       const params = Object.entries(q.params);
       try {
         const { value: run, ...timing } = await withRunBudget(
-          (onStarted) => backend.run(q.queryId, q.params, { timeoutMs: budgetMs, onStarted }),
+          startRun(backend, metrics, q, budgetMs),
           { runMs: budgetMs, queueMs: QUEUE_BUDGETS * budgetMs },
           now,
         );

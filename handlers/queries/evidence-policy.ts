@@ -1,12 +1,16 @@
 import type { AlertKind } from '../../core/alerts/alert.ts';
 import { type Incident, incidentEnd, incidentStart } from '../../core/alerts/incident.ts';
 import { parseDuration } from '../../core/duration.ts';
+import { METRIC_CATALOG } from '../../queries/azure-metrics/catalog.ts';
 import { KQL_CATALOG } from '../../queries/catalog.ts';
 import { formatDatetime } from '../../queries/engine/literals.ts';
+import type { LogSource } from '../../queries/kql/log-sources.ts';
 import { maxSpanOf } from '../../queries/params.ts';
 
 /** One vetted query to run for an incident, with parameters taken from the alert. */
 export interface EvidenceQuery {
+  /** Vetted KQL (the default) or a vetted Azure Monitor metric query. */
+  source?: 'metrics';
   queryId: string;
   params: Record<string, string>;
 }
@@ -18,6 +22,7 @@ function deploymentOf(incident: Incident): string {
 
 /** One evidence query before its window is placed: `lookBack` is how far before the start it reaches. */
 interface EvidenceSpec {
+  source?: 'metrics';
   queryId: string;
   lookBack: string;
   /** The relative parameter the look-back fills when the incident has no start (`window`, `recent`). */
@@ -30,8 +35,26 @@ interface EvidenceSpec {
  * incident. Kinds without an entry (GPU alerts have their own charts) get no KQL evidence.
  */
 export const EVIDENCE_POLICY: Partial<Record<AlertKind, (incident: Incident) => EvidenceSpec[]>> = {
-  'aoai-throttling': (i) => [
+  'aoai-throttling': (i): EvidenceSpec[] => [
     { queryId: 'throttle-rate', lookBack: '30m', params: { deployment: deploymentOf(i), bucket: '5m' } },
+    {
+      queryId: 'aoai-resource-errors',
+      lookBack: '30m',
+      params: { deployment: deploymentOf(i), bucket: '5m' },
+    },
+    // The resource's own count (429s the application never logged) and, on PTU, its saturation.
+    {
+      source: 'metrics',
+      queryId: 'aoai-requests-by-status',
+      lookBack: '30m',
+      params: { deployment: deploymentOf(i), interval: '5m' },
+    },
+    {
+      source: 'metrics',
+      queryId: 'aoai-ptu-utilization',
+      lookBack: '30m',
+      params: { deployment: deploymentOf(i), interval: '5m' },
+    },
   ],
   'latency-slo': (i): EvidenceSpec[] => [
     { queryId: 'latency-distribution', lookBack: '1h' },
@@ -59,18 +82,48 @@ function placed(spec: EvidenceSpec, incident: Incident, now: number): EvidenceQu
   const filters = Object.fromEntries(Object.entries(spec.params ?? {}).filter(([, v]) => v !== ''));
   const lookBack = parseDuration(spec.lookBack)!;
   const startedAt = incidentStart(incident);
+  const source = spec.source ? { source: spec.source } : {};
   if (!Number.isFinite(startedAt))
-    return { queryId: spec.queryId, params: { ...filters, [spec.windowParam ?? 'window']: spec.lookBack } };
+    return {
+      ...source,
+      queryId: spec.queryId,
+      params: { ...filters, [spec.windowParam ?? 'window']: spec.lookBack },
+    };
   const end = Math.min(incidentEnd(incident) ?? now, now);
-  const bound = maxSpanOf(KQL_CATALOG.get(spec.queryId)!.params) ?? lookBack;
+  const catalog = spec.source === 'metrics' ? METRIC_CATALOG : KQL_CATALOG;
+  const bound = maxSpanOf(catalog.get(spec.queryId)!.params) ?? lookBack;
   const start = Math.max(startedAt - lookBack, end - bound);
   return {
+    ...source,
     queryId: spec.queryId,
     params: { ...filters, start: formatDatetime(start), end: formatDatetime(end) },
   };
 }
 
-/** The evidence queries of an incident at `now` (empty when its kind has none). */
-export function evidenceFor(incident: Incident, now: number): EvidenceQuery[] {
-  return (EVIDENCE_POLICY[incident.kind]?.(incident) ?? []).map((spec) => placed(spec, incident, now));
+/**
+ * The evidence queries of an incident at `now` (empty when its kind has none), from the sources
+ * there are: metric evidence only where Azure Monitor metrics are configured, resource-log
+ * evidence only where the workspace has those logs: the richest evidence available, nothing that
+ * would only fail.
+ */
+export function evidenceFor(
+  incident: Incident,
+  now: number,
+  sources: EvidenceSources = APP_INSIGHTS_ONLY,
+): EvidenceQuery[] {
+  return (EVIDENCE_POLICY[incident.kind]?.(incident) ?? [])
+    .filter((spec) =>
+      spec.source === 'metrics'
+        ? sources.metrics
+        : sources.logSources.includes(KQL_CATALOG.get(spec.queryId)!.source),
+    )
+    .map((spec) => placed(spec, incident, now));
 }
+
+/** What evidence may read: Azure Monitor metrics or not, and the workspace's log sources. */
+export interface EvidenceSources {
+  metrics: boolean;
+  logSources: readonly LogSource[];
+}
+
+const APP_INSIGHTS_ONLY: EvidenceSources = { metrics: false, logSources: ['app-insights'] };

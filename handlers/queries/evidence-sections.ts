@@ -18,7 +18,13 @@ export function evidenceSections(evidence: IncidentEvidence): Section[] {
         },
       ];
     if (item.outcome.rows.length === 0)
-      return [{ kind: 'notice', tone: 'default', text: `${title}: no rows (nothing matched).` }];
+      return [
+        {
+          kind: 'notice',
+          tone: 'default',
+          text: `${title}: ${item.outcome.empty ?? 'no rows (nothing matched).'}`,
+        },
+      ];
     const { headline, partial, columns, rows, more } = item.outcome;
     // The answer first, under the title; the table (newest rows first) backs it up.
     return [

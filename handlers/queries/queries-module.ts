@@ -9,6 +9,7 @@ import type { Logger } from '../../core/logger.ts';
 import { type ChannelTarget, enqueueIncidentCard } from '../../core/outbox/enqueue.ts';
 import type { Store } from '../../core/store.ts';
 import type { Tracing } from '../../core/tracing.ts';
+import type { AzureMetricsBackend } from '../../queries/backends/azure-metrics-backend.ts';
 import type { LogsBackend, LogsRun } from '../../queries/backends/logs-backend.ts';
 import type { EvidenceRepo } from '../../store/evidence/evidence-repo.ts';
 import { openPostgresEvidenceRepo } from '../../store/evidence/postgres-evidence-repo.ts';
@@ -26,6 +27,8 @@ import { DEFAULT_QUERY_POLICY, type QueryPolicy, withQueryPolicy } from './query
 
 export interface QueriesModuleOptions {
   backend: LogsBackend;
+  /** Azure Monitor metrics, for the metric evidence of the policy; left out when absent. */
+  metrics?: AzureMetricsBackend | undefined;
   store: Store;
   targets: readonly ChannelTarget[];
   clock: Clock;
@@ -71,6 +74,10 @@ export function createQueriesModule(options: QueriesModuleOptions): BotModule {
   const backend = withQueryPolicy(options.backend, options.policy ?? DEFAULT_QUERY_POLICY, () =>
     options.clock.now(),
   );
+  const sources = {
+    metrics: options.metrics !== undefined,
+    logSources: (options.policy ?? DEFAULT_QUERY_POLICY).logSources,
+  };
   const cache = new EvidenceCache();
   const sync = createEvidenceSync(repo, cache);
   /** Identifies this replica's claims (for whoever reads the table). */
@@ -114,8 +121,9 @@ export function createQueriesModule(options: QueriesModuleOptions): BotModule {
   }
 
   async function collect(incident: Incident) {
-    const queries = evidenceFor(incident, clock.now());
-    const run = () => collectEvidence(backend, incident, queries, budgetMs, () => clock.now());
+    const queries = evidenceFor(incident, clock.now(), sources);
+    const run = () =>
+      collectEvidence(backend, incident, queries, budgetMs, () => clock.now(), options.metrics);
     return options.tracing
       ? options.tracing.span(
           'incident.enrich',
@@ -157,7 +165,7 @@ export function createQueriesModule(options: QueriesModuleOptions): BotModule {
   /** Starts collecting an incident's evidence once; idempotent and never awaited by a render. */
   function ensureEvidence(incident: Incident): void {
     if (incident.status !== 'open' || inFlight.has(incident.id) || cache.get(incident.id)) return;
-    if (evidenceFor(incident, clock.now()).length === 0) return;
+    if (evidenceFor(incident, clock.now(), sources).length === 0) return;
     const job = new Promise<void>((resolve) => setImmediate(resolve))
       .then(() => collectAndQueue(incident))
       .catch((err) =>
@@ -177,7 +185,7 @@ export function createQueriesModule(options: QueriesModuleOptions): BotModule {
     enrichIncidentCard(incident) {
       const stored = cache.get(incident.id);
       if (stored) return { sections: evidenceSections(stored) };
-      if (evidenceFor(incident, clock.now()).length === 0 || incident.status !== 'open') return {};
+      if (evidenceFor(incident, clock.now(), sources).length === 0 || incident.status !== 'open') return {};
       shownPending.add(incident.id);
       ensureEvidence(incident);
       return { sections: [{ kind: 'notice', tone: 'default', text: 'Evidence: running vetted queries…' }] };

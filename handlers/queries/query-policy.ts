@@ -6,6 +6,7 @@ import type { LogsBackend } from '../../queries/backends/logs-backend.ts';
 import type { ParamValue } from '../../queries/bind-parameters.ts';
 import { DEFAULT_TOKEN_PRICES } from '../../queries/kql/cost-per-team.ts';
 import type { KqlQuery } from '../../queries/kql/define-kql-query.ts';
+import { LOG_SOURCE_SETUP, type LogSource, logSource } from '../../queries/kql/log-sources.ts';
 import { checkRange, maxSpanOf, type tokenPrice } from '../../queries/params.ts';
 
 /** A platform-qualified user id, as chat adapters report them. */
@@ -39,6 +40,8 @@ export interface QueryPolicy {
   /** Token prices per deployment (USD per 1,000 tokens), bound to queries' `prices` parameter. */
   pricing: Readonly<Record<string, z.output<typeof tokenPrice>>>;
   privateQueries: z.output<typeof privateQueriesPolicy>;
+  /** The sources the workspace has; a query reading another is refused with what to turn on. */
+  logSources: readonly LogSource[];
 }
 
 /** Who asked for a query, and where the answer will be posted. */
@@ -52,7 +55,20 @@ export const DEFAULT_QUERY_POLICY: QueryPolicy = {
   retention: 30 * DAY,
   pricing: DEFAULT_TOKEN_PRICES,
   privateQueries: { users: [] },
+  logSources: ['app-insights'],
 };
+
+/** The policy file's `logSources`: what the workspace has (Application Insights by default). */
+export const logSourcesPolicy = z.array(logSource).min(1).default(['app-insights']);
+
+/** Refuses a query whose tables the workspace does not have, naming what would provide them. */
+export function checkSource(query: KqlQuery, policy: QueryPolicy): void {
+  if (policy.logSources.includes(query.source)) return;
+  throw new UserFacingError(
+    'KQL_SOURCE_MISSING',
+    `${query.id} reads ${query.source} logs, which this workspace does not have: turn on ${LOG_SOURCE_SETUP[query.source]}, then add ${query.source} to logSources in the policy file.`,
+  );
+}
 
 const guarded = new WeakSet<LogsBackend>();
 
@@ -134,6 +150,7 @@ export function withQueryPolicy(backend: LogsBackend, policy: QueryPolicy, now: 
     async run(id, raw, options) {
       const query = backend.catalog.get(id);
       if (!query) return backend.run(id, raw, options); // the backend names the unknown query
+      checkSource(query, policy);
       checkPrivateAccess(query, options?.caller, policy);
       checkTimeRange(query, raw, policy.retention, now());
       const params: Record<string, unknown> = { ...raw };

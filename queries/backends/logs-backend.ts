@@ -15,14 +15,29 @@ export interface LogsResult extends QueryResult {
   partialReason?: string;
 }
 
-/** One run of a vetted query: the validated parameters, the exact text that ran, and its result. */
-export interface LogsRun {
-  query: KqlQuery;
+/** What a result card needs of a vetted query, KQL or metric: what it is and how its result reads. */
+export type QueryView = Pick<
+  KqlQuery,
+  'id' | 'title' | 'description' | 'columns' | 'headline' | 'show' | 'time' | 'params'
+> & {
+  /** What no rows means, when it means more than "nothing matched". */
+  empty?: string | undefined;
+};
+
+/** One run of a vetted query: the validated parameters, the exact request that ran, and its result. */
+export interface QueryRun {
+  query: QueryView;
   params: Record<string, ParamValue>;
+  /** What ran: the bound KQL text, or the metrics request as sent. */
   text: string;
   result: LogsResult;
   /** A link to the same query in the Azure portal (production only). */
   portalUrl?: string;
+}
+
+/** One run of a vetted KQL query. */
+export interface LogsRun extends QueryRun {
+  query: KqlQuery;
 }
 
 /** Runs vetted queries only: an id from the catalog and parameters checked by its zod schema. */
@@ -69,7 +84,7 @@ export function findQuery(catalog: KqlCatalog, id: string): KqlQuery {
 
 /** Validates raw parameters (chat text or typed values) with the query's zod schema. */
 export function validateParams(
-  q: KqlQuery,
+  q: Pick<KqlQuery, 'id' | 'params'>,
   raw: Readonly<Record<string, unknown>>,
 ): Record<string, ParamValue> {
   const shape = q.params.shape as Record<string, z.ZodType>;

@@ -51,8 +51,28 @@ export const APP_DEPENDENCIES = schema(
     `${COMMON}, ReferencedItemId:string, ReferencedType:string, ${STANDARD}`,
 );
 
+/**
+ * AzureDiagnostics: resource logs in the Azure diagnostics mode, the only table Azure OpenAI's
+ * diagnostic settings write to. One schema for every resource type; the columns Azure OpenAI's
+ * categories (RequestResponse, Audit, AzureOpenAIRequestUsage, Trace) fill, details as JSON text in
+ * `properties_s`.
+ */
+export const AZURE_DIAGNOSTICS = schema(
+  'AzureDiagnostics',
+  'TimeGenerated:datetime, ResourceId:string, Category:string, ResourceGroup:string, SubscriptionId:string, ' +
+    'ResourceProvider:string, Resource:string, ResourceType:string, OperationName:string, ResultType:string, ' +
+    'CorrelationId:string, ResultSignature:string, ResultDescription:string, DurationMs:long, ' +
+    'CallerIPAddress:string, Level:string, location_s:string, event_s:string, properties_s:string, ' +
+    'SourceSystem:string, Type:string, TenantId:string, _ResourceId:string, _SubscriptionId:string',
+);
+
 /** All declared tables. */
-export const TABLE_SCHEMAS: readonly TableSchema[] = [APP_REQUESTS, APP_TRACES, APP_DEPENDENCIES];
+export const TABLE_SCHEMAS: readonly TableSchema[] = [
+  APP_REQUESTS,
+  APP_TRACES,
+  APP_DEPENDENCIES,
+  AZURE_DIAGNOSTICS,
+];
 
 /** Renders a schema as Kusto's `(Col:type, ...)` text (for Microsoft's language service). */
 export function toKustoSchemaText(s: TableSchema): string {

@@ -3,6 +3,7 @@ import { AppError } from '../../core/errors.ts';
 import { kqlTypeSchema } from '../engine/types.ts';
 import { describeParam } from '../params.ts';
 import { readKqlText } from './kql-text.ts';
+import { logSource } from './log-sources.ts';
 
 /** How a query's result is best shown in chat. */
 export const kqlShow = z.discriminatedUnion('kind', [
@@ -75,6 +76,8 @@ const definitionShape = z
      */
     time: z.string().optional(),
     show: kqlShow,
+    /** The tables it reads: a workspace without them refuses the query, naming what to turn on. */
+    source: logSource.default('app-insights'),
     /** Output may identify people: answered only in a direct message to an authorised user. */
     private: z.boolean().default(false),
     /**

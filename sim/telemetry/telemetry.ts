@@ -1,7 +1,17 @@
 import type { Clock } from '../../core/clock.ts';
 import { buildColumn } from '../../queries/engine/build-column.ts';
 import { KqlEngine } from '../../queries/engine/engine.ts';
-import { APP_REQUESTS, APP_TRACES, type TableSchema } from '../../queries/engine/table-schemas.ts';
+import {
+  APP_REQUESTS,
+  APP_TRACES,
+  AZURE_DIAGNOSTICS,
+  type TableSchema,
+} from '../../queries/engine/table-schemas.ts';
+import {
+  appendDiagnostics,
+  type DiagnosticsColumns,
+  emptyDiagnosticsColumns,
+} from './generate-diagnostics.ts';
 import {
   DEFAULT_SAMPLING,
   emptyRequestColumns,
@@ -24,7 +34,7 @@ export interface SimulatedTelemetryOptions {
 
 /**
  * Application Insights telemetry of the simulated AI platform, in a local KQL engine: 7 days of
- * sampled AppRequests and pipeline AppTraces, plus live rows for every minute the clock completes.
+ * sampled AppRequests and pipeline AppTraces, the Azure OpenAI resource's AzureDiagnostics, plus live rows for every minute the clock completes.
  * The engine's tables are immutable, so new minutes are appended to the column buffers and the
  * tables rebuilt, at most once per minute of simulated time, when a query asks.
  */
@@ -33,6 +43,7 @@ export class SimulatedTelemetry {
   readonly startMs: number;
   private readonly requests: RequestColumns = emptyRequestColumns();
   private readonly traces: TraceColumns = emptyTraceColumns();
+  private readonly diagnostics: DiagnosticsColumns = emptyDiagnosticsColumns();
   private readonly sampling: SamplingOptions;
   /** Minutes before this instant are in the buffers. */
   private generatedUntil: number;
@@ -50,13 +61,16 @@ export class SimulatedTelemetry {
   refresh(): void {
     const until = Math.floor(this.options.clock.now() / MINUTE) * MINUTE;
     for (let m = this.generatedUntil; m < until; m += MINUTE) {
+      const first = this.requests.TimeGenerated.length;
       generateMinute(this.requests, m, this.startMs, this.sampling);
+      appendDiagnostics(this.diagnostics, this.requests, first);
       generateTraceMinute(this.traces, m, this.startMs);
     }
     this.generatedUntil = Math.max(this.generatedUntil, until);
     if (this.builtUntil === this.generatedUntil) return;
     loadColumns(this.engine, APP_REQUESTS, this.requests as unknown as Record<string, unknown[]>);
     loadColumns(this.engine, APP_TRACES, this.traces as unknown as Record<string, unknown[]>);
+    loadColumns(this.engine, AZURE_DIAGNOSTICS, this.diagnostics as unknown as Record<string, unknown[]>);
     this.builtUntil = this.generatedUntil;
   }
 

@@ -39,12 +39,13 @@ export const MAX_LOCAL_KQL_THREADS = 4;
 export function createThreadedSimulatedLogsBackend(
   clock: Clock,
   options: Omit<SimulatedTelemetryOptions, 'clock'> & { threads?: number } = {},
-): LogsBackend & { readonly threads: number; close(): Promise<void> } {
+): LogsBackend & { readonly threads: number; readonly startMs: number; close(): Promise<void> } {
   const threads = options.threads ?? Math.min(availableParallelism(), MAX_LOCAL_KQL_THREADS);
+  const startMs = options.startMs ?? clock.now();
   const pool = new WorkerPool<TelemetryTask, QueryResult>({
     entry: workerEntry(import.meta.url, 'telemetry-worker'),
     workerData: {
-      startMs: options.startMs ?? clock.now(),
+      startMs,
       ...(options.historyMs !== undefined ? { historyMs: options.historyMs } : {}),
       ...(options.sampling ? { sampling: options.sampling } : {}),
     } satisfies TelemetryWorkerData,
@@ -59,5 +60,5 @@ export function createThreadedSimulatedLogsBackend(
     catalog: KQL_CATALOG,
     runQuery: (text, onStarted) => pool.run({ text, now: clock.now() }, { onStart: onStarted }),
   });
-  return Object.assign(backend, { threads, close: () => pool.close() });
+  return Object.assign(backend, { threads, startMs, close: () => pool.close() });
 }

@@ -86,9 +86,16 @@ describe('incident cards gain vetted-query evidence (real bot, local mode)', () 
       expect(saved).toHaveLength(2);
       const ids = (await bot.store.incidents.listOpen(10)).map((i) => i.id).sort();
       expect(saved.map((s) => s.evidence.incidentId).sort()).toEqual(ids);
+      // Local mode has the simulated resource's own log and metrics too: its 429s and PTU utilisation.
+      const perIncident = [
+        'throttle-rate',
+        'aoai-resource-errors',
+        'aoai-requests-by-status',
+        'aoai-ptu-utilization',
+      ];
       expect(saved.flatMap((s) => s.evidence.items.map((i) => i.queryId))).toEqual([
-        'throttle-rate',
-        'throttle-rate',
+        ...perIncident,
+        ...perIncident,
       ]);
     } finally {
       await repo.close();

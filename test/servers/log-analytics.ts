@@ -2,6 +2,7 @@ import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { z } from 'zod';
 import type { QueryResult } from '../../queries/engine/types.ts';
+import { type ManagedIdentityOptions, serveManagedIdentity } from './managed-identity.ts';
 
 /** What the server saw of one query request. */
 export interface SeenQuery {
@@ -24,15 +25,11 @@ export interface LogAnalyticsServer {
   close(): Promise<void>;
 }
 
-export interface LogAnalyticsServerOptions {
+export interface LogAnalyticsServerOptions extends ManagedIdentityOptions {
   /** TLS key and certificate (SAN IP:127.0.0.1). */
   tls: { key: string; cert: string };
   /** Runs the KQL text of a request (the local engine over simulated telemetry). */
   run(query: string): QueryResult;
-  /** The bearer token the query API accepts. */
-  token: string;
-  /** The secret an App Service managed identity caller must send in `X-IDENTITY-HEADER`. */
-  identityHeader: string;
 }
 
 const queryBody = z.object({ query: z.string().min(1), timespan: z.string().optional() });
@@ -53,21 +50,7 @@ export async function startLogAnalyticsServer(
       res.end(JSON.stringify(json));
     };
     const url = new URL(req.url ?? '/', 'https://127.0.0.1');
-    if (req.method === 'GET' && url.pathname === '/msi/token') {
-      if (req.headers['x-identity-header'] !== options.identityHeader)
-        return send(401, { statusCode: 401, message: 'Unauthorized: X-IDENTITY-HEADER is missing or wrong' });
-      const resource = url.searchParams.get('resource') ?? '';
-      if (url.searchParams.get('api-version') !== '2019-08-01' || !resource)
-        return send(400, { statusCode: 400, message: 'api-version 2019-08-01 and resource are required' });
-      state.tokenRequests.push(resource);
-      return send(200, {
-        access_token: options.token,
-        expires_on: String(Math.floor(Date.now() / 1000) + 3600),
-        resource,
-        token_type: 'Bearer',
-        client_id: '00000000-0000-0000-0000-00000000c11e',
-      });
-    }
+    if (serveManagedIdentity(req, res, options, state.tokenRequests)) return;
     const workspace = /^\/v1\/workspaces\/([^/]+)\/query$/.exec(url.pathname)?.[1];
     if (req.method !== 'POST' || !workspace)
       return send(404, {
