@@ -7,6 +7,8 @@ import type { MetricsBackend } from '../../queries/backends/metrics-backend.ts';
 import type { CostPolicy } from '../../queries/cost/cost-policy.ts';
 import type { BotModule } from '../module.ts';
 import { createCostCommand } from './cost-command.ts';
+import { createStatusCommand } from './status-command.ts';
+import { createViewCharts } from './view-charts.ts';
 import type { ViewsPolicy } from './views-policy.ts';
 
 export interface ViewsModuleOptions {
@@ -25,15 +27,31 @@ export interface ViewsModuleOptions {
 }
 
 /**
- * The operations guide's dashboards in chat: `/cost` (spend by team, deployment and model), over
- * the vetted cost queries. Each answer is a Message card like every other.
+ * The operations guide's dashboards in chat: `/status` (the executive view) and `/cost` (spend by
+ * team, deployment and model), over the vetted queries and the bot's own incident records. Each answer is a Message card like every other.
  */
 export function createViewsModule(options: ViewsModuleOptions): BotModule {
   const timed = (view: string) => (ms: number) =>
     options.logger.info({ view, queryMs: Math.round(ms), code: 'VIEW_QUERIED' }, 'view queried');
+  const charts = createViewCharts({
+    renderer: options.charts,
+    clock: options.clock,
+    logger: options.logger,
+    publicUrl: options.publicUrl,
+  });
+  const executive = {
+    logs: options.logs,
+    metrics: options.metrics,
+    store: options.store,
+    cost: options.cost,
+    slaTarget: options.views.slaTarget,
+    charts,
+  };
   return {
     id: 'views',
+    registerRoutes: (app) => charts.registerRoutes(app),
     commands: [
+      createStatusCommand(executive, timed('status')),
       createCostCommand({
         logs: options.logs,
         metrics: options.metrics,
