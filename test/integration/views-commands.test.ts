@@ -9,7 +9,10 @@ import { type ConsoleApiMessage, startTestBot, type TestBot } from '../helpers/t
 function cardText(card: unknown): string {
   const out: string[] = [];
   const walk = (node: unknown): void => {
-    if (Array.isArray(node)) return node.forEach(walk);
+    if (Array.isArray(node)) {
+      node.forEach(walk);
+      return;
+    }
     if (!node || typeof node !== 'object') return;
     const o = node as Record<string, unknown>;
     if (typeof o.text === 'string') out.push(o.text.replace(/\\([!-/:-@[-`{-~])/g, '$1'));
