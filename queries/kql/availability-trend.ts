@@ -32,5 +32,7 @@ export const availabilityTrend = defineKqlQuery({
     threshold: 99.9,
     worse: 'lower',
   },
+  // A building block of the views (/cost, /status): questions keep going to the queries people know.
+  routable: false,
   show: { kind: 'line', x: 'TimeGenerated', y: ['Availability'], series: 'Deployment', unit: '%' },
 });

@@ -35,5 +35,7 @@ export const serviceAvailability = defineKqlQuery({
     threshold: { param: 'sla' },
     worse: 'lower',
   },
+  // A building block of the views (/cost, /status): questions keep going to the queries people know.
+  routable: false,
   show: { kind: 'table' },
 });

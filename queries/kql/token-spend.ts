@@ -37,6 +37,8 @@ export const tokenSpend = defineKqlQuery({
   // The same reviewed daily figure as cost-per-team's headline: one deployment's day over it is worth a look.
   headline: { column: 'CostUsd', label: 'Spend', by: 'Deployment', threshold: 100, worse: 'higher' },
   time: 'TimeGenerated',
+  // A building block of the views (/cost, /status): questions keep going to the queries people know.
+  routable: false,
   show: { kind: 'table' },
   configured: ['prices'],
 });
