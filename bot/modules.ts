@@ -9,6 +9,7 @@ import { pagingPlugin } from './modules/paging.ts';
 import { queriesPlugin } from './modules/queries.ts';
 import { remediationPlugin } from './modules/remediation.ts';
 import { simDcgmExporterPlugin } from './modules/sim-dcgm-exporter.ts';
+import { viewsPlugin } from './modules/views.ts';
 
 /**
  * Every module of the bot, named once, in the order their card additions, ticks and commands
@@ -23,6 +24,7 @@ export const MODULES = ModuleList.of<ModuleParts>()
   .add(simDcgmExporterPlugin)
   .add(queriesPlugin)
   .add(azureMetricsPlugin)
+  .add(viewsPlugin)
   .add(pagingPlugin)
   .add(askPlugin)
   .add(mcpPlugin)

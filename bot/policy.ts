@@ -11,6 +11,8 @@ import {
   workspaceRetention,
 } from '../handlers/queries/query-policy.ts';
 import { rateLimitPolicy } from '../handlers/rate-limit/rate-limit-policy.ts';
+import { viewsPolicy } from '../handlers/views/views-policy.ts';
+import { costPolicySchema } from '../queries/cost/cost-policy.ts';
 import { gpuThresholdPolicy } from '../queries/gpu/thresholds.ts';
 import { DEFAULT_TOKEN_PRICES } from '../queries/kql/cost-per-team.ts';
 import { priceTable } from '../queries/params.ts';
@@ -28,6 +30,10 @@ export const policySchema = z
     paging: pagingPolicy.optional(),
     /** Token prices per deployment, USD per 1,000 tokens (replaces the reviewed defaults when given). */
     pricing: priceTable(DEFAULT_TOKEN_PRICES),
+    /** GPU-hour prices per GPU model, namespace → team, budgets (queries/cost/cost-policy.ts). */
+    cost: costPolicySchema.prefault({}),
+    /** SLA target, latency SLO and the executive digest of the views (handlers/views/views-policy.ts). */
+    views: viewsPolicy,
     /** Who may run private vetted queries (their output identifies people), in a direct message only. */
     privateQueries: privateQueriesPolicy.prefault({}),
     /** The log sources the workspace has (default: Application Insights only); local mode has all. */

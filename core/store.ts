@@ -48,6 +48,8 @@ export interface IncidentRepo {
   listOpen(limit: number): Promise<Incident[]>;
   /** Open incidents silenced until before `now`. */
   listSilenceExpired(now: number): Promise<Incident[]>;
+  /** Incidents (open or resolved) opened at or after `since`, newest first: MTTA and MTTR of the views. */
+  listOpenedSince(since: number, limit: number): Promise<Incident[]>;
   /** How many incidents opened at or after `since` (storm detection; indexed). */
   countOpenedSince(since: number): Promise<number>;
   addEvent(event: {

@@ -1,5 +1,6 @@
 import { AppError } from '../core/errors.ts';
 import { aoaiResourceErrors } from './kql/aoai-resource-errors.ts';
+import { availabilityTrend } from './kql/availability-trend.ts';
 import { cacheHitRate } from './kql/cache-hit-rate.ts';
 import { costPerTeam } from './kql/cost-per-team.ts';
 import type { KqlQuery } from './kql/define-kql-query.ts';
@@ -9,8 +10,10 @@ import { modelVersionComparison } from './kql/model-version-comparison.ts';
 import { pipelineFreshness } from './kql/pipeline-freshness.ts';
 import { promptInjection } from './kql/prompt-injection.ts';
 import { promptInjectionSources } from './kql/prompt-injection-sources.ts';
+import { serviceAvailability } from './kql/service-availability.ts';
 import { slowRequests } from './kql/slow-requests.ts';
 import { throttleRate } from './kql/throttle-rate.ts';
+import { tokenSpend } from './kql/token-spend.ts';
 import { tokenUsage } from './kql/token-usage.ts';
 import { topFailingOperations } from './kql/top-failing-operations.ts';
 import { tpmVsQuota } from './kql/tpm-vs-quota.ts';
@@ -45,6 +48,9 @@ export const KQL_CATALOG: KqlCatalog = buildCatalog([
   topFailingOperations,
   modelVersionComparison,
   costPerTeam,
+  tokenSpend,
+  serviceAvailability,
+  availabilityTrend,
   cacheHitRate,
   promptInjection,
   promptInjectionSources,

@@ -9,6 +9,7 @@ import type { AlertPolicy } from '../../core/alerts/alert-policy.ts';
 import { matchesAll, parseMatcher } from '../../core/alerts/matchers.ts';
 import { xidOfAlert } from '../../core/gpu/alert-xid.ts';
 import { lookupXid } from '../../core/gpu/xid-catalog.ts';
+import { budgetTier } from './budget-alert.ts';
 import { detectKind, matchLabels } from './kinds.ts';
 
 /**
@@ -58,7 +59,8 @@ const SEVERITY_TIER: Record<string, Tier> = {
 
 /**
  * Decides an alert's tier: policy rule > `tier` label > built-in rules (an XID alert that names its
- * XID: the catalog's tier for it; else by kind) > source severity.
+ * XID: the catalog's tier for it; an actual-spend budget alert: over its budget or not; else by
+ * kind) > source severity.
  */
 function decideTier(a: ParsedAlert, kind: AlertKind, policy: AlertPolicy): { tier: Tier; reason: string } {
   const labels = matchLabels(a);
@@ -79,6 +81,8 @@ function decideTier(a: ParsedAlert, kind: AlertKind, policy: AlertPolicy): { tie
     // Named but unknown: worth a look this shift, as the shipped rules say; unnamed stays P1 by kind.
     if (xid !== undefined) return { tier: 'P2', reason: `XID ${xid} is not in the XID catalog` };
   }
+  const budget = budgetTier(a, kind);
+  if (budget) return budget;
   const byKind = KIND_TIER[kind];
   if (byKind) return { tier: byKind, reason: `${kind} alerts are ${byKind}` };
   const severity = a.sourceSeverity?.toLowerCase();

@@ -1,6 +1,7 @@
 import { type AlertKind, alertKind, type ParsedAlert } from '../../core/alerts/alert.ts';
 import type { AlertPolicy } from '../../core/alerts/alert-policy.ts';
 import { matchesAll } from '../../core/alerts/matchers.ts';
+import { budgetKind } from './budget-alert.ts';
 
 /**
  * Built-in recognisers, most specific first: a rule name, Prometheus metric or Azure metric that
@@ -44,6 +45,9 @@ export function detectKind(a: ParsedAlert, policy: AlertPolicy): AlertKind {
   const text = signature(a);
   // Azure's 429 metric alert names no throttling: it is AzureOpenAIRequests filtered on StatusCode.
   if (a.labels.StatusCode === '429') return 'aoai-throttling';
+  // Budget alerts are named after the budget ("ai-inference-daily"): their threshold type says what they are.
+  const budget = budgetKind(a);
+  if (budget) return budget;
   for (const [kind, pattern] of BUILT_IN) if (pattern.test(text)) return kind;
   return 'other';
 }

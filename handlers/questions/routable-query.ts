@@ -39,10 +39,11 @@ export function toRoutableGpuQueries(queries: readonly VettedGpuQuery[]): Routab
 /**
  * Adapts the KQL catalog. Private queries (their output identifies people) are never routable
  * from a question: they are answered only on request, in a direct message to an authorised user.
+ * Queries marked `routable: false` (the views' building blocks) are left out too.
  */
 export function toRoutableKqlQueries(catalog: KqlCatalog): RoutableQuery[] {
   return [...catalog.values()]
-    .filter((q) => !q.private)
+    .filter((q) => !q.private && q.routable)
     .map((q) => ({
       id: q.id,
       title: q.title,

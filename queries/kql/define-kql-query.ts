@@ -85,6 +85,12 @@ const definitionShape = z
      * them and refuses a value typed by a person.
      */
     configured: z.array(z.string()).default([]),
+    /**
+     * Offered to the question router. False for the building blocks of the views (`/status`,
+     * `/cost`): a question about spend or availability is answered by the query people already
+     * ask for it, and the views are the answer to "show me the dashboard". `/kql` still runs them.
+     */
+    routable: z.boolean().default(true),
   })
   .superRefine((def, ctx) => {
     const columns = new Map(def.columns.map((c) => [c.name, c]));

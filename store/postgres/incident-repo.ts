@@ -67,6 +67,12 @@ export function createIncidentRepo(db: Db): IncidentRepo {
         [now],
       );
     },
+    async listOpenedSince(since, limit) {
+      return select(
+        'SELECT * FROM incidents WHERE opened_at >= $1 ORDER BY opened_at DESC, id DESC LIMIT $2',
+        [since, limit],
+      );
+    },
     async countOpenedSince(since) {
       const [row] = await db.query<{ n: number }>(
         'SELECT count(*) AS n FROM incidents WHERE opened_at >= $1',

@@ -53,6 +53,9 @@ export function createIncidentRepo(db: Database.Database): IncidentRepo {
   const silenceExpired = db.prepare<[number], IncidentRow>(
     "SELECT * FROM incidents WHERE status = 'open' AND silenced_until IS NOT NULL AND silenced_until <= ?",
   );
+  const listSince = db.prepare<[number, number], IncidentRow>(
+    'SELECT * FROM incidents WHERE opened_at >= ? ORDER BY opened_at DESC, id DESC LIMIT ?',
+  );
   const openedSince = db.prepare<[number], { n: number }>(
     'SELECT count(*) AS n FROM incidents WHERE opened_at >= ?',
   );
@@ -87,6 +90,9 @@ export function createIncidentRepo(db: Database.Database): IncidentRepo {
     },
     async listSilenceExpired(now) {
       return silenceExpired.all(now).map(toIncident);
+    },
+    async listOpenedSince(since, limit) {
+      return listSince.all(since, limit).map(toIncident);
     },
     async countOpenedSince(since) {
       return openedSince.get(since)?.n ?? 0;

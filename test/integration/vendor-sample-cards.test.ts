@@ -99,6 +99,32 @@ describe('vendor samples through the real webhook: the card shows what the sende
     );
   });
 
+  it.each([
+    ['azure-test-cost-budget.json', 'P1', ['Spent: $11,111.00 (22,222 % of budget)']],
+    ['azure-test-forecasted-budget.json', 'P3', ['Forecast: $1111.11 (2,222 % of budget)']],
+    ['azure-test-budget.json', 'P3', ['Forecast: $1111.11 (2,222 % of budget)']],
+  ])(
+    'budget sample %s opens a %s cost incident showing budget, amount, spent and threshold',
+    async (name, tier, lines) => {
+      const sample = vendor(name);
+      const data = sample.data.alertContext.AlertData;
+      const { text, msg } = await cardFor('azure-monitor', sample);
+      expect(msg.text).toContain(tier);
+      expect(msg.text).toContain(data.BudgetName);
+      expect(text).not.toContain('no recognised kind or severity');
+      expect(text).toContain(`Budget: ${data.BudgetName}`);
+      expect(text).toContain('Budget amount: $50.00 USD');
+      expect(text).toContain(`Spent: ${data.SpentAmount}`);
+      expect(text).toMatch(/Threshold: \$(25|50)\.00 \((50|100) % of budget\), (actual|forecasted) spend/);
+      for (const line of lines) expect(text).toContain(line);
+      const [incident] = await bot.store.incidents.listOpen(10);
+      expect(incident?.tier).toBe(tier);
+      await expect(`${JSON.stringify(msg.card, null, 2)}\n`).toMatchFileSnapshot(
+        `../golden/vendor-cards/${name}`,
+      );
+    },
+  );
+
   it('Microsoft’s fired test payload of 15 Apr 2025 is shown as started then, not when it arrived', async () => {
     const { text } = await cardFor('azure-monitor', vendor('azure-test-log-v2.json'));
     expect(text).toContain('Started: 15 Apr 2025, 18:08 UTC');

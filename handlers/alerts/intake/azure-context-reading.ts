@@ -1,4 +1,5 @@
 import type { AlertDetail, AlertLink, AlertQuery } from '../../../core/alerts/alert.ts';
+import { budgetAmounts, budgetDetails, budgetLabels, isBudgetAlert, readBudget } from './azure-budget.ts';
 import { type CriterionView, toNumber } from './azure-condition.ts';
 import {
   type Dimension,
@@ -49,7 +50,7 @@ export function readAlertContext(
   if (conditionType === null && (LEGACY_SERVICES.has(essentials.monitoringService ?? '') || looksLegacy)) {
     return readLegacy(context);
   }
-  return readOther(context, conditionType);
+  return readOther(context, conditionType, isBudgetAlert(essentials.monitoringService, context));
 }
 
 function readMetric(raw: unknown): ContextReading {
@@ -173,15 +174,18 @@ function readLegacy(raw: unknown): ContextReading {
   };
 }
 
-function readOther(raw: unknown, conditionType: string | null): ContextReading {
+function readOther(raw: unknown, conditionType: string | null, budgetAlert: boolean): ContextReading {
   const ctx = parsePayload(otherContext, raw, AT);
+  const budget = budgetAlert ? readBudget(ctx.AlertData ?? {}) : null;
+  const labels = Object.entries(ctx.labels ?? {}).map(([name, value]) => ({ name, value }));
   return {
     kind: 'other',
     criteria: [],
     windowSize: null,
-    labels: Object.entries(ctx.labels ?? {}).map(([name, value]) => ({ name, value })),
+    labels: budget ? [...budgetLabels(budget), ...labels] : labels,
     annotations: compact({
       ...ctx.AlertData,
+      ...(budget ? budgetAmounts(budget) : {}),
       ...ctx.properties,
       ...ctx.annotations,
       conditionType,
@@ -192,7 +196,7 @@ function readOther(raw: unknown, conditionType: string | null): ContextReading {
           : String(ctx.expressionValue),
     }),
     links: [],
-    details: otherDetails(ctx),
+    details: budget ? [...budgetDetails(budget), ...otherDetails(ctx)] : otherDetails(ctx),
     query: ctx.expression?.trim() ? { language: 'promql', text: ctx.expression.trim().slice(0, 8192) } : null,
     valueText: firstText(
       ctx.expressionValue === null || ctx.expressionValue === undefined ? null : String(ctx.expressionValue),
@@ -205,12 +209,11 @@ function readOther(raw: unknown, conditionType: string | null): ContextReading {
 type OtherContext = ReturnType<typeof otherContext.parse>;
 
 /**
- * The fields Azure's own alert page leads with for activity-log, health, smart-detection, budget
- * and managed-Prometheus alerts. Properties are read by name; absent ones are skipped.
+ * The fields Azure's own alert page leads with for activity-log, health, smart-detection and
+ * managed-Prometheus alerts (budget alerts lead with azure-budget.ts's details). Properties are read by name; absent ones are skipped.
  */
 function otherDetails(ctx: OtherContext): AlertDetail[] {
   const p = ctx.properties ?? {};
-  const budget = ctx.AlertData ?? {};
   const status = [ctx.status, ctx.subStatus].filter((v) => v?.trim()).join(' · ');
   const health =
     p.previousHealthStatus && p.currentHealthStatus
@@ -236,12 +239,6 @@ function otherDetails(ctx: OtherContext): AlertDetail[] {
     ['Detected value', ctx.DetectedValue],
     ['Normal value', ctx.NormalValue],
     ['Occurred', ctx.FormattedOccurrenceTime],
-    ['Budget', budget.BudgetName],
-    ['Spent', budget.SpentAmount],
-    ['Forecast', budget.ForecastedTotalForPeriod],
-    ['Budget amount', budget.BudgetThreshold],
-    ['Notify at', budget.NotificationThresholdAmount],
-    ['Threshold type', budget.ThresholdType],
     [
       'Value',
       ctx.expressionValue === null || ctx.expressionValue === undefined ? null : String(ctx.expressionValue),

@@ -25,6 +25,7 @@ export function parseAzureMonitor(body: unknown): ParsedAlert[] {
   const e = data.essentials;
   const context = readAlertContext(e, data.alertContext ?? null);
   const condition = summariseCriteria(context.criteria, context.windowSize);
+  // Budget alerts have no rule: the budget's name is what Cost Management lists them by.
   const rule = e.alertRule || context.annotations.BudgetName || e.monitoringService || 'Azure Monitor alert';
   const targets = e.alertTargetIDs ?? [];
 

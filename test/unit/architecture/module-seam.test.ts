@@ -51,6 +51,7 @@ describe('the lists are the only composition point', () => {
       'sim-dcgm-exporter',
       'queries',
       'azure-metrics',
+      'views',
       'paging',
       'ask',
       'mcp',

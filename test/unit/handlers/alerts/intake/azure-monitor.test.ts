@@ -225,7 +225,7 @@ describe('parseAzureMonitor: other alert types', () => {
       valueText: '$14,520.00',
     });
     expect(alert.description).toMatch(/^Your spend for budget ai-inference-daily is now \$14,520\.00/);
-    expect(alert.details).toContainEqual({ label: 'Spent', value: '$14,520.00' });
+    expect(alert.details).toContainEqual({ label: 'Spent', value: '$14,520.00 (121 % of budget)' });
     expect(alert.annotations).toMatchObject({ SpentAmount: '$14,520.00', BudgetThreshold: '$12,000.00' });
     expect(alert.resource).toEqual({});
   });

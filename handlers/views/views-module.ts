@@ -1,0 +1,65 @@
+import type { ChartRenderer } from '../../cards/charts/chart-renderer.ts';
+import type { Clock } from '../../core/clock.ts';
+import type { Logger } from '../../core/logger.ts';
+import type { Store } from '../../core/store.ts';
+import type { LogsBackend } from '../../queries/backends/logs-backend.ts';
+import type { MetricsBackend } from '../../queries/backends/metrics-backend.ts';
+import type { CostPolicy } from '../../queries/cost/cost-policy.ts';
+import type { BotModule } from '../module.ts';
+import { createCostCommand } from './cost-command.ts';
+import { createStatusCommand } from './status-command.ts';
+import { createViewCharts } from './view-charts.ts';
+import type { ViewsPolicy } from './views-policy.ts';
+
+export interface ViewsModuleOptions {
+  logs: LogsBackend;
+  metrics: MetricsBackend | undefined;
+  store: Store;
+  clock: Clock;
+  logger: Logger;
+  cost: CostPolicy;
+  views: ViewsPolicy;
+  /** Deployments of the price table (`pricing`): how `/cost <name>` tells a deployment from a team. */
+  pricedDeployments: readonly string[];
+  retentionMs: number;
+  charts: ChartRenderer;
+  publicUrl: string | undefined;
+}
+
+/**
+ * The operations guide's dashboards in chat: `/status` (the executive view) and `/cost` (spend by
+ * team, deployment and model), over the vetted queries and the bot's own incident records. Each answer is a Message card like every other.
+ */
+export function createViewsModule(options: ViewsModuleOptions): BotModule {
+  const timed = (view: string) => (ms: number) =>
+    options.logger.info({ view, queryMs: Math.round(ms), code: 'VIEW_QUERIED' }, 'view queried');
+  const charts = createViewCharts({
+    renderer: options.charts,
+    clock: options.clock,
+    logger: options.logger,
+    publicUrl: options.publicUrl,
+  });
+  const executive = {
+    logs: options.logs,
+    metrics: options.metrics,
+    store: options.store,
+    cost: options.cost,
+    slaTarget: options.views.slaTarget,
+    charts,
+  };
+  return {
+    id: 'views',
+    registerRoutes: (app) => charts.registerRoutes(app),
+    commands: [
+      createStatusCommand(executive, timed('status')),
+      createCostCommand({
+        logs: options.logs,
+        metrics: options.metrics,
+        cost: options.cost,
+        pricedDeployments: options.pricedDeployments,
+        retentionMs: options.retentionMs,
+        onTimed: timed('cost'),
+      }),
+    ],
+  };
+}

@@ -1,0 +1,102 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ManualClock } from '../../core/clock.ts';
+import { type ConsoleApiMessage, startTestBot, type TestBot } from '../helpers/test-bot.ts';
+
+/** Every TextBlock text and FactSet fact of an Adaptive Card, one per line. */
+function cardText(card: unknown): string {
+  const out: string[] = [];
+  const walk = (node: unknown): void => {
+    if (Array.isArray(node)) {
+      node.forEach(walk);
+      return;
+    }
+    if (!node || typeof node !== 'object') return;
+    const o = node as Record<string, unknown>;
+    if (typeof o.text === 'string') out.push(o.text.replace(/\\([!-/:-@[-`{-~])/g, '$1'));
+    if (typeof o.title === 'string' && typeof o.value === 'string') out.push(`${o.title}: ${o.value}`);
+    for (const v of Object.values(o)) if (typeof v === 'object') walk(v);
+  };
+  walk(card);
+  return out.join('\n');
+}
+
+function imageUrls(card: unknown): string[] {
+  return [...JSON.stringify(card).matchAll(/"url":"(http[^"]+\.png)"/g)].map((m) => m[1]!);
+}
+
+const POLICY = `
+cost:
+  teams: { inference: search, ml-train: research, ml: support }
+  budgets:
+    - { name: platform-daily, period: daily, amount: 5000 }
+    - { name: platform-monthly, period: monthly, amount: 60000 }
+views: { slaTarget: 99.9 }
+`;
+
+describe('/status and /cost on the real bot over the simulated platform', () => {
+  let bot: TestBot;
+  const clock = new ManualClock();
+  let status: ConsoleApiMessage;
+
+  beforeAll(async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'views-policy-'));
+    writeFileSync(join(dir, 'policy.yaml'), POLICY);
+    bot = await startTestBot({ POLICY_FILE: join(dir, 'policy.yaml') }, clock, { localPlatform: true });
+    status = await bot.say('/status');
+  }, 120_000);
+  afterAll(async () => {
+    await bot?.stop();
+  });
+
+  it('/status: the gpt-4o 429 storm shows as gpt-4o below the SLA, with spend against the policy budgets', async () => {
+    const text = cardText(status.card);
+    expect(status.text).toContain('Executive status');
+    // The storm: ~30 % of gpt-4o's requests answered 429 in the last 15 minutes.
+    expect(text).toMatch(/Failing now \(last hour\): gpt-4o 9\d\.\d\d % \([\d,]+ 429s in 24h\)/);
+    // batch-api's error spike (8 % 5xx in the last 40 minutes) is gpt-4.1's.
+    expect(text).toMatch(/Failing now \(last hour\): .*gpt-4\.1 9\d\.\d\d % \(0 429s in 24h\)/);
+    expect(text).toMatch(/Below the 99\.9 % SLA over the last 24h: .*gpt-4o 99\.\d+ %/);
+    const table = JSON.stringify(status.card);
+    // gpt-4o leads the availability table: it is failing now.
+    expect(table.indexOf('"text":"gpt-4o"')).toBeLessThan(table.indexOf('"text":"gpt-4o-mini"'));
+    expect(text).toMatch(/Spend today: [\d,]+\.\d\d USD \([\d.]+ % of 5,000\.00 USD\)/);
+    expect(text).toMatch(/Spend this month: [\d,]+\.\d\d USD \([\d.]+ % of 60,000\.00 USD\)/);
+    expect(text).toMatch(/Served \(24h\): [\d,]+ requests · 5 active deployments · [\d,]+ users/);
+    expect(text).toContain('Open incidents: 0 P1 · 0 P2');
+    expect(text).toMatch(/Query time: \d+ ms queries · \d+ ms chart/);
+    expect(JSON.stringify(status.card).length).toBeLessThan(28_000);
+  });
+
+  it('/status: its one chart is a PNG served by the bot', async () => {
+    const [url] = imageUrls(status.card);
+    expect(url).toMatch(new RegExp(`^${bot.url}/view-charts/[0-9a-f]{32}\\.png$`));
+    const res = await fetch(url!);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('image/png');
+    expect((await fetch(`${bot.url}/view-charts/${'0'.repeat(32)}.png`)).status).toBe(404);
+  });
+
+  it('/cost: tokens and GPU-hours per team in USD, with units', async () => {
+    const reply = await bot.say('/cost today');
+    const text = cardText(reply.card);
+    expect(reply.text).toMatch(/Spend today \(UTC\): [\d,]+\.\d\d USD/);
+    expect(text).toMatch(/Tokens: [\d,]+\.\d\d USD · [\d.,]+ (M )?tokens/);
+    expect(text).toMatch(/GPU: [\d,]+\.\d\d USD · [\d.,]+ GPU-h/);
+    for (const team of ['support', 'search', 'research']) expect(text).toContain(team);
+    expect(text).toContain('NVIDIA H100 80GB HBM3');
+
+    const team = cardText((await bot.say('/cost search 7d')).card);
+    expect(team).toContain('team search');
+    const deployment = await bot.say('/cost gpt-4o month');
+    expect(cardText(deployment.card)).toContain('deployment gpt-4o');
+    expect(cardText(deployment.card)).not.toContain('GPU:');
+  });
+
+  it('/cost names a bad argument', async () => {
+    const reply = await bot.say('/cost support 90d');
+    expect(reply.text).toMatch(/between 1h and 31d/);
+  });
+});
