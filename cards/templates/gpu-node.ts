@@ -66,17 +66,38 @@ function memoryText(r: GpuRow): string {
   return `${pct}% of ${Math.round(total / 1024)} GiB`;
 }
 
+const count = (v: number | undefined) => Math.round(v ?? 0);
+
 function errorsText(r: GpuRow): string {
   if (r.eccDbe === undefined && r.xid === undefined) return DASH;
   const parts: string[] = [];
   if (r.eccDbe) parts.push(`ECC ${r.eccDbe}`);
   if (r.xid) parts.push(`XID ${r.xid}`);
+  if (r.remapFailure) parts.push('remap failed');
+  else if (r.remapPending) parts.push('remap pending');
+  if (r.retiredPending) parts.push('retirement pending');
+  const nvlink = [
+    count(r.nvlinkCrcErrors) ? `${count(r.nvlinkCrcErrors)} CRC` : '',
+    count(r.nvlinkReplayErrors) ? `${count(r.nvlinkReplayErrors)} replay` : '',
+    count(r.nvlinkRecoveryErrors) ? `${count(r.nvlinkRecoveryErrors)} recovery` : '',
+  ].filter(Boolean);
+  if (nvlink.length) parts.push(`NVLink ${nvlink.join(', ')}`);
   return parts.length ? parts.join(' · ') : 'none';
 }
 
-function clocksText(mask: number | undefined): string {
+function clocksText(r: GpuRow): string {
+  const mask = r.clockEvents;
   if (mask === undefined) return DASH;
-  return decodeClockEvents(mask).length ? describeClockEvents(mask) : 'normal';
+  const now = decodeClockEvents(mask).length ? describeClockEvents(mask) : 'normal';
+  const shares = [
+    [r.powerThrottledPct, 'power'],
+    [r.thermalThrottledPct, 'heat'],
+  ] as const;
+  // Time throttled over the window, which the instant bitmask alone cannot show.
+  const over = shares
+    .filter(([pct]) => pct !== undefined && pct >= 0.5)
+    .map(([pct, what]) => `${what} ${Math.round(pct!)}% of the time`);
+  return over.length ? `${now} · ${over.join(', ')}` : now;
 }
 
 function gpuTableRow(r: GpuRow, v: GpuVerdict): TableCell[] {
@@ -86,8 +107,8 @@ function gpuTableRow(r: GpuRow, v: GpuVerdict): TableCell[] {
     cell(memoryText(r), v.memory.level),
     cell(r.tempC === undefined ? DASH : `${Math.round(r.tempC)} °C`, v.temperature.level),
     r.powerW === undefined ? DASH : `${Math.round(r.powerW)} W`,
-    cell(errorsText(r), worst([v.ecc.level, v.xid.level])),
-    cell(clocksText(r.clockEvents), v.clocks.level),
+    cell(errorsText(r), worst([v.ecc.level, v.xid.level, v.memoryRepair.level, v.nvlink.level])),
+    cell(clocksText(r), worst([v.clocks.level, v.throttle.level])),
     r.pod ?? 'unassigned',
   ];
 }

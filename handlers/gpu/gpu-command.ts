@@ -85,7 +85,12 @@ export function createGpuCommand(gpu: GpuCommandDeps): CommandHandler {
       const node = args.node;
       const range = rangeParam(args.rangeMs);
       const [state, ports, errors, scheduling] = await Promise.all([
-        runGpuInstant(gpu.backend, gpuNodeState, { node, gpu: args.gpu, sustain }, { at: now }),
+        runGpuInstant(
+          gpu.backend,
+          gpuNodeState,
+          { node, gpu: args.gpu, sustain, errorWindow: range },
+          { at: now },
+        ),
         runGpuInstant(gpu.backend, infinibandPorts, { node, range }, { at: now }),
         runGpuRange(gpu.backend, gpuErrorHistory, { node, gpu: args.gpu, range }, { at: now }),
         gpu.scheduling?.(node),

@@ -23,12 +23,20 @@ export const gpuNodeState = defineGpuQuery({
   id: 'gpu-node-state',
   title: 'GPU state of a node',
   description:
-    'Utilisation, memory, temperature, power, ECC, XID and clock events of each GPU on a node, now.',
+    'Utilisation, memory, temperature, power, ECC, XID, row remapping, NVLink errors, throttle time and clock events of each GPU on a node, now.',
   examples: ['how are the GPUs on node-7?', '/gpu node-7', 'is gpu 3 on node-3 ok?'],
   kind: 'instant',
-  params: z.object({ node: nodeName, gpu: gpuIndex.optional(), sustain: sustainWindow }),
-  build: ({ node, gpu, sustain }) => {
+  params: z.object({
+    node: nodeName,
+    gpu: gpuIndex.optional(),
+    sustain: sustainWindow,
+    /** Error counters (NVLink, throttle time) are read as their increase over this window. */
+    errorWindow: z.string().default('1h').pipe(queryRange),
+  }),
+  build: ({ node, gpu, sustain, errorWindow }) => {
     const at = onNode(node, gpu);
+    const increase = { fn: 'increase' as const, windowMs: errorWindow };
+    const rate = { fn: 'rate' as const, windowMs: errorWindow };
     return {
       util: { metric: DCGM.util, ...at },
       utilSustained: { metric: DCGM.util, ...at, over: { fn: 'avg_over_time', windowMs: sustain } },
@@ -40,6 +48,19 @@ export const gpuNodeState = defineGpuQuery({
       xid: { metric: DCGM.xid, ...at },
       clockEvents: { metric: DCGM.clockEvents, ...at },
       nvlinkTx: { metric: DCGM.nvlinkTx, ...at },
+      remapPending: { metric: DCGM.remapPending, ...at },
+      remapFailure: { metric: DCGM.remapFailure, ...at },
+      remapUncorrectable: { metric: DCGM.remapUncorrectable, ...at },
+      retiredSbe: { metric: DCGM.retiredSbe, ...at },
+      retiredDbe: { metric: DCGM.retiredDbe, ...at },
+      retiredPending: { metric: DCGM.retiredPending, ...at },
+      nvlinkCrcFlit: { metric: DCGM.nvlinkCrcFlit, ...at, over: increase },
+      nvlinkCrcData: { metric: DCGM.nvlinkCrcData, ...at, over: increase },
+      nvlinkReplay: { metric: DCGM.nvlinkReplay, ...at, over: increase },
+      nvlinkRecovery: { metric: DCGM.nvlinkRecovery, ...at, over: increase },
+      // Nanoseconds throttled per second: divided by 1e7 it is the share of time in percent.
+      powerViolation: { metric: DCGM.powerViolation, ...at, over: rate },
+      thermalViolation: { metric: DCGM.thermalViolation, ...at, over: rate },
     };
   },
 });
