@@ -33,6 +33,8 @@ export interface GpuNodeCardInput {
   policy?: GpuThresholdPolicy;
   /** The node's cordon state from the Kubernetes API; unknown when absent (no cordon offered then). */
   scheduling?: { cordoned: boolean } | undefined;
+  /** GPUs the node has (Kubernetes capacity or policy): fewer rows than this is a blind spot. */
+  expectedGpus?: number | undefined;
   /** Each GPU's XIDs over the range, read together (the Errors column shows only the last XID). */
   xids?: ReadonlyArray<{ who: string; reading: XidReading }>;
 }
@@ -167,7 +169,8 @@ const STATUS: Record<Level, MessageStatus> = {
 export function gpuNodeCard(input: GpuNodeCardInput): Message {
   const policy = input.policy ?? DEFAULT_GPU_POLICY;
   const verdicts = input.rows.map((r) => classifyGpu(r, policy));
-  const overall = worst(verdicts.map((v) => v.level));
+  const short = input.expectedGpus !== undefined && input.rows.length < input.expectedGpus;
+  const overall = worst([...verdicts.map((v) => v.level), short ? 'critical' : 'unknown']);
   const attention = verdicts.filter((v) => v.level === 'warning' || v.level === 'critical').length;
   const model = input.rows.find((r) => r.modelName)?.modelName;
   const hottest = input.rows.reduce<GpuRow | undefined>(
@@ -182,7 +185,7 @@ export function gpuNodeCard(input: GpuNodeCardInput): Message {
   const facts: Array<[string, string]> = [
     [
       'GPUs',
-      `${input.rows.length}${attention ? ` (${attention} need attention)` : ', all within thresholds'}`,
+      `${input.rows.length}${short ? ` of ${input.expectedGpus}` : ''}${attention ? ` (${attention} need attention)` : ', all within thresholds'}`,
     ],
   ];
   if (hottest?.tempC !== undefined)
@@ -205,11 +208,24 @@ export function gpuNodeCard(input: GpuNodeCardInput): Message {
       : 'inference: utilisation thresholds do not apply',
   ]);
 
-  const sections: Message['sections'] = criticals.slice(0, MAX_NOTICES).map((text) => ({
-    kind: 'notice' as const,
-    text,
-    tone: 'attention' as const,
-  }));
+  const sections: Message['sections'] = [];
+  const present = new Set(input.rows.map((r) => r.gpu));
+  const missing = Array.from({ length: input.expectedGpus ?? 0 }, (_, i) => i).filter((i) => !present.has(i));
+  if (missing.length) {
+    // A GPU that fell off the bus vanishes from the metrics instead of reporting an error.
+    sections.push({
+      kind: 'notice',
+      tone: 'attention',
+      text: `Blind spot: ${input.rows.length} of ${input.expectedGpus} GPUs report; GPU ${missing.join(', ')} missing (fell off the bus, XID 79?). Drain and reboot the node.`,
+    });
+  }
+  sections.push(
+    ...criticals.slice(0, MAX_NOTICES).map((text) => ({
+      kind: 'notice' as const,
+      text,
+      tone: 'attention' as const,
+    })),
+  );
   if (criticals.length > MAX_NOTICES) {
     sections.push({ kind: 'text', text: `…and ${criticals.length - MAX_NOTICES} more critical GPUs.` });
   }
@@ -258,7 +274,7 @@ export function gpuNodeCard(input: GpuNodeCardInput): Message {
     facts,
     sections,
     actions: input.scheduling
-      ? cordonActions(input.node, input.scheduling.cordoned, criticals.length > 0)
+      ? cordonActions(input.node, input.scheduling.cordoned, criticals.length > 0 || short)
       : [],
   });
 }

@@ -51,7 +51,30 @@ export const INFINIBAND = {
  */
 export const DERIVED = { fbUsedPct: 'gpu:fb_used:percent' } as const;
 
-export const metricName = z.enum([...Object.values(DCGM), ...Object.values(INFINIBAND), DERIVED.fbUsedPct]);
+/** Prometheus' own scrape health series: 0 when a target (an exporter) did not answer. */
+export const SCRAPE = { up: 'up' } as const;
+
+/**
+ * Fields whose absence on a node is a blind spot: without them that kind of error cannot be seen
+ * there (`/gpu coverage`, the shipped `GpuFieldNotExported` rule).
+ */
+export const COVERAGE_FIELDS = [
+  DCGM.xid,
+  DCGM.xidCount,
+  DCGM.eccDbe,
+  DCGM.remapPending,
+  DCGM.remapFailure,
+  DCGM.nvlinkRecovery,
+  DCGM.powerViolation,
+  DCGM.clockEvents,
+] as const;
+
+export const metricName = z.enum([
+  ...Object.values(DCGM),
+  ...Object.values(INFINIBAND),
+  DERIVED.fbUsedPct,
+  SCRAPE.up,
+]);
 export type MetricName = z.infer<typeof metricName>;
 
 /** The DCGM host label's two spellings: exporters ≤ 4.5.x emit `Hostname`, newer ones `hostname`. */

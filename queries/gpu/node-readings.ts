@@ -71,9 +71,12 @@ export function assembleGpuRows(parts: Readonly<Record<string, readonly Labelled
       write(row, s.value);
     }
   };
-  for (const [part, field] of Object.entries(FIELDS)) each(part, (row, v) => (row[field] = v));
-  // Only GPUs some primary part reported get a row; a counter alone never invents a GPU.
+  for (const [part, field] of Object.entries(FIELDS))
+    if (part !== 'utilSustained') each(part, (row, v) => (row[field] = v));
+  // Only GPUs reporting now get a row: a window over the past (sustained utilisation, counter
+  // increases) still holds a GPU that fell off the bus, which must show as missing, not healthy.
   const known = new Set(rows.keys());
+  each('utilSustained', (row, v) => (row.utilSustainedPct = v));
   for (const [part, { field, scale }] of Object.entries(SUMMED)) {
     each(part, (row, v) => (row[field] = (row[field] ?? 0) + v * scale));
   }

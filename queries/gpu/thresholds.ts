@@ -42,6 +42,8 @@ export const gpuThresholdPolicy = z
         throughputNodes: z.array(z.string()).default([]),
       })
       .prefault({}),
+    /** What a node should report when the Kubernetes API does not say (its `nvidia.com/gpu` capacity wins). */
+    coverage: z.object({ expectedGpusPerNode: z.number().int().min(1).max(16).optional() }).prefault({}),
     /** Row remapping, NVLink errors and throttle time (see error-checks.ts). */
     errors: gpuErrorPolicy.prefault({}),
   })

@@ -50,6 +50,8 @@ export interface DcgmCluster {
   ibLinkDown(node: string, device?: string): void;
   /** Symbol and link-recovery errors rise on a port. */
   ibErrors(node: string, device?: string): void;
+  /** The node's DCGM exporter goes down (until `recover`): no GPU series, its scrape fails. */
+  exporterDown(node: string): void;
   /** Ends scenarios: all of them, those of one node, or one kind on one node. Returns how many. */
   recover(node?: string, kind?: EpisodeKind): number;
   /** Samples every node at `t` (default: now). */
@@ -123,6 +125,10 @@ export function createDcgmCluster(clock: Clock, options: DcgmClusterOptionsInput
     },
     nvlinkErrors: (node, o = {}) => ramp('nvlink-errors', node, o, 0),
     powerBrake: (node, o = {}) => ramp('power-brake', node, o, 0),
+    exporterDown(node) {
+      nodeNamed(node);
+      episodes.open({ kind: 'exporter-down', node, start: clock.now(), rampMs: 0 });
+    },
     idleGpus: (node, o = {}) => ramp('idle', node, o, 60_000),
     memoryPressure: (node, o = {}) => ramp('memory-pressure', node, o, 2 * 60_000),
     ibLinkDown: (node, device = 'mlx5_0') => port('ib-link-down', node, device),
@@ -135,6 +141,7 @@ export function createDcgmCluster(clock: Clock, options: DcgmClusterOptionsInput
       const ctx: SampleContext = { opts, episodes, bootAt, jobStall: jobStallAt(t) };
       return nodes.map((node) => ({
         node,
+        exporterUp: episodes.activeAt(node.name, 'exporter-down', t).length === 0,
         gpus: node.gpus.map((g) => sampleGpu(ctx, node, g, t)),
         ib: node.hcas.map((d) => sampleIbPort(ctx, node, d, t)),
       }));

@@ -11,7 +11,9 @@ export type EpisodeKind =
   /** NVLink CRC, replay and recovery counters of a GPU rise. */
   | 'nvlink-errors'
   /** The board's power brake is asserted (HW power brake slowdown): clocks drop, power violation time accrues. */
-  | 'power-brake';
+  | 'power-brake'
+  /** The node's DCGM exporter stops answering: its GPUs vanish from the metrics, nothing alerts. */
+  | 'exporter-down';
 
 /**
  * One scenario on one node over a time interval. Keeping an interval log (instead of mutating

@@ -255,7 +255,9 @@ function labelsOf(opts: DcgmClusterOptions, node: string, gpu: GpuSample): Cache
 
 /** GPUs the exporter can see: one that fell off the bus is gone from every family, not zero. */
 function visible(nodes: readonly NodeSample[]): Array<{ node: string; gpu: GpuSample }> {
-  return nodes.flatMap((n) => n.gpus.filter((g) => !g.offBus).map((gpu) => ({ node: n.node.name, gpu })));
+  return nodes
+    .filter((n) => n.exporterUp)
+    .flatMap((n) => n.gpus.filter((g) => !g.offBus).map((gpu) => ({ node: n.node.name, gpu })));
 }
 
 /**
@@ -295,6 +297,29 @@ export function collectDcgmFamilies(opts: DcgmClusterOptions, nodes: readonly No
     })),
     xidCountFamily(opts, nodes),
   ];
+}
+
+/** The scrape job Prometheus would run against each node's exporter (`up` of `/gpu coverage`). */
+export const DCGM_SCRAPE_JOB = 'dcgm-exporter';
+
+/**
+ * What Prometheus itself records for each node's exporter scrape: `up` 1 or 0. The local store
+ * ingests it next to the exporter's families, as Prometheus would store it.
+ */
+export function collectScrapeHealth(nodes: readonly NodeSample[]): MetricFamily {
+  return {
+    name: 'up',
+    help: 'Whether the scrape of the target succeeded.',
+    type: 'gauge',
+    series: nodes.map((n) => ({
+      labels: [
+        ['instance', `${n.node.name}:9400`],
+        ['job', DCGM_SCRAPE_JOB],
+        [IB_NODE_LABEL, n.node.name],
+      ] as const,
+      value: n.exporterUp ? 1 : 0,
+    })),
+  };
 }
 
 /** node-exporter InfiniBand families for the sampled nodes. */

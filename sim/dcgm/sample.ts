@@ -60,6 +60,8 @@ export interface IbPortSample {
 
 export interface NodeSample {
   node: NodeInfo;
+  /** False while the node's DCGM exporter is down: it then exports no GPU series at all. */
+  exporterUp: boolean;
   gpus: GpuSample[];
   ib: IbPortSample[];
 }
