@@ -1,6 +1,7 @@
 import type { CommandHandler } from '../../handlers/commands/command.ts';
 import { createGpuModule } from '../../handlers/gpu/gpu-module.ts';
 import type { MetricsBackend } from '../../queries/backends/metrics-backend.ts';
+import { gpuNodesFromKube } from '../../remediation/executors/gpu-nodes.ts';
 import { nodeSchedulingFromKube } from '../../remediation/executors/node-scheduling.ts';
 import type { Config } from '../config.ts';
 import type { ModuleParts, ModulePlugin } from '../module-list.ts';
@@ -34,6 +35,7 @@ export const gpuPlugin: ModulePlugin<
       knownNodes: backends.knownNodes,
       scheduling:
         backends.remediationTargets && nodeSchedulingFromKube(backends.remediationTargets.kubeConfig),
+      gpuNodes: backends.remediationTargets && gpuNodesFromKube(backends.remediationTargets.kubeConfig),
       charts: backends.charts,
       chartPolicy: config.policy.charts,
     });

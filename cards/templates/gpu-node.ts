@@ -33,6 +33,8 @@ export interface GpuNodeCardInput {
   policy?: GpuThresholdPolicy;
   /** The node's cordon state from the Kubernetes API; unknown when absent (no cordon offered then). */
   scheduling?: { cordoned: boolean } | undefined;
+  /** GPUs the node has (Kubernetes capacity or policy): fewer rows than this is a blind spot. */
+  expectedGpus?: number | undefined;
   /** Each GPU's XIDs over the range, read together (the Errors column shows only the last XID). */
   xids?: ReadonlyArray<{ who: string; reading: XidReading }>;
 }
@@ -66,17 +68,38 @@ function memoryText(r: GpuRow): string {
   return `${pct}% of ${Math.round(total / 1024)} GiB`;
 }
 
+const count = (v: number | undefined) => Math.round(v ?? 0);
+
 function errorsText(r: GpuRow): string {
   if (r.eccDbe === undefined && r.xid === undefined) return DASH;
   const parts: string[] = [];
   if (r.eccDbe) parts.push(`ECC ${r.eccDbe}`);
   if (r.xid) parts.push(`XID ${r.xid}`);
+  if (r.remapFailure) parts.push('remap failed');
+  else if (r.remapPending) parts.push('remap pending');
+  if (r.retiredPending) parts.push('retirement pending');
+  const nvlink = [
+    count(r.nvlinkCrcErrors) ? `${count(r.nvlinkCrcErrors)} CRC` : '',
+    count(r.nvlinkReplayErrors) ? `${count(r.nvlinkReplayErrors)} replay` : '',
+    count(r.nvlinkRecoveryErrors) ? `${count(r.nvlinkRecoveryErrors)} recovery` : '',
+  ].filter(Boolean);
+  if (nvlink.length) parts.push(`NVLink ${nvlink.join(', ')}`);
   return parts.length ? parts.join(' · ') : 'none';
 }
 
-function clocksText(mask: number | undefined): string {
+function clocksText(r: GpuRow): string {
+  const mask = r.clockEvents;
   if (mask === undefined) return DASH;
-  return decodeClockEvents(mask).length ? describeClockEvents(mask) : 'normal';
+  const now = decodeClockEvents(mask).length ? describeClockEvents(mask) : 'normal';
+  const shares = [
+    [r.powerThrottledPct, 'power'],
+    [r.thermalThrottledPct, 'heat'],
+  ] as const;
+  // Time throttled over the window, which the instant bitmask alone cannot show.
+  const over = shares
+    .filter(([pct]) => pct !== undefined && pct >= 0.5)
+    .map(([pct, what]) => `${what} ${Math.round(pct!)}% of the time`);
+  return over.length ? `${now} · ${over.join(', ')}` : now;
 }
 
 function gpuTableRow(r: GpuRow, v: GpuVerdict): TableCell[] {
@@ -86,8 +109,8 @@ function gpuTableRow(r: GpuRow, v: GpuVerdict): TableCell[] {
     cell(memoryText(r), v.memory.level),
     cell(r.tempC === undefined ? DASH : `${Math.round(r.tempC)} °C`, v.temperature.level),
     r.powerW === undefined ? DASH : `${Math.round(r.powerW)} W`,
-    cell(errorsText(r), worst([v.ecc.level, v.xid.level])),
-    cell(clocksText(r.clockEvents), v.clocks.level),
+    cell(errorsText(r), worst([v.ecc.level, v.xid.level, v.memoryRepair.level, v.nvlink.level])),
+    cell(clocksText(r), worst([v.clocks.level, v.throttle.level])),
     r.pod ?? 'unassigned',
   ];
 }
@@ -146,7 +169,8 @@ const STATUS: Record<Level, MessageStatus> = {
 export function gpuNodeCard(input: GpuNodeCardInput): Message {
   const policy = input.policy ?? DEFAULT_GPU_POLICY;
   const verdicts = input.rows.map((r) => classifyGpu(r, policy));
-  const overall = worst(verdicts.map((v) => v.level));
+  const short = input.expectedGpus !== undefined && input.rows.length < input.expectedGpus;
+  const overall = worst([...verdicts.map((v) => v.level), short ? 'critical' : 'unknown']);
   const attention = verdicts.filter((v) => v.level === 'warning' || v.level === 'critical').length;
   const model = input.rows.find((r) => r.modelName)?.modelName;
   const hottest = input.rows.reduce<GpuRow | undefined>(
@@ -161,7 +185,7 @@ export function gpuNodeCard(input: GpuNodeCardInput): Message {
   const facts: Array<[string, string]> = [
     [
       'GPUs',
-      `${input.rows.length}${attention ? ` (${attention} need attention)` : ', all within thresholds'}`,
+      `${input.rows.length}${short ? ` of ${input.expectedGpus}` : ''}${attention ? ` (${attention} need attention)` : ', all within thresholds'}`,
     ],
   ];
   if (hottest?.tempC !== undefined)
@@ -184,11 +208,24 @@ export function gpuNodeCard(input: GpuNodeCardInput): Message {
       : 'inference: utilisation thresholds do not apply',
   ]);
 
-  const sections: Message['sections'] = criticals.slice(0, MAX_NOTICES).map((text) => ({
-    kind: 'notice' as const,
-    text,
-    tone: 'attention' as const,
-  }));
+  const sections: Message['sections'] = [];
+  const present = new Set(input.rows.map((r) => r.gpu));
+  const missing = Array.from({ length: input.expectedGpus ?? 0 }, (_, i) => i).filter((i) => !present.has(i));
+  if (missing.length) {
+    // A GPU that fell off the bus vanishes from the metrics instead of reporting an error.
+    sections.push({
+      kind: 'notice',
+      tone: 'attention',
+      text: `Blind spot: ${input.rows.length} of ${input.expectedGpus} GPUs report; GPU ${missing.join(', ')} missing (fell off the bus, XID 79?). Drain and reboot the node.`,
+    });
+  }
+  sections.push(
+    ...criticals.slice(0, MAX_NOTICES).map((text) => ({
+      kind: 'notice' as const,
+      text,
+      tone: 'attention' as const,
+    })),
+  );
   if (criticals.length > MAX_NOTICES) {
     sections.push({ kind: 'text', text: `…and ${criticals.length - MAX_NOTICES} more critical GPUs.` });
   }
@@ -237,7 +274,7 @@ export function gpuNodeCard(input: GpuNodeCardInput): Message {
     facts,
     sections,
     actions: input.scheduling
-      ? cordonActions(input.node, input.scheduling.cordoned, criticals.length > 0)
+      ? cordonActions(input.node, input.scheduling.cordoned, criticals.length > 0 || short)
       : [],
   });
 }

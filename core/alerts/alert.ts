@@ -104,6 +104,8 @@ export const alertKind = z.enum([
   'gpu-utilisation',
   'token-budget',
   'network',
+  /** A blind spot: an exporter down, GPUs or fields missing, a node condition (shipped gpu-coverage rules). */
+  'gpu-coverage',
   'other',
 ]);
 export type AlertKind = z.infer<typeof alertKind>;

@@ -1,19 +1,23 @@
 import { z } from 'zod';
+import { gpuCoverageCard } from '../../cards/templates/gpu-coverage.ts';
 import { gpuFleetCard } from '../../cards/templates/gpu-fleet.ts';
 import { gpuNodeCard } from '../../cards/templates/gpu-node.ts';
 import { formatDuration } from '../../core/duration.ts';
 import { readXids } from '../../core/gpu/read-xids.ts';
 import { type MetricsBackend, runGpuInstant, runGpuRange } from '../../queries/backends/metrics-backend.ts';
 import {
+  gpuCoverage,
   gpuErrorHistory,
   gpuFleetSummary,
   gpuNodeState,
   infinibandPorts,
 } from '../../queries/gpu/catalog.ts';
+import { assessCoverage } from '../../queries/gpu/coverage.ts';
 import { assembleGpuRows, assembleIbRows } from '../../queries/gpu/node-readings.ts';
 import { gpuIndex, MIN_RANGE_MS, nodeName, queryRange } from '../../queries/gpu/params.ts';
 import type { GpuThresholdPolicy } from '../../queries/gpu/thresholds.ts';
 import { xidSightingsFromSeries } from '../../queries/gpu/xid-history.ts';
+import type { GpuNodeInventory } from '../../remediation/executors/gpu-nodes.ts';
 import type { NodeScheduling } from '../../remediation/executors/node-scheduling.ts';
 import { type CommandHandler, defineCommand } from '../commands/command.ts';
 import type { ChartLinks } from './chart-links.ts';
@@ -33,7 +37,8 @@ export const gpuArgs = z
       .strict(),
   })
   .transform(({ positional, named }) => ({
-    node: positional[0] ?? named.node,
+    coverage: positional[0] === 'coverage',
+    node: positional[0] === 'coverage' ? undefined : (positional[0] ?? named.node),
     gpu: named.gpu,
     rangeMs: named.range,
   }));
@@ -46,6 +51,8 @@ export interface GpuCommandDeps {
   gpuPolicy: GpuThresholdPolicy;
   /** The node's cordon state from the Kubernetes API; without it the card shows none and offers no cordon. */
   scheduling?: NodeScheduling;
+  /** GPU nodes and their capacity from the Kubernetes API: blind spots include nodes that never reported. */
+  gpuNodes?: GpuNodeInventory;
 }
 
 /** The policy's sustain window as a query parameter (the vetted query's minimum is 5 minutes). */
@@ -60,14 +67,31 @@ function sustainParam(policy: GpuThresholdPolicy): string {
 export function createGpuCommand(gpu: GpuCommandDeps): CommandHandler {
   return defineCommand({
     id: 'gpu',
-    usage: '/gpu [node] [gpu=N] [range=1h]',
+    usage: '/gpu [node|coverage] [gpu=N] [range=1h]',
     description:
-      'GPU state of a node (utilisation, memory, temperature, errors, InfiniBand) with a chart; the fleet without a node.',
+      'GPU state of a node (utilisation, memory, temperature, errors, InfiniBand) with a chart; the fleet without a node; `coverage`: what the bot cannot see.',
     args: gpuArgs,
     async handle({ args }, deps) {
       const now = deps.clock.now();
+      const range = rangeParam(args.rangeMs);
       const time = { timeZone: deps.policy.timeZone, now };
       const sustain = sustainParam(gpu.gpuPolicy);
+      if (args.coverage) {
+        const [parts, nodes] = await Promise.all([
+          runGpuInstant(gpu.backend, gpuCoverage, { lookback: range }, { at: now }),
+          gpu.gpuNodes?.(),
+        ]);
+        return gpuCoverageCard({
+          rows: assessCoverage({
+            parts,
+            nodes,
+            expectedGpusPerNode: gpu.gpuPolicy.coverage.expectedGpusPerNode,
+          }),
+          time,
+          fromKubernetes: nodes !== undefined,
+          lookbackLabel: formatDuration(args.rangeMs),
+        });
+      }
       if (!args.node) {
         const parts = await runGpuInstant(
           gpu.backend,
@@ -83,15 +107,31 @@ export function createGpuCommand(gpu: GpuCommandDeps): CommandHandler {
         });
       }
       const node = args.node;
-      const range = rangeParam(args.rangeMs);
-      const [state, ports, errors, scheduling] = await Promise.all([
-        runGpuInstant(gpu.backend, gpuNodeState, { node, gpu: args.gpu, sustain }, { at: now }),
+      const [state, ports, errors, scheduling, nodes] = await Promise.all([
+        runGpuInstant(
+          gpu.backend,
+          gpuNodeState,
+          { node, gpu: args.gpu, sustain, errorWindow: range },
+          { at: now },
+        ),
         runGpuInstant(gpu.backend, infinibandPorts, { node, range }, { at: now }),
         runGpuRange(gpu.backend, gpuErrorHistory, { node, gpu: args.gpu, range }, { at: now }),
         gpu.scheduling?.(node),
+        gpu.gpuNodes?.(),
       ]);
       const rows = assembleGpuRows(state);
-      if (rows.length === 0) return explainMissingNode(gpu.knownNodes, node, args.gpu);
+      const expected =
+        nodes?.find((n) => n.name === node)?.gpuCapacity ?? gpu.gpuPolicy.coverage.expectedGpusPerNode;
+      if (rows.length === 0) {
+        // A node Kubernetes says has GPUs is a blind spot, not an unknown name.
+        const known = nodes?.some((n) => n.name === node) ? [node] : [];
+        return explainMissingNode(
+          async () => [...known, ...(await gpu.knownNodes())],
+          node,
+          args.gpu,
+          expected,
+        );
+      }
       // Every XID of the range, read together per GPU: the XID column shows only the last one.
       const xids = [...xidSightingsFromSeries(errors.xid ?? [], errors.xidCount ?? [])].map(
         ([who, seen]) => ({
@@ -105,6 +145,7 @@ export function createGpuCommand(gpu: GpuCommandDeps): CommandHandler {
         xids,
         ib: assembleIbRows(ports),
         scheduling,
+        expectedGpus: args.gpu === undefined ? expected : undefined,
         chartUrl: gpu.links.forCommand({ node, gpu: args.gpu, rangeMs: args.rangeMs, end: now }, now),
         rangeLabel: `last ${formatDuration(args.rangeMs)}`,
         time,

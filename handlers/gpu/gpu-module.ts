@@ -7,6 +7,7 @@ import type { Clock } from '../../core/clock.ts';
 import { AppError } from '../../core/errors.ts';
 import type { MetricsBackend } from '../../queries/backends/metrics-backend.ts';
 import { DEFAULT_GPU_POLICY, type GpuThresholdPolicy } from '../../queries/gpu/thresholds.ts';
+import type { GpuNodeInventory } from '../../remediation/executors/gpu-nodes.ts';
 import type { NodeScheduling } from '../../remediation/executors/node-scheduling.ts';
 import type { CommandHandler } from '../commands/command.ts';
 import type { BotModule } from '../module.ts';
@@ -32,6 +33,8 @@ export interface GpuModuleOptions {
   knownNodes?: KnownNodes;
   /** The cluster remediations act on: `/gpu <node>` shows its cordon state and offers (un)cordon. */
   scheduling?: NodeScheduling | undefined;
+  /** GPU nodes and capacity from that cluster: `/gpu coverage` and missing GPUs on `/gpu <node>`. */
+  gpuNodes?: GpuNodeInventory | undefined;
   /** Renders chart PNGs (worker threads in the bot); on the calling thread by default. */
   charts?: ChartRenderer;
   /** Bounds of chart rendering and the PNG cache (the policy file's `charts`); defaults when absent. */
@@ -91,6 +94,7 @@ export function createGpuModule(options: GpuModuleOptions): GpuModule {
     knownNodes,
     gpuPolicy,
     scheduling: options.scheduling,
+    gpuNodes: options.gpuNodes,
   });
   return {
     id: 'gpu',

@@ -29,13 +29,18 @@ export async function explainMissingNode(
   knownNodes: KnownNodes,
   node: string,
   gpu: number | undefined,
+  expectedGpus?: number,
 ): Promise<never> {
   const known = await knownNodes();
   if (known.includes(node)) {
-    if (gpu !== undefined) throw new UserFacingError('UNKNOWN_GPU', `${node} has no GPU ${gpu}.`);
+    if (gpu !== undefined && (expectedGpus === undefined || gpu >= expectedGpus))
+      throw new UserFacingError('UNKNOWN_GPU', `${node} has no GPU ${gpu}.`);
+    const what = gpu !== undefined ? `GPU ${gpu} of ${node}` : node;
+    const has = expectedGpus !== undefined && gpu === undefined ? ` (it has ${expectedGpus} GPUs)` : '';
     throw new UserFacingError(
       'NO_GPU_DATA',
-      `${node} reports no GPU metrics right now; is its DCGM exporter running?`,
+      `Blind spot: ${what} reports no GPU metrics right now${has}, so no GPU alert can fire for it. ` +
+        'Its DCGM exporter may be down, or the GPU fell off the bus (XID 79); see /gpu coverage.',
     );
   }
   const close = suggestNodes(node, known);

@@ -86,6 +86,8 @@ export class LocalSampleStore implements SeriesSource {
   private readonly maxSeries: number;
   /** Samples refused because the series limit was reached. */
   dropped = 0;
+  /** Series keys by labels array: a scraper that reuses its arrays is not made to rebuild keys. */
+  private readonly keys = new WeakMap<object, { key: string; labels: Array<readonly [string, string]> }>();
 
   constructor(opts: LocalSampleStoreOptions = {}) {
     this.capacity = opts.capacityPerSeries ?? 1440;
@@ -105,9 +107,14 @@ export class LocalSampleStore implements SeriesSource {
         this.byMetric.set(f.name, rings);
       }
       for (const s of f.series) {
-        // An empty label value is the same as no label, as in Prometheus (`pod=""` on a free GPU).
-        const labels = s.labels.filter(([, v]) => v !== '');
-        const key = labels.map(([k, v]) => `${k}\u0000${v}`).join('\u0001');
+        let known = this.keys.get(s.labels);
+        if (!known) {
+          // An empty label value is the same as no label, as in Prometheus (`pod=""` on a free GPU).
+          const labels = s.labels.filter(([, v]) => v !== '');
+          known = { labels, key: labels.map(([k, v]) => `${k}\u0000${v}`).join('\u0001') };
+          this.keys.set(s.labels, known);
+        }
+        const { labels, key } = known;
         let ring = rings.get(key);
         if (!ring) {
           if (this.seriesCount >= this.maxSeries) {

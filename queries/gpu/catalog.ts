@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineGpuQuery, type VettedGpuQuery } from './define-gpu-query.ts';
-import { DCGM, DERIVED, HOST_LABEL, INFINIBAND } from './metric-names.ts';
+import { COVERAGE_FIELDS, DCGM, DERIVED, HOST_LABEL, INFINIBAND, SCRAPE } from './metric-names.ts';
 import { gpuIndex, nodeName, queryRange, stepFor } from './params.ts';
 import type { GpuQuerySpecInput, LabelMatcher } from './query-spec.ts';
 
@@ -23,12 +23,20 @@ export const gpuNodeState = defineGpuQuery({
   id: 'gpu-node-state',
   title: 'GPU state of a node',
   description:
-    'Utilisation, memory, temperature, power, ECC, XID and clock events of each GPU on a node, now.',
+    'Utilisation, memory, temperature, power, ECC, XID, row remapping, link errors, throttle time and clock events of each GPU on a node, now.',
   examples: ['how are the GPUs on node-7?', '/gpu node-7', 'is gpu 3 on node-3 ok?'],
   kind: 'instant',
-  params: z.object({ node: nodeName, gpu: gpuIndex.optional(), sustain: sustainWindow }),
-  build: ({ node, gpu, sustain }) => {
+  params: z.object({
+    node: nodeName,
+    gpu: gpuIndex.optional(),
+    sustain: sustainWindow,
+    /** Error counters (NVLink, throttle time) are read as their increase over this window. */
+    errorWindow: z.string().default('1h').pipe(queryRange),
+  }),
+  build: ({ node, gpu, sustain, errorWindow }) => {
     const at = onNode(node, gpu);
+    const increase = { fn: 'increase' as const, windowMs: errorWindow };
+    const rate = { fn: 'rate' as const, windowMs: errorWindow };
     return {
       util: { metric: DCGM.util, ...at },
       utilSustained: { metric: DCGM.util, ...at, over: { fn: 'avg_over_time', windowMs: sustain } },
@@ -40,6 +48,19 @@ export const gpuNodeState = defineGpuQuery({
       xid: { metric: DCGM.xid, ...at },
       clockEvents: { metric: DCGM.clockEvents, ...at },
       nvlinkTx: { metric: DCGM.nvlinkTx, ...at },
+      remapPending: { metric: DCGM.remapPending, ...at },
+      remapFailure: { metric: DCGM.remapFailure, ...at },
+      remapUncorrectable: { metric: DCGM.remapUncorrectable, ...at },
+      retiredSbe: { metric: DCGM.retiredSbe, ...at },
+      retiredDbe: { metric: DCGM.retiredDbe, ...at },
+      retiredPending: { metric: DCGM.retiredPending, ...at },
+      nvlinkCrcFlit: { metric: DCGM.nvlinkCrcFlit, ...at, over: increase },
+      nvlinkCrcData: { metric: DCGM.nvlinkCrcData, ...at, over: increase },
+      nvlinkReplay: { metric: DCGM.nvlinkReplay, ...at, over: increase },
+      nvlinkRecovery: { metric: DCGM.nvlinkRecovery, ...at, over: increase },
+      // Nanoseconds throttled per second: divided by 1e7 it is the share of time in percent.
+      powerViolation: { metric: DCGM.powerViolation, ...at, over: rate },
+      thermalViolation: { metric: DCGM.thermalViolation, ...at, over: rate },
     };
   },
 });
@@ -180,6 +201,40 @@ export const infinibandPorts = defineGpuQuery({
       linkDowned: { metric: INFINIBAND.linkDowned, ...at, over: inc },
       symbolErrors: { metric: INFINIBAND.symbolErrors, ...at, over: inc },
       linkErrorRecovery: { metric: INFINIBAND.linkErrorRecovery, ...at, over: inc },
+    };
+  },
+});
+
+/**
+ * What the bot can and cannot see, per node: GPUs reporting now and within the look-back, which
+ * blind-spot fields each node exports, and the DCGM scrape targets that are down (`up == 0`).
+ * Read by `/gpu coverage` together with the nodes' GPU capacity from the Kubernetes API.
+ */
+export const gpuCoverage = defineGpuQuery({
+  id: 'gpu-coverage',
+  title: 'GPU telemetry coverage',
+  description: 'GPUs reporting per node now and recently, fields each node exports, DCGM exporters down.',
+  examples: ['/gpu coverage', 'which GPU nodes are not monitored?', 'is any dcgm exporter down?'],
+  kind: 'instant',
+  params: z.object({
+    lookback: z.string().default('1h').pipe(queryRange),
+    /** Scrape jobs of the DCGM exporters, as a regex on `job` (kube-prometheus: `.*dcgm.*`). */
+    job: z
+      .string()
+      .max(100)
+      .regex(/^[A-Za-z0-9_.*|-]+$/, 'a job name or simple regex')
+      .default('.*dcgm.*'),
+  }),
+  build: ({ lookback, job }): Record<string, GpuQuerySpecInput> => {
+    const perNode = { op: 'count' as const, by: [HOST_LABEL] };
+    const fields = Object.fromEntries(
+      COVERAGE_FIELDS.map((metric) => [`field:${metric}`, { metric, aggregate: perNode }]),
+    );
+    return {
+      reporting: { metric: DCGM.temp, aggregate: perNode },
+      seen: { metric: DCGM.temp, over: { fn: 'max_over_time', windowMs: lookback }, aggregate: perNode },
+      targets: { metric: SCRAPE.up, matchers: [{ label: 'job', op: '=~', value: job }] },
+      ...fields,
     };
   },
 });

@@ -15,7 +15,20 @@ export const DCGM = {
   remapUncorrectable: 'DCGM_FI_DEV_UNCORRECTABLE_REMAPPED_ROWS',
   remapPending: 'DCGM_FI_DEV_ROW_REMAP_PENDING',
   remapFailure: 'DCGM_FI_DEV_ROW_REMAP_FAILURE',
+  remapCorrectable: 'DCGM_FI_DEV_CORRECTABLE_REMAPPED_ROWS',
+  /** Page retirement: GPUs before Ampere only (Ampere and newer remap rows instead and leave these blank). */
+  retiredSbe: 'DCGM_FI_DEV_RETIRED_SBE',
+  retiredDbe: 'DCGM_FI_DEV_RETIRED_DBE',
+  retiredPending: 'DCGM_FI_DEV_RETIRED_PENDING',
   eccDbe: 'DCGM_FI_DEV_ECC_DBE_VOL_TOTAL',
+  /** NVLink error counters, summed over the GPU's links; off in the exporter's default counters file. */
+  nvlinkCrcFlit: 'DCGM_FI_DEV_NVLINK_CRC_FLIT_ERROR_COUNT_TOTAL',
+  nvlinkCrcData: 'DCGM_FI_DEV_NVLINK_CRC_DATA_ERROR_COUNT_TOTAL',
+  nvlinkReplay: 'DCGM_FI_DEV_NVLINK_REPLAY_ERROR_COUNT_TOTAL',
+  nvlinkRecovery: 'DCGM_FI_DEV_NVLINK_RECOVERY_ERROR_COUNT_TOTAL',
+  /** Nanoseconds throttled by power (cap and brake) and by heat since boot; off by default. */
+  powerViolation: 'DCGM_FI_DEV_POWER_VIOLATION',
+  thermalViolation: 'DCGM_FI_DEV_THERMAL_VIOLATION',
   clockEvents: 'DCGM_FI_DEV_CLOCKS_EVENT_REASONS',
   nvlinkTx: 'DCGM_FI_PROF_NVLINK_TX_BYTES',
   nvlinkRx: 'DCGM_FI_PROF_NVLINK_RX_BYTES',
@@ -38,7 +51,30 @@ export const INFINIBAND = {
  */
 export const DERIVED = { fbUsedPct: 'gpu:fb_used:percent' } as const;
 
-export const metricName = z.enum([...Object.values(DCGM), ...Object.values(INFINIBAND), DERIVED.fbUsedPct]);
+/** Prometheus' own scrape health series: 0 when a target (an exporter) did not answer. */
+export const SCRAPE = { up: 'up' } as const;
+
+/**
+ * Fields whose absence on a node is a blind spot: without them that kind of error cannot be seen
+ * there (`/gpu coverage`, the shipped `GpuFieldNotExported` rule).
+ */
+export const COVERAGE_FIELDS = [
+  DCGM.xid,
+  DCGM.xidCount,
+  DCGM.eccDbe,
+  DCGM.remapPending,
+  DCGM.remapFailure,
+  DCGM.nvlinkRecovery,
+  DCGM.powerViolation,
+  DCGM.clockEvents,
+] as const;
+
+export const metricName = z.enum([
+  ...Object.values(DCGM),
+  ...Object.values(INFINIBAND),
+  DERIVED.fbUsedPct,
+  SCRAPE.up,
+]);
 export type MetricName = z.infer<typeof metricName>;
 
 /** The DCGM host label's two spellings: exporters ≤ 4.5.x emit `Hostname`, newer ones `hostname`. */

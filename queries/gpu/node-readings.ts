@@ -25,7 +25,25 @@ const FIELDS = {
   xid: 'xid',
   clockEvents: 'clockEvents',
   nvlinkTx: 'nvlinkTxBytesPerSec',
+  remapPending: 'remapPending',
+  remapFailure: 'remapFailure',
+  remapUncorrectable: 'remapUncorrectableRows',
+  retiredPending: 'retiredPending',
 } as const satisfies Record<string, keyof GpuRow>;
+
+type NumericField = { [K in keyof GpuRow]-?: GpuRow[K] extends number | undefined ? K : never }[keyof GpuRow];
+
+/** Parts that add into one field, scaled: CRC errors of both kinds, violation ns/s as percent. */
+const SUMMED: Record<string, { field: NumericField; scale: number }> = {
+  retiredSbe: { field: 'retiredPages', scale: 1 },
+  retiredDbe: { field: 'retiredPages', scale: 1 },
+  nvlinkCrcFlit: { field: 'nvlinkCrcErrors', scale: 1 },
+  nvlinkCrcData: { field: 'nvlinkCrcErrors', scale: 1 },
+  nvlinkReplay: { field: 'nvlinkReplayErrors', scale: 1 },
+  nvlinkRecovery: { field: 'nvlinkRecoveryErrors', scale: 1 },
+  powerViolation: { field: 'powerThrottledPct', scale: 1e-7 },
+  thermalViolation: { field: 'thermalThrottledPct', scale: 1e-7 },
+};
 
 /**
  * Joins the parts of `gpu-node-state` into one row per GPU, ordered by index. A part missing
@@ -33,7 +51,7 @@ const FIELDS = {
  */
 export function assembleGpuRows(parts: Readonly<Record<string, readonly LabelledValue[]>>): GpuRow[] {
   const rows = new Map<string, GpuRow>();
-  for (const [part, field] of Object.entries(FIELDS)) {
+  const each = (part: string, write: (row: GpuRow, value: number) => void) => {
     for (const s of parts[part] ?? []) {
       const gpu = s.labels.gpu;
       const node = nodeOf(s.labels);
@@ -50,9 +68,19 @@ export function assembleGpuRows(parts: Readonly<Record<string, readonly Labelled
         };
         rows.set(key, row);
       }
-      row[field] = s.value;
+      write(row, s.value);
     }
+  };
+  for (const [part, field] of Object.entries(FIELDS))
+    if (part !== 'utilSustained') each(part, (row, v) => (row[field] = v));
+  // Only GPUs reporting now get a row: a window over the past (sustained utilisation, counter
+  // increases) still holds a GPU that fell off the bus, which must show as missing, not healthy.
+  const known = new Set(rows.keys());
+  each('utilSustained', (row, v) => (row.utilSustainedPct = v));
+  for (const [part, { field, scale }] of Object.entries(SUMMED)) {
+    each(part, (row, v) => (row[field] = (row[field] ?? 0) + v * scale));
   }
+  for (const [key, row] of rows) if (!known.has(key)) rows.delete(key);
   return [...rows.values()].sort((a, b) => a.node.localeCompare(b.node) || a.gpu - b.gpu);
 }
 

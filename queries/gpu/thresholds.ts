@@ -3,6 +3,13 @@ import { durationMs } from '../../core/duration.ts';
 import { describeXid, lookupXid } from '../../core/gpu/xid-catalog.ts';
 import type { Tone } from '../../core/message.ts';
 import { describeClockEvents, hasConcerningClockEvents } from './clock-events.ts';
+import {
+  checkMemoryRepair,
+  checkNvlink,
+  checkThrottle,
+  type GpuErrorReading,
+  gpuErrorPolicy,
+} from './error-checks.ts';
 
 const pct = z.number().min(0).max(100);
 
@@ -35,6 +42,10 @@ export const gpuThresholdPolicy = z
         throughputNodes: z.array(z.string()).default([]),
       })
       .prefault({}),
+    /** What a node should report when the Kubernetes API does not say (its `nvidia.com/gpu` capacity wins). */
+    coverage: z.object({ expectedGpusPerNode: z.number().int().min(1).max(16).optional() }).prefault({}),
+    /** Row remapping, NVLink errors and throttle time (see error-checks.ts). */
+    errors: gpuErrorPolicy.prefault({}),
   })
   .refine((p) => p.utilization.criticalBelowPct <= p.utilization.warningBelowPct, {
     message: 'utilization.criticalBelowPct must not exceed warningBelowPct',
@@ -59,7 +70,7 @@ export interface Check {
 }
 
 /** What is known about one GPU; any reading may be missing. */
-export interface GpuReading {
+export interface GpuReading extends GpuErrorReading {
   node: string;
   gpu: number;
   namespace?: string;
@@ -84,6 +95,11 @@ export interface GpuVerdict {
   ecc: Check;
   xid: Check;
   clocks: Check;
+  /** Row remapping / page retirement. */
+  memoryRepair: Check;
+  nvlink: Check;
+  /** Time throttled by power or heat over the window. */
+  throttle: Check;
   /** Non-ok reasons, worst first. */
   findings: string[];
 }
@@ -164,13 +180,29 @@ export function classifyGpu(r: GpuReading, policy: GpuThresholdPolicy = DEFAULT_
       : hasConcerningClockEvents(r.clockEvents)
         ? { level: 'warning', reason: `clocks slowed: ${describeClockEvents(r.clockEvents)}` }
         : { level: 'ok', reason: '' };
-  const checks = [ecc, xid, temperature, memory, util, clocks];
+  const memoryRepair = checkMemoryRepair(r, policy.errors);
+  const nvlink = checkNvlink(r, policy.errors);
+  const throttle = checkThrottle(r, policy.errors);
+  const checks = [ecc, xid, memoryRepair, nvlink, temperature, throttle, memory, util, clocks];
   const worst = checks.reduce<Level>((acc, c) => (RANK[c.level] > RANK[acc] ? c.level : acc), 'unknown');
   const findings = checks
     .filter((c) => c.level === 'critical' || c.level === 'warning')
     .sort((a, b) => RANK[b.level] - RANK[a.level])
     .map((c) => c.reason);
-  return { level: worst, workload, util, memory, temperature, ecc, xid, clocks, findings };
+  return {
+    level: worst,
+    workload,
+    util,
+    memory,
+    temperature,
+    ecc,
+    xid,
+    clocks,
+    memoryRepair,
+    nvlink,
+    throttle,
+    findings,
+  };
 }
 
 /** The card tone for a level: the renderers map tones to platform colours. */

@@ -28,8 +28,20 @@ export interface DcgmCluster {
    * `gpus`: each reaches `peakC`.
    */
   heatUp(node: string, opts?: RampOptions): void;
-  /** One uncorrectable (double-bit) ECC error on a GPU, raising XID 48. */
+  /**
+   * One uncorrectable (double-bit) ECC error on a GPU, raising XID 48; the row remapper records a
+   * spare row for it (remap pending until the GPU is reset, i.e. until `recover`).
+   */
   eccError(node: string, gpu: number): void;
+  /**
+   * The driver reports `xid` on a GPU until `recover`: 64 marks the row remap failed, 79 takes the
+   * GPU off the bus (the exporter stops reporting it at all).
+   */
+  xidError(node: string, gpu: number, xid: number): void;
+  /** NVLink CRC and replay errors rise on GPUs of a node, with a link recovery every two minutes. */
+  nvlinkErrors(node: string, opts?: { gpus?: readonly number[] }): void;
+  /** The boards' power brake is asserted (e.g. a power supply failed): clocks and power drop. */
+  powerBrake(node: string, opts?: { gpus?: readonly number[] }): void;
   /** GPUs stay allocated to their pod but go idle (a stalled training job). */
   idleGpus(node: string, opts?: RampOptions): void;
   /** Framebuffer use climbs above 95 %. */
@@ -38,6 +50,8 @@ export interface DcgmCluster {
   ibLinkDown(node: string, device?: string): void;
   /** Symbol and link-recovery errors rise on a port. */
   ibErrors(node: string, device?: string): void;
+  /** The node's DCGM exporter goes down (until `recover`): no GPU series, its scrape fails. */
+  exporterDown(node: string): void;
   /** Ends scenarios: all of them, those of one node, or one kind on one node. Returns how many. */
   recover(node?: string, kind?: EpisodeKind): number;
   /** Samples every node at `t` (default: now). */
@@ -103,6 +117,18 @@ export function createDcgmCluster(clock: Clock, options: DcgmClusterOptionsInput
       checkGpus(nodeNamed(node), [gpu]);
       episodes.open({ kind: 'ecc', node, gpus: [gpu], start: clock.now(), rampMs: 0 });
     },
+    xidError(node, gpu, xid) {
+      checkGpus(nodeNamed(node), [gpu]);
+      if (!Number.isInteger(xid) || xid < 1 || xid > 999)
+        throw new UserFacingError('INVALID_XID', `XID must be a whole number from 1 to 999, not ${xid}.`);
+      episodes.open({ kind: 'xid', node, gpus: [gpu], code: xid, start: clock.now(), rampMs: 0 });
+    },
+    nvlinkErrors: (node, o = {}) => ramp('nvlink-errors', node, o, 0),
+    powerBrake: (node, o = {}) => ramp('power-brake', node, o, 0),
+    exporterDown(node) {
+      nodeNamed(node);
+      episodes.open({ kind: 'exporter-down', node, start: clock.now(), rampMs: 0 });
+    },
     idleGpus: (node, o = {}) => ramp('idle', node, o, 60_000),
     memoryPressure: (node, o = {}) => ramp('memory-pressure', node, o, 2 * 60_000),
     ibLinkDown: (node, device = 'mlx5_0') => port('ib-link-down', node, device),
@@ -115,6 +141,7 @@ export function createDcgmCluster(clock: Clock, options: DcgmClusterOptionsInput
       const ctx: SampleContext = { opts, episodes, bootAt, jobStall: jobStallAt(t) };
       return nodes.map((node) => ({
         node,
+        exporterUp: episodes.activeAt(node.name, 'exporter-down', t).length === 0,
         gpus: node.gpus.map((g) => sampleGpu(ctx, node, g, t)),
         ib: node.hcas.map((d) => sampleIbPort(ctx, node, d, t)),
       }));

@@ -1,5 +1,19 @@
 /** What a scenario does to a node; each hook of the simulator opens one episode. */
-export type EpisodeKind = 'heat' | 'ecc' | 'idle' | 'memory-pressure' | 'ib-link-down' | 'ib-errors';
+export type EpisodeKind =
+  | 'heat'
+  | 'ecc'
+  | 'idle'
+  | 'memory-pressure'
+  | 'ib-link-down'
+  | 'ib-errors'
+  /** The driver reports an XID (`code`) on a GPU; 79 takes the GPU off the bus. */
+  | 'xid'
+  /** NVLink CRC, replay and recovery counters of a GPU rise. */
+  | 'nvlink-errors'
+  /** The board's power brake is asserted (HW power brake slowdown): clocks drop, power violation time accrues. */
+  | 'power-brake'
+  /** The node's DCGM exporter stops answering: its GPUs vanish from the metrics, nothing alerts. */
+  | 'exporter-down';
 
 /**
  * One scenario on one node over a time interval. Keeping an interval log (instead of mutating
@@ -19,6 +33,8 @@ export interface Episode {
   rampMs: number;
   /** Target value at full effect where the kind has one (heat: °C). */
   peak?: number;
+  /** The XID of an `xid` episode. */
+  code?: number;
 }
 
 export interface EpisodeFilter {
@@ -101,6 +117,24 @@ export class EpisodeLog {
     for (const ep of this.episodes) {
       if (ep.node !== node || ep.kind !== kind) continue;
       if (device !== undefined && ep.device !== undefined && ep.device !== device) continue;
+      const lo = Math.max(from, ep.start);
+      const hi = Math.min(t, ep.end ?? t);
+      if (hi > lo) total += hi - lo;
+    }
+    return total;
+  }
+
+  /** Episodes of a kind on a node that had started by `t` and touch a GPU, oldest first. */
+  startedOnGpu(node: string, kind: EpisodeKind, t: number, gpu: number): Episode[] {
+    return this.episodes.filter(
+      (ep) => ep.node === node && ep.kind === kind && ep.start <= t && touchesGpu(ep, gpu),
+    );
+  }
+
+  /** Milliseconds within [from, t] during which a GPU was inside an episode of a kind. */
+  overlapOnGpuMs(node: string, kind: EpisodeKind, from: number, t: number, gpu: number): number {
+    let total = 0;
+    for (const ep of this.startedOnGpu(node, kind, t, gpu)) {
       const lo = Math.max(from, ep.start);
       const hi = Math.min(t, ep.end ?? t);
       if (hi > lo) total += hi - lo;

@@ -1,5 +1,5 @@
 import { type DcgmClusterOptions, XID_MESSAGES } from './options.ts';
-import type { GpuSample, IbPortSample, NodeSample } from './sample.ts';
+import { type GpuSample, type IbPortSample, type NodeSample, XID_COUNT_WINDOW_MS } from './sample.ts';
 
 /** Label pairs in exposition order (the exporter's order matters to people diffing output). */
 export type LabelPairs = ReadonlyArray<readonly [string, string]>;
@@ -58,6 +58,66 @@ const GPU_FIELDS: GpuField[] = [
     help: 'Total number of double-bit volatile ECC errors.',
     type: 'counter',
     value: (s) => s.eccDbeVolatile,
+  },
+  {
+    name: 'DCGM_FI_DEV_UNCORRECTABLE_REMAPPED_ROWS',
+    help: 'Number of remapped rows for uncorrectable errors',
+    type: 'counter',
+    value: (s) => s.remapUncorrectableRows,
+  },
+  {
+    name: 'DCGM_FI_DEV_CORRECTABLE_REMAPPED_ROWS',
+    help: 'Number of remapped rows for correctable errors',
+    type: 'counter',
+    value: (s) => s.remapCorrectableRows,
+  },
+  {
+    name: 'DCGM_FI_DEV_ROW_REMAP_FAILURE',
+    help: 'Whether remapping of rows has failed',
+    type: 'gauge',
+    value: (s) => s.remapFailure,
+  },
+  {
+    name: 'DCGM_FI_DEV_ROW_REMAP_PENDING',
+    help: 'Whether remapping of rows is pending',
+    type: 'gauge',
+    value: (s) => s.remapPending,
+  },
+  {
+    name: 'DCGM_FI_DEV_NVLINK_CRC_FLIT_ERROR_COUNT_TOTAL',
+    help: 'Total number of NVLink flow-control CRC errors.',
+    type: 'counter',
+    value: (s) => s.nvlinkCrcFlitErrors,
+  },
+  {
+    name: 'DCGM_FI_DEV_NVLINK_CRC_DATA_ERROR_COUNT_TOTAL',
+    help: 'Total number of NVLink data CRC errors.',
+    type: 'counter',
+    value: (s) => s.nvlinkCrcDataErrors,
+  },
+  {
+    name: 'DCGM_FI_DEV_NVLINK_REPLAY_ERROR_COUNT_TOTAL',
+    help: 'Total number of NVLink retries.',
+    type: 'counter',
+    value: (s) => s.nvlinkReplayErrors,
+  },
+  {
+    name: 'DCGM_FI_DEV_NVLINK_RECOVERY_ERROR_COUNT_TOTAL',
+    help: 'Total number of NVLink recovery errors.',
+    type: 'counter',
+    value: (s) => s.nvlinkRecoveryErrors,
+  },
+  {
+    name: 'DCGM_FI_DEV_POWER_VIOLATION',
+    help: 'Throttling duration due to power constraints (in ns).',
+    type: 'counter',
+    value: (s) => s.powerViolationNs,
+  },
+  {
+    name: 'DCGM_FI_DEV_THERMAL_VIOLATION',
+    help: 'Throttling duration due to thermal constraints (in ns).',
+    type: 'counter',
+    value: (s) => s.thermalViolationNs,
   },
   {
     name: 'DCGM_FI_DEV_CLOCKS_EVENT_REASONS',
@@ -137,16 +197,19 @@ const IB_FIELDS: IbField[] = [
   },
 ];
 
-function gpuLabels(opts: DcgmClusterOptions, node: string, s: GpuSample, field: string): LabelPairs {
+function gpuLabels(
+  opts: DcgmClusterOptions,
+  node: string,
+  s: GpuSample,
+  extra: ReadonlyArray<[string, string]> = [],
+): LabelPairs {
   const pod = s.gpu.pod;
   const attrs: Array<[string, string]> = [
     ['container', pod?.container ?? ''],
     ['namespace', pod?.namespace ?? ''],
     ['pod', pod?.pod ?? ''],
+    ...extra,
   ];
-  if (field === 'DCGM_FI_DEV_XID_ERRORS') {
-    attrs.push(['err_code', String(s.xid)], ['err_msg', XID_MESSAGES[s.xid] ?? '']);
-  }
   // The exporter renders attributes from a Go map in sorted key order.
   attrs.sort((a, b) => (a[0] < b[0] ? -1 : 1));
   return [
@@ -157,20 +220,106 @@ function gpuLabels(opts: DcgmClusterOptions, node: string, s: GpuSample, field: 
     ['modelName', opts.modelName],
     [opts.hostnameLabel, node],
     ['DCGM_FI_DRIVER_VERSION', opts.driverVersion],
+    ['DCGM_FI_DEV_SERIAL', s.gpu.serial],
     ...attrs,
   ];
 }
 
+interface CachedLabels {
+  pod: GpuSample['gpu']['pod'];
+  xid: number;
+  labels: LabelPairs;
+  xidLabels: LabelPairs;
+}
+/**
+ * A GPU's label sets, reused while its pod and last XID stay the same: every scrape would build
+ * the same arrays again, and the local store recognises a series by its labels array.
+ */
+const labelCache = new WeakMap<GpuSample['gpu'], CachedLabels>();
+
+function labelsOf(opts: DcgmClusterOptions, node: string, gpu: GpuSample): CachedLabels {
+  const cached = labelCache.get(gpu.gpu);
+  if (cached && cached.pod === gpu.gpu.pod && cached.xid === gpu.xid) return cached;
+  const fresh: CachedLabels = {
+    pod: gpu.gpu.pod,
+    xid: gpu.xid,
+    labels: gpuLabels(opts, node, gpu),
+    xidLabels: gpuLabels(opts, node, gpu, [
+      ['err_code', String(gpu.xid)],
+      ['err_msg', XID_MESSAGES[gpu.xid] ?? ''],
+    ]),
+  };
+  labelCache.set(gpu.gpu, fresh);
+  return fresh;
+}
+
+/** GPUs the exporter can see: one that fell off the bus is gone from every family, not zero. */
+function visible(nodes: readonly NodeSample[]): Array<{ node: string; gpu: GpuSample }> {
+  return nodes
+    .filter((n) => n.exporterUp)
+    .flatMap((n) => n.gpus.filter((g) => !g.offBus).map((gpu) => ({ node: n.node.name, gpu })));
+}
+
+/**
+ * The exporter's XID counter (enabled in deploy/dcgm-exporter/counters.csv): one series per XID
+ * seen within the window, with an `xid` label; a GPU without any reports one series of 0.
+ */
+function xidCountFamily(opts: DcgmClusterOptions, nodes: readonly NodeSample[]): MetricFamily {
+  const window: [string, string] = ['window_size_in_ms', String(XID_COUNT_WINDOW_MS)];
+  return {
+    name: 'DCGM_EXP_XID_ERRORS_COUNT',
+    help: 'Count of XID Errors within user-specified time window (see xid-count-window-size param).',
+    type: 'gauge',
+    series: visible(nodes).flatMap(({ node, gpu }) =>
+      gpu.xidCounts.size === 0
+        ? [{ labels: gpuLabels(opts, node, gpu, [window]), value: 0 }]
+        : [...gpu.xidCounts].map(([xid, count]) => ({
+            labels: gpuLabels(opts, node, gpu, [window, ['xid', String(xid)]]),
+            value: count,
+          })),
+    ),
+  };
+}
+
 /** DCGM exporter families for the sampled nodes. */
 export function collectDcgmFamilies(opts: DcgmClusterOptions, nodes: readonly NodeSample[]): MetricFamily[] {
-  return GPU_FIELDS.map((f) => ({
-    name: f.name,
-    help: f.help,
-    type: f.type,
-    series: nodes.flatMap((n) =>
-      n.gpus.map((s) => ({ labels: gpuLabels(opts, n.node.name, s, f.name), value: f.value(s) })),
-    ),
-  }));
+  // Labels are built once per GPU and shared by its series: a scrape has 20-odd families per GPU.
+  const gpus = visible(nodes).map(({ node, gpu }) => ({ gpu, ...labelsOf(opts, node, gpu) }));
+  return [
+    ...GPU_FIELDS.map((f) => ({
+      name: f.name,
+      help: f.help,
+      type: f.type,
+      series: gpus.map((g) => ({
+        labels: f.name === 'DCGM_FI_DEV_XID_ERRORS' ? g.xidLabels : g.labels,
+        value: f.value(g.gpu),
+      })),
+    })),
+    xidCountFamily(opts, nodes),
+  ];
+}
+
+/** The scrape job Prometheus would run against each node's exporter (`up` of `/gpu coverage`). */
+export const DCGM_SCRAPE_JOB = 'dcgm-exporter';
+
+/**
+ * What Prometheus itself records for each node's exporter scrape: `up` 1 or 0. The local store
+ * ingests it next to the exporter's families, as Prometheus would store it.
+ */
+export function collectScrapeHealth(nodes: readonly NodeSample[]): MetricFamily {
+  return {
+    name: 'up',
+    help: 'Whether the scrape of the target succeeded.',
+    type: 'gauge',
+    series: nodes.map((n) => ({
+      labels: [
+        ['instance', `${n.node.name}:9400`],
+        ['job', DCGM_SCRAPE_JOB],
+        [IB_NODE_LABEL, n.node.name],
+      ] as const,
+      value: n.exporterUp ? 1 : 0,
+    })),
+  };
 }
 
 /** node-exporter InfiniBand families for the sampled nodes. */

@@ -1,6 +1,11 @@
 import type { Clock } from '../../core/clock.ts';
 import type { DcgmCluster } from './cluster.ts';
-import { collectDcgmFamilies, collectInfinibandFamilies, type MetricFamily } from './families.ts';
+import {
+  collectDcgmFamilies,
+  collectInfinibandFamilies,
+  collectScrapeHealth,
+  type MetricFamily,
+} from './families.ts';
 
 /** Anything that takes scrapes: the local sample store does. */
 export interface ScrapeSink {
@@ -13,7 +18,14 @@ export const DEFAULT_SCRAPE_INTERVAL_MS = 30_000;
 /** Takes one simulated scrape at `t` (what Prometheus would store) and hands it to the sink. */
 export function scrapeInto(sink: ScrapeSink, cluster: DcgmCluster, t: number): void {
   const nodes = cluster.sample(t);
-  sink.ingest([...collectDcgmFamilies(cluster.options, nodes), ...collectInfinibandFamilies(nodes)], t);
+  sink.ingest(
+    [
+      ...collectDcgmFamilies(cluster.options, nodes),
+      ...collectInfinibandFamilies(nodes),
+      collectScrapeHealth(nodes),
+    ],
+    t,
+  );
 }
 
 /**

@@ -25,6 +25,13 @@ export function createDcgmMetricsHandler(cluster: DcgmCluster, path = '/metrics'
       res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' }).end(`unknown node ${node}\n`);
       return;
     }
+    // One node's exporter that is down does not answer; Prometheus records `up 0` for it.
+    if (node !== undefined && !cluster.sample().find((n) => n.node.name === node)?.exporterUp) {
+      res
+        .writeHead(503, { 'content-type': 'text/plain; charset=utf-8' })
+        .end(`exporter on ${node} is down\n`);
+      return;
+    }
     const body = renderDcgmMetrics(cluster, { node });
     res.writeHead(200, { 'content-type': EXPOSITION_CONTENT_TYPE, 'cache-control': 'no-store' });
     res.end(req.method === 'HEAD' ? undefined : body);

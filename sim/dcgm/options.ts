@@ -46,12 +46,17 @@ export const XID_MESSAGES: Readonly<Record<number, string>> = {
   13: 'Graphics Engine Exception',
   31: 'GPU memory page fault',
   43: 'GPU stopped processing',
+  45: 'Preemptive cleanup, due to previous errors',
   48: 'Double Bit ECC Error',
   63: 'ECC page retirement or row remapping recording event',
+  64: 'ECC page retirement or row remapper recording failure',
   74: 'NVLINK Error',
   79: 'GPU has fallen off the bus',
+  92: 'High single-bit ECC error rate',
   94: 'Contained ECC error',
   95: 'Uncontained ECC error',
+  119: 'GSP RPC Timeout',
+  120: 'GSP Error',
 };
 
 /** H100 SXM board power limit, watts. */

@@ -6,6 +6,8 @@ export interface GpuInfo {
   index: number;
   uuid: string;
   pciBusId: string;
+  /** The board's serial number (the exporter's `DCGM_FI_DEV_SERIAL` label): what a replacement ticket names. */
+  serial: string;
   /** Fixed per-GPU thermal spread: some boards in a chassis always run warmer than others. */
   thermalOffsetC: number;
   pod?: PodRef;
@@ -42,6 +44,7 @@ export function buildTopology(opts: DcgmClusterOptions): NodeInfo[] {
         index: g,
         uuid: uuidFor(`${opts.seed}/${name}/${g}`),
         pciBusId: `0000000${domain}:${bus}:00.0`,
+        serial: `1654${String(Number.parseInt(hexFrom(`${opts.seed}/${name}/${g}/serial`, 8), 16) % 1e9).padStart(9, '0')}`,
         thermalOffsetC: THERMAL_OFFSETS[g % THERMAL_OFFSETS.length] ?? 0,
         pod: pods.get(`${name}/${g}`),
       });

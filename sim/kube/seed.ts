@@ -49,6 +49,13 @@ function addNode(c: KubeCluster, i: number): void {
       allocatable: { cpu: '95', memory: '1800000Mi', 'nvidia.com/gpu': GPUS_PER_NODE, pods: '110' },
       conditions: [
         { type: 'Ready', status: 'True', reason: 'KubeletReady', message: 'kubelet is posting ready status' },
+        // AKS Node Problem Detector's GPU checks (GPU health monitoring), all healthy at the start.
+        ...NPD_GPU_CONDITIONS.map((type) => ({
+          type,
+          status: 'False',
+          reason: `No${type}`,
+          message: 'healthy',
+        })),
       ],
       addresses: [
         { type: 'InternalIP', address: `10.224.0.${4 + i}` },
@@ -65,6 +72,14 @@ function addNode(c: KubeCluster, i: number): void {
     },
   });
 }
+
+/** Node conditions AKS Node Problem Detector sets on GPU nodes. */
+export const NPD_GPU_CONDITIONS = [
+  'GPUMissing',
+  'XIDErrors',
+  'NVLinkStatusInactive',
+  'IBLinkFlapping',
+] as const;
 
 interface PodTemplateSpec {
   metadata: { labels: Record<string, string>; annotations?: Record<string, string> };

@@ -163,4 +163,50 @@ describe('/gpu and signed chart links, on the real bot in local mode', () => {
     expect(after).toContain('Propose: Uncordon node-3');
     expect(after).toMatch(/\\"unschedulable\\":false/);
   });
+
+  // Runs last: it moves the clock on and takes exporters and GPUs away.
+  it('/gpu coverage and /gpu <node> name blind spots: an exporter down, a GPU off the bus, a node condition', async () => {
+    const platform = bot.platform!;
+    platform.scrapeNow();
+    const healthy = JSON.stringify((await bot.say('/gpu coverage', 'erin')).card);
+    expect(healthy).toContain('GPU telemetry coverage');
+    expect(healthy).toContain('8, all observed');
+
+    platform.dcgm.exporterDown('node-2');
+    platform.dcgm.xidError('node-6', 7, 79);
+    const core = platform.kubeConfig.makeApiClient(CoreV1Api);
+    const node4 = await core.readNodeStatus({ name: 'node-4' });
+    await core.replaceNodeStatus({
+      name: 'node-4',
+      body: {
+        ...node4,
+        status: {
+          ...node4.status,
+          conditions: (node4.status?.conditions ?? []).map((c) =>
+            c.type === 'XIDErrors' ? { ...c, status: 'True', message: 'XID 48 on GPU 1' } : c,
+          ),
+        },
+      },
+    });
+    // Past Prometheus' 5-minute look-back: the last samples of what went away are stale now.
+    for (let i = 0; i < 24; i++) {
+      clock.advance(15_000);
+      platform.scrapeNow();
+    }
+    const card = (await bot.say('/gpu coverage', 'erin')).card;
+    const text = JSON.stringify(card);
+    expect(text).toContain('node-2: DCGM exporter node-2:9400 is down');
+    expect(text).toContain('node-2: no GPU metrics now (8 GPUs earlier): exporter or node gone');
+    expect(text).toContain('node-6: 7 of 8 GPUs report: a GPU may have fallen off the bus (XID 79)');
+    expect(text).toContain('node-4: XIDErrors (Node Problem Detector): XID 48 on GPU 1');
+    expect(text).toContain('3 not fully observed');
+
+    const n6 = JSON.stringify((await bot.say('/gpu node-6', 'frank')).card);
+    expect(n6).toContain('Blind spot: 7 of 8 GPUs report; GPU 7 missing');
+    expect(n6).toContain('7 of 8');
+    const n2 = await bot.say('/gpu node-2', 'grace');
+    expect(JSON.stringify(n2)).toContain(
+      'Blind spot: node-2 reports no GPU metrics right now (it has 8 GPUs), so no GPU alert can fire for it.',
+    );
+  });
 });

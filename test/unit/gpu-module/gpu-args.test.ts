@@ -6,9 +6,21 @@ const parse = (text: string) => gpuArgs.safeParse(parseCommandArgs(text));
 
 describe('/gpu arguments', () => {
   it('reads a node, a GPU and a range', () => {
-    expect(parse('node-7 gpu=3 range=6h').data).toEqual({ node: 'node-7', gpu: 3, rangeMs: 6 * 3_600_000 });
-    expect(parse('NODE-7').data).toEqual({ node: 'node-7', gpu: undefined, rangeMs: 3_600_000 });
-    expect(parse('').data).toEqual({ node: undefined, gpu: undefined, rangeMs: 3_600_000 });
+    expect(parse('node-7 gpu=3 range=6h').data).toEqual({
+      coverage: false,
+      node: 'node-7',
+      gpu: 3,
+      rangeMs: 6 * 3_600_000,
+    });
+    expect(parse('NODE-7').data).toEqual({ coverage: false, node: 'node-7', gpu: undefined, rangeMs: 3_600_000 });
+    expect(parse('').data).toEqual({ coverage: false, node: undefined, gpu: undefined, rangeMs: 3_600_000 });
+    // `/gpu coverage` is the blind-spot view, not a node named "coverage".
+    expect(parse('coverage range=2h').data).toEqual({
+      coverage: true,
+      node: undefined,
+      gpu: undefined,
+      rangeMs: 2 * 3_600_000,
+    });
   });
 
   it('says which argument is wrong', () => {

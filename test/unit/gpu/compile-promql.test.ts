@@ -106,7 +106,7 @@ describe('compilePromQL', () => {
   });
 
   it('refuses metrics, label names and shapes outside the vetted set', () => {
-    expect(gpuQuerySpec.safeParse({ metric: 'up' }).success).toBe(false);
+    expect(gpuQuerySpec.safeParse({ metric: 'node_cpu_seconds_total' }).success).toBe(false);
     expect(
       gpuQuerySpec.safeParse({
         metric: 'DCGM_FI_DEV_GPU_UTIL',

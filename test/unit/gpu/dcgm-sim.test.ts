@@ -63,12 +63,13 @@ describe('DCGM simulator exposition', () => {
       'modelName',
       'Hostname',
       'DCGM_FI_DRIVER_VERSION',
+      'DCGM_FI_DEV_SERIAL',
       'container',
       'namespace',
       'pod',
     ]);
     const xid = samples.find((s) => s.name === 'DCGM_FI_DEV_XID_ERRORS')!;
-    expect(xid.labels.map(([k]) => k).slice(7)).toEqual([
+    expect(xid.labels.map(([k]) => k).slice(8)).toEqual([
       'container',
       'err_code',
       'err_msg',

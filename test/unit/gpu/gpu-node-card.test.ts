@@ -73,7 +73,7 @@ describe('gpu node card', () => {
     );
     expect(notice.kind === 'notice' && notice.text).not.toMatch(/: replace (the )?GPU/);
     const row = table(msg, 'GPUs').rows[2]!;
-    expect([text(row[5]), tone(row[5])]).toEqual(['ECC 1 · XID 48', 'attention']);
+    expect([text(row[5]), tone(row[5])]).toEqual(['ECC 1 · XID 48 · remap pending', 'attention']);
     // Inference GPUs are never flagged for low utilisation.
     expect(msg.facts.find((f) => f[0] === 'Workload')![1]).toContain('inference');
   });

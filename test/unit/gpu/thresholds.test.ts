@@ -98,6 +98,57 @@ describe('classifyGpu', () => {
   });
 });
 
+describe('classifyGpu on row remapping, NVLink and throttle time', () => {
+  it('grades a failed remap critical, a pending one a warning, with the catalog actions', () => {
+    const failed = classifyGpu({ ...healthy, remapPending: 0, remapFailure: 1 });
+    expect(failed.level).toBe('critical');
+    expect(failed.memoryRepair.reason).toBe('row remapping failed: Drain the node and reset the GPU');
+    const pending = classifyGpu({ ...healthy, remapPending: 1, remapFailure: 0 });
+    expect(pending.level).toBe('warning');
+    expect(pending.findings).toEqual([
+      'row remap pending: No action now; reset the GPU at the next drain so the remap takes effect',
+    ]);
+    expect(classifyGpu({ ...healthy, remapPending: 0, remapFailure: 0 }).memoryRepair.level).toBe('ok');
+    // A GPU whose exporter does not report the fields is not "ok" for them: it is unknown.
+    expect(classifyGpu(healthy).memoryRepair.level).toBe('unknown');
+  });
+
+  it('counts retired pages (older GPUs) against the policy', () => {
+    expect(classifyGpu({ ...healthy, retiredPages: 9, retiredPending: 0 }).level).toBe('ok');
+    expect(classifyGpu({ ...healthy, retiredPages: 10, retiredPending: 0 }).memoryRepair.reason).toContain(
+      '10 retired pages',
+    );
+    expect(classifyGpu({ ...healthy, retiredPages: 0, retiredPending: 1 }).memoryRepair.level).toBe(
+      'warning',
+    );
+  });
+
+  it('grades NVLink recoveries critical and CRC / replay streams a warning, at the policy thresholds', () => {
+    const clean = { nvlinkCrcErrors: 100, nvlinkReplayErrors: 10, nvlinkRecoveryErrors: 0 };
+    expect(classifyGpu({ ...healthy, ...clean }).nvlink.level).toBe('ok');
+    expect(classifyGpu({ ...healthy, ...clean, nvlinkCrcErrors: 101 }).nvlink.level).toBe('warning');
+    const rec = classifyGpu({ ...healthy, ...clean, nvlinkRecoveryErrors: 2 });
+    expect(rec.level).toBe('critical');
+    expect(rec.nvlink.reason).toMatch(
+      /^NVLink recovered 2× \(links retrained\): Decode the NVLink error registers/,
+    );
+    const lenient = gpuThresholdPolicy.parse({ errors: { nvlink: { recoveryCriticalAbove: 5 } } });
+    expect(classifyGpu({ ...healthy, ...clean, nvlinkRecoveryErrors: 2 }, lenient).nvlink.level).toBe('ok');
+  });
+
+  it('grades the share of time throttled by power or heat', () => {
+    expect(classifyGpu({ ...healthy, powerThrottledPct: 5, thermalThrottledPct: 0 }).throttle.level).toBe(
+      'ok',
+    );
+    const warm = classifyGpu({ ...healthy, powerThrottledPct: 1, thermalThrottledPct: 12 });
+    expect(warm.throttle).toEqual({ level: 'warning', reason: 'throttled by heat 12% of the time (> 5%)' });
+    expect(classifyGpu({ ...healthy, powerThrottledPct: 40 }).throttle.level).toBe('critical');
+    expect(gpuThresholdPolicy.safeParse({ errors: { throttle: { warningAbovePct: 30 } } }).success).toBe(
+      false,
+    );
+  });
+});
+
 describe('clock-event reasons', () => {
   it('decodes the bitmask into words', () => {
     expect(decodeClockEvents(0x48).map((r) => r.key)).toEqual(['hw_slowdown', 'hw_thermal']);
