@@ -68,6 +68,7 @@ function reasonOf(err: unknown): string {
   if (err instanceof AppError) {
     if (err.code === 'EVIDENCE_TIMEOUT') return `timed out (${err.message})`;
     if (err.code === 'EVIDENCE_QUEUE_TIMEOUT') return `not run: ${err.message}`;
+    if (err.code === 'QUERY_CANCELLED') return 'not run: the incident resolved';
     return err.code;
   }
   const code = (err as { code?: unknown })?.code;
@@ -92,6 +93,7 @@ export function evidenceOutcome(run: LogsRun): EvidenceItem['outcome'] {
  * Runs an incident's evidence queries, all at once, each within `budgetMs` of running (and
  * {@link QUEUE_BUDGETS} budgets of waiting for an engine); each item says how long it waited and
  * ran. A failing or slow query becomes an "unavailable" item with its reason; this never throws.
+ * `signal` withdraws the queries that still wait for an engine (their items say so).
  */
 export async function collectEvidence(
   backend: LogsBackend,
@@ -99,6 +101,7 @@ export async function collectEvidence(
   queries: readonly EvidenceQuery[],
   budgetMs: number,
   now: () => number,
+  signal?: AbortSignal,
 ): Promise<IncidentEvidence> {
   const items = await Promise.all(
     queries.map(async (q): Promise<EvidenceItem> => {
@@ -106,7 +109,12 @@ export async function collectEvidence(
       const params = Object.entries(q.params);
       try {
         const { value: run, ...timing } = await withRunBudget(
-          (onStarted) => backend.run(q.queryId, q.params, { timeoutMs: budgetMs, onStarted }),
+          (onStarted) =>
+            backend.run(q.queryId, q.params, {
+              timeoutMs: budgetMs,
+              onStarted,
+              ...(signal ? { signal } : {}),
+            }),
           { runMs: budgetMs, queueMs: QUEUE_BUDGETS * budgetMs },
           now,
         );
