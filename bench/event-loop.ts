@@ -4,6 +4,9 @@
  * (the baseline), then while 20 simulated console users ask questions (/kql over 7 days, questions
  * in words, /gpu) and fetch 7-day GPU charts. The bot's own `monitorEventLoopDelay` histogram
  * (prom-client's default metrics on /metrics, reset by each scrape) gives the delay per phase.
+ * Intake is driven open-loop (bench/lib/load.ts, runPacedLoad): webhooks leave on a fixed schedule
+ * from a worker thread and each is timed from its scheduled send, so a stall of the bot counts in
+ * full for every webhook it held up.
  * Rate limits are raised in this run: it measures what the bot does with the work it lets in.
  *
  *   npm run bench:event-loop [-- --seconds 30 --rate 200 --users 20]
@@ -14,7 +17,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { signChartToken } from '../cards/charts/chart-token.ts';
 import { alertmanagerGroup } from '../sim/scenarios/payloads.ts';
-import { runLoad } from './lib/load.ts';
+import { type PacedResult, runLoad, runPacedLoad } from './lib/load.ts';
 import { BENCH_CHART_SECRET, spawnLocalBot } from './lib/local-bot.ts';
 import { BENCH_TOKEN, table } from './lib/processes.ts';
 
@@ -87,6 +90,26 @@ async function user(botUrl: string, i: number, until: number, counts: Record<str
   }
 }
 
+/** One phase's figures: intake latency from the scheduled send (open loop), and the bot's loop delay. */
+function row(
+  phase: string,
+  r: PacedResult,
+  loop: { p99: number; max: number },
+): Record<string, string | number> {
+  return {
+    phase,
+    'intake p50 ms': r.p50,
+    'intake p99 ms': r.p99,
+    'intake max ms': r.max,
+    'p99 from send ms': r.sendP99,
+    sent: r.scheduled,
+    'non-2xx': r.non2xx,
+    errors: r.errors,
+    'loop p99 ms': loop.p99,
+    'loop max ms': loop.max,
+  };
+}
+
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'bench-event-loop-'));
   const bot = await spawnLocalBot(dir, POLICY);
@@ -105,33 +128,17 @@ async function main(): Promise<void> {
   try {
     await runLoad({ url, headers, body, seconds: 3, connections: 8 }); // warm-up
     await lag(); // resets the bot's histogram
-    const base = await runLoad({ url, headers, body, seconds, connections: 8, rate });
+    const base = await runPacedLoad({ url, headers, body, seconds, rate });
     const baseLag = await lag();
-    rows.push({
-      phase: 'baseline: intake alone',
-      'intake p50 ms': base.p50,
-      'intake p99 ms': base.p99,
-      'req/s': Math.round(base.rate),
-      'non-2xx': base.non2xx,
-      'loop p99 ms': baseLag.p99,
-      'loop max ms': baseLag.max,
-    });
+    rows.push(row('baseline: intake alone', base, baseLag));
 
     const counts: Record<string, number> = {};
     const until = Date.now() + seconds * 1000;
     const crowd = Promise.all(Array.from({ length: users }, (_, i) => user(bot.url, i, until, counts)));
-    const loaded = await runLoad({ url, headers, body, seconds, connections: 8, rate });
+    const loaded = await runPacedLoad({ url, headers, body, seconds, rate });
     await crowd;
     const loadedLag = await lag();
-    rows.push({
-      phase: `intake + ${users} users`,
-      'intake p50 ms': loaded.p50,
-      'intake p99 ms': loaded.p99,
-      'req/s': Math.round(loaded.rate),
-      'non-2xx': loaded.non2xx,
-      'loop p99 ms': loadedLag.p99,
-      'loop max ms': loadedLag.max,
-    });
+    rows.push(row(`intake + ${users} users`, loaded, loadedLag));
 
     console.log(table(rows));
     console.log('');
@@ -144,7 +151,10 @@ async function main(): Promise<void> {
       `event-loop delay p99 under load: ${loadedLag.p99.toFixed(1)} ms (target < ${LAG_P99_TARGET_MS}), ${(loadedLag.p99 / baseLag.p99).toFixed(2)}× the baseline's ${baseLag.p99.toFixed(1)} ms`,
     );
     console.log(
-      `intake p99 under load: ${loaded.p99} ms (target < ${INTAKE_P99_TARGET_MS}), ${(loaded.p99 / Math.max(1, base.p99)).toFixed(2)}× the baseline's ${base.p99} ms`,
+      `sender thread: sent at most ${Math.max(base.senderLagMaxMs, loaded.senderLagMaxMs)} ms late, its loop p99 ${Math.max(base.senderLoopP99Ms, loaded.senderLoopP99Ms)} ms`,
+    );
+    console.log(
+      `intake p99 under load (from the scheduled send): ${loaded.p99} ms (target < ${INTAKE_P99_TARGET_MS}), ${(loaded.p99 / Math.max(1, base.p99)).toFixed(2)}× the baseline's ${base.p99} ms`,
     );
   } finally {
     if (process.env.BENCH_CPU_PROF) {

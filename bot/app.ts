@@ -208,7 +208,15 @@ export async function startBot(config: Config, overrides: BotOverrides = {}): Pr
   ticker.unref();
 
   const simulator = config.sim
-    ? startAlertSimulator({ botUrl: url, token: config.alertWebhookToken, logger, platform })
+    ? startAlertSimulator({
+        botUrl: url,
+        token: config.alertWebhookToken,
+        logger,
+        platform,
+        clock,
+        // The telemetry's scenario start; a bot without the platform starts the story now.
+        startMs: platform?.startedAt ?? clock.now(),
+      })
     : undefined;
   logger.info({ url, mode: config.mode, sim: config.sim, store: store.engine }, 'on-call bot started');
 

@@ -72,7 +72,7 @@ export function createBackends(
 ): Backends {
   const { clock, platform } = parts;
   const charts = createWorkerChartRenderer(config.policy.charts.threads);
-  const simulatedLogs = platform ? startSimulatedLogs(clock) : undefined;
+  const simulatedLogs = platform ? startSimulatedLogs(clock, platform.startedAt) : undefined;
   const rawLogs: LogsBackend | undefined =
     simulatedLogs ??
     (config.logAnalytics && createAzureLogsBackend({ ...config.logAnalytics, catalog: KQL_CATALOG }));

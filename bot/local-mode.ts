@@ -19,8 +19,12 @@ export { startAlertSimulator } from '../sim/alert-simulator.ts';
 /** The simulated platform: Kubernetes API, GPU fleet and its metrics. */
 export { type LocalPlatform, startLocalPlatform } from '../sim/local-platform.ts';
 
-/** The simulated Log Analytics workspace: the local KQL engine over the telemetry, in a worker. */
-export const startSimulatedLogs = (clock: Clock) => createThreadedSimulatedLogsBackend(clock);
+/**
+ * The simulated Log Analytics workspace: the local KQL engine over the telemetry, in a worker, its
+ * episodes placed at `startMs`: the platform's scenario start, which the alert simulator shares.
+ */
+export const startSimulatedLogs = (clock: Clock, startMs = clock.now()) =>
+  createThreadedSimulatedLogsBackend(clock, { startMs });
 
 /**
  * The simulated resource's Azure Monitor metrics, from the same requests as the simulated logs

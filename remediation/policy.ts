@@ -44,7 +44,12 @@ export type ActionRule = z.infer<typeof actionRule>;
 
 /** Limits no plan may exceed, whoever approves it. */
 export const guardrails = z.object({
-  namespaces: z.array(z.string()).default(['ml']),
+  /**
+   * Namespaces plans may act in. By default the serving workloads: `ml` (llm-api, embeddings,
+   * the gateway) and `inference` (the vLLM deployments); never training (`ml-train`): a
+   * PyTorchJob is not the bot's to scale, restart or roll back.
+   */
+  namespaces: z.array(z.string()).default(['ml', 'inference']),
   /** `kind/name` patterns (`*` matches any run of characters) of resources actions may touch. */
   resources: z
     .array(z.string())

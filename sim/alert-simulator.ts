@@ -1,3 +1,4 @@
+import type { Clock } from '../core/clock.ts';
 import type { Logger } from '../core/logger.ts';
 import {
   aiPlatformIncidents,
@@ -9,6 +10,14 @@ export interface AlertSimulatorOptions {
   botUrl: string;
   token: string;
   logger: Logger;
+  /** The bot's clock: alert times are read from it, never from the wall clock. */
+  clock: Clock;
+  /**
+   * The scenario start the simulated telemetry placed its episodes at (LocalPlatform.startedAt):
+   * the alerts are told on that time line, so a throttling alert and its evidence are about the
+   * same minutes however long the bot took to start. Steps already due are sent at once.
+   */
+  startMs: number;
   /** Run the story again after this long (new alert ids), so a long-running demo stays alive. */
   repeatEveryMs?: number;
   /** >1 runs the story faster (tests). */
@@ -50,20 +59,28 @@ export function startAlertSimulator(options: AlertSimulatorOptions): { stop(): v
     }
   }
 
+  /** How long until an instant of the scenario, on the bot's clock (scaled; 0 once it is due). */
+  const until = (at: number) => Math.max(0, at - options.clock.now()) / scale;
+
   function play(episode: number): void {
-    const steps = aiPlatformIncidents(Date.now(), episode);
+    const episodeStart = options.startMs + (episode - 1) * (options.repeatEveryMs ?? 0);
+    const steps = aiPlatformIncidents(episodeStart, episode);
     let remaining = steps.length;
     for (const step of steps) {
-      const t = setTimeout(() => {
-        timers.delete(t);
-        void send(step).finally(() => {
-          if (--remaining === 0) resolveDone();
-        });
-      }, step.atMs / scale);
+      const t = setTimeout(
+        () => {
+          timers.delete(t);
+          void send(step).finally(() => {
+            if (--remaining === 0) resolveDone();
+          });
+        },
+        until(episodeStart + step.atMs),
+      );
       timers.add(t);
     }
     if (options.repeatEveryMs) {
-      const t = setTimeout(() => !stopped && play(episode + 1), options.repeatEveryMs / scale);
+      const next = episodeStart + options.repeatEveryMs;
+      const t = setTimeout(() => !stopped && play(episode + 1), until(next));
       t.unref();
       timers.add(t);
     }

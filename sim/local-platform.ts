@@ -14,6 +14,11 @@ export interface LocalPlatform {
   kubeConfig: KubeConfig;
   dcgm: DcgmCluster;
   metrics: MetricsBackend;
+  /**
+   * The scenario start, on the bot's clock: the simulated telemetry places its episodes and the
+   * alert simulator its alerts relative to this one instant, so both tell the same story.
+   */
+  startedAt: number;
   /** Scrapes the fleet now (tests, and commands that want the latest state at once). */
   scrapeNow(): void;
   close(): Promise<void>;
@@ -25,6 +30,7 @@ export interface LocalPlatform {
  * exporter's cluster, scraped into a local sample store with an hour of history.
  */
 export async function startLocalPlatform(clock: Clock): Promise<LocalPlatform> {
+  const startedAt = clock.now();
   const kube = await startKubeApi({ seed: seedAiPlatform, autoTickMs: 1_000 });
   const kubeConfig = new KubeConfig();
   kubeConfig.loadFromString(kubeconfigFor(kube.url));
@@ -35,6 +41,7 @@ export async function startLocalPlatform(clock: Clock): Promise<LocalPlatform> {
   return {
     kubeConfig,
     dcgm,
+    startedAt,
     metrics: createLocalMetricsBackend(samples, clock),
     scrapeNow: () => scrapeInto(samples, dcgm, clock.now()),
     async close() {

@@ -138,8 +138,15 @@ export class DeliveryLoop {
     const { store, clock } = this.deps;
     const entries = await store.outbox.claimDue(clock.now(), this.deps.batchSize ?? 16, this.leaseMs);
     // Each delivery starts in its own turn of the event loop, so rendering a round of cards never
-    // holds up intake for longer than one card.
-    await Promise.all(entries.map((e) => setImmediate().then(() => this.traced(e))));
+    // holds up intake for longer than one card. Immediates queued together all run in one check
+    // phase, with no I/O between them: so the next delivery is queued only once the one before has
+    // run up to its first real wait (for the console, all of it), and the poll phase comes between.
+    const deliveries: Promise<Outcome>[] = [];
+    for (const e of entries) {
+      await setImmediate();
+      deliveries.push(this.traced(e));
+    }
+    await Promise.all(deliveries);
     return entries.length;
   }
 

@@ -23,6 +23,16 @@ export interface WorkerPoolOptions {
 export interface RunHooks {
   /** Called when the task leaves the line for a thread: what came before was waiting, not work. */
   onStart?: () => void;
+  /**
+   * Withdraws the task while it waits for a thread (its promise rejects with TASK_CANCELLED and it
+   * never runs). A task already on a thread runs to its end: a thread cannot be interrupted.
+   */
+  signal?: AbortSignal;
+}
+
+/** A task withdrawn through its signal before a thread took it. */
+export function cancelledTask(): AppError {
+  return new AppError('TASK_CANCELLED', 'the task was withdrawn before it ran');
 }
 
 interface Pending<T, R> {
@@ -74,8 +84,27 @@ export class WorkerPool<T, R> {
     if (this.closed) return Promise.reject(new AppError('WORKER_POOL_CLOSED', 'the worker pool is closed'));
     // Threads start with the first task unless warmed: a bot that never renders a chart never loads the renderer.
     this.warm();
+    const signal = hooks?.signal;
+    if (signal?.aborted) return Promise.reject(cancelledTask());
     return new Promise<R>((resolve, reject) => {
-      this.queue.push({ id: this.nextId++, task, hooks, resolve, reject });
+      const pending: Pending<T, R> = { id: this.nextId++, task, hooks, resolve, reject };
+      const withdraw = () => {
+        const at = this.queue.indexOf(pending);
+        if (at < 0) return; // on a thread already, or done
+        this.queue.splice(at, 1);
+        reject(cancelledTask());
+      };
+      signal?.addEventListener('abort', withdraw, { once: true });
+      const settled = () => signal?.removeEventListener('abort', withdraw);
+      pending.resolve = (value) => {
+        settled();
+        resolve(value);
+      };
+      pending.reject = (err) => {
+        settled();
+        reject(err);
+      };
+      this.queue.push(pending);
       this.dispatch();
     });
   }

@@ -34,6 +34,22 @@ function fillFromResource(
     Object.assign(params, rollbackFromResource(resource));
 }
 
+/**
+ * The namespace a suggestion's plan would act in (its own, the resource's, else the action's
+ * default), when that is outside the guardrails: such a button could only ever be refused.
+ */
+function refusedNamespace(
+  action: RemediationAction,
+  params: Record<string, string | number | boolean>,
+  policy: RemediationPolicy,
+): string | undefined {
+  const parsed = action.params.safeParse(params);
+  const namespace = parsed.success ? (parsed.data as { namespace?: unknown }).namespace : params.namespace;
+  return typeof namespace === 'string' && !policy.guardrails.namespaces.includes(namespace)
+    ? namespace
+    : undefined;
+}
+
 /** "Roll back gpt-4o 2024-11-20": a model rollback says what it leaves; other actions their title. */
 function describe(action: RemediationAction, params: Record<string, string | number | boolean>): string {
   if (action.id !== 'rollback-deployment' || params.model === undefined) return action.title;
@@ -43,7 +59,8 @@ function describe(action: RemediationAction, params: Record<string, string | num
 /**
  * The "Propose …" buttons for an open incident's card: the policy maps the incident's kind to
  * actions and parameters; the incident's resource (node, deployment, namespace) fills the gaps.
- * Pressing one proposes; nothing runs without approval.
+ * A suggestion whose namespace the guardrails do not allow is left out. Pressing one proposes;
+ * nothing runs without approval.
  */
 export function suggestedRemediationActions(
   policy: RemediationPolicy,
@@ -60,6 +77,9 @@ export function suggestedRemediationActions(
     if (action.id === 'cordon-node' && params.node === undefined) continue;
     if (action.id === 'rollback-deployment' && params.deployment === undefined && params.model === undefined)
       continue;
+    // A hot GPU held by a training job (ml-train) gets no "Reduce batch size" for a namespace the
+    // guardrails keep the bot out of: a card never offers what approving would refuse.
+    if (refusedNamespace(action, params, policy) !== undefined) continue;
     out.push({
       verb: REMEDIATION_VERBS.propose,
       title: (s.title ?? `Propose: ${describe(action, params)}`).slice(0, 75),

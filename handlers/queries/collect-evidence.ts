@@ -69,6 +69,7 @@ function reasonOf(err: unknown): string {
   if (err instanceof AppError) {
     if (err.code === 'EVIDENCE_TIMEOUT') return `timed out (${err.message})`;
     if (err.code === 'EVIDENCE_QUEUE_TIMEOUT') return `not run: ${err.message}`;
+    if (err.code === 'QUERY_CANCELLED') return 'not run: the incident resolved';
     return err.code;
   }
   const code = (err as { code?: unknown })?.code;
@@ -93,16 +94,21 @@ export function evidenceOutcome(run: QueryRun): EvidenceItem['outcome'] {
 /** Starts one evidence query on its source; a metrics request does not queue, so it starts at once. */
 function startRun(
   logs: LogsBackend,
-  metrics: AzureMetricsBackend | undefined,
+  extra: { metrics?: AzureMetricsBackend | undefined; signal?: AbortSignal | undefined },
   q: EvidenceQuery,
   budgetMs: number,
 ) {
+  const { metrics, signal } = extra;
   return async (onStarted: () => void): Promise<QueryRun> => {
-    if (q.source !== 'metrics') return logs.run(q.queryId, q.params, { timeoutMs: budgetMs, onStarted });
+    if (q.source !== 'metrics')
+      return logs.run(q.queryId, q.params, { timeoutMs: budgetMs, onStarted, ...(signal ? { signal } : {}) });
     if (!metrics)
       throw new UserFacingError('METRICS_NOT_CONFIGURED', 'Azure Monitor metrics are not configured');
     onStarted();
-    return metrics.run(q.queryId, q.params, { signal: AbortSignal.timeout(budgetMs) });
+    const timeout = AbortSignal.timeout(budgetMs);
+    return metrics.run(q.queryId, q.params, {
+      signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
+    });
   };
 }
 
@@ -110,6 +116,7 @@ function startRun(
  * Runs an incident's evidence queries, all at once, each within `budgetMs` of running (and
  * {@link QUEUE_BUDGETS} budgets of waiting for an engine); each item says how long it waited and
  * ran. A failing or slow query becomes an "unavailable" item with its reason; this never throws.
+ * `signal` withdraws the queries that still wait for an engine (their items say so).
  */
 export async function collectEvidence(
   backend: LogsBackend,
@@ -117,17 +124,21 @@ export async function collectEvidence(
   queries: readonly EvidenceQuery[],
   budgetMs: number,
   now: () => number,
-  /** Azure Monitor metrics, for the policy's metric evidence (left out by it when absent). */
-  metrics?: AzureMetricsBackend,
+  extra: {
+    /** Azure Monitor metrics, for the policy's metric evidence (left out by it when absent). */
+    metrics?: AzureMetricsBackend | undefined;
+    /** Withdraws the queries still waiting (the incident resolved). */
+    signal?: AbortSignal | undefined;
+  } = {},
 ): Promise<IncidentEvidence> {
   const items = await Promise.all(
     queries.map(async (q): Promise<EvidenceItem> => {
-      const catalog = q.source === 'metrics' ? metrics?.catalog : backend.catalog;
+      const catalog = q.source === 'metrics' ? extra.metrics?.catalog : backend.catalog;
       const title = catalog?.get(q.queryId)?.title ?? q.queryId;
       const params = Object.entries(q.params);
       try {
         const { value: run, ...timing } = await withRunBudget(
-          startRun(backend, metrics, q, budgetMs),
+          startRun(backend, extra, q, budgetMs),
           { runMs: budgetMs, queueMs: QUEUE_BUDGETS * budgetMs },
           now,
         );

@@ -82,7 +82,8 @@ export function createQueriesModule(options: QueriesModuleOptions): BotModule {
   const sync = createEvidenceSync(repo, cache);
   /** Identifies this replica's claims (for whoever reads the table). */
   const owner = randomUUID();
-  const inFlight = new Map<number, Promise<void>>();
+  /** Evidence runs in progress, by incident: the job, and how to withdraw its waiting queries. */
+  const inFlight = new Map<number, { job: Promise<void>; controller: AbortController }>();
   /** Incidents whose card this replica rendered without evidence: they get an update when it arrives. */
   const shownPending = new Set<number>();
   const budgetMs = options.budgetMs ?? 10_000;
@@ -120,10 +121,13 @@ export function createQueriesModule(options: QueriesModuleOptions): BotModule {
     return queueCardUpdates(incidentIds.filter((id) => shownPending.delete(id)));
   }
 
-  async function collect(incident: Incident) {
+  async function collect(incident: Incident, signal: AbortSignal) {
     const queries = evidenceFor(incident, clock.now(), sources);
     const run = () =>
-      collectEvidence(backend, incident, queries, budgetMs, () => clock.now(), options.metrics);
+      collectEvidence(backend, incident, queries, budgetMs, () => clock.now(), {
+        metrics: options.metrics,
+        signal,
+      });
     return options.tracing
       ? options.tracing.span(
           'incident.enrich',
@@ -134,7 +138,8 @@ export function createQueriesModule(options: QueriesModuleOptions): BotModule {
       : run();
   }
 
-  async function collectAndQueue(incident: Incident): Promise<void> {
+  async function collectAndQueue(incident: Incident, signal: AbortSignal): Promise<void> {
+    if (signal.aborted) return;
     const claim = await repo.claim(incident.id, owner, clock.now(), leaseFor(budgetMs));
     if (claim.status === 'held') return; // another replica collects; its save reaches us on a tick
     if (claim.status === 'done') {
@@ -143,7 +148,16 @@ export function createQueriesModule(options: QueriesModuleOptions): BotModule {
       return;
     }
     const started = clock.now();
-    const collected = await collect(incident);
+    const collected = await collect(incident, signal);
+    if (signal.aborted) {
+      // Resolved meanwhile: what did not run is not evidence, and its card shows none. The claim
+      // lapses on its own; nobody claims evidence for a resolved incident.
+      logger.info(
+        { incidentId: incident.id, ms: clock.now() - started },
+        'incident evidence withdrawn: the incident resolved',
+      );
+      return;
+    }
     await repo.save(collected, clock.now());
     cache.put(collected);
     shownPending.delete(incident.id);
@@ -166,13 +180,19 @@ export function createQueriesModule(options: QueriesModuleOptions): BotModule {
   function ensureEvidence(incident: Incident): void {
     if (incident.status !== 'open' || inFlight.has(incident.id) || cache.get(incident.id)) return;
     if (evidenceFor(incident, clock.now(), sources).length === 0) return;
+    const controller = new AbortController();
     const job = new Promise<void>((resolve) => setImmediate(resolve))
-      .then(() => collectAndQueue(incident))
+      .then(() => collectAndQueue(incident, controller.signal))
       .catch((err) =>
         logger.warn({ err, code: 'EVIDENCE_FAILED', incidentId: incident.id }, 'evidence not stored'),
       )
       .finally(() => inFlight.delete(incident.id));
-    inFlight.set(incident.id, job);
+    inFlight.set(incident.id, { job, controller });
+  }
+
+  /** An incident that is no longer open needs no evidence: its queries still waiting are withdrawn. */
+  function withdrawEvidence(incident: Incident): void {
+    if (incident.status !== 'open') inFlight.get(incident.id)?.controller.abort();
   }
 
   return {
@@ -183,6 +203,7 @@ export function createQueriesModule(options: QueriesModuleOptions): BotModule {
       registerKqlChartRoute(app, charts);
     },
     enrichIncidentCard(incident) {
+      withdrawEvidence(incident);
       const stored = cache.get(incident.id);
       if (stored) return { sections: evidenceSections(stored) };
       if (evidenceFor(incident, clock.now(), sources).length === 0 || incident.status !== 'open') return {};
@@ -193,11 +214,16 @@ export function createQueriesModule(options: QueriesModuleOptions): BotModule {
     async tick() {
       // First what other replicas saved, so that their incidents are not claimed in vain.
       await arrived(await sync.refresh());
+      // Resolved since their runs began (on any replica): their queries waiting for an engine go.
+      for (const id of [...inFlight.keys()]) {
+        const incident = await store.incidents.get(id);
+        if (incident) withdrawEvidence(incident);
+      }
       for (const incident of await store.incidents.listOpen(OPEN_INCIDENTS_PER_TICK))
         ensureEvidence(incident);
     },
     async close() {
-      await Promise.all(inFlight.values());
+      await Promise.all([...inFlight.values()].map((f) => f.job));
       await repo.close();
     },
   };

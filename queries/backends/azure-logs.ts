@@ -7,7 +7,7 @@ import { UserFacingError } from '../../core/errors.ts';
 import type { KqlCatalog } from '../catalog.ts';
 import { formatDatetime } from '../engine/literals.ts';
 import { type KqlType, TYPE_ALIASES } from '../engine/types.ts';
-import { type LogsBackend, type LogsResult, prepareRun } from './logs-backend.ts';
+import { cancelledRun, type LogsBackend, type LogsResult, prepareRun } from './logs-backend.ts';
 
 export interface AzureLogsOptions {
   workspaceId: string;
@@ -60,6 +60,14 @@ function toRestTable(table: LogsTable | undefined): Pick<LogsResult, 'columns' |
   return { columns, rows };
 }
 
+/** The call's abort signal: its time limit, the caller's own signal, or both. */
+function abortSignalOf(timeoutMs: number | undefined, signal: AbortSignal | undefined) {
+  const signals = [...(timeoutMs ? [AbortSignal.timeout(timeoutMs)] : []), ...(signal ? [signal] : [])];
+  return signals.length === 0
+    ? {}
+    : { abortSignal: signals.length === 1 ? signals[0]! : AbortSignal.any(signals) };
+}
+
 /**
  * Log Analytics through `@azure/monitor-query-logs`: vetted queries only, bound by the one binding
  * function, with a server-side timeout. A partial result (`PartialError`) is returned with
@@ -77,12 +85,13 @@ export function createAzureLogsBackend(options: AzureLogsOptions): LogsBackend {
     async run(id, raw, runOptions) {
       const { query, params, text } = prepareRun(options.catalog, id, raw);
       let result: LogsResult;
+      if (runOptions?.signal?.aborted) throw cancelledRun();
       // No line to wait in here: the service's own queueing is part of the query's time.
       runOptions?.onStarted?.();
       try {
         const res = await client.queryWorkspace(options.workspaceId, text, QUERY_TIMESPAN, {
           serverTimeoutInSeconds,
-          ...(runOptions?.timeoutMs ? { abortSignal: AbortSignal.timeout(runOptions.timeoutMs) } : {}),
+          ...abortSignalOf(runOptions?.timeoutMs, runOptions?.signal),
         });
         result =
           res.status === LogsQueryResultStatus.PartialFailure

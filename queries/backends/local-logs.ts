@@ -2,7 +2,7 @@ import type { KqlCatalog } from '../catalog.ts';
 import type { KqlEngine } from '../engine/engine.ts';
 import type { QueryResult } from '../engine/types.ts';
 import type { LogsBackend } from './logs-backend.ts';
-import { prepareRun } from './logs-backend.ts';
+import { cancelledRun, prepareRun } from './logs-backend.ts';
 
 export type LocalLogsOptions = { catalog: KqlCatalog } & (
   | {
@@ -16,7 +16,7 @@ export type LocalLogsOptions = { catalog: KqlCatalog } & (
        * Runs bound query text elsewhere, e.g. in a worker thread that owns the tables; calls
        * `onStarted` when the text reaches an engine (after any wait for a free one).
        */
-      runQuery(text: string, onStarted: () => void): Promise<QueryResult>;
+      runQuery(text: string, onStarted: () => void, signal?: AbortSignal): Promise<QueryResult>;
     }
 );
 
@@ -27,8 +27,10 @@ export type LocalLogsOptions = { catalog: KqlCatalog } & (
 export function createLocalLogsBackend(options: LocalLogsOptions): LogsBackend {
   const execute =
     'runQuery' in options
-      ? (text: string, onStarted: () => void) => options.runQuery(text, onStarted)
-      : async (text: string, onStarted: () => void) => {
+      ? (text: string, onStarted: () => void, signal?: AbortSignal) =>
+          options.runQuery(text, onStarted, signal)
+      : async (text: string, onStarted: () => void, signal?: AbortSignal) => {
+          if (signal?.aborted) throw cancelledRun();
           options.beforeQuery?.();
           onStarted();
           return options.engine.run(text);
@@ -38,7 +40,7 @@ export function createLocalLogsBackend(options: LocalLogsOptions): LogsBackend {
     catalog: options.catalog,
     async run(id, raw, runOptions) {
       const { query, params, text } = prepareRun(options.catalog, id, raw);
-      const result = await execute(text, () => runOptions?.onStarted?.());
+      const result = await execute(text, () => runOptions?.onStarted?.(), runOptions?.signal);
       return { query, params, text, result: { ...result, partial: false } };
     },
   };

@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import type { ChatPlace, ChatUser } from '../../core/chat-surface.ts';
-import { UserFacingError } from '../../core/errors.ts';
+import { AppError, UserFacingError } from '../../core/errors.ts';
 import { bindParameters, type ParamValue } from '../bind-parameters.ts';
 import type { KqlCatalog } from '../catalog.ts';
 import type { QueryResult } from '../engine/types.ts';
@@ -55,10 +55,21 @@ export interface LogsBackend {
        * budgets start here, so time spent waiting in line is not taken for a slow query.
        */
       onStarted?: () => void;
+      /**
+       * Withdraws the run when aborted, e.g. evidence for an incident that resolved meanwhile: a
+       * run still waiting for an engine never starts, a call in flight is aborted where the
+       * backend can; the run's promise then rejects.
+       */
+      signal?: AbortSignal;
       /** Who asked and where the answer goes; private queries need an authorised caller in a direct message. */
       caller?: { user: ChatUser; place: ChatPlace };
     },
   ): Promise<LogsRun>;
+}
+
+/** A run withdrawn through its signal before it answered. */
+export function cancelledRun(): AppError {
+  return new AppError('QUERY_CANCELLED', 'the query was withdrawn before it ran');
 }
 
 /** Parameter values that fail a query's schema: names the parameter and its allowed form. */

@@ -58,7 +58,8 @@ export function createThreadedSimulatedLogsBackend(
   pool.warm();
   const backend = createLocalLogsBackend({
     catalog: KQL_CATALOG,
-    runQuery: (text, onStarted) => pool.run({ text, now: clock.now() }, { onStart: onStarted }),
+    runQuery: (text, onStarted, signal) =>
+      pool.run({ text, now: clock.now() }, { onStart: onStarted, ...(signal ? { signal } : {}) }),
   });
   return Object.assign(backend, { threads, startMs, close: () => pool.close() });
 }

@@ -39,6 +39,30 @@ describe('WorkerPool', () => {
     expect(await pool.run({ kind: 'echo', value: 2 })).toBe(2);
   });
 
+  it('drops a task withdrawn while it waits for a thread; one already running runs to its end', async () => {
+    const single = new WorkerPool<Task | { kind: 'hold'; value: SharedArrayBuffer }, unknown>({
+      entry: new URL('../../fixtures/workers/echo-worker.ts', import.meta.url),
+      size: 1,
+      name: 'test-withdraw',
+    });
+    const gate = new SharedArrayBuffer(4);
+    const running = new AbortController();
+    const held = single.run({ kind: 'hold', value: gate }, { signal: running.signal });
+    const waiting = new AbortController();
+    const started = vi.fn();
+    const queued = single.run({ kind: 'echo', value: 'late' }, { signal: waiting.signal, onStart: started });
+    expect(single.waiting).toBe(1);
+    waiting.abort();
+    running.abort();
+    await expect(queued).rejects.toMatchObject({ code: 'TASK_CANCELLED' });
+    expect(single.waiting).toBe(0);
+    Atomics.store(new Int32Array(gate), 0, 1);
+    Atomics.notify(new Int32Array(gate), 0);
+    expect(await held).toBe('released');
+    expect(started).not.toHaveBeenCalled();
+    await single.close();
+  });
+
   it('refuses work once closed', async () => {
     const closing = new WorkerPool<Task, unknown>({
       entry: new URL('../../fixtures/workers/echo-worker.ts', import.meta.url),

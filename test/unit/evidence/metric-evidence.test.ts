@@ -43,7 +43,7 @@ describe('metric evidence on a 429 incident', () => {
       evidenceFor(incident, clock.now(), APP_AND_METRICS),
       5_000,
       () => clock.now(),
-      metrics,
+      { metrics },
     );
     const [kql, status, ptu] = evidence.items;
     expect(kql?.outcome.status).toBe('ok');
@@ -64,7 +64,7 @@ describe('metric evidence on a 429 incident', () => {
       evidenceFor(incident, clock.now(), APP_AND_METRICS),
       5_000,
       () => clock.now(),
-      metrics,
+      { metrics },
     );
     const ptu = evidence.items.find((i) => i.queryId === 'aoai-ptu-utilization')!;
     if (ptu.outcome.status !== 'ok') throw new Error('PTU utilisation should answer');
@@ -101,7 +101,9 @@ describe('metric evidence on a 429 incident', () => {
     const withLogs = withQueryPolicy(logs, { ...DEFAULT_QUERY_POLICY, logSources: all.logSources }, () =>
       clock.now(),
     );
-    const evidence = await collectEvidence(withLogs, incident, queries, 5_000, () => clock.now(), metrics);
+    const evidence = await collectEvidence(withLogs, incident, queries, 5_000, () => clock.now(), {
+      metrics,
+    });
     const resource = evidence.items.find((i) => i.queryId === 'aoai-resource-errors')!;
     if (resource.outcome.status !== 'ok') throw new Error('the resource log should answer');
     expect(resource.outcome.headline?.text).toMatch(

@@ -49,6 +49,39 @@ describe('coalesced log runs', () => {
     expect(backend.inFlight).toBe(0);
   });
 
+  it('withdraws a shared run only when every incident waiting for it has withdrawn', async () => {
+    const clock = new ManualClock();
+    const seen: AbortSignal[] = [];
+    let answer!: () => void;
+    const inner: LogsBackend = {
+      kind: 'local',
+      catalog: createSimulatedLogsBackend(clock, { historyMs: DAY }).catalog,
+      run: (_id, _params, options) => {
+        seen.push(options!.signal!);
+        return new Promise((resolve) => {
+          answer = () => resolve({} as never);
+        });
+      },
+    };
+    const backend = withCoalescedRuns(inner);
+    const a = new AbortController();
+    const b = new AbortController();
+    const first = backend.run('token-usage', { window: '2h' }, { signal: a.signal });
+    const second = backend.run('token-usage', { window: '2h' }, { signal: b.signal });
+    expect(seen).toHaveLength(1);
+    a.abort();
+    await expect(first).rejects.toMatchObject({ code: 'QUERY_CANCELLED' });
+    expect(seen[0]!.aborted).toBe(false);
+    b.abort();
+    await expect(second).rejects.toMatchObject({ code: 'QUERY_CANCELLED' });
+    expect(seen[0]!.aborted).toBe(true);
+    // The withdrawn run is not shared any more: the next ask starts its own.
+    const third = backend.run('token-usage', { window: '2h' });
+    expect(seen).toHaveLength(2);
+    answer();
+    await third;
+  });
+
   it('keeps nothing after a run: the next query runs again and sees newer rows', async () => {
     const { clock, engineRuns, backend } = setup();
     const first = await backend.run('token-usage', { window: '2h' });

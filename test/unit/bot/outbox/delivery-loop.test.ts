@@ -97,6 +97,41 @@ describe('DeliveryLoop', () => {
     expect(surface.calls).toHaveLength(1);
   });
 
+  it('lets the event loop in between the deliveries of one round (intake is never held up for a whole round)', async () => {
+    const deps = { store, policy: defaultPolicy(), targets, clock };
+    for (let i = 0; i < 5; i++) {
+      const node = `node-${i}`;
+      await ingestAlerts(deps, [
+        parsed({
+          fingerprint: `fp-${i}`,
+          groupKey: `{}:{Hostname="${node}"}`,
+          labels: { alertname: 'GpuTemperatureHigh', severity: 'warning', Hostname: node, gpu: '3' },
+          resource: { node, gpu: '3' },
+        }),
+      ]);
+    }
+    // An immediate that queues itself again runs once per turn of the event loop: it counts turns.
+    // Each card must go out in a turn of its own, so that the poll phase (intake requests, health
+    // checks) comes between two cards, not only after the whole round.
+    let turn = 0;
+    let counting = true;
+    const count = () => {
+      turn++;
+      if (counting) setImmediate(count);
+    };
+    setImmediate(count);
+    const turns: number[] = [];
+    const post = surface.post.bind(surface);
+    surface.post = async (channel, m) => {
+      turns.push(turn);
+      return post(channel, m);
+    };
+    expect(await loop.runOnce()).toBe(5);
+    counting = false;
+    expect(turns).toHaveLength(5);
+    expect(new Set(turns).size).toBe(5);
+  });
+
   it('honours Retry-After and keeps per-incident order while retrying', async () => {
     await ingestAlerts({ store, policy: defaultPolicy(), targets, clock }, [parsed()]);
     await store.transaction((tx) => enqueueIncidentReply(tx, targets, 1, textReply('second'), clock.now()));
