@@ -80,7 +80,7 @@ export function assembleGpuRows(parts: Readonly<Record<string, readonly Labelled
   for (const [part, { field, scale }] of Object.entries(SUMMED)) {
     each(part, (row, v) => (row[field] = (row[field] ?? 0) + v * scale));
   }
-  for (const [key, row] of rows) if (!known.has(key)) rows.delete(key);
+  for (const key of [...rows.keys()]) if (!known.has(key)) rows.delete(key);
   return [...rows.values()].sort((a, b) => a.node.localeCompare(b.node) || a.gpu - b.gpu);
 }
 

@@ -208,6 +208,7 @@ describe('Slack app manifest', () => {
     expect(commands.sort()).toEqual([
       '/ack',
       '/alerts',
+      '/aoai',
       '/ask',
       '/gpu',
       '/kql',

@@ -12,7 +12,12 @@ describe('/gpu arguments', () => {
       gpu: 3,
       rangeMs: 6 * 3_600_000,
     });
-    expect(parse('NODE-7').data).toEqual({ coverage: false, node: 'node-7', gpu: undefined, rangeMs: 3_600_000 });
+    expect(parse('NODE-7').data).toEqual({
+      coverage: false,
+      node: 'node-7',
+      gpu: undefined,
+      rangeMs: 3_600_000,
+    });
     expect(parse('').data).toEqual({ coverage: false, node: undefined, gpu: undefined, rangeMs: 3_600_000 });
     // `/gpu coverage` is the blind-spot view, not a node named "coverage".
     expect(parse('coverage range=2h').data).toEqual({
