@@ -5,6 +5,7 @@ import { ConfigError, describeIssues } from '../core/config-error.ts';
 import { logSource } from '../queries/kql/log-sources.ts';
 import type { LlmEndpoint } from '../queries/llm/llm-client.ts';
 import { parseAgentTokens } from './adapters/mcp/agent-tokens.ts';
+import { azureMetricsEnv, azureMetricsSettings } from './azure-metrics-env.ts';
 import { defaultPolicy, loadPolicyFile, type Policy } from './policy.ts';
 
 /**
@@ -82,30 +83,7 @@ export const envSchema = z.object({
   LOG_ANALYTICS_WORKSPACE_ID: z.guid('a workspace id (GUID) from the workspace overview page').optional(),
   /** Query API base URL (sovereign clouds); default https://api.loganalytics.io/v1. */
   LOG_ANALYTICS_ENDPOINT: z.url().optional(),
-  /** Regional Azure Monitor Metrics endpoint, e.g. https://eastus2.metrics.monitor.azure.com (with AZURE_OPENAI_RESOURCE_IDS). */
-  AZURE_METRICS_ENDPOINT: z.url().optional(),
-  /** ARM ids of the Azure OpenAI resources whose platform metrics `/aoai` reads, comma-separated. */
-  AZURE_OPENAI_RESOURCE_IDS: z
-    .string()
-    .optional()
-    .transform((v) =>
-      (v ?? '')
-        .split(',')
-        .map((id) => id.trim())
-        .filter(Boolean),
-    )
-    .pipe(
-      z
-        .array(
-          z
-            .string()
-            .regex(
-              /^\/subscriptions\/[0-9a-f-]{36}\/resourceGroups\/[^/]+\/providers\/Microsoft\.CognitiveServices\/accounts\/[^/]+$/i,
-              'an Azure OpenAI resource id: /subscriptions/<id>/resourceGroups/<group>/providers/Microsoft.CognitiveServices/accounts/<name>',
-            ),
-        )
-        .max(50, 'at most 50 resources (one metrics batch request)'),
-    ),
+  ...azureMetricsEnv,
   CHART_URL_SECRET: optionalSecret(32),
   /** PagerDuty Events API v2 integration (routing) key; P1s page only when it is set. */
   PAGERDUTY_ROUTING_KEY: optionalSecret(32),
@@ -210,15 +188,7 @@ export const configSchema = z.unknown().transform((env, ctx) => {
     if (err instanceof ConfigError) problems.push(...err.problems);
     else throw err;
   }
-  if (!e.AZURE_METRICS_ENDPOINT !== (e.AZURE_OPENAI_RESOURCE_IDS.length === 0))
-    problems.push(
-      'AZURE_METRICS_ENDPOINT: set it together with AZURE_OPENAI_RESOURCE_IDS (the regional metrics endpoint and the resources to read), or neither',
-    );
-  const subscriptions = new Set(e.AZURE_OPENAI_RESOURCE_IDS.map((id) => id.split('/')[2]!.toLowerCase()));
-  if (subscriptions.size > 1)
-    problems.push(
-      'AZURE_OPENAI_RESOURCE_IDS: the metrics batch API reads one subscription per request; list resources of one subscription',
-    );
+  const azureMetrics = azureMetricsSettings(e, problems);
   // The simulated workspace has every source the simulator writes, whatever the file says.
   if (policy && mode === 'local') policy = { ...policy, logSources: [...logSource.options] };
   const llm = llmEndpoint(e, problems);
@@ -299,10 +269,7 @@ export const configSchema = z.unknown().transform((env, ctx) => {
       ? { workspaceId: e.LOG_ANALYTICS_WORKSPACE_ID, endpoint: e.LOG_ANALYTICS_ENDPOINT }
       : undefined,
     /** Azure Monitor platform metrics of the Azure OpenAI resources, when both variables are set. */
-    azureMetrics:
-      e.AZURE_METRICS_ENDPOINT && e.AZURE_OPENAI_RESOURCE_IDS.length > 0
-        ? { endpoint: e.AZURE_METRICS_ENDPOINT, resourceIds: e.AZURE_OPENAI_RESOURCE_IDS }
-        : undefined,
+    azureMetrics,
     /** HMAC key of signed chart URLs; generated at start when unset (then single-replica only). */
     chartUrlSecret,
     chartUrlSecretGenerated: !e.CHART_URL_SECRET,

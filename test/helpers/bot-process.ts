@@ -41,3 +41,31 @@ export async function spawnBot(env: Record<string, string>): Promise<BotProcess>
     },
   };
 }
+
+/** A console message as the bot's console API lists it (only what these helpers read). */
+interface ConsoleMessage {
+  author: string;
+  card: Record<string, unknown> | null;
+  text: string;
+}
+
+/**
+ * Types `text` in a running bot's console as alice and waits for the bot's answer (the process
+ * delivers on its own loop, so this polls the console API).
+ */
+export async function sayToConsole<M extends ConsoleMessage>(url: string, text: string): Promise<M> {
+  const messages = async () => (await (await fetch(`${url}/api/console/messages`)).json()) as M[];
+  const before = (await messages()).length;
+  const res = await fetch(`${url}/api/console/messages`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ user: 'alice', text }),
+  });
+  if (res.status !== 202) throw new Error(`console refused "${text}": HTTP ${res.status}`);
+  for (let i = 0; i < 200; i++) {
+    const answer = (await messages()).slice(before).find((m) => m.author === 'bot');
+    if (answer) return answer;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`no answer to ${text}`);
+}

@@ -6,7 +6,7 @@ import { ManualClock } from '../../core/clock.ts';
 import { bindParameters } from '../../queries/bind-parameters.ts';
 import { KQL_CATALOG } from '../../queries/catalog.ts';
 import { SimulatedTelemetry } from '../../sim/telemetry/telemetry.ts';
-import { type BotProcess, spawnBot } from '../helpers/bot-process.ts';
+import { type BotProcess, sayToConsole, spawnBot } from '../helpers/bot-process.ts';
 import { cardTables } from '../helpers/card-tables.ts';
 import { requireBinary } from '../helpers/require-binary.ts';
 import type { ConsoleApiMessage } from '../helpers/test-bot.ts';
@@ -30,26 +30,7 @@ describe.skipIf(!haveOpenssl)('/kql through the production bot against a local L
   let la: LogAnalyticsServer;
   let bot: BotProcess;
 
-  const messages = async () =>
-    (await (await fetch(`${bot.url}/api/console/messages`)).json()) as ConsoleApiMessage[];
-
-  /** Types a command in the console and waits for the bot's answer to be delivered. */
-  async function say(text: string): Promise<ConsoleApiMessage> {
-    const before = (await messages()).length;
-    const res = await fetch(`${bot.url}/api/console/messages`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ user: 'alice', text }),
-    });
-    expect(res.status).toBe(202);
-    for (let i = 0; i < 200; i++) {
-      const all = await messages();
-      const answer = all.slice(before).find((m) => m.author === 'bot');
-      if (answer) return answer;
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    throw new Error(`no answer to ${text}`);
-  }
+  const say = (text: string) => sayToConsole<ConsoleApiMessage>(bot.url, text);
 
   beforeAll(async () => {
     telemetry.refresh();

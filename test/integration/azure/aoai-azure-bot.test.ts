@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { METRIC_CATALOG } from '../../../queries/azure-metrics/catalog.ts';
 import { type MetricSeries, seriesTable } from '../../../queries/azure-metrics/metric-request.ts';
 import { createSimulatedAzureMetrics } from '../../../sim/telemetry/simulated-azure-metrics.ts';
-import { type BotProcess, spawnBot } from '../../helpers/bot-process.ts';
+import { type BotProcess, sayToConsole, spawnBot } from '../../helpers/bot-process.ts';
 import { requireBinary } from '../../helpers/require-binary.ts';
 import type { ConsoleApiMessage } from '../../helpers/test-bot.ts';
 import { type AzureMetricsServer, startAzureMetricsServer } from '../../servers/azure-metrics.ts';
@@ -37,23 +37,7 @@ describe.skipIf(!haveOpenssl)(
     let server: AzureMetricsServer;
     let bot: BotProcess;
 
-    const messages = async () =>
-      (await (await fetch(`${bot.url}/api/console/messages`)).json()) as ConsoleApiMessage[];
-    async function say(text: string): Promise<ConsoleApiMessage> {
-      const before = (await messages()).length;
-      const res = await fetch(`${bot.url}/api/console/messages`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ user: 'alice', text }),
-      });
-      expect(res.status).toBe(202);
-      for (let i = 0; i < 200; i++) {
-        const answer = (await messages()).slice(before).find((m) => m.author === 'bot');
-        if (answer) return answer;
-        await new Promise((r) => setTimeout(r, 50));
-      }
-      throw new Error(`no answer to ${text}`);
-    }
+    const say = (text: string) => sayToConsole<ConsoleApiMessage>(bot.url, text);
 
     beforeAll(async () => {
       server = await startAzureMetricsServer({

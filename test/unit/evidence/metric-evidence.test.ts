@@ -19,6 +19,18 @@ const metrics = createAzureMetricsBackend(
   () => clock.now(),
 );
 const APP_AND_METRICS = { metrics: true, logSources: ['app-insights' as const] };
+/** The incident's evidence over the application's telemetry and the resource's metrics. */
+const collectWithMetrics = (incident: Incident) =>
+  collectEvidence(
+    logs,
+    incident,
+    evidenceFor(incident, clock.now(), APP_AND_METRICS),
+    5_000,
+    () => clock.now(),
+    {
+      metrics,
+    },
+  );
 const throttling = (deployment: string) =>
   ({ id: 9, kind: 'aoai-throttling', resource: { deployment } }) as unknown as Incident;
 
@@ -37,14 +49,7 @@ describe('metric evidence on a 429 incident', () => {
 
   it('shows the resource’s 429 share and its PTU saturation beside the application’s throttle rate', async () => {
     const incident = throttling('gpt-4o');
-    const evidence = await collectEvidence(
-      logs,
-      incident,
-      evidenceFor(incident, clock.now(), APP_AND_METRICS),
-      5_000,
-      () => clock.now(),
-      { metrics },
-    );
+    const evidence = await collectWithMetrics(incident);
     const [kql, status, ptu] = evidence.items;
     expect(kql?.outcome.status).toBe('ok');
     expect(status?.title).toBe('Azure OpenAI requests by status code');
@@ -58,14 +63,7 @@ describe('metric evidence on a 429 incident', () => {
 
   it('says a standard deployment has no PTU series instead of "nothing matched"', async () => {
     const incident = throttling('gpt-4o-mini');
-    const evidence = await collectEvidence(
-      logs,
-      incident,
-      evidenceFor(incident, clock.now(), APP_AND_METRICS),
-      5_000,
-      () => clock.now(),
-      { metrics },
-    );
+    const evidence = await collectWithMetrics(incident);
     const ptu = evidence.items.find((i) => i.queryId === 'aoai-ptu-utilization')!;
     if (ptu.outcome.status !== 'ok') throw new Error('PTU utilisation should answer');
     expect(ptu.outcome.rows).toEqual([]);
