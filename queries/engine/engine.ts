@@ -1,5 +1,6 @@
 import { buildColumn } from './build-column.ts';
 import type { Column } from './column.ts';
+import { concatColumns } from './concat-column.ts';
 import { KqlError } from './errors.ts';
 import { parseQuery } from './parse-query.ts';
 import { runStatements } from './run-query.ts';
@@ -24,6 +25,24 @@ export class KqlEngine {
   /** Registers (or replaces) a table built from typed columns. */
   addTable(name: string, columns: { name: string; col: Column }[]): void {
     this.tables.set(name, makeTable(columns));
+  }
+
+  /**
+   * Appends rows to a registered table, given as one typed column per table column. False (and the
+   * table unchanged) when there is no such table or a column cannot be joined: build it whole then.
+   */
+  appendColumns(name: string, columns: { name: string; col: Column }[]): boolean {
+    const table = this.tables.get(name);
+    if (!table || table.columns.length !== columns.length) return false;
+    const joined: { name: string; col: Column }[] = [];
+    for (const { name: column, col } of columns) {
+      const head = table.columns.find((c) => c.name === column);
+      const both = head && !head.sel ? concatColumns(head.col, col) : null;
+      if (!both) return false;
+      joined.push({ name: column, col: both });
+    }
+    this.addTable(name, joined);
+    return true;
   }
 
   /** Registers a table from row objects, typed by a schema (missing values become null). */

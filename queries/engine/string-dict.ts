@@ -1,3 +1,5 @@
+import { appendTyped } from './append-typed.ts';
+
 /**
  * String dictionaries. Small ones are JS string arrays; large ones (e.g. request ids, one per row)
  * are packed as UTF-8 bytes with offsets, off the JS heap: millions of small heap strings would
@@ -58,4 +60,18 @@ export function packStrings(count: number, get: (i: number) => string): PackedSt
 /** Packs a large array dictionary; small ones are returned as they are. */
 export function maybePack(d: string[]): Dict {
   return d.length > PACK_THRESHOLD ? packStrings(d.length, (i) => d[i]!) : d;
+}
+
+/** A dictionary with `added` after its entries (a new object; the old one is left as it was). */
+export function appendToDict(d: Dict, added: readonly string[]): Dict {
+  if (added.length === 0) return d;
+  if (Array.isArray(d)) return maybePack(d.concat(added));
+  const extra = packStrings(added.length, (i) => added[i]!);
+  const shifted = extra.offsets.subarray(1).map((o) => o + d.bytes.length);
+  return {
+    kind: 'packed',
+    bytes: appendTyped(d.bytes, extra.bytes),
+    offsets: appendTyped(d.offsets, shifted),
+    length: d.length + added.length,
+  };
 }
