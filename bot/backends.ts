@@ -57,7 +57,10 @@ export interface Backends {
   limiter: WorkLimiter;
   /** Local mode acts on the simulated cluster; production only when the policy has a remediation section. */
   remediationTargets: RemediationTargets | undefined;
-  /** Names questions may resolve fuzzy words to; production has no inventory of its own yet. */
+  /**
+   * Names known before any discovery: the simulator's in local mode, none in production (the
+   * inventory module discovers the names from the backends on every platform).
+   */
   inventory: InventoryInput;
   /** The nodes `/gpu` knows, in local mode; by default those reporting DCGM metrics. */
   knownNodes: (() => Promise<string[]>) | undefined;

@@ -4,6 +4,7 @@ import { azureMetricsPlugin } from './modules/azure-metrics.ts';
 import { gpuPlugin } from './modules/gpu.ts';
 import { helpPlugin } from './modules/help.ts';
 import { incidentsPlugin } from './modules/incidents.ts';
+import { inventoryPlugin } from './modules/inventory.ts';
 import { mcpPlugin } from './modules/mcp.ts';
 import { pagingPlugin } from './modules/paging.ts';
 import { queriesPlugin } from './modules/queries.ts';
@@ -26,6 +27,7 @@ export const MODULES = ModuleList.of<ModuleParts>()
   .add(azureMetricsPlugin)
   .add(viewsPlugin)
   .add(pagingPlugin)
+  .add(inventoryPlugin)
   .add(askPlugin)
   .add(mcpPlugin)
   .add(helpPlugin);

@@ -10,6 +10,7 @@ import {
   privateQueriesPolicy,
   workspaceRetention,
 } from '../handlers/queries/query-policy.ts';
+import { inventoryPolicy } from '../handlers/questions/inventory-policy.ts';
 import { rateLimitPolicy } from '../handlers/rate-limit/rate-limit-policy.ts';
 import { viewsPolicy } from '../handlers/views/views-policy.ts';
 import { costPolicySchema } from '../queries/cost/cost-policy.ts';
@@ -42,6 +43,8 @@ export const policySchema = z
     retention: workspaceRetention,
     /** Per-user and global limits of /kql, /gpu and questions (handlers/rate-limit). */
     rateLimits: rateLimitPolicy,
+    /** Names questions resolve to: discovery interval and look-back, extra names, aliases (handlers/questions/inventory-policy.ts). */
+    inventory: inventoryPolicy,
     /** Chart rendering: threads, renders at once, the line behind them, the PNG cache (handlers/gpu/chart-policy.ts). */
     charts: chartPolicy,
   })

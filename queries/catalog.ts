@@ -5,6 +5,7 @@ import { cacheHitRate } from './kql/cache-hit-rate.ts';
 import { costPerTeam } from './kql/cost-per-team.ts';
 import type { KqlQuery } from './kql/define-kql-query.ts';
 import { errorSpike } from './kql/error-spike.ts';
+import { inventory } from './kql/inventory.ts';
 import { latencyDistribution } from './kql/latency-distribution.ts';
 import { modelVersionComparison } from './kql/model-version-comparison.ts';
 import { pipelineFreshness } from './kql/pipeline-freshness.ts';
@@ -56,4 +57,5 @@ export const KQL_CATALOG: KqlCatalog = buildCatalog([
   promptInjectionSources,
   pipelineFreshness,
   aoaiResourceErrors,
+  inventory,
 ]);

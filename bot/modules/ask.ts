@@ -1,6 +1,7 @@
 import { createAskModule } from '../../handlers/ask/ask-module.ts';
 import type { CommandHandler } from '../../handlers/commands/command.ts';
 import type { QuestionAnswerer } from '../../handlers/module.ts';
+import type { InventorySource } from '../../handlers/questions/live-inventory.ts';
 import { KQL_CATALOG } from '../../queries/catalog.ts';
 import type { Config } from '../config.ts';
 import type { ModuleParts, ModulePlugin } from '../module-list.ts';
@@ -8,6 +9,8 @@ import type { ModuleParts, ModulePlugin } from '../module-list.ts';
 type Needs = Pick<ModuleParts, 'clock' | 'logger' | 'metrics' | 'backends'> & {
   /** The GPU module's `/gpu`, unlimited: a question is charged to `ask` only. */
   gpuCommand: CommandHandler | undefined;
+  /** The discovered names (the inventory module's), which each question reads as they are then. */
+  inventory: InventorySource | undefined;
 };
 
 /**
@@ -23,7 +26,7 @@ export const askPlugin: ModulePlugin<Needs, Config, { answerQuestion: QuestionAn
       catalog: logs ? KQL_CATALOG : undefined,
       logs,
       gpuCommand: needs.gpuCommand,
-      inventory: needs.backends.inventory,
+      inventory: needs.inventory ?? needs.backends.inventory,
       clock: needs.clock,
       timeZone: config.policy.timeZone,
       dataDir: config.dataDir,

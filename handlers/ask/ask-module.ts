@@ -11,6 +11,7 @@ import { createLlmClient, type LlmEndpoint, modelOf } from '../../queries/llm/ll
 import { type ButtonHandler, type CommandHandler, defineCommand } from '../commands/command.ts';
 import type { BotModule, QuestionAnswerer } from '../module.ts';
 import type { InventoryInput } from '../questions/inventory.ts';
+import type { InventorySource } from '../questions/live-inventory.ts';
 import { createLlmRouter, type LlmMetrics } from '../questions/llm/llm-router.ts';
 import { ASK_RERUN_VERB, buildAnswerMessage, parseAskRerun } from '../questions/question-cards.ts';
 import {
@@ -28,8 +29,8 @@ export interface AskModuleOptions {
   catalog: KqlCatalog | undefined;
   logs: LogsBackend | undefined;
   gpuCommand: CommandHandler | undefined;
-  /** Names the router may resolve fuzzy words to (deployments, app roles, teams, nodes). */
-  inventory: InventoryInput;
+  /** Names the router may resolve fuzzy words to (deployments, app roles, teams, nodes): fixed or live. */
+  inventory: InventoryInput | InventorySource;
   clock: Clock;
   timeZone: string;
   dataDir: string;

@@ -38,6 +38,11 @@ function aliasesOf(inventory: Inventory): Alias[] {
   add('deployment', inventory.deployments);
   add('appRole', inventory.appRoles);
   add('team', inventory.teams);
+  const kindOf = new Map(out.map((a) => [a.name, a.kind]));
+  for (const [alias, name] of Object.entries(inventory.aliases)) {
+    const kind = kindOf.get(name);
+    if (kind) out.push({ kind, name, alias: compactName(alias) });
+  }
   return out;
 }
 

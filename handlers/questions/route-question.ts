@@ -5,6 +5,7 @@ import { extractSlots, type Slots } from './extract-slots.ts';
 import type { Clock } from './extract-time.ts';
 import { fillParams, slotOfParam } from './fill-params.ts';
 import { type Inventory, type InventoryInput, inventorySchema } from './inventory.ts';
+import type { InventorySource } from './live-inventory.ts';
 import {
   buildQueryIndex,
   DEFAULT_RANK_WEIGHTS,
@@ -24,6 +25,11 @@ export interface RouterThresholds {
   minConfidence: number;
   weights: RankWeights;
 }
+
+const constant =
+  <T>(value: T) =>
+  () =>
+    value;
 
 const DEFAULTS: RouterThresholds = { minScore: 1.2, minConfidence: 0.08, weights: DEFAULT_RANK_WEIGHTS };
 const MAX_QUESTION = 500;
@@ -98,14 +104,25 @@ function ignoredSlots(params: Record<string, string | number>, slots: Slots): st
   return out;
 }
 
-/** Builds a router over a catalog and an inventory; the index is built once here. */
+/** Builds a router over a catalog and an inventory (fixed, or a live source it follows). */
 export function createQuestionRouter(options: {
   queries: readonly RoutableQuery[];
-  inventory: InventoryInput;
+  /** Fixed names, or a source whose latest names each question reads (discovered inventory). */
+  inventory: InventoryInput | InventorySource;
   thresholds?: Partial<RouterThresholds>;
 }): QuestionRouter {
-  const inventory: Inventory = inventorySchema.parse(options.inventory);
-  const index = buildQueryIndex(options.queries, inventory);
+  const source: InventorySource =
+    'current' in options.inventory
+      ? options.inventory
+      : { current: constant(inventorySchema.parse(options.inventory)) };
+  let built: { inventory: Inventory; index: ReturnType<typeof buildQueryIndex> } | undefined;
+  /** The index follows the inventory: rebuilt (cheap: the catalog's texts) when the names change. */
+  const current = () => {
+    const inventory = source.current();
+    if (built?.inventory !== inventory)
+      built = { inventory, index: buildQueryIndex(options.queries, inventory) };
+    return built;
+  };
   const t = { ...DEFAULTS, ...options.thresholds };
   const suggestions = options.queries.map((q) => ({ id: q.id, title: q.title, example: q.examples[0] }));
   const noMatch = (message: string): RouteDecision => ({ kind: 'no-match', message, suggestions });
@@ -119,6 +136,7 @@ export function createQuestionRouter(options: {
         return noMatch(
           'I answer questions with vetted queries; changes go through /remediate and an approval.',
         );
+      const { inventory, index } = current();
       const { slots, rest } = extractSlots(question, clock, inventory);
       const terms = toConceptTerms(rest);
       if (terms.includes(OUT_OF_SCOPE))

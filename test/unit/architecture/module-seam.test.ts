@@ -53,6 +53,7 @@ describe('the lists are the only composition point', () => {
       'azure-metrics',
       'views',
       'paging',
+      'inventory',
       'ask',
       'mcp',
       'help',
