@@ -3,14 +3,17 @@ import { parseDatetimeText } from './literals.ts';
 import { maybePack } from './string-dict.ts';
 import type { KqlType } from './types.ts';
 
-/** Builds a dictionary-encoded string column from JS values (null stays null). */
-export function buildStringColumn(values: ArrayLike<unknown>): StrColumn {
+/**
+ * Builds a dictionary-encoded string column from JS values: null stays null, or with `nullAs`
+ * becomes that string (a string column of a table has no nulls, only empty strings).
+ */
+export function buildStringColumn(values: ArrayLike<unknown>, nullAs?: string): StrColumn {
   const n = values.length;
   const codes = new Int32Array(n);
   const dict: string[] = [];
   const index = new Map<string, number>();
   for (let i = 0; i < n; i++) {
-    const v = values[i];
+    const v = values[i] ?? nullAs;
     if (v === null || v === undefined) {
       codes[i] = -1;
       continue;
@@ -49,7 +52,7 @@ export function buildColumn(type: KqlType, values: ArrayLike<unknown>): Column {
   const n = values.length;
   switch (type) {
     case 'string':
-      return buildStringColumn(Array.from(values, (v) => (v === null || v === undefined ? '' : v)));
+      return buildStringColumn(values, '');
     case 'bool': {
       const out = new Uint8Array(n);
       for (let i = 0; i < n; i++) {
@@ -64,9 +67,16 @@ export function buildColumn(type: KqlType, values: ArrayLike<unknown>): Column {
     default: {
       const out = new Float64Array(n);
       let nulls: Uint8Array | null = null;
+      const integral = type === 'long' || type === 'int';
       for (let i = 0; i < n; i++) {
-        let x = toNumber(values[i], type);
-        if (x !== null && (type === 'long' || type === 'int')) x = Math.trunc(x);
+        const v = values[i];
+        // The common case first: a finite number needs no conversion.
+        if (typeof v === 'number' && Number.isFinite(v)) {
+          out[i] = integral ? Math.trunc(v) : v;
+          continue;
+        }
+        let x = toNumber(v, type);
+        if (x !== null && integral) x = Math.trunc(x);
         if (x === null) {
           nulls ??= new Uint8Array(n);
           nulls[i] = 1;
