@@ -1,10 +1,21 @@
+import { join } from 'node:path';
 import { createViewsModule } from '../../handlers/views/views-module.ts';
 import type { LogsBackend } from '../../queries/backends/logs-backend.ts';
+import { openPostgresSlotClaims } from '../../store/schedule/postgres-slot-claims.ts';
+import type { SlotClaims } from '../../store/schedule/slot-claims.ts';
+import { openSqliteSlotClaims } from '../../store/schedule/sqlite-slot-claims.ts';
 import type { Config } from '../config.ts';
 import type { ModuleParts, ModulePlugin } from '../module-list.ts';
 import { rateLimited } from './rate-limited.ts';
 
-type Needs = Pick<ModuleParts, 'store' | 'clock' | 'logger' | 'backends'>;
+type Needs = Pick<ModuleParts, 'store' | 'clock' | 'logger' | 'backends' | 'targets' | 'queued'>;
+
+/** Shared by the replicas on DATABASE_URL (one digest per slot); else a table of `bot.db`. */
+async function openSlotClaims(config: Config): Promise<SlotClaims> {
+  return config.databaseUrl
+    ? openPostgresSlotClaims({ connectionString: config.databaseUrl, poolSize: 1 })
+    : openSqliteSlotClaims(join(config.dataDir, 'bot.db'));
+}
 
 interface ViewsSettings {
   logs: LogsBackend;
@@ -19,7 +30,15 @@ interface ViewsSettings {
 export const viewsPlugin: ModulePlugin<Needs, ViewsSettings> = {
   id: 'views',
   fromConfig: (config, { backends }) => backends.logs && { logs: backends.logs, config },
-  setUp({ logs, config }, needs) {
+  async setUp({ logs, config }, needs) {
+    const digest = config.policy.views.digest.channel
+      ? {
+          claims: await openSlotClaims(config),
+          targets: needs.targets,
+          timeZone: config.policy.timeZone,
+          onQueued: needs.queued,
+        }
+      : undefined;
     const module = createViewsModule({
       logs,
       metrics: needs.backends.metrics,
@@ -32,6 +51,7 @@ export const viewsPlugin: ModulePlugin<Needs, ViewsSettings> = {
       retentionMs: config.policy.retention,
       charts: needs.backends.charts,
       publicUrl: config.publicUrl,
+      ...(digest ? { digest } : {}),
     });
     return { module: rateLimited(module, 'kql', needs.backends.limiter), provides: {} };
   },

@@ -1,12 +1,15 @@
 import type { ChartRenderer } from '../../cards/charts/chart-renderer.ts';
 import type { Clock } from '../../core/clock.ts';
 import type { Logger } from '../../core/logger.ts';
+import type { ChannelTarget } from '../../core/outbox/enqueue.ts';
 import type { Store } from '../../core/store.ts';
 import type { LogsBackend } from '../../queries/backends/logs-backend.ts';
 import type { MetricsBackend } from '../../queries/backends/metrics-backend.ts';
 import type { CostPolicy } from '../../queries/cost/cost-policy.ts';
+import type { SlotClaims } from '../../store/schedule/slot-claims.ts';
 import type { BotModule } from '../module.ts';
 import { createCostCommand } from './cost-command.ts';
+import { postDueExecutiveDigest } from './executive-digest.ts';
 import { createStatusCommand } from './status-command.ts';
 import { createViewCharts } from './view-charts.ts';
 import type { ViewsPolicy } from './views-policy.ts';
@@ -24,11 +27,15 @@ export interface ViewsModuleOptions {
   retentionMs: number;
   charts: ChartRenderer;
   publicUrl: string | undefined;
+  /** The scheduled digest: where its cards go and who may post which slot (off without a channel). */
+  digest?: { claims: SlotClaims; targets: readonly ChannelTarget[]; timeZone: string; onQueued: () => void };
 }
 
 /**
- * The operations guide's dashboards in chat: `/status` (the executive view) and `/cost` (spend by
- * team, deployment and model), over the vetted queries and the bot's own incident records. Each answer is a Message card like every other.
+ * The operations guide's dashboards in chat: `/status` (the executive view, also posted to the
+ * policy's digest channel every `views.digest.every`) and `/cost` (spend by team, deployment and
+ * model), over the vetted queries and the bot's own incident records. Each answer is a Message
+ * card like every other.
  */
 export function createViewsModule(options: ViewsModuleOptions): BotModule {
   const timed = (view: string) => (ms: number) =>
@@ -47,9 +54,30 @@ export function createViewsModule(options: ViewsModuleOptions): BotModule {
     slaTarget: options.views.slaTarget,
     charts,
   };
+  const { digest } = options;
+  const channel = options.views.digest.channel;
   return {
     id: 'views',
     registerRoutes: (app) => charts.registerRoutes(app),
+    ...(digest && channel
+      ? {
+          async tick() {
+            await postDueExecutiveDigest({
+              executive,
+              claims: digest.claims,
+              store: options.store,
+              targets: digest.targets,
+              channel,
+              everyMs: options.views.digest.every,
+              clock: options.clock,
+              timeZone: digest.timeZone,
+              logger: options.logger,
+              onQueued: digest.onQueued,
+            });
+          },
+          close: () => digest.claims.close(),
+        }
+      : {}),
     commands: [
       createStatusCommand(executive, timed('status')),
       createCostCommand({

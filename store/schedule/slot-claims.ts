@@ -1,0 +1,13 @@
+/**
+ * Once per slot across replicas: scheduled work (the hourly executive digest …) claims its slot
+ * before it runs, and of every replica and tick exactly one claim succeeds.
+ */
+export interface SlotClaims {
+  /** True for the first claim of (`job`, `slot`), false for every later one. */
+  claim(job: string, slot: number, now: number): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+/** The claim: a row that can be inserted once. */
+export const INSERT_CLAIM = (p: { job: string; slot: string; now: string }) =>
+  `INSERT INTO scheduled_slots (job, slot, claimed_at) VALUES (${p.job}, ${p.slot}, ${p.now}) ON CONFLICT DO NOTHING`;
