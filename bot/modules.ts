@@ -9,6 +9,7 @@ import { pagingPlugin } from './modules/paging.ts';
 import { queriesPlugin } from './modules/queries.ts';
 import { remediationPlugin } from './modules/remediation.ts';
 import { simDcgmExporterPlugin } from './modules/sim-dcgm-exporter.ts';
+import { timelinePlugin } from './modules/timeline.ts';
 import { viewsPlugin } from './modules/views.ts';
 
 /**
@@ -26,6 +27,7 @@ export const MODULES = ModuleList.of<ModuleParts>()
   .add(azureMetricsPlugin)
   .add(viewsPlugin)
   .add(pagingPlugin)
+  .add(timelinePlugin)
   .add(askPlugin)
   .add(mcpPlugin)
   .add(helpPlugin);

@@ -14,7 +14,7 @@ export const ackCommand = defineCommand({
   args: z.object({ positional: z.array(z.string()).max(1) }),
   async handle({ args, user, incidentId }, deps) {
     const id = resolveIncidentId(args.positional[0], incidentId, USAGE);
-    return textReply(await acknowledgeIncident(deps, id, user.displayName), 'good');
+    return textReply(await acknowledgeIncident(deps, id, user), 'good');
   },
 });
 
@@ -23,6 +23,6 @@ export const ackButton: ButtonHandler = {
   verb: 'ack',
   async handle({ data, user, incidentId }, deps) {
     const id = resolveIncidentId(data.incidentId, incidentId, USAGE);
-    return textReply(await acknowledgeIncident(deps, id, user.displayName), 'good');
+    return textReply(await acknowledgeIncident(deps, id, user), 'good');
   },
 };

@@ -63,7 +63,7 @@ export const silenceCommand = defineCommand({
     const result = await createSilence(deps, {
       matchers: args.matchers,
       durationMs,
-      user: user.displayName,
+      user,
       comment: args.comment,
       incidentId: target,
     });
@@ -117,7 +117,7 @@ export const unsilenceCommand = defineCommand({
   args: z.object({ positional: z.tuple([z.string().regex(/^#?\d+$/, 'write the silence number, e.g. 3')]) }),
   async handle({ args, user }, deps) {
     const id = Number(args.positional[0].replace('#', ''));
-    const lifted = await expireSilence(deps, id, user.displayName);
+    const lifted = await expireSilence(deps, id, user);
     return textReply(
       `Silence #${id} lifted${lifted.length ? `; ${lifted.map(formatIncidentId).join(', ')} active again` : ''}.`,
     );
@@ -133,7 +133,7 @@ export const silenceButton: ButtonHandler = {
     const result = await createSilence(deps, {
       matchers: [],
       durationMs,
-      user: user.displayName,
+      user,
       comment: 'from the card',
       incidentId: id,
     });
@@ -148,7 +148,7 @@ export const unsilenceButton: ButtonHandler = {
     const id = resolveIncidentId(data.incidentId, incidentId, '/unsilence <silence id>');
     const incident = await deps.store.incidents.get(id);
     if (incident?.silenceId == null) return textReply(`${formatIncidentId(id)} is not silenced.`);
-    await expireSilence(deps, incident.silenceId, user.displayName);
+    await expireSilence(deps, incident.silenceId, user);
     return textReply(`Silence #${incident.silenceId} lifted by ${user.displayName}.`);
   },
 };

@@ -82,7 +82,7 @@ export function createIncidentRepo(db: Db): IncidentRepo {
     },
     async addEvent(e) {
       await db.query(
-        'INSERT INTO incident_events (incident_id, at, type, actor, detail) VALUES ($1, $2, $3, $4, $5)',
+        'INSERT INTO timeline_events (incident_id, at, type, actor, detail) VALUES ($1, $2, $3, $4, $5)',
         [e.incidentId, e.at, e.type, e.actor, e.detail],
       );
     },

@@ -60,7 +60,7 @@ export function createIncidentRepo(db: Database.Database): IncidentRepo {
     'SELECT count(*) AS n FROM incidents WHERE opened_at >= ?',
   );
   const addEvent = db.prepare(
-    'INSERT INTO incident_events (incident_id, at, type, actor, detail) VALUES (@incidentId, @at, @type, @actor, @detail)',
+    'INSERT INTO timeline_events (incident_id, at, type, actor, detail) VALUES (@incidentId, @at, @type, @actor, @detail)',
   );
 
   return {

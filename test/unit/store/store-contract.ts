@@ -4,6 +4,7 @@ import type { Store } from '../../../core/store.ts';
 import { describeConversationContract } from './store-contract-conversations.ts';
 import { describeMessagingContract } from './store-contract-messaging.ts';
 import { describeStormContract } from './store-contract-storms.ts';
+import { describeTimelineContract } from './store-contract-timeline.ts';
 import { anAlert, anIncident, aStoredAlert, T0 } from './store-fixtures.ts';
 
 /** Opens a store with no data in it; `cleanup` closes it and removes what the test wrote. */
@@ -268,6 +269,7 @@ export function describeStoreContract(name: string, open: OpenStore, cleanup: Cl
 
     describeMessagingContract(() => store);
     describeStormContract(() => store);
+    describeTimelineContract(() => store);
     describeConversationContract(() => store);
   });
 }
