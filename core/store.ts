@@ -103,6 +103,8 @@ export interface SilenceRepo {
   /** Silences whose end lies after `now` and that were not expired by hand. */
   listActive(now: number): Promise<Silence[]>;
   expire(id: number, at: number): Promise<void>;
+  /** Moves the end of a silence that is still in force; false when it ended or was expired. */
+  extend(id: number, endsAt: number, now: number): Promise<boolean>;
 }
 
 /** A claimed entry as its worker knows it: the attempt number fences out stale workers. */

@@ -79,6 +79,7 @@ export interface IncidentRow {
   storm_id: number | null;
   started_at: number | null;
   ended_at: number | null;
+  commander: string | null;
 }
 
 export function toIncident(row: IncidentRow): Incident {
@@ -103,6 +104,7 @@ export function toIncident(row: IncidentRow): Incident {
     resolvedAt: row.resolved_at,
     startedAt: row.started_at ?? null,
     endedAt: row.ended_at ?? null,
+    commander: row.commander ?? null,
     version: row.version,
     stormId: row.storm_id === null ? null : Number(row.storm_id),
   });

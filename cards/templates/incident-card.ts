@@ -182,6 +182,7 @@ export function incidentCard({
   const ended = incidentEnd(i);
   if (ended !== null)
     facts.push(['Resolved', rich`${cardTime(ended, time)}, after ${formatDuration(ended - started)}`]);
+  if (i.commander) facts.push(['Commander', i.commander]);
   if (i.acknowledgedBy && i.acknowledgedAt !== null) {
     facts.push(['Acknowledged', rich`by ${i.acknowledgedBy}, ${cardTime(i.acknowledgedAt, time)}`]);
   }

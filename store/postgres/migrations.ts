@@ -169,4 +169,8 @@ export const MIGRATIONS: readonly string[] = [
   UPDATE timeline_events SET actor_name = actor, actor = NULL WHERE actor IS NOT NULL AND actor <> 'bot';
   CREATE INDEX timeline_events_type ON timeline_events (type, incident_id);
   `,
+  // The incident commander (/own), shown on the card.
+  `
+  ALTER TABLE incidents ADD COLUMN commander text;
+  `,
 ];

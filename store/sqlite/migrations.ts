@@ -169,4 +169,8 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX timeline_events_incident ON timeline_events (incident_id, id);
   CREATE INDEX timeline_events_type ON timeline_events (type, incident_id);
   `,
+  // The incident commander (/own), shown on the card.
+  `
+  ALTER TABLE incidents ADD COLUMN commander TEXT;
+  `,
 ];

@@ -212,9 +212,12 @@ describe('Slack app manifest', () => {
       '/ask',
       '/gpu',
       '/kql',
+      '/own',
       '/resolve',
       '/silence',
       '/silences',
+      '/timeline',
+      '/unack',
     ]);
     for (const c of slack.features.slash_commands) expect(c.url).toMatch(/\/slack\/events$/);
     expect(slack.settings.interactivity).toMatchObject({ is_enabled: true });
