@@ -5,6 +5,7 @@ import { gpuPlugin } from './modules/gpu.ts';
 import { helpPlugin } from './modules/help.ts';
 import { incidentsPlugin } from './modules/incidents.ts';
 import { mcpPlugin } from './modules/mcp.ts';
+import { oncallPlugin } from './modules/oncall.ts';
 import { pagingPlugin } from './modules/paging.ts';
 import { queriesPlugin } from './modules/queries.ts';
 import { remediationPlugin } from './modules/remediation.ts';
@@ -26,6 +27,7 @@ export const MODULES = ModuleList.of<ModuleParts>()
   .add(queriesPlugin)
   .add(azureMetricsPlugin)
   .add(viewsPlugin)
+  .add(oncallPlugin)
   .add(pagingPlugin)
   .add(timelinePlugin)
   .add(askPlugin)

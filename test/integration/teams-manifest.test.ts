@@ -212,6 +212,7 @@ describe('Slack app manifest', () => {
       '/ask',
       '/gpu',
       '/kql',
+      '/oncall',
       '/own',
       '/resolve',
       '/silence',
