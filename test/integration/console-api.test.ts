@@ -185,8 +185,8 @@ describe('console API: commands and buttons', () => {
     expect(await texts('/resolv INC-1 done')).toMatch(
       /There is no such command: \/resolv\. Did you mean \/resolve\? See \/help/,
     );
-    expect(await texts('/oncall')).toMatch(/There is no such command: \/oncall\..*See \/help/);
-    expect(await texts('/oncall')).not.toMatch(/can't answer|I understand/);
+    expect(await texts('/runbook')).toMatch(/There is no such command: \/runbook\..*See \/help/);
+    expect(await texts('/runbook')).not.toMatch(/can't answer|I understand/);
     expect(await texts('/silnces')).toMatch(/Did you mean \/silences\?/);
     // /resolve closes the incident by hand with the reason; /silences lists what is active.
     expect(await texts('/resolve')).toMatch(/Which incident\?/);
