@@ -1,12 +1,24 @@
 import { createTimelineModule } from '../../handlers/timeline/timeline-module.ts';
-import type { CommandsSoFar, ModulePlugin } from '../module-list.ts';
+import type { Config } from '../config.ts';
+import type { CommandsSoFar, ModuleParts, ModulePlugin } from '../module-list.ts';
 
-/** `/timeline`, always on: reads the store's timeline and the modules listed before it. */
-export const timelinePlugin: ModulePlugin<Pick<CommandsSoFar, 'modulesSoFar'>, true> = {
+/**
+ * `/timeline` and `/postmortem`, always on: they read the store's timeline and the modules listed
+ * before this one. Postmortem links are signed with the bot's signed-URL secret.
+ */
+export const timelinePlugin: ModulePlugin<
+  Pick<CommandsSoFar, 'modulesSoFar'> & Pick<ModuleParts, 'handlerDeps'>,
+  Config
+> = {
   id: 'timeline',
-  fromConfig: () => true,
-  setUp: (_on, { modulesSoFar }) => ({
-    module: createTimelineModule({ sources: modulesSoFar }),
+  fromConfig: (config) => config,
+  setUp: (config, { modulesSoFar, handlerDeps }) => ({
+    module: createTimelineModule({
+      sources: modulesSoFar,
+      handlerDeps,
+      secret: config.chartUrlSecret,
+      publicUrl: config.publicUrl,
+    }),
     provides: {},
   }),
 };

@@ -214,6 +214,7 @@ describe('Slack app manifest', () => {
       '/kql',
       '/oncall',
       '/own',
+      '/postmortem',
       '/resolve',
       '/silence',
       '/silences',
