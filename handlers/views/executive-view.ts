@@ -97,7 +97,8 @@ export async function gatherExecutiveView(
       ? await deps.charts.render(chartSpec, 'Availability per deployment, last 24 hours, with the SLA line')
       : undefined;
   // From the incidents' timelines: the first acknowledgement and the last resolution.
-  const times = (await lifecycleReport(deps.store, recent)).overall;
+  const report = await lifecycleReport(deps.store, recent);
+  const times = report.overall;
   return {
     time: { timeZone, now },
     windowMs: EXECUTIVE_WINDOW_MS,
@@ -114,6 +115,9 @@ export async function gatherExecutiveView(
     openP2: open.filter((i) => i.tier === 'P2').length,
     mttaMs: times.mttaMs,
     mttrMs: times.mttrMs,
+    byTier: Object.fromEntries(
+      Object.entries(report.byTier).filter(([, t]) => t.incidents > 0),
+    ) as StatusCardInput['byTier'],
     incidentWindowMs: INCIDENT_WINDOW_MS,
     chart: chart && { url: chart.url, alt: chart.alt },
     queryMs,
