@@ -6,6 +6,7 @@ import { logSource } from '../queries/kql/log-sources.ts';
 import type { LlmEndpoint } from '../queries/llm/llm-client.ts';
 import { parseAgentTokens } from './adapters/mcp/agent-tokens.ts';
 import { azureMetricsEnv, azureMetricsSettings } from './azure-metrics-env.ts';
+import { pagerDutyApiEnv, pagerDutyApiSettings } from './pagerduty-api-env.ts';
 import { defaultPolicy, loadPolicyFile, type Policy } from './policy.ts';
 
 /**
@@ -89,6 +90,7 @@ export const envSchema = z.object({
   PAGERDUTY_ROUTING_KEY: optionalSecret(32),
   /** Events API endpoint; tests point it at a local server. */
   PAGERDUTY_EVENTS_URL: z.url().optional(),
+  ...pagerDutyApiEnv(optionalSecret(16)),
   /** Remediation in production: a kubeconfig file (else ~/.kube/config or the in-cluster account). */
   KUBECONFIG: z.string().min(1).optional(),
   /** Subscription of the AKS cluster named in the policy's remediation.aks (node-pool scaling). */
@@ -211,6 +213,7 @@ export const configSchema = z.unknown().transform((env, ctx) => {
     e.clientSecret,
     e.PROMETHEUS_BEARER_TOKEN,
     e.PAGERDUTY_ROUTING_KEY,
+    e.PAGERDUTY_API_TOKEN,
     chartUrlSecret,
     databasePassword(e.DATABASE_URL),
     e.OPENAI_API_KEY,
@@ -279,6 +282,7 @@ export const configSchema = z.unknown().transform((env, ctx) => {
     pagerDuty: e.PAGERDUTY_ROUTING_KEY
       ? { routingKey: e.PAGERDUTY_ROUTING_KEY, eventsUrl: e.PAGERDUTY_EVENTS_URL }
       : undefined,
+    pagerDutyApi: pagerDutyApiSettings(e), // /oncall from PagerDuty, when PAGERDUTY_API_TOKEN is set
     outboxLeaseMs: e.OUTBOX_LEASE_MS,
     /** OTLP trace export, when an OTLP endpoint is set. */
     tracing: traces ? { tracesUrl: traces, serviceName: e.OTEL_SERVICE_NAME } : undefined,

@@ -6,10 +6,12 @@ import { helpPlugin } from './modules/help.ts';
 import { incidentsPlugin } from './modules/incidents.ts';
 import { inventoryPlugin } from './modules/inventory.ts';
 import { mcpPlugin } from './modules/mcp.ts';
+import { oncallPlugin } from './modules/oncall.ts';
 import { pagingPlugin } from './modules/paging.ts';
 import { queriesPlugin } from './modules/queries.ts';
 import { remediationPlugin } from './modules/remediation.ts';
 import { simDcgmExporterPlugin } from './modules/sim-dcgm-exporter.ts';
+import { timelinePlugin } from './modules/timeline.ts';
 import { viewsPlugin } from './modules/views.ts';
 
 /**
@@ -26,7 +28,9 @@ export const MODULES = ModuleList.of<ModuleParts>()
   .add(queriesPlugin)
   .add(azureMetricsPlugin)
   .add(viewsPlugin)
+  .add(oncallPlugin)
   .add(pagingPlugin)
+  .add(timelinePlugin)
   .add(inventoryPlugin)
   .add(askPlugin)
   .add(mcpPlugin)

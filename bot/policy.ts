@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { alertPolicySections } from '../core/alerts/alert-policy.ts';
 import { ConfigError, describeIssue } from '../core/config-error.ts';
 import { chartPolicy } from '../handlers/gpu/chart-policy.ts';
+import { oncallPolicy } from '../handlers/lifecycle/oncall-policy.ts';
 import { pagingPolicy } from '../handlers/paging/paging-policy.ts';
 import {
   logSourcesPolicy,
@@ -29,6 +30,8 @@ export const policySchema = z
     remediation: remediationPolicySchema.optional(),
     /** Paging, escalation and the P3 digest (handlers/paging/paging-policy.ts); present, it switches paging on. */
     paging: pagingPolicy.optional(),
+    /** Who is on call: the escalation levels' rotations (handlers/lifecycle/oncall-policy.ts). */
+    oncall: oncallPolicy.optional(),
     /** Token prices per deployment, USD per 1,000 tokens (replaces the reviewed defaults when given). */
     pricing: priceTable(DEFAULT_TOKEN_PRICES),
     /** GPU-hour prices per GPU model, namespace → team, budgets (queries/cost/cost-policy.ts). */
@@ -74,7 +77,7 @@ export function parsePolicy(text: string, origin = 'policy file'): Policy {
 }
 
 /** The modules' own sections, whose problems read "file: section: field" like the modules' docs. */
-const MODULE_SECTIONS: ReadonlySet<PropertyKey> = new Set(['remediation', 'paging']);
+const MODULE_SECTIONS: ReadonlySet<PropertyKey> = new Set(['remediation', 'paging', 'oncall']);
 
 function describePolicyIssue(issue: z.core.$ZodIssue, origin: string): string {
   const [head, ...rest] = issue.path;

@@ -2,6 +2,7 @@ import type { Alert } from './alerts/alert.ts';
 import type { Incident } from './alerts/incident.ts';
 import type { Silence } from './alerts/silence.ts';
 import type { Storm, StormIncident } from './alerts/storm.ts';
+import type { NewTimelineEvent, TimelineEvent } from './alerts/timeline.ts';
 import type { MessageRef, NewOutboxEntry, OutboxEntry, SurfaceId } from './outbox/outbox-entry.ts';
 
 /** An alert as stored: the normalised alert plus what the bot learned about it over time. */
@@ -52,6 +53,10 @@ export interface IncidentRepo {
   listOpenedSince(since: number, limit: number): Promise<Incident[]>;
   /** How many incidents opened at or after `since` (storm detection; indexed). */
   countOpenedSince(since: number): Promise<number>;
+  /**
+   * Records a timeline event whose actor has no display name (the bot, a module); the same table
+   * as {@link TimelineRepo.record}.
+   */
   addEvent(event: {
     incidentId: number;
     at: number;
@@ -59,6 +64,16 @@ export interface IncidentRepo {
     actor: string | null;
     detail: string;
   }): Promise<void>;
+}
+
+/** An incident's timeline (`timeline_events`): written in the transaction of the change it records. */
+export interface TimelineRepo {
+  /** Records one event; fails for an incident that does not exist. */
+  record(event: NewTimelineEvent): Promise<void>;
+  /** The latest `limit` events of an incident, oldest first, and how many it has in all. */
+  list(incidentId: number, limit: number): Promise<{ events: TimelineEvent[]; total: number }>;
+  /** Every event of the given types of these incidents, oldest first (MTTA and MTTR). */
+  listOfTypes(incidentIds: readonly number[], types: readonly string[]): Promise<TimelineEvent[]>;
 }
 
 /** Alert storms. At most one is active (not ended) at a time, across every replica. */
@@ -88,6 +103,8 @@ export interface SilenceRepo {
   /** Silences whose end lies after `now` and that were not expired by hand. */
   listActive(now: number): Promise<Silence[]>;
   expire(id: number, at: number): Promise<void>;
+  /** Moves the end of a silence that is still in force; false when it ended or was expired. */
+  extend(id: number, endsAt: number, now: number): Promise<boolean>;
 }
 
 /** A claimed entry as its worker knows it: the attempt number fences out stale workers. */
@@ -166,6 +183,7 @@ export interface ConsoleMessageRepo {
 export interface Repos {
   alerts: AlertRepo;
   incidents: IncidentRepo;
+  timeline: TimelineRepo;
   silences: SilenceRepo;
   storms: StormRepo;
   outbox: OutboxRepo;

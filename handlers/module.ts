@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { Incident } from '../core/alerts/incident.ts';
+import type { NewTimelineEvent } from '../core/alerts/timeline.ts';
 import type { ChatPlace, ChatUser } from '../core/chat-surface.ts';
 import type { Message, MessageAction, Section } from '../core/message.ts';
 import type { ReadinessCheck } from '../core/readiness.ts';
@@ -29,6 +30,11 @@ export interface BotModule {
    * must not do I/O (slow evidence is computed elsewhere and read here).
    */
   enrichIncidentCard?(incident: Incident, alerts: readonly StoredAlert[], now: number): CardEnrichment;
+  /**
+   * An incident's events the module keeps in its own records (the remediation audit log), for
+   * `/timeline` and the postmortem; what it records in the store's timeline is not repeated here.
+   */
+  timelineOf?(incidentId: number): Promise<NewTimelineEvent[]>;
   registerRoutes?(app: FastifyInstance): void;
   readiness?: readonly ReadinessCheck[];
   /** Periodic work (sweeps, expiries), every few seconds on every replica: must be idempotent. */

@@ -84,13 +84,19 @@ export type Suggestion = z.infer<typeof suggestion>;
 
 /**
  * The remediation part of the policy. `suggest` (default) proposes and always requires approval;
- * `off` refuses every proposal; `auto` is a switch for later: an action becomes eligible for
- * unattended runs only after `autoAfterVerifiedRuns` approved runs that verified without rollback
- * (`autoEligibility` checks this), and this version still asks for approval even then.
+ * `off` refuses every proposal. `auto` is refused with a config error: unattended runs are not
+ * built yet, and a mode that still asked for approval would be a setting that does nothing. The
+ * record it would rest on (approved runs that verified, `autoEligibility`) is kept already.
  */
 export const remediationPolicySchema = z
   .object({
-    mode: z.enum(['off', 'suggest', 'auto']).default('suggest'),
+    mode: z
+      .enum(['off', 'suggest', 'auto'])
+      .default('suggest')
+      .refine((mode) => mode !== 'auto', {
+        message:
+          'auto is not available in this version: every remediation still needs approval, so auto would do nothing. Use suggest (the default) or off',
+      }),
     /** How long a proposal may wait for its approvals. */
     approvalTtl: durationMs({ min: MINUTE, max: 24 * 60 * MINUTE }).default(15 * MINUTE),
     /** How long verification may take before it counts as failed. */
@@ -113,7 +119,7 @@ export const remediationPolicySchema = z
       // The incident's model and version pick the Deployment and the revision (see rollback-deployment).
       'latency-slo': [{ action: 'rollback-deployment', params: {} }],
     }),
-    /** `auto` mode: runs an action unattended only after this many approved, verified runs. */
+    /** The record an action needs before it counts as earned: approved runs that verified. */
     autoAfterVerifiedRuns: z.number().int().min(1).default(5),
     /**
      * The AKS cluster whose node pools scale-node-pool may change; the subscription comes from

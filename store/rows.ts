@@ -2,6 +2,7 @@ import { alert, alertResource } from '../core/alerts/alert.ts';
 import { type Incident, incident } from '../core/alerts/incident.ts';
 import { silence } from '../core/alerts/silence.ts';
 import { type Storm, type StormIncident, storm, stormIncident } from '../core/alerts/storm.ts';
+import { type TimelineEvent, timelineEvent } from '../core/alerts/timeline.ts';
 import { type OutboxEntry, outboxPayload, surfaceId } from '../core/outbox/outbox-entry.ts';
 import type { AlertState, ConsoleMessage, StoredAlert } from '../core/store.ts';
 import { fromJson } from './json.ts';
@@ -78,6 +79,7 @@ export interface IncidentRow {
   storm_id: number | null;
   started_at: number | null;
   ended_at: number | null;
+  commander: string | null;
 }
 
 export function toIncident(row: IncidentRow): Incident {
@@ -102,6 +104,7 @@ export function toIncident(row: IncidentRow): Incident {
     resolvedAt: row.resolved_at,
     startedAt: row.started_at ?? null,
     endedAt: row.ended_at ?? null,
+    commander: row.commander ?? null,
     version: row.version,
     stormId: row.storm_id === null ? null : Number(row.storm_id),
   });
@@ -215,4 +218,26 @@ export function toConsoleMessage(row: ConsoleRow): ConsoleMessage {
     text: row.text,
     card: row.card === null ? null : fromJson(row.card),
   };
+}
+
+export interface TimelineRow {
+  id: number;
+  incident_id: number;
+  at: number;
+  type: string;
+  actor: string | null;
+  actor_name: string | null;
+  detail: string;
+}
+
+export function toTimelineEvent(row: TimelineRow): TimelineEvent {
+  return timelineEvent.parse({
+    id: row.id,
+    incidentId: row.incident_id,
+    at: row.at,
+    type: row.type,
+    actor: row.actor,
+    actorName: row.actor_name,
+    detail: row.detail,
+  });
 }

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import type { Incident } from '../../core/alerts/incident.ts';
+import type { OncallSource } from '../../handlers/lifecycle/oncall-source.ts';
 import { DEFAULT_PAGERDUTY_EVENTS_URL } from '../../handlers/paging/pagerduty-client.ts';
 import { createPagingModule, openPagingRepo } from '../../handlers/paging/paging-module.ts';
 import type { Config } from '../config.ts';
@@ -10,7 +11,9 @@ import type { ModuleParts, ModulePlugin } from '../module-list.ts';
  * Provides the rule that holds P3 cards back for the digest, which the outbox applies.
  */
 export const pagingPlugin: ModulePlugin<
-  Pick<ModuleParts, 'store' | 'targets' | 'clock' | 'logger' | 'queued'>,
+  Pick<ModuleParts, 'store' | 'targets' | 'clock' | 'logger' | 'queued'> & {
+    oncall: OncallSource | undefined;
+  },
   Config,
   { holdsIncidentCard: (incident: Incident) => boolean }
 > = {
@@ -35,6 +38,7 @@ export const pagingPlugin: ModulePlugin<
       clock: needs.clock,
       logger: needs.logger,
       onQueued: needs.queued,
+      oncall: needs.oncall,
     });
     return { module, provides: { holdsIncidentCard: module.holdsIncidentCard } };
   },

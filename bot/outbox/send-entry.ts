@@ -1,9 +1,10 @@
 import type { Incident } from '../../core/alerts/incident.ts';
+import { BOT_ACTOR } from '../../core/alerts/timeline.ts';
 import type { ChatSurface } from '../../core/chat-surface.ts';
 import type { Message } from '../../core/message.ts';
 import type { MessageRef, OutboxEntry } from '../../core/outbox/outbox-entry.ts';
 import type { ProposalCardSource } from '../../core/outbox/proposal-cards.ts';
-import type { Store } from '../../core/store.ts';
+import type { Repos, Store } from '../../core/store.ts';
 import type { IncidentCardRenderer } from '../../handlers/alerts/incident-view.ts';
 import type { StormCardRenderer } from '../../handlers/alerts/storm-view.ts';
 
@@ -76,6 +77,11 @@ async function queueAttachments(
   });
 }
 
+/** The card's delivery on the incident's timeline (by the bot, on one surface). */
+function recordCard(repos: Repos, incidentId: number, type: string, surface: string, at: number) {
+  return repos.timeline.record({ incidentId, at, type, actor: BOT_ACTOR, actorName: null, detail: surface });
+}
+
 /** Delivers one outbox entry to its surface, rendering cards from the store's current state. */
 export async function sendEntry(
   deps: SendDeps,
@@ -120,6 +126,7 @@ export async function sendEntry(
       const ref = await store.chatMessages.getIncidentCard(p.incidentId, entry.surface);
       if (ref) {
         await surface.update(ref, view.message);
+        await recordCard(store, p.incidentId, 'card-updated', entry.surface, deps.now());
         return 'updated';
       }
       // A silenced incident is not announced; its card appears if the silence ends while it fires.
@@ -129,7 +136,10 @@ export async function sendEntry(
       // A P3 waits for the digest; its card appears if it is raised to P2 or P1.
       if (deps.holdsIncidentCard?.(view.incident)) return 'skipped';
       const sent = await sendOnce(surface, entry, at, view.message, `incident:${p.incidentId}`);
-      await store.chatMessages.saveIncidentCard(p.incidentId, sent.ref, deps.now());
+      await store.transaction(async (tx) => {
+        await tx.chatMessages.saveIncidentCard(p.incidentId, sent.ref, deps.now());
+        await recordCard(tx, p.incidentId, 'card-posted', entry.surface, deps.now());
+      });
       // The adopted card shows what the interrupted attempt rendered: bring it up to date.
       if (sent.recovered) await surface.update(sent.ref, view.message);
       await queueAttachments(deps, surface, entry, sent.ref, view.message);

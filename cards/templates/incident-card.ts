@@ -154,6 +154,8 @@ export interface IncidentCardInput {
   evidence?: readonly Evidence[];
   time: TimeFormat;
   silenceChoices?: readonly string[];
+  /** The latest paging step from the timeline (paged, escalated): whom it reached and when. */
+  paging?: { detail: string; at: number } | undefined;
 }
 
 /** The incident card: one per incident, updated in place as its alerts change. */
@@ -163,6 +165,7 @@ export function incidentCard({
   evidence = [],
   time,
   silenceChoices,
+  paging,
 }: IncidentCardInput): Message {
   const firing = alerts.filter((s) => s.alert.status === 'firing').length;
   const lead = leadAlert(i, alerts);
@@ -182,6 +185,9 @@ export function incidentCard({
   const ended = incidentEnd(i);
   if (ended !== null)
     facts.push(['Resolved', rich`${cardTime(ended, time)}, after ${formatDuration(ended - started)}`]);
+  if (i.commander) facts.push(['Commander', i.commander]);
+  if (paging && i.status === 'open')
+    facts.push(['Paging', rich`${paging.detail} (${cardTime(paging.at, time, 'time')})`]);
   if (i.acknowledgedBy && i.acknowledgedAt !== null) {
     facts.push(['Acknowledged', rich`by ${i.acknowledgedBy}, ${cardTime(i.acknowledgedAt, time)}`]);
   }

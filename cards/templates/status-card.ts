@@ -41,6 +41,8 @@ export interface StatusCardInput {
   /** Means over the incidents of the last `incidentWindowMs`; undefined when none were acknowledged/resolved. */
   mttaMs: number | undefined;
   mttrMs: number | undefined;
+  /** The same per tier (from the incidents' timelines), for the tiers that had incidents. */
+  byTier?: Partial<Record<'P1' | 'P2' | 'P3', { mttaMs: number | undefined; mttrMs: number | undefined }>>;
   incidentWindowMs: number;
   chart: { url: string; alt: string } | undefined;
   queryMs: number;
@@ -137,11 +139,24 @@ export function statusCard(input: StatusCardInput): Message {
       ['Open incidents', `${input.openP1} P1 · ${input.openP2} P2`],
       [
         `MTTA / MTTR (${formatDuration(input.incidentWindowMs)})`,
-        `${input.mttaMs === undefined ? '–' : formatDuration(input.mttaMs)} / ${input.mttrMs === undefined ? '–' : formatDuration(input.mttrMs)}`,
+        [responseTimes(input), ...tierTimes(input)].join(' · '),
       ],
       ['Query time', timing],
     ],
     sections,
+  });
+}
+
+const orDash = (ms: number | undefined) => (ms === undefined ? '–' : formatDuration(ms));
+
+function responseTimes(t: { mttaMs: number | undefined; mttrMs: number | undefined }): string {
+  return `${orDash(t.mttaMs)} / ${orDash(t.mttrMs)}`;
+}
+
+function tierTimes(input: StatusCardInput): string[] {
+  return (['P1', 'P2', 'P3'] as const).flatMap((tier) => {
+    const t = input.byTier?.[tier];
+    return t ? [`${tier} ${responseTimes(t)}`] : [];
   });
 }
 

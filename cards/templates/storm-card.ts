@@ -1,7 +1,7 @@
 import type { AlertResource } from '../../core/alerts/alert.ts';
 import { formatIncidentId } from '../../core/alerts/incident.ts';
 import type { Storm, StormIncident } from '../../core/alerts/storm.ts';
-import { buildMessage, type Fact, type Message } from '../../core/message.ts';
+import { buildMessage, type Fact, type Message, type MessageAction } from '../../core/message.ts';
 import { cardTime, rich, type TimeFormat } from './format.ts';
 
 const RECENT_ROWS = 10;
@@ -44,6 +44,8 @@ export function stormCard(input: {
   /** The storm's incidents, newest first. */
   incidents: readonly StormIncident[];
   time: TimeFormat;
+  /** Durations offered by "Silence all" (the policy's silence choices). */
+  silenceChoices?: readonly string[];
 }): Message {
   const { storm, incidents, time } = input;
   // Clock times are time elements the client renders in the reader's zone; the server's own
@@ -107,5 +109,26 @@ export function stormCard(input: {
           : 'New incidents fold into this card instead of posting their own. Type /alerts to list them; /ack and /silence work on any INC id.',
       },
     ],
+    actions: firing > 0 ? stormActions(storm.id, input.silenceChoices ?? ['1h', '4h', '24h']) : [],
   });
+}
+
+/** Acting on the whole storm at once: each firing incident is acknowledged or silenced. */
+function stormActions(stormId: number, silenceChoices: readonly string[]): MessageAction[] {
+  const data = { stormId };
+  return [
+    { verb: 'storm-ack', title: 'Acknowledge all', style: 'positive', data },
+    {
+      verb: 'storm-silence',
+      title: 'Silence all',
+      style: 'default',
+      data,
+      input: {
+        id: 'duration',
+        label: 'Silence for',
+        choices: silenceChoices.map((d) => ({ title: d, value: d })),
+        value: silenceChoices[0] ?? '1h',
+      },
+    },
+  ];
 }

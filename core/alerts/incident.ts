@@ -34,6 +34,8 @@ export const incident = z.object({
    */
   startedAt: z.number().nullable().optional(),
   endedAt: z.number().nullable().optional(),
+  /** Who took command of it (`/own`), by the name people read; absent on older rows. */
+  commander: z.string().nullable().optional(),
   /**
    * The alert storm it was folded into: its state shows on the storm card, it never gets a card of
    * its own. Read from the store; written only by the storm repo (`storms.fold`).

@@ -2,6 +2,8 @@ import type { AlertPolicy } from '../../core/alerts/alert-policy.ts';
 import { formatIncidentId, type Incident } from '../../core/alerts/incident.ts';
 import { type Matcher, matchesAll } from '../../core/alerts/matchers.ts';
 import type { Silence } from '../../core/alerts/silence.ts';
+import { actorColumns, BOT_ACTOR, type TimelineActor } from '../../core/alerts/timeline.ts';
+import type { ChatUser } from '../../core/chat-surface.ts';
 import type { Clock } from '../../core/clock.ts';
 import { formatDuration } from '../../core/duration.ts';
 import { UserFacingError } from '../../core/errors.ts';
@@ -18,7 +20,7 @@ export interface IncidentOpsDeps {
   targets: readonly ChannelTarget[];
 }
 
-async function requireIncident(tx: Repos, id: number): Promise<Incident> {
+export async function requireIncident(tx: Repos, id: number): Promise<Incident> {
   const incident = await tx.incidents.get(id);
   if (!incident)
     throw new UserFacingError(
@@ -28,20 +30,31 @@ async function requireIncident(tx: Repos, id: number): Promise<Incident> {
   return incident;
 }
 
-async function saveChange(
+/** An incident change as one unit: the new state, its timeline event, and the card update. */
+export async function saveChange(
   deps: IncidentOpsDeps,
   tx: Repos,
   next: Incident,
-  event: { type: string; actor: string; detail: string },
+  event: { type: string; by: TimelineActor; detail: string },
 ) {
   const now = deps.clock.now();
   await tx.incidents.update({ ...next, updatedAt: now, version: next.version + 1 });
-  await tx.incidents.addEvent({ incidentId: next.id, at: now, ...event });
+  await tx.timeline.record({
+    incidentId: next.id,
+    at: now,
+    type: event.type,
+    ...actorColumns(event.by),
+    detail: event.detail,
+  });
   await enqueueIncidentCard(tx, deps.targets, next.id, now);
 }
 
 /** Acknowledges an open incident; who and when show on its card and in its thread. */
-export async function acknowledgeIncident(deps: IncidentOpsDeps, id: number, user: string): Promise<string> {
+export async function acknowledgeIncident(
+  deps: IncidentOpsDeps,
+  id: number,
+  user: ChatUser,
+): Promise<string> {
   return deps.store.transaction(async (tx) => {
     const incident = await requireIncident(tx, id);
     const name = formatIncidentId(id);
@@ -52,11 +65,11 @@ export async function acknowledgeIncident(deps: IncidentOpsDeps, id: number, use
     await saveChange(
       deps,
       tx,
-      { ...incident, acknowledgedBy: user, acknowledgedAt: now },
-      { type: 'acknowledged', actor: user, detail: '' },
+      { ...incident, acknowledgedBy: user.displayName, acknowledgedAt: now },
+      { type: 'acknowledged', by: user, detail: '' },
     );
     // The answer to whoever acknowledged is the one reply; the card shows who and when.
-    return `${name} acknowledged by ${user}.`;
+    return `${name} acknowledged by ${user.displayName}.`;
   });
 }
 
@@ -80,7 +93,12 @@ function checkDuration(deps: IncidentOpsDeps, ms: number): void {
 }
 
 /** Applies a new silence to the open incidents it covers; returns their ids. */
-async function applyToOpenIncidents(deps: IncidentOpsDeps, tx: Repos, s: Silence): Promise<number[]> {
+async function applyToOpenIncidents(
+  deps: IncidentOpsDeps,
+  tx: Repos,
+  s: Silence,
+  by: TimelineActor,
+): Promise<number[]> {
   const covered: number[] = [];
   for (const incident of await tx.incidents.listOpen(10_000)) {
     if (incident.silenceId !== null) continue;
@@ -91,17 +109,22 @@ async function applyToOpenIncidents(deps: IncidentOpsDeps, tx: Repos, s: Silence
       deps,
       tx,
       { ...incident, silenceId: s.id, silencedBy: s.createdBy, silencedUntil: s.endsAt },
-      { type: 'silenced', actor: s.createdBy, detail: `silence #${s.id}` },
+      { type: 'silenced', by, detail: silenceDetail(s) },
     );
     covered.push(incident.id);
   }
   return covered;
 }
 
+function silenceDetail(s: Silence): string {
+  const comment = s.comment ? `: ${s.comment}` : '';
+  return `silence #${s.id} until ${new Date(s.endsAt).toISOString()}${comment}`;
+}
+
 /** `/silence <matchers> <duration>`: silences matching alerts, now and until the silence ends. */
 export async function createSilence(
   deps: IncidentOpsDeps,
-  input: { matchers: Matcher[]; durationMs: number; user: string; comment: string; incidentId?: number },
+  input: { matchers: Matcher[]; durationMs: number; user: ChatUser; comment: string; incidentId?: number },
 ): Promise<{ silence: Silence; incidentIds: number[] }> {
   checkDuration(deps, input.durationMs);
   return deps.store.transaction(async (tx) => {
@@ -125,14 +148,14 @@ export async function createSilence(
     }
     const silence = await tx.silences.create({
       matchers,
-      createdBy: input.user,
+      createdBy: input.user.displayName,
       createdAt: now,
       endsAt: now + input.durationMs,
       comment: input.comment,
       incidentId: input.incidentId ?? null,
     });
     // One reply, the answer to whoever silenced; each covered card shows the silence.
-    const incidentIds = await applyToOpenIncidents(deps, tx, silence);
+    const incidentIds = await applyToOpenIncidents(deps, tx, silence, input.user);
     return { silence, incidentIds };
   });
 }
@@ -142,7 +165,7 @@ async function liftSilence(
   deps: IncidentOpsDeps,
   tx: Repos,
   silenceId: number,
-  actor: string,
+  by: TimelineActor,
 ): Promise<number[]> {
   const lifted: number[] = [];
   for (const incident of await tx.incidents.listOpen(10_000)) {
@@ -151,7 +174,7 @@ async function liftSilence(
       deps,
       tx,
       { ...incident, silenceId: null, silencedBy: null, silencedUntil: null },
-      { type: 'unsilenced', actor, detail: `silence #${silenceId}` },
+      { type: 'unsilenced', by, detail: `silence #${silenceId}${by === BOT_ACTOR ? ' ended' : ''}` },
     );
     lifted.push(incident.id);
   }
@@ -162,7 +185,7 @@ async function liftSilence(
 export async function expireSilence(
   deps: IncidentOpsDeps,
   silenceId: number,
-  user: string,
+  user: ChatUser,
 ): Promise<number[]> {
   return deps.store.transaction(async (tx) => {
     const silence = await tx.silences.get(silenceId);
@@ -177,7 +200,7 @@ export async function sweepExpiredSilences(deps: IncidentOpsDeps): Promise<numbe
   return deps.store.transaction(async (tx) => {
     let count = 0;
     const ids = new Set((await tx.incidents.listSilenceExpired(deps.clock.now())).map((i) => i.silenceId!));
-    for (const id of ids) count += (await liftSilence(deps, tx, id, 'silence expiry')).length;
+    for (const id of ids) count += (await liftSilence(deps, tx, id, BOT_ACTOR)).length;
     return count;
   });
 }
@@ -189,7 +212,7 @@ export async function sweepExpiredSilences(deps: IncidentOpsDeps): Promise<numbe
 export async function resolveIncidentByHand(
   deps: IncidentOpsDeps,
   id: number,
-  user: string,
+  user: ChatUser,
   reason: string,
 ): Promise<Incident> {
   return deps.store.transaction(async (tx) => {
@@ -198,7 +221,7 @@ export async function resolveIncidentByHand(
       throw new UserFacingError('INCIDENT_RESOLVED', `${formatIncidentId(id)} is already resolved.`);
     const now = deps.clock.now();
     const next: Incident = { ...incident, status: 'resolved', resolvedAt: now };
-    await saveChange(deps, tx, next, { type: 'resolved-by-hand', actor: user, detail: reason.slice(0, 500) });
+    await saveChange(deps, tx, next, { type: 'resolved-by-hand', by: user, detail: reason });
     return next;
   });
 }

@@ -5,6 +5,8 @@ import type { Message } from '../../core/message.ts';
 import type { Repos } from '../../core/store.ts';
 import { type BotModule, enrichCard } from '../module.ts';
 
+const PAGING_STEPS = ['paged', 'escalated'] as const;
+
 /** Renders an incident's card as of now, from the store; undefined when the incident is gone. */
 export type IncidentCardRenderer = (
   repos: Repos,
@@ -21,7 +23,12 @@ export function createIncidentCardRenderer(
     const incident = await repos.incidents.get(incidentId);
     if (!incident) return undefined;
     const alerts = await repos.alerts.listByIncident(incidentId);
-    const card = incidentCard({ incident, alerts, time: { timeZone: policy.timeZone, now } });
+    // P1 and P2 cards say whom paging reached: the latest paged or escalated step of the timeline.
+    const paging =
+      incident.tier === 'P3'
+        ? undefined
+        : (await repos.timeline.listOfTypes([incidentId], PAGING_STEPS)).at(-1);
+    const card = incidentCard({ incident, alerts, time: { timeZone: policy.timeZone, now }, paging });
     // Resolved incidents keep their evidence but offer no more actions.
     const message = enrichCard(card, modules, incident, alerts, now);
     return { incident, message: incident.status === 'resolved' ? { ...message, actions: [] } : message };

@@ -1,14 +1,16 @@
-import { ackButton, ackCommand } from '../commands/ack-command.ts';
+import { ackButton, ackCommand, unackCommand } from '../commands/ack-command.ts';
 import { alertsCommand } from '../commands/alerts-command.ts';
 import type { HandlerDeps } from '../commands/command.ts';
+import { ownCommand } from '../commands/own-command.ts';
 import { resolveCommand } from '../commands/resolve-command.ts';
 import {
   silenceButton,
   silenceCommand,
-  silencesCommand,
   unsilenceButton,
   unsilenceCommand,
 } from '../commands/silence-command.ts';
+import { silencesCommand } from '../commands/silences-command.ts';
+import { stormAckButton, stormSilenceButton } from '../commands/storm-buttons.ts';
 import type { BotModule } from '../module.ts';
 import { sweepExpiredSilences } from './incident-actions.ts';
 import { endQuietStorm } from './storm-sweep.ts';
@@ -20,16 +22,26 @@ export interface IncidentsModuleOptions {
 }
 
 /**
- * The incident lifecycle as a module like the others: `/alerts`, `/ack`, `/resolve`, `/silence`,
- * `/silences`, `/unsilence`, the card's Acknowledge and Silence buttons, and the periodic work
+ * The incident lifecycle as a module like the others: `/alerts`, `/ack`, `/unack`, `/own`,
+ * `/resolve`, `/silence`, `/silences`, `/unsilence`, the incident card's Acknowledge and Silence
+ * buttons, the storm card's Acknowledge all and Silence all, and the periodic work
  * that lifts expired silences and ends quiet storms.
  */
 export function createIncidentsModule(options: IncidentsModuleOptions): BotModule {
   const { handlerDeps, onQueued } = options;
   return {
     id: 'incidents',
-    commands: [alertsCommand, ackCommand, resolveCommand, silenceCommand, silencesCommand, unsilenceCommand],
-    buttons: [ackButton, silenceButton, unsilenceButton],
+    commands: [
+      alertsCommand,
+      ackCommand,
+      unackCommand,
+      ownCommand,
+      resolveCommand,
+      silenceCommand,
+      silencesCommand,
+      unsilenceCommand,
+    ],
+    buttons: [ackButton, silenceButton, unsilenceButton, stormAckButton, stormSilenceButton],
     async tick() {
       const lifted = await sweepExpiredSilences(handlerDeps);
       const stormEnded = await endQuietStorm(handlerDeps);

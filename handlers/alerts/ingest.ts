@@ -4,6 +4,7 @@ import type { AlertPolicy } from '../../core/alerts/alert-policy.ts';
 import { type Incident, type IncidentTier, mostUrgentTier } from '../../core/alerts/incident.ts';
 import { matchesAll } from '../../core/alerts/matchers.ts';
 import type { Silence } from '../../core/alerts/silence.ts';
+import { BOT_ACTOR } from '../../core/alerts/timeline.ts';
 import type { Clock } from '../../core/clock.ts';
 import {
   type ChannelTarget,
@@ -12,6 +13,7 @@ import {
   enqueueStormCard,
 } from '../../core/outbox/enqueue.ts';
 import type { AlertState, Repos, Store, StoredAlert } from '../../core/store.ts';
+import { recordAlertEvent } from './alert-timeline.ts';
 import { classifyAlert } from './classify.ts';
 import { groupKeyFor } from './group-key.ts';
 import { firingTier } from './incident-tier.ts';
@@ -120,11 +122,12 @@ async function incidentForFiring(b: Batch, a: Alert, prev: AlertState | undefine
         flapping: true,
         flapCount: target.flapCount + 1,
       };
-      await b.tx.incidents.addEvent({
+      await b.tx.timeline.record({
         incidentId: target.id,
         at: b.now,
         type: 'flapping',
-        actor: null,
+        actor: BOT_ACTOR,
+        actorName: null,
         detail: `${a.rule} fired again within the flap window`,
       });
       return flapped;
@@ -135,11 +138,12 @@ async function incidentForFiring(b: Batch, a: Alert, prev: AlertState | undefine
   if (latest?.status === 'open') return latest;
   const created = await b.tx.incidents.create(newIncident(a, groupKey, b.now));
   b.opened.push(created.id);
-  await b.tx.incidents.addEvent({
+  await b.tx.timeline.record({
     incidentId: created.id,
     at: b.now,
     type: 'opened',
-    actor: null,
+    actor: BOT_ACTOR,
+    actorName: null,
     detail: a.rule,
   });
   const stormId = await foldIntoStorm(b.tx, b.policy.storm, created, b.now);
@@ -167,8 +171,11 @@ async function applyAlert(b: Batch, a: Alert): Promise<boolean> {
     await b.tx.alerts.put(stored);
     return true;
   }
+  const openedBefore = b.opened.length;
   let incident =
     a.status === 'firing' ? await incidentForFiring(b, a, prev) : (await readIncident(b, prev!.incidentId!))!;
+  if (b.opened.length === openedBefore)
+    await recordAlertEvent(b.tx, { alert: a, prev, incident, now: b.now, flapWindow: b.policy.flap.window });
   if (a.status === 'firing') incident = applySilence(incident, a, b.silences);
   // A resolution can only lower the tier when the alert was at the incident's tier.
   if (a.status === 'resolved' && a.tier === incident.tier && b.policy.problems.tierFollows === 'firing')
@@ -227,11 +234,12 @@ async function settleIncident(b: Batch, targets: readonly ChannelTarget[], id: n
   const title =
     worst && tier !== incident.tier ? worst.lead.alert.summary || worst.lead.alert.rule : incident.title;
   if (tier !== incident.tier) {
-    await b.tx.incidents.addEvent({
+    await b.tx.timeline.record({
       incidentId: id,
       at: b.now,
       type: 'tier-changed',
-      actor: null,
+      actor: BOT_ACTOR,
+      actorName: null,
       detail: `${incident.tier} → ${tier}: the most urgent firing alert resolved`,
     });
   }
@@ -252,7 +260,14 @@ async function settleIncident(b: Batch, targets: readonly ChannelTarget[], id: n
   if (stormId !== null) b.storms.add(stormId);
   else await enqueueIncidentCard(b.tx, targets, id, b.now, { coalesce: true });
   if (status === 'resolved' && incident.status === 'open') {
-    await b.tx.incidents.addEvent({ incidentId: id, at: b.now, type: 'resolved', actor: null, detail: '' });
+    await b.tx.timeline.record({
+      incidentId: id,
+      at: b.now,
+      type: 'resolved',
+      actor: BOT_ACTOR,
+      actorName: null,
+      detail: '',
+    });
     // Once per incident: a flapping incident's later resolutions show on its card, not as more notes.
     if (settled.silenceId === null && stormId === null && settled.flapCount === 0) {
       await enqueueIncidentReply(

@@ -16,6 +16,7 @@ import { openPostgresRemediationRepo } from '../../store/remediation/postgres-re
 import type { RemediationRepo } from '../../store/remediation/remediation-repo.ts';
 import { openSqliteRemediationRepo } from '../../store/remediation/sqlite-remediation-repo.ts';
 import type { BotModule } from '../module.ts';
+import { auditTimeline } from '../timeline/audit-timeline.ts';
 import { setupRemediation } from './approval-handlers.ts';
 import { proposeAndPost } from './remediate-command.ts';
 
@@ -82,6 +83,7 @@ export async function createRemediationModule(options: RemediationModuleOptions)
     commands: r.commands,
     buttons: r.buttons,
     enrichIncidentCard: (incident) => ({ actions: r.suggestedActions(incident) }),
+    timelineOf: async (incidentId) => auditTimeline(await repo.listAudit({ incidentId, limit: 500 })),
     proposalCards: r.proposalCards,
     propose: (input) => proposeAndPost(r.service, input),
     actions: r.service.deps.actions,

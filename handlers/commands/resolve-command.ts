@@ -33,7 +33,7 @@ export const resolveCommand = defineCommand({
         'RESOLVE_NEEDS_REASON',
         `Say why ${formatIncidentId(id)} is resolved, e.g. /resolve ${formatIncidentId(id)} node drained and replaced.`,
       );
-    await resolveIncidentByHand(deps, id, user.displayName, args.reason);
+    await resolveIncidentByHand(deps, id, user, args.reason);
     return textReply(`${formatIncidentId(id)} resolved by ${user.displayName}: ${args.reason}`, 'good');
   },
 });

@@ -1,33 +1,34 @@
 import { z } from 'zod';
-import { formatTime } from '../../cards/templates/format.ts';
 import { textReply } from '../../cards/templates/incident-replies.ts';
 import { formatIncidentId, parseIncidentId } from '../../core/alerts/incident.ts';
-import { formatMatcher, parseMatcher } from '../../core/alerts/matchers.ts';
+import { formatMatcher, type Matcher, parseMatcher } from '../../core/alerts/matchers.ts';
 import type { Silence } from '../../core/alerts/silence.ts';
+import type { ChatUser } from '../../core/chat-surface.ts';
 import { formatDuration, parseDuration } from '../../core/duration.ts';
 import { UserFacingError } from '../../core/errors.ts';
-import { buildMessage } from '../../core/message.ts';
 import { createSilence, expireSilence } from '../alerts/incident-actions.ts';
+import { BULK_MAX, forEachIncident } from '../lifecycle/bulk.ts';
 import { type ButtonHandler, defineCommand, type HandlerDeps, tokenize } from './command.ts';
 import { resolveIncidentId } from './incident-ref.ts';
 import { unknownLabelWarnings } from './silence-labels.ts';
 
 const MATCHER_LIKE = /^[A-Za-z_][\w.]*(=~|!~|!=|=)/;
 
-/** `/silence` arguments: matchers, one duration, an optional incident id, the rest is a comment. */
+/** `/silence` arguments: matchers, one duration, incident ids, the rest is a comment. */
 const silenceArgs = z.object({ raw: z.string() }).transform(({ raw }) => {
   const matchers = [];
   const comment: string[] = [];
   let durationMs: number | undefined;
-  let incident: number | undefined;
+  const incidents: number[] = [];
   for (const token of tokenize(raw)) {
     if (MATCHER_LIKE.test(token)) matchers.push(parseMatcher(token));
     else if (durationMs === undefined && parseDuration(token) !== undefined)
       durationMs = parseDuration(token);
-    else if (incident === undefined && /^(inc-|#)\d+$/i.test(token)) incident = parseIncidentId(token);
+    else if (/^(inc-|#)\d+(,(inc-|#)?\d+)*$/i.test(token))
+      incidents.push(...token.split(',').map((t) => parseIncidentId(t)!));
     else comment.push(token);
   }
-  return { matchers, durationMs, incident, comment: comment.join(' ') };
+  return { matchers, durationMs, incidents: [...new Set(incidents)], comment: comment.join(' ') };
 });
 
 /** The one reply to a silence: what it matches, its comment, whom it covers, how to lift it. */
@@ -47,12 +48,13 @@ function silencedText(
 /** `/silence <matchers…> <duration> [comment]`, or `/silence 2h` in an incident's thread. */
 export const silenceCommand = defineCommand({
   id: 'silence',
-  usage: '/silence [matchers…] [duration] [comment]',
+  usage: '/silence [matchers…|incident…] [duration] [comment]',
   description:
-    'Silence alerts matching label matchers (Hostname=node-7 alertname=~Gpu.*) for a duration (default 1h), with an optional comment.',
+    'Silence alerts matching label matchers (Hostname=node-7 alertname=~Gpu.*), or incidents (INC-8 INC-9), for a duration (default 1h), with an optional comment.',
   args: silenceArgs,
   async handle({ args, user, incidentId }, deps: HandlerDeps) {
-    const target = args.incident ?? (args.matchers.length === 0 ? incidentId : undefined);
+    if (args.incidents.length > 1) return silenceSeveral(deps, args, user);
+    const target = args.incidents[0] ?? (args.matchers.length === 0 ? incidentId : undefined);
     if (args.matchers.length === 0 && target === undefined) {
       throw new UserFacingError(
         'SILENCE_NEEDS_MATCHERS',
@@ -63,7 +65,7 @@ export const silenceCommand = defineCommand({
     const result = await createSilence(deps, {
       matchers: args.matchers,
       durationMs,
-      user: user.displayName,
+      user,
       comment: args.comment,
       incidentId: target,
     });
@@ -78,36 +80,39 @@ export const silenceCommand = defineCommand({
   },
 });
 
-/** `/silences`: the active silences, what they match, why, who made them and until when. */
-export const silencesCommand = defineCommand({
-  id: 'silences',
-  usage: '/silences',
-  description: 'List active silences with their matchers, comment, who made them and until when.',
-  args: z.object({}),
-  async handle(_ctx, deps) {
-    const active = await deps.store.silences.listActive(deps.clock.now());
-    const tf = { timeZone: deps.policy.timeZone, now: deps.clock.now() };
-    return buildMessage({
-      header: { title: 'Active silences', status: 'info', subtitle: `${active.length} active` },
-      sections: active.length
-        ? [
-            {
-              kind: 'table',
-              columns: ['#', 'Matchers', 'Comment', 'By', 'Until'],
-              rows: active.map((s) => [
-                String(s.id),
-                s.matchers.map(formatMatcher).join(' '),
-                s.comment || '-',
-                s.createdBy,
-                formatTime(s.endsAt, tf),
-              ]),
-            },
-            { kind: 'text', text: 'Lift one with /unsilence <#>.' },
-          ]
-        : [{ kind: 'text', text: 'No active silences.' }],
-    });
-  },
-});
+/** `/silence INC-8 INC-9 2h`: each incident under a silence of its own labels; one reply. */
+async function silenceSeveral(
+  deps: HandlerDeps,
+  args: { matchers: Matcher[]; durationMs: number | undefined; incidents: number[]; comment: string },
+  user: ChatUser,
+) {
+  if (args.matchers.length > 0)
+    throw new UserFacingError(
+      'SILENCE_MATCHERS_OR_INCIDENTS',
+      'Silence either by label matchers or by incidents, not both in one command.',
+    );
+  if (args.incidents.length > BULK_MAX)
+    throw new UserFacingError('TOO_MANY_INCIDENTS', `Silence at most ${BULK_MAX} incidents at once.`);
+  const durationMs = args.durationMs ?? deps.policy.silences.defaultDuration;
+  const result = await forEachIncident(args.incidents, (id) =>
+    silenceOne(deps, id, { durationMs, user, comment: args.comment }),
+  );
+  return textReply(result.lines.join('\n'), result.failed > 0 ? 'warning' : 'default');
+}
+
+/** Silences one incident by its own labels unless a silence already covers it. */
+export async function silenceOne(
+  deps: HandlerDeps,
+  id: number,
+  input: { durationMs: number; user: ChatUser; comment: string },
+): Promise<string> {
+  const incident = await deps.store.incidents.get(id);
+  if (incident?.silenceId != null)
+    return `${formatIncidentId(id)} is already under silence #${incident.silenceId}.`;
+  const result = await createSilence(deps, { matchers: [], ...input, incidentId: id });
+  const also = result.incidentIds.filter((other) => other !== id);
+  return `${formatIncidentId(id)} silenced for ${formatDuration(input.durationMs)} (#${result.silence.id}${also.length ? `, also covers ${also.map(formatIncidentId).join(', ')}` : ''}).`;
+}
 
 /** `/unsilence <silence id>`. */
 export const unsilenceCommand = defineCommand({
@@ -117,7 +122,7 @@ export const unsilenceCommand = defineCommand({
   args: z.object({ positional: z.tuple([z.string().regex(/^#?\d+$/, 'write the silence number, e.g. 3')]) }),
   async handle({ args, user }, deps) {
     const id = Number(args.positional[0].replace('#', ''));
-    const lifted = await expireSilence(deps, id, user.displayName);
+    const lifted = await expireSilence(deps, id, user);
     return textReply(
       `Silence #${id} lifted${lifted.length ? `; ${lifted.map(formatIncidentId).join(', ')} active again` : ''}.`,
     );
@@ -133,7 +138,7 @@ export const silenceButton: ButtonHandler = {
     const result = await createSilence(deps, {
       matchers: [],
       durationMs,
-      user: user.displayName,
+      user,
       comment: 'from the card',
       incidentId: id,
     });
@@ -148,7 +153,7 @@ export const unsilenceButton: ButtonHandler = {
     const id = resolveIncidentId(data.incidentId, incidentId, '/unsilence <silence id>');
     const incident = await deps.store.incidents.get(id);
     if (incident?.silenceId == null) return textReply(`${formatIncidentId(id)} is not silenced.`);
-    await expireSilence(deps, incident.silenceId, user.displayName);
+    await expireSilence(deps, incident.silenceId, user);
     return textReply(`Silence #${incident.silenceId} lifted by ${user.displayName}.`);
   },
 };

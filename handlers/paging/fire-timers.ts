@@ -1,11 +1,12 @@
 import { textReply } from '../../cards/templates/incident-replies.ts';
 import { formatIncidentId, type Incident } from '../../core/alerts/incident.ts';
 import { formatDuration } from '../../core/duration.ts';
-import { enqueueIncidentReply } from '../../core/outbox/enqueue.ts';
+import { enqueueIncidentCard, enqueueIncidentReply } from '../../core/outbox/enqueue.ts';
 import type { SurfaceId } from '../../core/outbox/outbox-entry.ts';
 import type { PagingTimer } from '../../store/paging/paging-repo.ts';
 import { buildTriggerEvent } from './pagerduty-event.ts';
 import type { PagingDeps } from './paging-deps.ts';
+import { recordPaging, whoIsPaged } from './paging-timeline.ts';
 
 /** Long enough to queue a few chat messages; a claimer that dies frees its timers after this. */
 const LEASE_MS = 60_000;
@@ -28,7 +29,29 @@ function reminderText(deps: PagingDeps, i: Incident, surface: SurfaceId): string
 async function postNote(deps: PagingDeps, timer: PagingTimer, incident: Incident): Promise<void> {
   const now = deps.clock.now();
   const text = timer.kind === 'escalate' ? escalationText : reminderText;
+  const who = await whoIsPaged(deps, now);
+  const after = formatDuration(
+    timer.kind === 'escalate' ? deps.policy.escalateAfter : deps.policy.remindAfter,
+  );
   await deps.store.transaction(async (tx) => {
+    // The note and its timeline step commit together; the card shows the escalation.
+    if (timer.kind === 'escalate') {
+      await recordPaging(
+        deps,
+        tx,
+        incident.id,
+        'escalated',
+        `not acknowledged after ${after}: escalated to ${who.secondary}`,
+      );
+      await enqueueIncidentCard(tx, deps.targets, incident.id, now, { coalesce: true });
+    } else
+      await recordPaging(
+        deps,
+        tx,
+        incident.id,
+        'reminded',
+        `not acknowledged after ${after}: reminded ${who.primary}`,
+      );
     for (const t of deps.targets) {
       await enqueueIncidentReply(
         tx,

@@ -4,6 +4,7 @@ import type { Logger } from '../../core/logger.ts';
 import type { ChannelTarget } from '../../core/outbox/enqueue.ts';
 import type { Store } from '../../core/store.ts';
 import type { PagingRepo } from '../../store/paging/paging-repo.ts';
+import type { OncallSource } from '../lifecycle/oncall-source.ts';
 import type { BusinessCalendar } from './business-day.ts';
 import type { PagerDutyTarget } from './pagerduty-client.ts';
 import type { PagingPolicy } from './paging-policy.ts';
@@ -24,6 +25,8 @@ export interface PagingDeps {
   /** SMTP relay for the digest email, when configured. */
   smtp: SmtpTarget | undefined;
   backoff: BackoffOptions;
+  /** Who is on call, to name whom a page and an escalation reach (else the policy's chat rotation). */
+  oncall?: OncallSource | undefined;
   /** Wakes the chat delivery loop after messages were queued. */
   onQueued(): void;
 }

@@ -7,6 +7,7 @@ import type { Store } from '../../core/store.ts';
 import type { PagingRepo } from '../../store/paging/paging-repo.ts';
 import { openPostgresPagingRepo } from '../../store/paging/postgres-paging-repo.ts';
 import { openSqlitePagingRepo } from '../../store/paging/sqlite-paging-repo.ts';
+import type { OncallSource } from '../lifecycle/oncall-source.ts';
 import type { BotModule } from '../module.ts';
 import { deliverPagingEvents } from './deliver-events.ts';
 import { fireDueTimers } from './fire-timers.ts';
@@ -34,6 +35,8 @@ export interface PagingModuleOptions {
   logger: Logger;
   onQueued(): void;
   backoff?: BackoffOptions;
+  /** Who is on call (the oncall module's source). */
+  oncall?: OncallSource | undefined;
 }
 
 /** Retries start at 5 s (a 429 waits PagerDuty's 30 s) and stay under 5 min apart. */
@@ -75,6 +78,7 @@ export function createPagingModule(options: PagingModuleOptions): PagingModule {
     smtp: options.smtp,
     backoff: options.backoff ?? PAGING_BACKOFF,
     onQueued: options.onQueued,
+    oncall: options.oncall,
   };
   let running: Promise<void> | undefined;
   const run = async () => {

@@ -1,7 +1,9 @@
 import type { Incident } from '../../core/alerts/incident.ts';
+import { enqueueIncidentCard } from '../../core/outbox/enqueue.ts';
 import type { TrackedIncident } from '../../store/paging/paging-repo.ts';
 import { buildStateEvent, buildTriggerEvent, type PagerDutyEventBody } from './pagerduty-event.ts';
 import type { PagingDeps } from './paging-deps.ts';
+import { pagedDetail, recordPaging, whoIsPaged } from './paging-timeline.ts';
 
 /** How far past the highest known id to look for incidents that opened and resolved between ticks. */
 const PROBE_GAP = 5;
@@ -60,7 +62,15 @@ async function page(deps: PagingDeps, incident: Incident, t: TrackedIncident, no
     },
     now,
   );
-  if (queued) deps.logger.info({ incidentId: incident.id, code: 'PAGING_TRIGGER_QUEUED' }, 'paging on-call');
+  if (!queued) return;
+  deps.logger.info({ incidentId: incident.id, code: 'PAGING_TRIGGER_QUEUED' }, 'paging on-call');
+  const who = await whoIsPaged(deps, now);
+  await deps.store.transaction(async (tx) => {
+    await recordPaging(deps, tx, incident.id, 'paged', pagedDetail(deps, who, now));
+    // The card shows who was paged.
+    await enqueueIncidentCard(tx, deps.targets, incident.id, now, { coalesce: true });
+  });
+  deps.onQueued();
 }
 
 /** Brings one incident's paging state up to date; each step happens once however often it runs. */

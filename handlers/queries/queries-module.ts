@@ -3,8 +3,9 @@ import type { FastifyInstance } from 'fastify';
 import { ChartCache } from '../../cards/charts/chart-cache.ts';
 import { type ChartRenderer, inlineChartRenderer } from '../../cards/charts/chart-renderer.ts';
 import type { Incident } from '../../core/alerts/incident.ts';
+import { BOT_ACTOR, type NewTimelineEvent } from '../../core/alerts/timeline.ts';
 import type { Clock } from '../../core/clock.ts';
-import { EvidenceCache } from '../../core/evidence.ts';
+import { EvidenceCache, type IncidentEvidence } from '../../core/evidence.ts';
 import type { Logger } from '../../core/logger.ts';
 import { type ChannelTarget, enqueueIncidentCard } from '../../core/outbox/enqueue.ts';
 import type { Store } from '../../core/store.ts';
@@ -108,9 +109,14 @@ export function createQueriesModule(options: QueriesModuleOptions): BotModule {
     }
   }
 
-  async function queueCardUpdates(incidentIds: readonly number[]): Promise<void> {
+  async function queueCardUpdates(
+    incidentIds: readonly number[],
+    attached?: IncidentEvidence,
+  ): Promise<void> {
     if (incidentIds.length === 0) return;
     await store.transaction(async (tx) => {
+      // The timeline records the evidence with the card update that shows it.
+      if (attached) await tx.timeline.record(evidenceEvent(attached, clock.now()));
       for (const id of incidentIds) await enqueueIncidentCard(tx, targets, id, clock.now());
     });
     options.onQueued();
@@ -173,7 +179,7 @@ export function createQueriesModule(options: QueriesModuleOptions): BotModule {
       'incident evidence collected',
     );
     // Every surface gets the evidence, whichever replica delivers the update.
-    await queueCardUpdates([incident.id]);
+    await queueCardUpdates([incident.id], collected);
   }
 
   /** Starts collecting an incident's evidence once; idempotent and never awaited by a render. */
@@ -252,4 +258,16 @@ export async function openEvidenceRepo(where: {
     await repo.close();
     throw err;
   }
+}
+
+/** The evidence's step on the timeline: which vetted queries ran and how each came out. */
+function evidenceEvent(evidence: IncidentEvidence, at: number): NewTimelineEvent {
+  return {
+    incidentId: evidence.incidentId,
+    at,
+    type: 'evidence-attached',
+    actor: BOT_ACTOR,
+    actorName: null,
+    detail: evidence.items.map((i) => `${i.queryId}: ${i.outcome.status}`).join(', '),
+  };
 }

@@ -7,6 +7,7 @@ import type { MetricsBackend } from '../../queries/backends/metrics-backend.ts';
 import { budgetScope, type CostPolicy } from '../../queries/cost/cost-policy.ts';
 import { amountCell, countCell, resultRows } from '../../queries/cost/result-rows.ts';
 import { spendBetween } from '../../queries/cost/spend-report.ts';
+import { lifecycleReport } from '../timeline/lifecycle-times.ts';
 import type { ViewCharts } from './view-charts.ts';
 import { startOfUtcDay, startOfUtcMonth } from './view-range.ts';
 
@@ -40,8 +41,8 @@ export interface ExecutiveDeps {
 /**
  * Gathers the executive view at `now`: availability per deployment and users from the vetted
  * `service-availability` query, the hourly `availability-trend` for the chart, spend today and
- * this month from the cost queries against the policy's total budgets, and urgent incidents, MTTA
- * and MTTR from the bot's own incident records.
+ * this month from the cost queries against the policy's total budgets, urgent incidents from the
+ * bot's own incident records, and MTTA and MTTR from their timelines.
  */
 export async function gatherExecutiveView(
   deps: ExecutiveDeps,
@@ -95,7 +96,9 @@ export async function gatherExecutiveView(
     chartSpec && deps.charts
       ? await deps.charts.render(chartSpec, 'Availability per deployment, last 24 hours, with the SLA line')
       : undefined;
-  const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : undefined);
+  // From the incidents' timelines: the first acknowledgement and the last resolution.
+  const report = await lifecycleReport(deps.store, recent);
+  const times = report.overall;
   return {
     time: { timeZone, now },
     windowMs: EXECUTIVE_WINDOW_MS,
@@ -110,8 +113,11 @@ export async function gatherExecutiveView(
     dailyMean: fullDays > 0 ? Math.max(0, month.total - today.total) / fullDays : undefined,
     openP1: open.filter((i) => i.tier === 'P1').length,
     openP2: open.filter((i) => i.tier === 'P2').length,
-    mttaMs: mean(recent.flatMap((i) => (i.acknowledgedAt === null ? [] : [i.acknowledgedAt - i.openedAt]))),
-    mttrMs: mean(recent.flatMap((i) => (i.resolvedAt === null ? [] : [i.resolvedAt - i.openedAt]))),
+    mttaMs: times.mttaMs,
+    mttrMs: times.mttrMs,
+    byTier: Object.fromEntries(
+      Object.entries(report.byTier).filter(([, t]) => t.incidents > 0),
+    ) as StatusCardInput['byTier'],
     incidentWindowMs: INCIDENT_WINDOW_MS,
     chart: chart && { url: chart.url, alt: chart.alt },
     queryMs,

@@ -101,13 +101,13 @@ export function createRemediationService(deps: RemediationDeps) {
     },
 
     /**
-     * Automatic mode's gate: an action may run unattended only after enough approved and
-     * verified runs. This version reports eligibility; it never skips the approval.
+     * An action's record: whether it has `autoAfterVerifiedRuns` approved runs that verified. It
+     * is reported only; every run is approved (the policy refuses `mode: auto`).
      */
     async autoEligibility(actionId: string): Promise<{ eligible: boolean; runs: number; needed: number }> {
       const runs = await deps.repo.countVerifiedRuns(actionId);
       const needed = deps.policy.autoAfterVerifiedRuns;
-      return { eligible: deps.policy.mode === 'auto' && runs >= needed, runs, needed };
+      return { eligible: runs >= needed, runs, needed };
     },
 
     /** Periodic: pending proposals past their expiry become expired, and their threads say so. */

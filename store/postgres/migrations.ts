@@ -161,4 +161,16 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE incidents ADD COLUMN started_at bigint;
   ALTER TABLE incidents ADD COLUMN ended_at bigint;
   `,
+  // The incident timeline: every event with who (platform-qualified) and the name people read.
+  `
+  ALTER TABLE incident_events RENAME TO timeline_events;
+  ALTER INDEX incident_events_incident RENAME TO timeline_events_incident;
+  ALTER TABLE timeline_events ADD COLUMN actor_name text;
+  UPDATE timeline_events SET actor_name = actor, actor = NULL WHERE actor IS NOT NULL AND actor <> 'bot';
+  CREATE INDEX timeline_events_type ON timeline_events (type, incident_id);
+  `,
+  // The incident commander (/own), shown on the card.
+  `
+  ALTER TABLE incidents ADD COLUMN commander text;
+  `,
 ];

@@ -11,11 +11,13 @@ import { createOutboxRepo } from './outbox-repo.ts';
 import { openMigratedPool, type PostgresOptions, serializable } from './pool.ts';
 import { createSilenceRepo } from './silence-repo.ts';
 import { createStormRepo } from './storm-repo.ts';
+import { createTimelineRepo } from './timeline-repo.ts';
 
 function createRepos(db: Db): Repos {
   return {
     alerts: createAlertRepo(db),
     incidents: createIncidentRepo(db),
+    timeline: createTimelineRepo(db),
     silences: createSilenceRepo(db),
     storms: createStormRepo(db),
     outbox: createOutboxRepo(db),

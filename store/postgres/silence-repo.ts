@@ -27,5 +27,12 @@ export function createSilenceRepo(db: Db): SilenceRepo {
     async expire(id, at) {
       await db.query('UPDATE silences SET expired_at = $1 WHERE id = $2 AND expired_at IS NULL', [at, id]);
     },
+    async extend(id, endsAt, now) {
+      const rows = await db.query<{ id: number }>(
+        'UPDATE silences SET ends_at = $1 WHERE id = $2 AND expired_at IS NULL AND ends_at > $3 RETURNING id',
+        [endsAt, id, now],
+      );
+      return rows.length === 1;
+    },
   };
 }

@@ -24,6 +24,7 @@ function toParams(i: NewIncident) {
     resolvedAt: i.resolvedAt,
     startedAt: i.startedAt ?? null,
     endedAt: i.endedAt ?? null,
+    commander: i.commander ?? null,
     version: i.version,
   };
 }
@@ -32,16 +33,16 @@ export function createIncidentRepo(db: Database.Database): IncidentRepo {
   const insert = db.prepare(`
     INSERT INTO incidents (group_key, source, title, kind, tier, status, flapping, flap_count, resource,
       acknowledged_by, acknowledged_at, silence_id, silenced_by, silenced_until, opened_at, updated_at,
-      resolved_at, started_at, ended_at, version)
+      resolved_at, started_at, ended_at, commander, version)
     VALUES (@groupKey, @source, @title, @kind, @tier, @status, @flapping, @flapCount, @resource,
       @acknowledgedBy, @acknowledgedAt, @silenceId, @silencedBy, @silencedUntil, @openedAt, @updatedAt,
-      @resolvedAt, @startedAt, @endedAt, @version)`);
+      @resolvedAt, @startedAt, @endedAt, @commander, @version)`);
   const update = db.prepare(`
     UPDATE incidents SET title = @title, kind = @kind, tier = @tier, status = @status, flapping = @flapping,
       flap_count = @flapCount, resource = @resource, acknowledged_by = @acknowledgedBy,
       acknowledged_at = @acknowledgedAt, silence_id = @silenceId, silenced_by = @silencedBy,
       silenced_until = @silencedUntil, updated_at = @updatedAt, resolved_at = @resolvedAt,
-      started_at = @startedAt, ended_at = @endedAt, version = @version
+      started_at = @startedAt, ended_at = @endedAt, commander = @commander, version = @version
     WHERE id = @id`);
   const get = db.prepare<[number], IncidentRow>('SELECT * FROM incidents WHERE id = ?');
   const latest = db.prepare<[string], IncidentRow>(
@@ -60,7 +61,7 @@ export function createIncidentRepo(db: Database.Database): IncidentRepo {
     'SELECT count(*) AS n FROM incidents WHERE opened_at >= ?',
   );
   const addEvent = db.prepare(
-    'INSERT INTO incident_events (incident_id, at, type, actor, detail) VALUES (@incidentId, @at, @type, @actor, @detail)',
+    'INSERT INTO timeline_events (incident_id, at, type, actor, detail) VALUES (@incidentId, @at, @type, @actor, @detail)',
   );
 
   return {
@@ -70,6 +71,7 @@ export function createIncidentRepo(db: Database.Database): IncidentRepo {
         ...i,
         startedAt: i.startedAt ?? null,
         endedAt: i.endedAt ?? null,
+        commander: i.commander ?? null,
         id: Number(lastInsertRowid),
         stormId: null,
       };

@@ -160,4 +160,17 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE incidents ADD COLUMN started_at INTEGER;
   ALTER TABLE incidents ADD COLUMN ended_at INTEGER;
   `,
+  // The incident timeline: every event with who (platform-qualified) and the name people read.
+  `
+  ALTER TABLE incident_events RENAME TO timeline_events;
+  ALTER TABLE timeline_events ADD COLUMN actor_name TEXT;
+  UPDATE timeline_events SET actor_name = actor, actor = NULL WHERE actor IS NOT NULL AND actor <> 'bot';
+  DROP INDEX incident_events_incident;
+  CREATE INDEX timeline_events_incident ON timeline_events (incident_id, id);
+  CREATE INDEX timeline_events_type ON timeline_events (type, incident_id);
+  `,
+  // The incident commander (/own), shown on the card.
+  `
+  ALTER TABLE incidents ADD COLUMN commander TEXT;
+  `,
 ];

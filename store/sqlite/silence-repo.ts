@@ -12,6 +12,9 @@ export function createSilenceRepo(db: Database.Database): SilenceRepo {
     'SELECT * FROM silences WHERE expired_at IS NULL AND ends_at > ? ORDER BY id',
   );
   const expire = db.prepare('UPDATE silences SET expired_at = ? WHERE id = ? AND expired_at IS NULL');
+  const extend = db.prepare(
+    'UPDATE silences SET ends_at = ? WHERE id = ? AND expired_at IS NULL AND ends_at > ?',
+  );
 
   return {
     async create(s) {
@@ -27,6 +30,9 @@ export function createSilenceRepo(db: Database.Database): SilenceRepo {
     },
     async expire(id, at) {
       expire.run(at, id);
+    },
+    async extend(id, endsAt, now) {
+      return extend.run(endsAt, id, now).changes === 1;
     },
   };
 }

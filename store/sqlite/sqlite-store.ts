@@ -12,6 +12,7 @@ import { MIGRATIONS } from './migrations.ts';
 import { createOutboxRepo } from './outbox-repo.ts';
 import { createSilenceRepo } from './silence-repo.ts';
 import { createStormRepo } from './storm-repo.ts';
+import { createTimelineRepo } from './timeline-repo.ts';
 
 export interface SqliteOptions {
   /** File path, or ':memory:' for tests. */
@@ -57,6 +58,7 @@ export function openSqliteStore(options: SqliteOptions): Store {
   const repos: Repos = {
     alerts: createAlertRepo(db),
     incidents: createIncidentRepo(db),
+    timeline: createTimelineRepo(db),
     silences: createSilenceRepo(db),
     storms: createStormRepo(db),
     outbox: createOutboxRepo(db),

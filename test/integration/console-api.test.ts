@@ -185,8 +185,8 @@ describe('console API: commands and buttons', () => {
     expect(await texts('/resolv INC-1 done')).toMatch(
       /There is no such command: \/resolv\. Did you mean \/resolve\? See \/help/,
     );
-    expect(await texts('/oncall')).toMatch(/There is no such command: \/oncall\..*See \/help/);
-    expect(await texts('/oncall')).not.toMatch(/can't answer|I understand/);
+    expect(await texts('/runbook')).toMatch(/There is no such command: \/runbook\..*See \/help/);
+    expect(await texts('/runbook')).not.toMatch(/can't answer|I understand/);
     expect(await texts('/silnces')).toMatch(/Did you mean \/silences\?/);
     // /resolve closes the incident by hand with the reason; /silences lists what is active.
     expect(await texts('/resolve')).toMatch(/Which incident\?/);
@@ -237,13 +237,13 @@ describe('console API: commands and buttons', () => {
 
   it('argument mistakes are plain sentences in chat; logs have one line per action and no stack for typos', async () => {
     const card = (await bot.consoleMessages()).find((m) => m.text.includes('node-7'))!;
-    await post(bot, '/api/console/messages', { user: 'alice', text: '/ack INC-1 INC-2' });
+    await post(bot, '/api/console/messages', { user: 'alice', text: '/own INC-1 INC-2' });
     await post(bot, '/api/console/messages', { user: 'alice', text: '/unsilence' });
     await bot.flush();
     const [tooMany, missing] = (await bot.consoleMessages())
       .slice(-3)
       .filter((m) => m.author !== 'console:alice');
-    expect(tooMany!.text).toBe('/ack takes at most 1 argument. Usage: /ack [incident]');
+    expect(tooMany!.text).toBe('/own takes at most 1 argument. Usage: /own [incident]');
     expect(missing!.text).toBe('/unsilence needs at least 1 argument. Usage: /unsilence <silence id>');
     await post(bot, '/api/console/actions', {
       user: 'bob',
@@ -255,7 +255,7 @@ describe('console API: commands and buttons', () => {
     const lines = bot.logs.map((l) => JSON.parse(l) as Record<string, unknown>);
     const refused = lines.filter((l) => l.msg === 'operator action refused');
     expect(refused.map((l) => [l.level, l.code, l.action, l.user])).toEqual([
-      [30, 'BAD_ARGUMENTS', '/ack', 'console:alice'],
+      [30, 'BAD_ARGUMENTS', '/own', 'console:alice'],
       [30, 'BAD_ARGUMENTS', '/unsilence', 'console:alice'],
     ]);
     expect(JSON.stringify(refused)).not.toMatch(/stack|Too big|at Object\./);

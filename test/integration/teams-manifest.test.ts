@@ -212,9 +212,14 @@ describe('Slack app manifest', () => {
       '/ask',
       '/gpu',
       '/kql',
+      '/oncall',
+      '/own',
+      '/postmortem',
       '/resolve',
       '/silence',
       '/silences',
+      '/timeline',
+      '/unack',
     ]);
     for (const c of slack.features.slash_commands) expect(c.url).toMatch(/\/slack\/events$/);
     expect(slack.settings.interactivity).toMatchObject({ is_enabled: true });

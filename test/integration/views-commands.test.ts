@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../core/clock.ts';
-import { type ConsoleApiMessage, startTestBot, type TestBot } from '../helpers/test-bot.ts';
+import { type ConsoleApiMessage, fixture, startTestBot, type TestBot } from '../helpers/test-bot.ts';
 
 /** Every TextBlock text and FactSet fact of an Adaptive Card, one per line. */
 function cardText(card: unknown): string {
@@ -68,6 +68,18 @@ describe('/status and /cost on the real bot over the simulated platform', () => 
     expect(text).toContain('Open incidents: 0 P1 · 0 P2');
     expect(text).toMatch(/Query time: \d+ ms queries · \d+ ms chart/);
     expect(JSON.stringify(status.card).length).toBeLessThan(28_000);
+  });
+
+  it('/status: MTTA and MTTR come from the incidents’ timelines, overall and per tier', async () => {
+    await bot.postAlert('alertmanager', fixture('am-gpu-temp-firing.json'));
+    await bot.flush();
+    clock.advance(4 * 60_000);
+    await bot.say('/ack INC-1', 'bob');
+    await bot.say('/unack INC-1', 'bob');
+    clock.advance(6 * 60_000);
+    await bot.say('/resolve INC-1 fan replaced', 'bob');
+    const text = cardText((await bot.say('/status')).card);
+    expect(text).toContain('MTTA / MTTR (30d): 4m / 10m · P2 4m / 10m');
   });
 
   it('/status: its one chart is a PNG served by the bot', async () => {

@@ -70,8 +70,8 @@ describe('approvals per tier and automatic mode', () => {
     });
   });
 
-  it('automatic mode is earned: eligible only after enough verified runs', async () => {
-    h = await startFlow({ mode: 'auto', autoAfterVerifiedRuns: 1 });
+  it("an action's record counts approved runs that verified, per action", async () => {
+    h = await startFlow({ autoAfterVerifiedRuns: 1 });
     expect((await h.service.autoEligibility('scale-replicas')).eligible).toBe(false);
     const p = await proposeScale(3);
     await h.service.approve({ proposalId: p.id, planHash: p.planHash, user: bob });

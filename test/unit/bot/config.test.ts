@@ -102,6 +102,21 @@ describe('loadConfig', () => {
     expect(p.some((l) => l.startsWith(`${file}: remediation: mode`))).toBe(true);
   });
 
+  it('refuses remediation mode auto, which this version cannot honour, and an oncall rotation that says nothing', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'policy-'));
+    const file = join(dir, 'policy.yaml');
+    writeFileSync(
+      file,
+      'remediation:\n  mode: auto\noncall:\n  rotations:\n    - { name: x, members: [], start: soon }\n',
+    );
+    const p = problems({ POLICY_FILE: file });
+    expect(p).toContainEqual(
+      expect.stringMatching(/: remediation: mode: auto is not available in this version.*Use suggest/),
+    );
+    expect(p.some((l) => l.startsWith(`${file}: oncall: rotations.0.members`))).toBe(true);
+    expect(p.some((l) => l.startsWith(`${file}: oncall: rotations.0.start`))).toBe(true);
+  });
+
   it('reads GPU thresholds from the policy and rejects inverted ones', () => {
     const dir = mkdtempSync(join(tmpdir(), 'policy-'));
     const file = join(dir, 'gpu.yaml');

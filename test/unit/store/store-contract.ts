@@ -4,6 +4,7 @@ import type { Store } from '../../../core/store.ts';
 import { describeConversationContract } from './store-contract-conversations.ts';
 import { describeMessagingContract } from './store-contract-messaging.ts';
 import { describeStormContract } from './store-contract-storms.ts';
+import { describeTimelineContract } from './store-contract-timeline.ts';
 import { anAlert, anIncident, aStoredAlert, T0 } from './store-fixtures.ts';
 
 /** Opens a store with no data in it; `cleanup` closes it and removes what the test wrote. */
@@ -264,10 +265,33 @@ export function describeStoreContract(name: string, open: OpenStore, cleanup: Cl
         await store.silences.expire(s.id, T0 + 2);
         expect((await store.silences.get(s.id))!.expiredAt).toBe(T0 + 1);
       });
+
+      it('extends a silence still in force, never one that ended or was expired', async () => {
+        const s = await store.silences.create(newSilence);
+        expect(await store.silences.extend(s.id, T0 + 500, T0 + 10)).toBe(true);
+        expect((await store.silences.get(s.id))!.endsAt).toBe(T0 + 500);
+        expect(await store.silences.extend(s.id, T0 + 900, T0 + 500)).toBe(false);
+        const e = await store.silences.create(newSilence);
+        await store.silences.expire(e.id, T0 + 1);
+        expect(await store.silences.extend(e.id, T0 + 900, T0 + 2)).toBe(false);
+        expect((await store.silences.get(e.id))!.endsAt).toBe(T0 + 100);
+        expect(await store.silences.extend(s.id + 1000, T0 + 900, T0)).toBe(false);
+      });
+    });
+
+    it('keeps the incident commander', async () => {
+      const i = await store.incidents.create(anIncident());
+      expect((await store.incidents.get(i.id))!.commander).toBeNull();
+      await store.incidents.update({ ...i, commander: 'alice', version: 2 });
+      expect((await store.incidents.get(i.id))!.commander).toBe('alice');
+      const owned = await store.incidents.create(anIncident({ groupKey: 'b', commander: 'bob' }));
+      expect(owned.commander).toBe('bob');
+      expect((await store.incidents.get(owned.id))!.commander).toBe('bob');
     });
 
     describeMessagingContract(() => store);
     describeStormContract(() => store);
+    describeTimelineContract(() => store);
     describeConversationContract(() => store);
   });
 }

@@ -139,7 +139,7 @@ describe('ingestAlerts: grouping, dedupe, resolution, flapping, silences', () =>
     await createSilence(ops, {
       matchers: [parseMatcher('Hostname=node-7')],
       durationMs: 60 * MIN,
-      user: 'alice',
+      user: { id: 'console:alice', displayName: 'alice' },
       comment: '',
     });
     await ingestAlerts(deps, [parsed()]);
