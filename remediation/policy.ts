@@ -83,6 +83,28 @@ const suggestion = z.object({
 export type Suggestion = z.infer<typeof suggestion>;
 
 /**
+ * How drain-and-reset-gpu resets a GPU: a privileged Job pinned to the node (`spec.nodeName`, so a
+ * cordon does not keep it off) running `nvidia-smi -r -i <gpu>` once the drain is complete. The
+ * image needs `nvidia-smi`; the NVIDIA container toolkit mounts it into any image when the pod
+ * asks for the driver's utilities (`NVIDIA_DRIVER_CAPABILITIES=utility`) on the NVIDIA runtime.
+ */
+export const gpuResetSettings = z
+  .object({
+    /** Where the reset Job runs: privileged pods must be allowed there (kube-system is on AKS). */
+    namespace: z
+      .string()
+      .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'must be a namespace name')
+      .default('kube-system'),
+    image: z.string().min(1).default('nvcr.io/nvidia/cuda:12.8.1-base-ubuntu22.04'),
+    /** The RuntimeClass that gives the pod the NVIDIA runtime, where it is not the node's default. */
+    runtimeClassName: z.string().min(1).optional(),
+    /** The Job gives up after this long (`activeDeadlineSeconds`). */
+    timeoutSeconds: z.number().int().min(30).max(3600).default(300),
+  })
+  .strict();
+export type GpuResetSettings = z.infer<typeof gpuResetSettings>;
+
+/**
  * The remediation part of the policy. `suggest` (default) proposes and always requires approval;
  * `off` refuses every proposal; `auto` is a switch for later: an action becomes eligible for
  * unattended runs only after `autoAfterVerifiedRuns` approved runs that verified without rollback
@@ -101,6 +123,7 @@ export const remediationPolicySchema = z
     groups: z.record(z.string(), z.array(principal)).default({}),
     actions: z.record(z.string(), actionRule).default({}),
     guardrails: guardrails.prefault({}),
+    gpuReset: gpuResetSettings.prefault({}),
     /** Alert kind → actions the incident card suggests. */
     suggestions: z.partialRecord(alertKind, z.array(suggestion)).default({
       'aoai-throttling': [

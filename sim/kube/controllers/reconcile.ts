@@ -1,6 +1,7 @@
 import type { KubeCluster } from '../cluster.ts';
 import { syncAutoscalers, syncDisruptionBudgets, syncNodeTaints } from './cluster-state.ts';
 import { rollOutDeployments, updateDeploymentStatus } from './deployments.ts';
+import { syncJobs } from './jobs.ts';
 import { schedulePods, syncReplicaSetPods, updatePodStatus, updateReplicaSetStatus } from './pods.ts';
 
 const passes = [
@@ -9,6 +10,7 @@ const passes = [
   rollOutDeployments,
   syncReplicaSetPods,
   schedulePods,
+  syncJobs,
   updatePodStatus,
   updateReplicaSetStatus,
   updateDeploymentStatus,
