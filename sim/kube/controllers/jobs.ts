@@ -11,7 +11,7 @@ export function isJobPod(pod: KubeObject): boolean {
 
 /**
  * The job controller and the kubelet for Job pods: each Job gets one pod from its template; a pod
- * bound to a Ready node runs for `podReadyDelayMs` and then succeeds (a pod pinned to a node that
+ * bound to a Ready node runs for `jobRunMs` and then succeeds (a pod pinned to a node that
  * is not Ready fails), and the Job records the outcome as `Complete` or `Failed`, like
  * `backoffLimit: 0`. The simulated node has no GPUs to reset: what the container would run is
  * not interpreted, only that it ran where it was pinned.
@@ -42,12 +42,12 @@ export function syncJobs(c: KubeCluster): void {
     }
     const node = nodes.get(String(specOf(pod).nodeName ?? ''));
     const started = Date.parse(String(statusOf(pod).startTime ?? ''));
-    if (!Number.isFinite(started) || now < started + c.podReadyDelayMs) continue;
+    if (!Number.isFinite(started) || now < started + c.jobRunMs) continue;
     const ready = ((statusOf(node ?? pod).conditions ?? []) as { type: string; status: string }[]).some(
       (cond) => cond.type === 'Ready' && cond.status === 'True',
     );
     const phase = node && ready ? 'Succeeded' : 'Failed';
-    const at = formatTime(started + c.podReadyDelayMs);
+    const at = formatTime(started + c.jobRunMs);
     const podStatus = { ...statusOf(pod), phase };
     if (!equalJson(podStatus, pod.status)) c.save({ ...pod, status: podStatus });
     const type = phase === 'Succeeded' ? 'Complete' : 'Failed';
