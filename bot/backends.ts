@@ -101,7 +101,7 @@ export function createBackends(
     charts,
     limiter: new WorkLimiter(config.policy.rateLimits, () => clock.now()),
     remediationTargets: platform
-      ? { kubeConfig: platform.kubeConfig, nodePools: undefined }
+      ? { kubeConfig: platform.kubeConfig, nodePools: undefined, nodeVms: platform.nodeVms }
       : config.policy.remediation !== undefined
         ? connectRemediationTargets(config.remediationTargets, config.policy.remediation)
         : undefined,

@@ -5,6 +5,8 @@ import type { MetricsBackend } from '../queries/backends/metrics-backend.ts';
 import { createDcgmCluster, type DcgmCluster } from './dcgm/cluster.ts';
 import { backfillInto, scrapeInto, startScrapeLoop } from './dcgm/feed-store.ts';
 import { kubeconfigFor, seedAiPlatform, startKubeApi } from './kube/index.ts';
+import { simulatedNodeVms } from './kube/node-vms.ts';
+import { SIM_NODE_VMS } from './kube/seed.ts';
 
 const HOUR = 3_600_000;
 const SCRAPE_MS = 15_000;
@@ -14,6 +16,8 @@ export interface LocalPlatform {
   kubeConfig: KubeConfig;
   dcgm: DcgmCluster;
   metrics: MetricsBackend;
+  /** The VM scale set instances behind the nodes: reboot-node restarts them (the DCGM episodes of the node end). */
+  nodeVms: ReturnType<typeof simulatedNodeVms>;
   /**
    * The scenario start, on the bot's clock: the simulated telemetry places its episodes and the
    * alert simulator its alerts relative to this one instant, so both tell the same story.
@@ -43,6 +47,9 @@ export async function startLocalPlatform(clock: Clock): Promise<LocalPlatform> {
     dcgm,
     startedAt,
     metrics: createLocalMetricsBackend(samples, clock),
+    nodeVms: simulatedNodeVms(kube.state, SIM_NODE_VMS.subscriptionId, {
+      onRestart: (node) => dcgm.recover(node),
+    }),
     scrapeNow: () => scrapeInto(samples, dcgm, clock.now()),
     async close() {
       stopScraping();

@@ -169,7 +169,7 @@ export const rebootNode = defineAction({
           ],
         };
       },
-      15_000,
+      5_000,
     );
   },
 });
