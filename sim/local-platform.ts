@@ -4,6 +4,7 @@ import { createLocalMetricsBackend, LocalSampleStore } from '../queries/backends
 import type { MetricsBackend } from '../queries/backends/metrics-backend.ts';
 import { createDcgmCluster, type DcgmCluster } from './dcgm/cluster.ts';
 import { backfillInto, scrapeInto, startScrapeLoop } from './dcgm/feed-store.ts';
+import { syncPodsFromKube } from './dcgm/kube-pods.ts';
 import { kubeconfigFor, seedAiPlatform, startKubeApi } from './kube/index.ts';
 import { simulatedNodeVms } from './kube/node-vms.ts';
 import { SIM_NODE_VMS } from './kube/seed.ts';
@@ -42,6 +43,9 @@ export async function startLocalPlatform(clock: Clock): Promise<LocalPlatform> {
   const samples = new LocalSampleStore();
   backfillInto(samples, dcgm, clock.now() - HOUR, clock.now(), SCRAPE_MS);
   const stopScraping = startScrapeLoop(samples, dcgm, clock, SCRAPE_MS);
+  // One world: the exporter's pods are the API's pods, through drains, evictions and rollouts.
+  const followPods = setInterval(() => syncPodsFromKube(dcgm, kube.state), 1_000);
+  followPods.unref();
   return {
     kubeConfig,
     dcgm,
@@ -50,9 +54,13 @@ export async function startLocalPlatform(clock: Clock): Promise<LocalPlatform> {
     nodeVms: simulatedNodeVms(kube.state, SIM_NODE_VMS.subscriptionId, {
       onRestart: (node) => dcgm.recover(node),
     }),
-    scrapeNow: () => scrapeInto(samples, dcgm, clock.now()),
+    scrapeNow: () => {
+      syncPodsFromKube(dcgm, kube.state);
+      scrapeInto(samples, dcgm, clock.now());
+    },
     async close() {
       stopScraping();
+      clearInterval(followPods);
       await kube.close();
     },
   };
