@@ -51,16 +51,16 @@ export const guardrails = z.object({
    */
   namespaces: z.array(z.string()).default(['ml', 'inference']),
   /** `kind/name` patterns (`*` matches any run of characters) of resources actions may touch. */
-  resources: z
-    .array(z.string())
-    .default([
-      'deployments/*',
-      'horizontalpodautoscalers/*',
-      'configmaps/aoai-gateway-routing',
-      'configmaps/llm-api-config',
-      'nodes/*',
-      'agentpools/gpu',
-    ]),
+  resources: z.array(z.string()).default([
+    'deployments/*',
+    'horizontalpodautoscalers/*',
+    'configmaps/aoai-gateway-routing',
+    'configmaps/llm-api-config',
+    'nodes/*',
+    'agentpools/gpu',
+    // drain-and-reset-gpu's Job (in gpuReset.namespace), named gpu-reset-<node>-gpu<n>-<version>.
+    'jobs/gpu-reset-*',
+  ]),
   maxReplicas: z.number().int().min(1).default(16),
   /** Largest change in replicas one plan may make. */
   maxStep: z.number().int().min(1).default(4),
@@ -124,7 +124,11 @@ export const remediationPolicySchema = z
     actions: z.record(z.string(), actionRule).default({}),
     guardrails: guardrails.prefault({}),
     gpuReset: gpuResetSettings.prefault({}),
-    /** Alert kind → actions the incident card suggests. */
+    /**
+     * Alert kind → actions the incident card suggests. For ECC and XID incidents whose alerts carry
+     * an XID, the XID knowledge decides instead (remediation/xid-remediations.ts: reboot for 79,
+     * drain and reset for 48 with 63/64, replacement once an XID repeats); these apply without one.
+     */
     suggestions: z.partialRecord(alertKind, z.array(suggestion)).default({
       'aoai-throttling': [
         { action: 'shift-traffic', params: { percent: 50 }, title: 'Shift traffic to secondary' },

@@ -110,6 +110,7 @@ export const drainAndResetGpu = defineAction({
     const { evict, left } = await planEvictions(ctx, p.node);
     const version = node.metadata?.resourceVersion ?? '';
     const job = planResetJob(p.node, p.gpu, version, ctx.gpuReset);
+    checkResource(ctx.guardrails, 'jobs', job.name);
     return {
       actionId: 'drain-and-reset-gpu',
       params: p,

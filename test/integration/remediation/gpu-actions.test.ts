@@ -91,6 +91,14 @@ describe('GPU remediations against the simulated cluster', () => {
     expect(left.items.filter((x) => x.metadata?.namespace === 'inference')).toEqual([]);
   });
 
+  it('drain-and-reset-gpu refuses a reset Job the resource guardrail does not allow', async () => {
+    const policy = testPolicy({ guardrails: { resources: ['nodes/*'] } });
+    const strict = { ...ctx, guardrails: policy.guardrails };
+    await expect(planOf(drainAndResetGpu, strict, { node: 'node-1', gpu: 0 })).rejects.toThrow(
+      /jobs\/gpu-reset-node-1-gpu0-\w+ is not in the allowed resources/,
+    );
+  });
+
   it('drain-and-reset-gpu refuses a GPU the node does not have', async () => {
     await expect(planOf(drainAndResetGpu, ctx, { node: 'node-1', gpu: 9 })).rejects.toThrow(
       'node-1 has 8 GPUs (0–7), not GPU 9',
