@@ -69,6 +69,22 @@ export const resourceTypes: ResourceType[] = [
     tracksGeneration: true,
   },
   {
+    // What `kubectl autoscale` creates; stored as v2 and converted (sim/kube/hpa-v1.ts).
+    ...base(
+      'autoscaling',
+      'v1',
+      'horizontalpodautoscalers',
+      'horizontalpodautoscaler',
+      'HorizontalPodAutoscaler',
+      true,
+    ),
+    shortNames: ['hpa'],
+    categories: ['all'],
+    subresources: ['status'],
+    hasStatus: true,
+    tracksGeneration: true,
+  },
+  {
     ...base('policy', 'v1', 'poddisruptionbudgets', 'poddisruptionbudget', 'PodDisruptionBudget', true),
     shortNames: ['pdb'],
     subresources: ['status'],
