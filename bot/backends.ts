@@ -21,6 +21,7 @@ import type { MetricsBackend } from '../queries/backends/metrics-backend.ts';
 import { createPrometheusBackend } from '../queries/backends/prometheus.ts';
 import { KQL_CATALOG } from '../queries/catalog.ts';
 import type { AgentPoolApi } from '../remediation/executors/azure.ts';
+import type { ScaleSetVmApi } from '../remediation/executors/scale-set-vms.ts';
 import type { Config } from './config.ts';
 import {
   type LocalPlatform,
@@ -36,6 +37,8 @@ import { connectRemediationTargets } from './remediation-targets.ts';
 export interface RemediationTargets {
   kubeConfig: KubeConfig;
   nodePools: AgentPoolApi | undefined;
+  /** The scale set instances behind the nodes (reboot-node), when Azure is configured. */
+  nodeVms?: ScaleSetVmApi | undefined;
 }
 
 /**
@@ -101,7 +104,7 @@ export function createBackends(
     charts,
     limiter: new WorkLimiter(config.policy.rateLimits, () => clock.now()),
     remediationTargets: platform
-      ? { kubeConfig: platform.kubeConfig, nodePools: undefined }
+      ? { kubeConfig: platform.kubeConfig, nodePools: undefined, nodeVms: platform.nodeVms }
       : config.policy.remediation !== undefined
         ? connectRemediationTargets(config.remediationTargets, config.policy.remediation)
         : undefined,

@@ -8,6 +8,7 @@ import { parseAgentTokens } from './adapters/mcp/agent-tokens.ts';
 import { azureMetricsEnv, azureMetricsSettings } from './azure-metrics-env.ts';
 import { pagerDutyApiEnv, pagerDutyApiSettings } from './pagerduty-api-env.ts';
 import { defaultPolicy, loadPolicyFile, type Policy } from './policy.ts';
+import { ticketWebhookEnv, ticketWebhookSettings } from './ticket-webhook-env.ts';
 
 /**
  * Variables whose presence means "this bot talks to real platforms": with any of them set the bot
@@ -85,6 +86,7 @@ export const envSchema = z.object({
   /** Query API base URL (sovereign clouds); default https://api.loganalytics.io/v1. */
   LOG_ANALYTICS_ENDPOINT: z.url().optional(),
   ...azureMetricsEnv,
+  ...ticketWebhookEnv,
   CHART_URL_SECRET: optionalSecret(32),
   /** PagerDuty Events API v2 integration (routing) key; P1s page only when it is set. */
   PAGERDUTY_ROUTING_KEY: optionalSecret(32),
@@ -195,6 +197,7 @@ export const configSchema = z.unknown().transform((env, ctx) => {
   if (policy && mode === 'local') policy = { ...policy, logSources: [...logSource.options] };
   const llm = llmEndpoint(e, problems);
   const smtp = smtpRelay(e, problems);
+  const ticketWebhook = ticketWebhookSettings(e, problems);
   const mcpClients = e.MCP_TOKENS ? parseAgentTokens(e.MCP_TOKENS, problems) : [];
   if (problems.length > 0 || !policy) {
     for (const line of problems) ctx.addIssue(line);
@@ -214,6 +217,7 @@ export const configSchema = z.unknown().transform((env, ctx) => {
     e.PROMETHEUS_BEARER_TOKEN,
     e.PAGERDUTY_ROUTING_KEY,
     e.PAGERDUTY_API_TOKEN,
+    e.TICKET_WEBHOOK_SECRET,
     chartUrlSecret,
     databasePassword(e.DATABASE_URL),
     e.OPENAI_API_KEY,
@@ -294,6 +298,8 @@ export const configSchema = z.unknown().transform((env, ctx) => {
       azureSubscriptionId: e.AZURE_SUBSCRIPTION_ID,
       armEndpoint: e.AZURE_ARM_ENDPOINT,
     },
+    /** The ticket webhook GPU replacement requests go to, when TICKET_WEBHOOK_URL is set. */
+    ticketWebhook,
     /** The LLM question router, when OpenAI or Azure OpenAI is configured. */
     llm: llm && { endpoint: llm, timeoutMs: e.LLM_TIMEOUT_MS },
     /** The governed MCP server at `/mcp`, when MCP_TOKENS names at least one client. */

@@ -2,6 +2,7 @@ import { DefaultAzureCredential, type TokenCredential } from '@azure/identity';
 import { KubeConfig } from '@kubernetes/client-node';
 import { AppError } from '../core/errors.ts';
 import { type AgentPoolApi, aksCluster, createAgentPoolApi } from '../remediation/executors/azure.ts';
+import { createScaleSetVmApi, type ScaleSetVmApi } from '../remediation/executors/scale-set-vms.ts';
 import type { RemediationPolicy } from '../remediation/policy.ts';
 import type { Config } from './config.ts';
 
@@ -51,16 +52,40 @@ export function connectNodePools(
 }
 
 /**
+ * The VM scale set instances behind the AKS cluster's nodes (reboot-node), in the same subscription
+ * and under the same condition as its node pools: the policy names the cluster.
+ */
+export function connectNodeVms(
+  policy: RemediationPolicy,
+  azure: RemediationTargetConfig,
+  credential: () => TokenCredential,
+): ScaleSetVmApi | undefined {
+  const subscriptionId = policy.aks?.subscriptionId ?? azure.azureSubscriptionId;
+  if (!policy.aks || !subscriptionId) return undefined;
+  return createScaleSetVmApi({
+    subscriptionId,
+    endpoint: azure.armEndpoint ?? 'https://management.azure.com',
+    credential: credential(),
+  });
+}
+
+/**
  * What a production bot's remediation acts on: the Kubernetes cluster of the kubeconfig and, when
- * the policy names an AKS cluster, its node pools through Resource Manager with the Azure identity
+ * the policy names an AKS cluster, its node pools and node VMs through Resource Manager with the Azure identity
  * of the environment (managed identity, workload identity, CLI login).
  */
 export function connectRemediationTargets(
   config: RemediationTargetConfig,
   policy: RemediationPolicy,
-): { kubeConfig: KubeConfig; nodePools: AgentPoolApi | undefined } {
+): { kubeConfig: KubeConfig; nodePools: AgentPoolApi | undefined; nodeVms: ScaleSetVmApi | undefined } {
+  let credential: TokenCredential | undefined;
+  const shared = () => {
+    credential ??= new DefaultAzureCredential();
+    return credential;
+  };
   return {
     kubeConfig: loadKubeConfig(config.kubeconfigPath),
-    nodePools: connectNodePools(policy, config, () => new DefaultAzureCredential()),
+    nodePools: connectNodePools(policy, config, shared),
+    nodeVms: connectNodeVms(policy, config, shared),
   };
 }

@@ -3,21 +3,39 @@ import type { Clock } from '../core/clock.ts';
 import type { Plan, PlanInput } from '../core/remediation/plan.ts';
 import type { Risk, StepResult } from '../core/remediation/proposal.ts';
 import type { AgentPoolApi } from './executors/azure.ts';
+import type { GpuEvidenceReader } from './executors/gpu-evidence.ts';
 import type { KubeClients } from './executors/kubernetes.ts';
+import type { ScaleSetVmApi } from './executors/scale-set-vms.ts';
 import type { ThrottleReader } from './executors/throttle-rate.ts';
-import type { Guardrails } from './policy.ts';
+import type { TicketFiler } from './executors/ticket-webhook.ts';
+import type { GpuResetSettings, Guardrails } from './policy.ts';
 
 /** Actions speak of these as part of their own contract. */
 export type { Risk, StepResult };
+
+/** The ports the GPU actions use beyond the cluster (reboot-node, file-gpu-replacement); each optional. */
+export interface GpuRemediationPorts {
+  nodeVms?: ScaleSetVmApi | undefined;
+  gpuEvidence?: GpuEvidenceReader | undefined;
+  tickets?: TicketFiler | undefined;
+}
 
 /** What actions may use: the cluster clients, the guardrails, time. */
 export interface ActionContext {
   kube: KubeClients;
   /** AKS agent pools of the configured cluster; absent when Azure is not configured. */
   nodePools?: AgentPoolApi;
+  /** The VM scale set instances behind AKS nodes (reboot-node); absent when Azure is not configured. */
+  nodeVms?: ScaleSetVmApi;
   /** The 429 rate of Azure OpenAI traffic (shift-traffic verifies it drops); absent without logs. */
   throttle?: ThrottleReader;
+  /** One GPU's XID, ECC and remap history with its serial (file-gpu-replacement); absent without metrics. */
+  gpuEvidence?: GpuEvidenceReader;
+  /** The ticket webhook (file-gpu-replacement); absent when none is configured. */
+  tickets?: TicketFiler;
   guardrails: Guardrails;
+  /** How drain-and-reset-gpu's reset Job is built (the policy's `gpuReset`). */
+  gpuReset: GpuResetSettings;
   clock: Clock;
   /** Waits between verification polls; tests pass one that advances a manual clock. */
   sleep(ms: number): Promise<void>;

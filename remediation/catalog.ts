@@ -1,5 +1,8 @@
 import type { RemediationAction } from './action.ts';
 import { cordonNode } from './actions/cordon-node.ts';
+import { drainAndResetGpu } from './actions/drain-and-reset-gpu.ts';
+import { fileGpuReplacement } from './actions/file-gpu-replacement.ts';
+import { rebootNode } from './actions/reboot-node.ts';
 import { reduceBatchSize } from './actions/reduce-batch-size.ts';
 import { rollbackDeployment } from './actions/rollback-deployment.ts';
 import { scaleNodePool } from './actions/scale-node-pool.ts';
@@ -14,4 +17,7 @@ export const ACTIONS: readonly RemediationAction[] = [
   cordonNode,
   rollbackDeployment,
   scaleNodePool,
+  drainAndResetGpu,
+  rebootNode,
+  fileGpuReplacement,
 ];

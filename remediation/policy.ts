@@ -51,16 +51,16 @@ export const guardrails = z.object({
    */
   namespaces: z.array(z.string()).default(['ml', 'inference']),
   /** `kind/name` patterns (`*` matches any run of characters) of resources actions may touch. */
-  resources: z
-    .array(z.string())
-    .default([
-      'deployments/*',
-      'horizontalpodautoscalers/*',
-      'configmaps/aoai-gateway-routing',
-      'configmaps/llm-api-config',
-      'nodes/*',
-      'agentpools/gpu',
-    ]),
+  resources: z.array(z.string()).default([
+    'deployments/*',
+    'horizontalpodautoscalers/*',
+    'configmaps/aoai-gateway-routing',
+    'configmaps/llm-api-config',
+    'nodes/*',
+    'agentpools/gpu',
+    // drain-and-reset-gpu's Job (in gpuReset.namespace), named gpu-reset-<node>-gpu<n>-<version>.
+    'jobs/gpu-reset-*',
+  ]),
   maxReplicas: z.number().int().min(1).default(16),
   /** Largest change in replicas one plan may make. */
   maxStep: z.number().int().min(1).default(4),
@@ -81,6 +81,28 @@ const suggestion = z.object({
   params: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).default({}),
 });
 export type Suggestion = z.infer<typeof suggestion>;
+
+/**
+ * How drain-and-reset-gpu resets a GPU: a privileged Job pinned to the node (`spec.nodeName`, so a
+ * cordon does not keep it off) running `nvidia-smi -r -i <gpu>` once the drain is complete. The
+ * image needs `nvidia-smi`; the NVIDIA container toolkit mounts it into any image when the pod
+ * asks for the driver's utilities (`NVIDIA_DRIVER_CAPABILITIES=utility`) on the NVIDIA runtime.
+ */
+export const gpuResetSettings = z
+  .object({
+    /** Where the reset Job runs: privileged pods must be allowed there (kube-system is on AKS). */
+    namespace: z
+      .string()
+      .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'must be a namespace name')
+      .default('kube-system'),
+    image: z.string().min(1).default('nvcr.io/nvidia/cuda:12.8.1-base-ubuntu22.04'),
+    /** The RuntimeClass that gives the pod the NVIDIA runtime, where it is not the node's default. */
+    runtimeClassName: z.string().min(1).optional(),
+    /** The Job gives up after this long (`activeDeadlineSeconds`). */
+    timeoutSeconds: z.number().int().min(30).max(3600).default(300),
+  })
+  .strict();
+export type GpuResetSettings = z.infer<typeof gpuResetSettings>;
 
 /**
  * The remediation part of the policy. `suggest` (default) proposes and always requires approval;
@@ -107,7 +129,12 @@ export const remediationPolicySchema = z
     groups: z.record(z.string(), z.array(principal)).default({}),
     actions: z.record(z.string(), actionRule).default({}),
     guardrails: guardrails.prefault({}),
-    /** Alert kind → actions the incident card suggests. */
+    gpuReset: gpuResetSettings.prefault({}),
+    /**
+     * Alert kind → actions the incident card suggests. For ECC and XID incidents whose alerts carry
+     * an XID, the XID knowledge decides instead (remediation/xid-remediations.ts: reboot for 79,
+     * drain and reset for 48 with 63/64, replacement once an XID repeats); these apply without one.
+     */
     suggestions: z.partialRecord(alertKind, z.array(suggestion)).default({
       'aoai-throttling': [
         { action: 'shift-traffic', params: { percent: 50 }, title: 'Shift traffic to secondary' },

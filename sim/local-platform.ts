@@ -4,7 +4,10 @@ import { createLocalMetricsBackend, LocalSampleStore } from '../queries/backends
 import type { MetricsBackend } from '../queries/backends/metrics-backend.ts';
 import { createDcgmCluster, type DcgmCluster } from './dcgm/cluster.ts';
 import { backfillInto, scrapeInto, startScrapeLoop } from './dcgm/feed-store.ts';
+import { syncPodsFromKube } from './dcgm/kube-pods.ts';
 import { kubeconfigFor, seedAiPlatform, startKubeApi } from './kube/index.ts';
+import { simulatedNodeVms } from './kube/node-vms.ts';
+import { SIM_NODE_VMS } from './kube/seed.ts';
 
 const HOUR = 3_600_000;
 const SCRAPE_MS = 15_000;
@@ -14,6 +17,8 @@ export interface LocalPlatform {
   kubeConfig: KubeConfig;
   dcgm: DcgmCluster;
   metrics: MetricsBackend;
+  /** The VM scale set instances behind the nodes: reboot-node restarts them (the DCGM episodes of the node end). */
+  nodeVms: ReturnType<typeof simulatedNodeVms>;
   /**
    * The scenario start, on the bot's clock: the simulated telemetry places its episodes and the
    * alert simulator its alerts relative to this one instant, so both tell the same story.
@@ -38,14 +43,24 @@ export async function startLocalPlatform(clock: Clock): Promise<LocalPlatform> {
   const samples = new LocalSampleStore();
   backfillInto(samples, dcgm, clock.now() - HOUR, clock.now(), SCRAPE_MS);
   const stopScraping = startScrapeLoop(samples, dcgm, clock, SCRAPE_MS);
+  // One world: the exporter's pods are the API's pods, through drains, evictions and rollouts.
+  const followPods = setInterval(() => syncPodsFromKube(dcgm, kube.state), 1_000);
+  followPods.unref();
   return {
     kubeConfig,
     dcgm,
     startedAt,
     metrics: createLocalMetricsBackend(samples, clock),
-    scrapeNow: () => scrapeInto(samples, dcgm, clock.now()),
+    nodeVms: simulatedNodeVms(kube.state, SIM_NODE_VMS.subscriptionId, {
+      onRestart: (node) => dcgm.recover(node),
+    }),
+    scrapeNow: () => {
+      syncPodsFromKube(dcgm, kube.state);
+      scrapeInto(samples, dcgm, clock.now());
+    },
     async close() {
       stopScraping();
+      clearInterval(followPods);
       await kube.close();
     },
   };

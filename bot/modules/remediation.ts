@@ -4,8 +4,10 @@ import {
   createRemediationModule,
   type RemediationModule,
 } from '../../handlers/approvals/remediation-module.ts';
+import { gpuEvidenceFromMetrics } from '../../remediation/executors/gpu-evidence.ts';
 import { createKubeClients } from '../../remediation/executors/kubernetes.ts';
 import { createLogsThrottleReader } from '../../remediation/executors/throttle-rate.ts';
+import { type TicketWebhook, ticketFiler } from '../../remediation/executors/ticket-webhook.ts';
 import { type RemediationPolicy, remediationPolicySchema } from '../../remediation/policy.ts';
 import type { RemediationTargets } from '../backends.ts';
 import type { ModuleParts, ModulePlugin } from '../module-list.ts';
@@ -26,6 +28,7 @@ interface RemediationSettings {
   dbPath: string;
   databaseUrl: string | undefined;
   timeZone: string;
+  ticketWebhook: TicketWebhook | undefined;
 }
 
 /**
@@ -46,6 +49,7 @@ export const remediationPlugin: ModulePlugin<
       dbPath: join(config.dataDir, 'bot.db'),
       databaseUrl: config.databaseUrl,
       timeZone: config.policy.timeZone,
+      ticketWebhook: config.ticketWebhook,
     },
   async setUp(s, needs) {
     const module = await createRemediationModule({
@@ -63,6 +67,11 @@ export const remediationPlugin: ModulePlugin<
       registry: needs.metrics?.registry,
       // shift-traffic verifies with the vetted throttle-rate query that 429s are dropping.
       throttle: needs.backends.logs && createLogsThrottleReader(needs.backends.logs, needs.clock),
+      gpu: {
+        nodeVms: s.on.nodeVms,
+        gpuEvidence: needs.backends.metrics && gpuEvidenceFromMetrics(needs.backends.metrics, needs.clock),
+        tickets: s.ticketWebhook && ticketFiler(s.ticketWebhook),
+      },
     });
     return { module, provides: { proposalCards: module.proposalCards, remediation: module } };
   },

@@ -170,7 +170,11 @@ export function buildChartOption(spec: ChartSpec): EChartsOption {
   spec.panels.forEach((panel, i) => {
     const top = layout.panelTops[i] ?? 0;
     const bounds = yBounds(panel);
-    const panelTitle = panel.title ? `${panel.title} (${panel.unit})` : panel.unit;
+    const panelTitle = panel.title
+      ? panel.unit
+        ? `${panel.title} (${panel.unit})`
+        : panel.title
+      : panel.unit;
     titles.push({
       text: panelTitle,
       left: LEFT,

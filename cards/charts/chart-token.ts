@@ -9,7 +9,8 @@ import { nodeName } from '../../queries/gpu/params.ts';
 export const chartRequest = z.object({
   /** Token format version: bump to invalidate every outstanding URL on a shape change. */
   v: z.literal(1),
-  kind: z.literal('gpu-node'),
+  /** `gpu-node`: utilisation, temperature, memory; `gpu-errors`: XID, ECC and row remapping. */
+  kind: z.enum(['gpu-node', 'gpu-errors']),
   node: nodeName,
   gpu: z.number().int().min(0).max(15).optional(),
   /** Look-back in milliseconds, ending at `end`. */

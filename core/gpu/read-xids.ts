@@ -40,6 +40,11 @@ export interface XidReading {
   summary: string;
   /** When to escalate to replacing the GPU. */
   replaceWhen: string | undefined;
+  /**
+   * The catalog's replacement criterion is met: an XID seen at least its `replaceAfter` times on
+   * this GPU (64 again after a reset, 79 again after a reboot). Says which, for the card.
+   */
+  replace: { xid: number; count: number } | undefined;
 }
 
 export interface ReadXidsOptions {
@@ -77,6 +82,13 @@ function mostUrgent(steps: readonly XidStep[]): XidStep | undefined {
   );
 }
 
+/** The first XID whose count reached its catalog `replaceAfter`, the most repeated among several. */
+function replacementDue(steps: readonly XidStep[]): XidReading['replace'] {
+  const due = steps.filter((s) => s.entry?.replaceAfter !== undefined && s.count >= s.entry.replaceAfter);
+  const worst = due.sort((a, b) => b.count - a.count || a.at - b.at)[0];
+  return worst && { xid: worst.xid, count: worst.count };
+}
+
 function list(steps: readonly XidStep[]): string {
   return steps.map((s) => describeXid(s.xid)).join(', then ');
 }
@@ -102,8 +114,10 @@ export function readXids(sightings: readonly XidSighting[], options: ReadXidsOpt
     tier: undefined,
     summary: 'No XID on this GPU in the window.',
     replaceWhen: undefined,
+    replace: undefined,
   };
   if (sequence.length === 0) return empty;
+  const replace = replacementDue(sequence);
   const causes = sequence.filter((s, i) => !(SIDE_EFFECTS.has(s.xid) && i > 0));
   const sideEffects = sequence.filter((s) => !causes.includes(s));
   const first = sequence[0]!;
@@ -129,6 +143,7 @@ export function readXids(sightings: readonly XidSighting[], options: ReadXidsOpt
         `${list(pair)} on one GPU: one memory fault, ${describeXid(pair[0]!.xid)} came first. ` +
         `Drain the node and reset the GPU${failed ? '; the remap failed, so replace the GPU if it recurs after the reset' : ' so the remap takes effect'}.${afterwards}`,
       replaceWhen: failed ? 'if XID 64 recurs after the reset' : lookupXid(48)!.replaceWhen,
+      replace,
     };
   }
 
@@ -148,6 +163,7 @@ export function readXids(sightings: readonly XidSighting[], options: ReadXidsOpt
           `${list(app)} seen ${repeats}× on this one GPU: repeating application faults point at the GPU. ` +
           `Drain the node and run diagnostics (dcgmi diag -r 3) before putting work back.${afterwards}`,
         replaceWhen: 'if diagnostics fail or the faults follow this GPU across workloads',
+        replace,
       };
     }
     if (app.length > 0) {
@@ -161,6 +177,7 @@ export function readXids(sightings: readonly XidSighting[], options: ReadXidsOpt
         tier: 'P3',
         summary: `${list(app)}: an application fault, the GPU is fine. ${app[0]!.entry!.actionText}${afterwards}`,
         replaceWhen: app[0]!.entry!.replaceWhen,
+        replace,
       };
     }
   }
@@ -181,5 +198,6 @@ export function readXids(sightings: readonly XidSighting[], options: ReadXidsOpt
     tier: root.entry?.tier ?? 'P2',
     summary: `${order}${about}${causes.length === 1 ? `${describeXid(root.xid)}: ` : ''}${rootText}${afterwards}`,
     replaceWhen: root.entry?.replaceWhen,
+    replace,
   };
 }

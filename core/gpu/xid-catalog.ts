@@ -48,6 +48,11 @@ export const xidEntry = z.object({
   /** When this XID escalates to replacing the GPU (or `never on its own`). */
   replaceWhen: z.string().min(5).max(200),
   /**
+   * Sightings on one GPU from which `replaceWhen` holds without a person's judgement ("if it
+   * happens again after the reset"): the bot then suggests filing the GPU for replacement.
+   */
+  replaceAfter: z.number().int().min(2).optional(),
+  /**
    * The bot's tier for an alert about this XID alone. The shipped Prometheus rules carry the same
    * tiers per XID class (deploy/prometheus/gpu-alerts.rules.yml); a test keeps them in step.
    */
@@ -143,6 +148,7 @@ const ENTRIES: z.input<typeof xidEntry>[] = [
     action: 'drain-and-reset',
     actionText: 'Drain the node and reset the GPU.',
     replaceWhen: 'if it happens again after the reset',
+    replaceAfter: 2,
     tier: 'P1',
     source: ROW_REMAP,
   },
@@ -166,6 +172,7 @@ const ENTRIES: z.input<typeof xidEntry>[] = [
     action: 'reboot-node',
     actionText: 'Drain and reboot the node; a GPU reset is not possible while it is off the bus.',
     replaceWhen: 'if it falls off the bus again after the reboot',
+    replaceAfter: 2,
     tier: 'P1',
     source: CATALOG,
   },
@@ -200,6 +207,7 @@ const ENTRIES: z.input<typeof xidEntry>[] = [
     action: 'drain-and-reset',
     actionText: 'Drain the node and reset the GPU.',
     replaceWhen: 'if it happens again after the reset',
+    replaceAfter: 2,
     tier: 'P1',
     source: CATALOG,
   },
@@ -233,6 +241,7 @@ const ENTRIES: z.input<typeof xidEntry>[] = [
     action: 'reset-gpu',
     actionText: 'Reset the GPU.',
     replaceWhen: 'if it happens again after the reset',
+    replaceAfter: 2,
     tier: 'P1',
     source: CATALOG,
   },
@@ -244,6 +253,7 @@ const ENTRIES: z.input<typeof xidEntry>[] = [
     action: 'reset-gpu',
     actionText: 'Reset the GPU.',
     replaceWhen: 'if it fails to initialise again after the reset',
+    replaceAfter: 2,
     tier: 'P1',
     source: CATALOG,
   },

@@ -5,7 +5,8 @@ import type { Logger } from '../../core/logger.ts';
 import type { MessageAction } from '../../core/message.ts';
 import type { ChannelTarget } from '../../core/outbox/enqueue.ts';
 import type { ProposalCardSource } from '../../core/outbox/proposal-cards.ts';
-import type { Store } from '../../core/store.ts';
+import type { Store, StoredAlert } from '../../core/store.ts';
+import type { GpuRemediationPorts } from '../../remediation/action.ts';
 import { ACTIONS } from '../../remediation/catalog.ts';
 import type { AgentPoolApi } from '../../remediation/executors/azure.ts';
 import type { KubeClients } from '../../remediation/executors/kubernetes.ts';
@@ -45,6 +46,8 @@ export interface RemediationSetupOptions {
   nodePools?: AgentPoolApi;
   /** 429 counts from the logs backend (see `createLogsThrottleReader`) for shift-traffic's verification. */
   throttle?: ThrottleReader;
+  /** Scale set VMs, GPU evidence and the ticket webhook for the GPU actions; each optional. */
+  gpu?: GpuRemediationPorts;
   /** The parsed `remediation` section of the policy file; undefined for the defaults. */
   policy?: RemediationPolicy;
   store: Store;
@@ -70,6 +73,7 @@ export function setupRemediation(options: RemediationSetupOptions) {
     kube: options.kube,
     nodePools: options.nodePools,
     throttle: options.throttle,
+    ...options.gpu,
     store: options.store,
     targets: options.targets,
     clock: options.clock,
@@ -84,8 +88,8 @@ export function setupRemediation(options: RemediationSetupOptions) {
     proposalCards: createProposalCards(deps),
     ...createApprovalHandlers(service),
     /** Extra actions for an incident card (append to the card's Ack/Silence buttons). */
-    suggestedActions: (incident: Incident): MessageAction[] =>
-      suggestedRemediationActions(deps.policy, ACTIONS, incident),
+    suggestedActions: (incident: Incident, alerts: readonly StoredAlert[] = []): MessageAction[] =>
+      suggestedRemediationActions(deps.policy, ACTIONS, incident, alerts),
     sweepExpired: () => service.sweepExpired(),
     async close(): Promise<void> {
       await service.idle();

@@ -6,7 +6,7 @@ import type { ChannelTarget } from '../../core/outbox/enqueue.ts';
 import type { ProposalCardSource } from '../../core/outbox/proposal-cards.ts';
 import type { Proposal } from '../../core/remediation/proposal.ts';
 import type { Store } from '../../core/store.ts';
-import type { RemediationAction } from '../../remediation/action.ts';
+import type { GpuRemediationPorts, RemediationAction } from '../../remediation/action.ts';
 import type { AgentPoolApi } from '../../remediation/executors/azure.ts';
 import type { KubeClients } from '../../remediation/executors/kubernetes.ts';
 import type { ThrottleReader } from '../../remediation/executors/throttle-rate.ts';
@@ -31,6 +31,8 @@ export interface RemediationModuleOptions {
   nodePools?: AgentPoolApi | undefined;
   /** 429 counts for shift-traffic's verification (build with `createLogsThrottleReader`). */
   throttle?: ThrottleReader | undefined;
+  /** Scale set VMs (reboot-node), GPU evidence and the ticket webhook (file-gpu-replacement). */
+  gpu?: GpuRemediationPorts | undefined;
   /** The parsed `remediation` section of the policy file. */
   policy: RemediationPolicy;
   store: Store;
@@ -82,7 +84,7 @@ export async function createRemediationModule(options: RemediationModuleOptions)
     id: 'remediation',
     commands: r.commands,
     buttons: r.buttons,
-    enrichIncidentCard: (incident) => ({ actions: r.suggestedActions(incident) }),
+    enrichIncidentCard: (incident, alerts) => ({ actions: r.suggestedActions(incident, alerts) }),
     timelineOf: async (incidentId) => auditTimeline(await repo.listAudit({ incidentId, limit: 500 })),
     proposalCards: r.proposalCards,
     propose: (input) => proposeAndPost(r.service, input),

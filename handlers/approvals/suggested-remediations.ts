@@ -1,8 +1,11 @@
 import { REMEDIATION_VERBS } from '../../cards/templates/remediation-proposal.ts';
 import type { Incident } from '../../core/alerts/incident.ts';
 import type { MessageAction } from '../../core/message.ts';
+import type { StoredAlert } from '../../core/store.ts';
 import type { RemediationAction } from '../../remediation/action.ts';
-import type { RemediationPolicy } from '../../remediation/policy.ts';
+import { type RemediationPolicy, ruleFor, type Suggestion } from '../../remediation/policy.ts';
+import { remediationsForReading } from '../../remediation/xid-remediations.ts';
+import { xidReadingsByGpu } from '../gpu/alert-xids.ts';
 
 /** Parameters an incident's resource can fill in when the suggestion leaves them out. */
 const FROM_RESOURCE = ['namespace', 'deployment', 'node'] as const;
@@ -57,23 +60,45 @@ function describe(action: RemediationAction, params: Record<string, string | num
 }
 
 /**
- * The "Propose …" buttons for an open incident's card: the policy maps the incident's kind to
- * actions and parameters; the incident's resource (node, deployment, namespace) fills the gaps.
- * A suggestion whose namespace the guardrails do not allow is left out. Pressing one proposes;
- * nothing runs without approval.
+ * What the XID knowledge suggests for an ECC or XID incident: per GPU its alerts name, the actions
+ * its XIDs read together call for (XID 79: reboot the node; 48 then 63: drain and reset the GPU; 64
+ * repeating: file it for replacement). Undefined when the alerts carry no XID, so the policy's
+ * suggestions for the kind apply instead.
+ */
+function xidSuggestions(incident: Incident, alerts: readonly StoredAlert[]): Suggestion[] | undefined {
+  if (incident.kind !== 'gpu-xid' && incident.kind !== 'gpu-ecc') return undefined;
+  const readings = xidReadingsByGpu(alerts).filter((r) => r.node !== undefined);
+  if (readings.length === 0) return undefined;
+  const seen = new Set<string>();
+  return readings
+    .flatMap((r) => remediationsForReading(r.reading, { node: r.node!, gpu: r.gpu }))
+    .filter((s) => {
+      const key = `${s.action} ${JSON.stringify(s.params)}`;
+      return !seen.has(key) && seen.add(key);
+    });
+}
+
+/**
+ * The "Propose …" buttons for an open incident's card: for XIDs, what the XID knowledge calls for
+ * (see {@link xidSuggestions}); otherwise the policy maps the incident's kind to actions and
+ * parameters and the incident's resource (node, deployment, namespace) fills the gaps. A
+ * suggestion whose namespace the guardrails do not allow, or whose action the policy disables, is
+ * left out. Pressing one proposes; nothing runs without approval.
  */
 export function suggestedRemediationActions(
   policy: RemediationPolicy,
   actions: readonly RemediationAction[],
   incident: Incident,
+  alerts: readonly StoredAlert[] = [],
 ): MessageAction[] {
   if (policy.mode === 'off' || incident.status === 'resolved') return [];
+  const fromXids = xidSuggestions(incident, alerts);
   const out: MessageAction[] = [];
-  for (const s of policy.suggestions[incident.kind] ?? []) {
+  for (const s of fromXids ?? policy.suggestions[incident.kind] ?? []) {
     const action = actions.find((a) => a.id === s.action);
-    if (!action) continue;
+    if (!action || !ruleFor(policy, action.id).enabled) continue;
     const params: Record<string, string | number | boolean> = { ...s.params };
-    fillFromResource(action.id, params, incident.resource);
+    if (!fromXids) fillFromResource(action.id, params, incident.resource);
     if (action.id === 'cordon-node' && params.node === undefined) continue;
     if (action.id === 'rollback-deployment' && params.deployment === undefined && params.model === undefined)
       continue;

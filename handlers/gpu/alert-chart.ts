@@ -17,6 +17,9 @@ export const GPU_CHART_KINDS: ReadonlySet<AlertKind> = new Set([
   'network',
 ]);
 
+/** Alert kinds whose chart is the error chart (XID, ECC, row remapping) rather than the node's load. */
+const ERROR_CHART_KINDS: ReadonlySet<AlertKind> = new Set(['gpu-ecc', 'gpu-xid']);
+
 const MINUTE = 60_000;
 /** Charted look-back before the alert fired: enough to see the build-up. */
 const BEFORE_MS = 45 * MINUTE;
@@ -36,7 +39,8 @@ function target(incident: Incident, alerts: readonly StoredAlert[]) {
 }
 
 /**
- * The incident card's GPU chart: an image section with a signed link around the time the first
+ * The incident card's GPU chart (for ECC and XID incidents the error chart: XID, ECC and remap
+ * series of the GPU): an image section with a signed link around the time the first
  * alert fired, up to now while firing and until a little after resolution once resolved. Only
  * builds a URL (the PNG is rendered when a client fetches it), so it is cheap enough to run on
  * every render. The window end is rounded to the minute, so re-renders within a minute produce
@@ -59,8 +63,10 @@ export function gpuAlertChart(
   const closed = incidentEnd(incident) ?? Number.POSITIVE_INFINITY;
   const end = Math.ceil(Math.min(now, Math.max(started + AFTER_MS, closed + 5 * MINUTE)) / MINUTE) * MINUTE;
   const rangeMs = Math.max(end - started + BEFORE_MS, 60 * MINUTE);
+  const errors = ERROR_CHART_KINDS.has(incident.kind);
   const url = links.forAlert(
     {
+      ...(errors ? { kind: 'gpu-errors' as const } : {}),
       node: t.node,
       gpu: t.gpu,
       rangeMs: Math.min(rangeMs, 24 * 60 * MINUTE),
@@ -73,8 +79,8 @@ export function gpuAlertChart(
   const section: Section = {
     kind: 'image',
     url,
-    alt: `GPU utilisation, temperature and memory of ${who} around ${formatTime(started, { timeZone, now })}`,
-    title: `${who} around the alert`,
+    alt: `${errors ? 'XID, ECC and row-remap errors' : 'GPU utilisation, temperature and memory'} of ${who} around ${formatTime(started, { timeZone, now })}`,
+    title: `${who}${errors ? ' errors' : ''} around the alert`,
   };
   return { sections: [section] };
 }

@@ -2,7 +2,7 @@ import { eccGuidanceSections, xidReadingSections } from '../../cards/templates/x
 import type { Alert } from '../../core/alerts/alert.ts';
 import type { Incident } from '../../core/alerts/incident.ts';
 import { xidOfAlert } from '../../core/gpu/alert-xid.ts';
-import { readXids, type XidSighting } from '../../core/gpu/read-xids.ts';
+import { readXids, type XidReading, type XidSighting } from '../../core/gpu/read-xids.ts';
 import type { Section } from '../../core/message.ts';
 import type { StoredAlert } from '../../core/store.ts';
 
@@ -27,6 +27,31 @@ export function xidSightingsByGpu(alerts: readonly StoredAlert[]): Map<string, X
     out.set(gpuOf(s.alert), list);
   }
   return out;
+}
+
+/** One GPU's XIDs from an incident's alerts, read together. */
+export interface GpuXidReading {
+  /** `node-3 GPU 5`, as cards name it. */
+  who: string;
+  node: string | undefined;
+  gpu: number | undefined;
+  reading: XidReading;
+}
+
+function gpuNumber(label: string | undefined): number | undefined {
+  const n = label === undefined ? Number.NaN : Number(label);
+  return Number.isInteger(n) && n >= 0 ? n : undefined;
+}
+
+/** Per GPU (at most {@link MAX_GPUS}), what the XIDs of an incident's alerts mean together. */
+export function xidReadingsByGpu(alerts: readonly StoredAlert[]): GpuXidReading[] {
+  const where = new Map(alerts.map((s) => [gpuOf(s.alert), s.alert.resource] as const));
+  return [...xidSightingsByGpu(alerts)].slice(0, MAX_GPUS).map(([who, sightings]) => ({
+    who,
+    node: where.get(who)?.node,
+    gpu: gpuNumber(where.get(who)?.gpu),
+    reading: readXids(sightings),
+  }));
 }
 
 /**

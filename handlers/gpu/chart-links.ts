@@ -14,6 +14,8 @@ export interface ChartLinkOptions {
 }
 
 export interface GpuChartLink {
+  /** Which chart; the node chart when left out. */
+  kind?: ChartRequest['kind'];
   node: string;
   gpu?: number;
   rangeMs: number;
@@ -39,7 +41,7 @@ function expiryFrom(now: number, ttlMs: number): number {
 
 export function createChartLinks(opts: ChartLinkOptions): ChartLinks {
   const url = (link: GpuChartLink, expiresAt: number) => {
-    const token = signChartToken({ v: 1, kind: 'gpu-node', ...link, expiresAt }, opts.secret);
+    const token = signChartToken({ v: 1, ...link, kind: link.kind ?? 'gpu-node', expiresAt }, opts.secret);
     return `${opts.baseUrl()}/charts/${token}.png`;
   };
   return {

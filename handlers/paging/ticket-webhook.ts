@@ -1,27 +1,14 @@
-import { createHmac } from 'node:crypto';
 import type { Clock } from '../../core/clock.ts';
 import { type DeliveryTarget, parseRetryAfter } from '../../core/outbox/delivery-target.ts';
+import { type TicketWebhook, ticketWebhookHeaders } from '../../remediation/executors/ticket-webhook.ts';
 import { type Ticket, ticketIdempotencyKey } from './ticket.ts';
 
 const TIMEOUT_MS = 10_000;
 
-/** Where tickets go; the secret comes from the environment, never the policy file. */
-export interface TicketWebhook {
-  url: string;
-  /** `bearer`: Authorization: Bearer <secret>. `hmac`: X-Signature-256: sha256=<hex HMAC of the body>. */
-  auth?: { kind: 'bearer' | 'hmac'; secret: string };
-}
+export type { TicketWebhook };
 
 function headersFor(hook: TicketWebhook, t: Ticket, body: string): Record<string, string> {
-  const headers: Record<string, string> = {
-    'content-type': 'application/json',
-    'idempotency-key': ticketIdempotencyKey(t),
-  };
-  if (hook.auth?.kind === 'bearer') headers.authorization = `Bearer ${hook.auth.secret}`;
-  if (hook.auth?.kind === 'hmac')
-    headers['x-signature-256'] =
-      `sha256=${createHmac('sha256', hook.auth.secret).update(body).digest('hex')}`;
-  return headers;
+  return ticketWebhookHeaders(hook, ticketIdempotencyKey(t), body);
 }
 
 /**

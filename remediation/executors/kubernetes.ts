@@ -2,6 +2,7 @@ import {
   ApiException,
   AppsV1Api,
   AutoscalingV2Api,
+  BatchV1Api,
   CoreV1Api,
   type KubeConfig,
   PatchStrategy,
@@ -14,6 +15,8 @@ export interface KubeClients {
   apps: AppsV1Api;
   core: CoreV1Api;
   autoscaling: AutoscalingV2Api;
+  /** Jobs: the GPU reset runs as one, pinned to the node. */
+  batch: BatchV1Api;
 }
 
 /** Builds the clients from a loaded kubeconfig (in-cluster, file, or the simulated cluster's). */
@@ -22,6 +25,7 @@ export function createKubeClients(kubeConfig: KubeConfig): KubeClients {
     apps: kubeConfig.makeApiClient(AppsV1Api),
     core: kubeConfig.makeApiClient(CoreV1Api),
     autoscaling: kubeConfig.makeApiClient(AutoscalingV2Api),
+    batch: kubeConfig.makeApiClient(BatchV1Api),
   };
 }
 

@@ -10,8 +10,11 @@ import type { Store } from '../../core/store.ts';
 import type { RemediationRepo } from '../../store/remediation/remediation-repo.ts';
 import type { ActionContext, RemediationAction } from '../action.ts';
 import type { AgentPoolApi } from '../executors/azure.ts';
+import type { GpuEvidenceReader } from '../executors/gpu-evidence.ts';
 import type { KubeClients } from '../executors/kubernetes.ts';
+import type { ScaleSetVmApi } from '../executors/scale-set-vms.ts';
 import type { ThrottleReader } from '../executors/throttle-rate.ts';
+import type { TicketFiler } from '../executors/ticket-webhook.ts';
 import type { RemediationPolicy } from '../policy.ts';
 
 /** What the approval flow needs; the composition root builds it once. */
@@ -22,6 +25,12 @@ export interface RemediationDeps {
   kube: KubeClients;
   /** AKS agent pools, when Azure is configured. */
   nodePools?: AgentPoolApi;
+  /** VM scale set instances behind the nodes (reboot-node), when Azure is configured. */
+  nodeVms?: ScaleSetVmApi;
+  /** GPU evidence from the metrics backend (file-gpu-replacement). */
+  gpuEvidence?: GpuEvidenceReader;
+  /** The ticket webhook (file-gpu-replacement). */
+  tickets?: TicketFiler;
   /** The 429 rate from the logs backend, when there is one (shift-traffic's verification). */
   throttle?: ThrottleReader;
   /** The bot's store: incidents (tier) and the outbox (progress in the thread). */
@@ -49,8 +58,12 @@ export function actionContext(deps: RemediationDeps): ActionContext {
   return {
     kube: deps.kube,
     nodePools: deps.nodePools,
+    nodeVms: deps.nodeVms,
+    gpuEvidence: deps.gpuEvidence,
+    tickets: deps.tickets,
     throttle: deps.throttle,
     guardrails: deps.policy.guardrails,
+    gpuReset: deps.policy.gpuReset,
     clock: deps.clock,
     sleep: (ms) => deps.sleep(ms),
   };

@@ -11,6 +11,8 @@ export interface ClusterOptions {
   clock?: Clock;
   /** Time from a pod being scheduled to it being Ready (default 10 s). */
   podReadyDelayMs?: number;
+  /** How long a Job's pod runs before it succeeds (default 3 s: a GPU reset takes seconds). */
+  jobRunMs?: number;
   /** Store events kept for watches to resume from (default 2000). */
   watchHistory?: number;
 }
@@ -30,6 +32,7 @@ export class KubeCluster {
   readonly store: ObjectStore;
   readonly clock: Clock;
   readonly podReadyDelayMs: number;
+  readonly jobRunMs: number;
   /** HPA recommendations (namespace/name → replicas) that stand in for metrics; see {@link setHpaRecommendation}. */
   readonly hpaRecommendations = new Map<string, number>();
   private counter = 0;
@@ -40,6 +43,7 @@ export class KubeCluster {
     this.clock = opts.clock ?? systemClock;
     this.store = new ObjectStore(this.clock, opts.watchHistory);
     this.podReadyDelayMs = opts.podReadyDelayMs ?? 10_000;
+    this.jobRunMs = opts.jobRunMs ?? 3_000;
   }
 
   /** Run every controller until nothing changes at the current clock reading. */

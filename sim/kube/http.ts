@@ -10,6 +10,8 @@ export interface ApiRequest {
   query: URLSearchParams;
   headers: IncomingHttpHeaders;
   body: string;
+  /** The body's bytes, for the one protobuf body the server reads (sim/kube/protobuf-hpa.ts). */
+  raw?: Buffer;
   cluster: KubeCluster;
 }
 

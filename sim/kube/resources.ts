@@ -61,6 +61,30 @@ export const resourceTypes: ResourceType[] = [
     tracksGeneration: true,
   },
   {
+    // Run-to-completion work: the bot's GPU reset runs as one Job pinned to the node.
+    ...base('batch', 'v1', 'jobs', 'job', 'Job', true),
+    categories: ['all'],
+    subresources: ['status'],
+    hasStatus: true,
+    tracksGeneration: true,
+  },
+  {
+    // What `kubectl autoscale` creates; stored as v2 and converted (sim/kube/hpa-v1.ts).
+    ...base(
+      'autoscaling',
+      'v1',
+      'horizontalpodautoscalers',
+      'horizontalpodautoscaler',
+      'HorizontalPodAutoscaler',
+      true,
+    ),
+    shortNames: ['hpa'],
+    categories: ['all'],
+    subresources: ['status'],
+    hasStatus: true,
+    tracksGeneration: true,
+  },
+  {
     ...base('policy', 'v1', 'poddisruptionbudgets', 'poddisruptionbudget', 'PodDisruptionBudget', true),
     shortNames: ['pdb'],
     subresources: ['status'],

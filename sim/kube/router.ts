@@ -1,6 +1,7 @@
 import { handleCollection, handleObject, type Target } from './crud.ts';
 import { apiGroup, coreVersions, groupList, resourceList, serverVersion } from './discovery.ts';
 import { handleEviction } from './eviction.ts';
+import { isHpaV1, serveHpaV1 } from './hpa-v1.ts';
 import { type ApiRequest, type ApiResponse, ok } from './http.ts';
 import { findResourceType } from './resources.ts';
 import { handleScale } from './scale.ts';
@@ -59,6 +60,14 @@ export function route(req: ApiRequest): ApiResponse {
   if (watch === 'true' || watch === '1') {
     if (req.method !== 'GET' || target.subresource) throw methodNotAllowed();
     return { status: 200, body: undefined, watch: target };
+  }
+  if (isHpaV1(target.rt)) {
+    const t = target;
+    return serveHpaV1(
+      req,
+      (r, rt) => (t.name === undefined ? handleCollection(r, { ...t, rt }) : handleObject(r, { ...t, rt })),
+      () => req.cluster.store.get(t.rt, t.namespace, t.name ?? ''),
+    );
   }
   if (target.subresource === 'scale') return handleScale(req, target);
   if (target.subresource === 'eviction') return handleEviction(req, target);

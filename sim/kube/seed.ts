@@ -14,6 +14,12 @@ export const ML_NAMESPACE = 'ml';
 export const GPU_NODES = Array.from({ length: DEFAULT_CLUSTER.nodes }, (_, i) => `node-${i}`);
 const GPUS_PER_NODE = String(DEFAULT_CLUSTER.gpusPerNode);
 export const GPU_PRODUCT = 'NVIDIA-H100-80GB-HBM3';
+/** Where the simulated nodes' VMs live, as their providerIDs say (an AKS node resource group). */
+export const SIM_NODE_VMS = {
+  subscriptionId: '00000000-0000-0000-0000-0000000051a1',
+  resourceGroup: 'MC_rg-ml_aks-ml_eastus2',
+  scaleSet: 'aks-gpu-31415926-vmss',
+};
 
 /**
  * Contract of the AI gateway's routing ConfigMap: key `weights` holds a JSON object mapping
@@ -42,7 +48,7 @@ function addNode(c: KubeCluster, i: number): void {
       },
     },
     spec: {
-      providerID: `azure:///subscriptions/sim/resourceGroups/mc_ml/providers/Microsoft.Compute/virtualMachineScaleSets/aks-gpu/virtualMachines/${i}`,
+      providerID: `azure:///subscriptions/${SIM_NODE_VMS.subscriptionId}/resourceGroups/${SIM_NODE_VMS.resourceGroup}/providers/Microsoft.Compute/virtualMachineScaleSets/${SIM_NODE_VMS.scaleSet}/virtualMachines/${i}`,
     },
     status: {
       capacity: { cpu: '96', memory: '1857632Mi', 'nvidia.com/gpu': GPUS_PER_NODE, pods: '110' },

@@ -27,7 +27,7 @@ export interface KubeApiServer {
 
 const maxBody = 4 * 1024 * 1024;
 
-function readBody(req: IncomingMessage): Promise<string> {
+function readBody(req: IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -36,7 +36,7 @@ function readBody(req: IncomingMessage): Promise<string> {
       if (size > maxBody) reject(new Error('request body too large'));
       else chunks.push(chunk);
     });
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('end', () => resolve(Buffer.concat(chunks)));
     req.on('error', reject);
   });
 }
@@ -53,7 +53,7 @@ function send(res: ServerResponse, status: number, body: unknown): void {
 async function handle(cluster: KubeCluster, req: IncomingMessage, res: ServerResponse): Promise<void> {
   try {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-    const body = await readBody(req);
+    const raw = await readBody(req);
     // Controllers catch up with the clock before each request, so what a client reads reflects "now".
     cluster.tick();
     const apiReq: ApiRequest = {
@@ -61,7 +61,8 @@ async function handle(cluster: KubeCluster, req: IncomingMessage, res: ServerRes
       path: url.pathname,
       query: url.searchParams,
       headers: req.headers,
-      body,
+      body: raw.toString('utf8'),
+      raw,
       cluster,
     };
     const answer = route(apiReq);

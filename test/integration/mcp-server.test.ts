@@ -194,7 +194,9 @@ describe('the governed MCP server, with the SDK client over HTTP against the rea
     expect(s.alerts.length).toBeGreaterThan(0);
     expect(s.timeline[0]!.event).toBe('INC-1 opened');
     expect(s.suggestedRemediations).toEqual(
-      expect.arrayContaining([expect.objectContaining({ action: 'cordon-node' })]),
+      expect.arrayContaining([
+        expect.objectContaining({ action: 'drain-and-reset-gpu', params: { node: 'node-3', gpu: 5 } }),
+      ]),
     );
     expect(text(got)).toMatch(/^INC-1 P1 open: /);
   });
@@ -216,10 +218,10 @@ describe('the governed MCP server, with the SDK client over HTTP against the rea
     const got = await call(agent, 'get_incident', { incident: 'INC-1' });
     const suggestion = (
       got.structuredContent as { suggestedRemediations: { action: string; params: Record<string, string> }[] }
-    ).suggestedRemediations.find((r) => r.action === 'cordon-node')!;
+    ).suggestedRemediations.find((r) => r.action === 'drain-and-reset-gpu')!;
     const proposed = await call(agent, 'propose_remediation', {
       incident: 'INC-1',
-      action: 'cordon-node',
+      action: 'drain-and-reset-gpu',
       params: suggestion.params,
     });
     expect(proposed.isError).toBeFalsy();

@@ -202,6 +202,41 @@ describe.skipIf(!available)('Prometheus → Alertmanager → bot, with the shipp
     expect(JSON.stringify(resolved.card)).toContain('/charts/');
   }, 100_000);
 
+  it('XID 48 then 63 on one GPU: one incident, read as one memory fault, its card charting the errors', async () => {
+    const ours = (m: { card: unknown; threadId: string | null }) =>
+      m.card !== null && m.threadId === null && JSON.stringify(m.card).includes('node-5');
+    cluster.eccError('node-5', 2);
+    await waitFor(
+      'the XID 48 card',
+      async () => (await deliver()).find((m) => ours(m) && JSON.stringify(m.card).includes('XID 48')),
+      45_000,
+    );
+    cluster.xidError('node-5', 2, 63);
+    const card = await waitFor(
+      'the card reading 48 and 63 together',
+      async () =>
+        (await deliver()).find((m) => ours(m) && JSON.stringify(m.card).includes('one memory fault')),
+      45_000,
+    );
+    const shown = JSON.stringify(card.card);
+    expect(shown).toContain('XID 48 (Double-bit ECC error), then XID 63 (Row remapping recorded) on one GPU');
+    expect(shown).toContain('Drain the node and reset the GPU');
+    expect(shown).toContain('P1');
+    // ECC, remap and both XID alerts of node-5 GPU 2 are one incident, one card.
+    expect((await bot.consoleMessages()).filter(ours).map((m) => m.id)).toEqual([card.id]);
+    const chartUrl = /"url":"([^"]+\/charts\/[^"]+\.png)"/.exec(shown)?.[1];
+    expect(shown).toContain('node-5 GPU 2 errors around the alert');
+    clock.set(Date.now());
+    const png = await fetch(chartUrl!);
+    expect(png.status).toBe(200);
+    expect(
+      Buffer.from(await png.arrayBuffer())
+        .subarray(1, 4)
+        .toString('latin1'),
+    ).toBe('PNG');
+    cluster.recover('node-5');
+  }, 100_000);
+
   it('one group of 2,500 alerts through the real Alertmanager: all stored, no retry-cancelled error', async () => {
     const before = await bot.store.alerts.count();
     const startsAt = new Date().toISOString();

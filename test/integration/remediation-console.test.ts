@@ -36,12 +36,12 @@ describe('remediation from the console, end to end on the simulated cluster', ()
     await bot?.stop();
   });
 
-  it('suggests cordoning the ECC node, needs two approvers other than the proposer for P1, then cordons it', async () => {
+  it('suggests what XID 48 calls for (drain node-3, reset GPU 5), needs two approvers other than the proposer for P1, then drains and resets', async () => {
     expect((await bot.postAlert('alertmanager', fixture('am-gpu-ecc-xid-node-3.json'))).status).toBe(202);
     await settle();
     const card = (await bot.consoleMessages()).find((m) => m.card && m.text.includes('P1'))!;
     const propose = buttons(card.card).find((a) => a.verb === 'remediation-propose');
-    expect(propose?.title).toMatch(/cordon/i);
+    expect(propose?.title).toBe('Propose: Drain node-3 and reset GPU 5');
 
     await press('alice', card.id, 'remediation-propose', propose!.data);
     await settle();
@@ -111,6 +111,18 @@ describe('remediation from the console, end to end on the simulated cluster', ()
       `${bot.platform!.kubeConfig.getCurrentCluster()!.server}/api/v1/nodes/node-3`,
     ).then((r) => r.json() as Promise<{ spec: { unschedulable?: boolean } }>);
     expect(nodes.spec.unschedulable).toBe(true);
+    // …and the reset ran as a Job pinned to node-3.
+    const jobs = await fetch(
+      `${bot.platform!.kubeConfig.getCurrentCluster()!.server}/apis/batch/v1/namespaces/kube-system/jobs`,
+    ).then(
+      (r) =>
+        r.json() as Promise<{
+          items: { spec: { template: { spec: { nodeName: string } } }; status: { succeeded?: number } }[];
+        }>,
+    );
+    expect(jobs.items.map((j) => [j.spec.template.spec.nodeName, j.status.succeeded])).toEqual([
+      ['node-3', 1],
+    ]);
     const auditRes = await fetch(`${bot.url}/api/console/messages`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },

@@ -3,6 +3,7 @@ import { cloneJson, equalJson } from '../json.ts';
 import { safeSuffix } from '../names.ts';
 import type { PodSpec, PodTemplate } from '../shapes.ts';
 import { formatTime, type KubeObject, type NewObject } from '../store.ts';
+import { isJobPod } from './jobs.ts';
 import { controllerRef, isPodReady, ownedBy, specOf, statusOf } from './util.ts';
 
 const GPU = 'nvidia.com/gpu';
@@ -103,7 +104,7 @@ export function updatePodStatus(c: KubeCluster): void {
   for (const pod of c.list('Pod')) {
     const spec = specOf(pod) as PodSpec;
     const status = statusOf(pod);
-    if (!spec.nodeName || typeof status.startTime !== 'string') continue;
+    if (!spec.nodeName || typeof status.startTime !== 'string' || isJobPod(pod)) continue;
     const readyAtMs = Date.parse(status.startTime) + c.podReadyDelayMs;
     const ready = c.clock.now() >= readyAtMs;
     const started = status.startTime;

@@ -1,14 +1,18 @@
 import type { KubeCluster } from '../cluster.ts';
+import { syncNodeReboots } from '../node-vms.ts';
 import { syncAutoscalers, syncDisruptionBudgets, syncNodeTaints } from './cluster-state.ts';
 import { rollOutDeployments, updateDeploymentStatus } from './deployments.ts';
+import { syncJobs } from './jobs.ts';
 import { schedulePods, syncReplicaSetPods, updatePodStatus, updateReplicaSetStatus } from './pods.ts';
 
 const passes = [
+  syncNodeReboots,
   syncNodeTaints,
   syncAutoscalers,
   rollOutDeployments,
   syncReplicaSetPods,
   schedulePods,
+  syncJobs,
   updatePodStatus,
   updateReplicaSetStatus,
   updateDeploymentStatus,

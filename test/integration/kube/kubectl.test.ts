@@ -109,4 +109,51 @@ describe.skipIf(!bin && !mustRun)('kubectl against the simulated API server', ()
   it('reports a missing object the way kubectl reports a real NotFound', async () => {
     await expect(kubectl('get', 'deployment', 'nope')).rejects.toThrow(/deployments.apps "nope" not found/);
   });
+
+  it('autoscales a deployment (autoscaling/v1 over protobuf, stored as v2) and serves both versions', async () => {
+    expect(
+      await kubectl('autoscale', 'deployment', 'embeddings', '--min=2', '--max=5', '--cpu-percent=70'),
+    ).toContain('horizontalpodautoscaler.autoscaling/embeddings autoscaled');
+    expect(await kubectl('get', 'hpa')).toMatch(/embeddings\s+Deployment\/embeddings\s+\S+\s+2\s+5\s/);
+    const v2 = specOf('HorizontalPodAutoscaler', 'embeddings', 'ml');
+    expect(v2).toMatchObject({
+      minReplicas: 2,
+      maxReplicas: 5,
+      metrics: [
+        {
+          type: 'Resource',
+          resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 70 } },
+        },
+      ],
+    });
+    const v1 = (await (
+      await fetch(`${sim.server.url}/apis/autoscaling/v1/namespaces/ml/horizontalpodautoscalers/embeddings`)
+    ).json()) as { apiVersion: string; spec: Record<string, unknown> };
+    expect(v1.apiVersion).toBe('autoscaling/v1');
+    expect(v1.spec).toEqual({
+      scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'embeddings' },
+      minReplicas: 2,
+      maxReplicas: 5,
+      targetCPUUtilizationPercentage: 70,
+    });
+    // A v1 merge patch lands in the stored v2 object.
+    const patched = await fetch(
+      `${sim.server.url}/apis/autoscaling/v1/namespaces/ml/horizontalpodautoscalers/embeddings`,
+      {
+        method: 'PATCH',
+        headers: { 'content-type': 'application/merge-patch+json' },
+        body: JSON.stringify({ spec: { targetCPUUtilizationPercentage: 55 } }),
+      },
+    );
+    expect(patched.status).toBe(200);
+    expect(
+      ((await patched.json()) as { spec: Record<string, unknown> }).spec.targetCPUUtilizationPercentage,
+    ).toBe(55);
+    expect(specOf('HorizontalPodAutoscaler', 'embeddings', 'ml').metrics).toEqual([
+      {
+        type: 'Resource',
+        resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 55 } },
+      },
+    ]);
+  });
 });

@@ -72,6 +72,7 @@ describe('simulated Kubernetes API on the wire', () => {
     expect(groups.groups.map((g) => g.name)).toEqual([
       'apps',
       'autoscaling',
+      'batch',
       'policy',
       'serving.kserve.io',
       'kubeflow.org',

@@ -21,6 +21,7 @@ describe('remediation actions through @kubernetes/client-node against the simula
     ctx = {
       kube: createKubeClients(sim.kubeConfig),
       guardrails: testPolicy().guardrails,
+      gpuReset: testPolicy().gpuReset,
       clock: sim.clock,
       sleep: async (ms) => sim.clock.advance(ms),
     };

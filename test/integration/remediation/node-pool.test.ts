@@ -37,6 +37,7 @@ describe.skipIf(!haveOpenssl)('scale-node-pool against a local HTTPS agentPools 
       kube: createKubeClients(kubeConfig),
       nodePools: pools,
       guardrails: testPolicy({ guardrails: { resources: ['agentpools/gpu*'] } }).guardrails,
+      gpuReset: testPolicy().gpuReset,
       clock,
       sleep: async (ms) => clock.advance(ms),
     };

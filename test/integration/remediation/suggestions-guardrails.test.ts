@@ -33,6 +33,7 @@ describe('suggested remediations and the default guardrails', () => {
     ctx = {
       kube: createKubeClients(sim.kubeConfig),
       guardrails: policy.guardrails,
+      gpuReset: policy.gpuReset,
       clock: sim.clock,
       sleep: async (ms) => sim.clock.advance(ms),
     };

@@ -99,4 +99,17 @@ describe('GPU chart on incident cards', () => {
     const image = gpuAlertChart(links, 'UTC', network, [noNode], T0 + MIN)?.sections?.[0];
     expect(image?.kind === 'image' && requestOf(image.url, T0).node).toBe('node-5');
   });
+
+  it('charts the errors on ECC and XID cards: XID, ECC and remap series of the GPU', () => {
+    const now = T0 + 10 * MIN;
+    for (const kind of ['gpu-ecc', 'gpu-xid'] as const) {
+      const image = gpuAlertChart(links, 'UTC', { ...incident, kind }, [alert], now)?.sections?.[0];
+      if (image?.kind !== 'image') throw new Error('no image');
+      expect(image.title).toBe('node-7 GPU 3 errors around the alert');
+      expect(image.alt).toMatch(/^XID, ECC and row-remap errors of node-7 GPU 3 around/);
+      expect(requestOf(image.url, now)).toMatchObject({ kind: 'gpu-errors', node: 'node-7', gpu: 3 });
+    }
+    const hot = gpuAlertChart(links, 'UTC', incident, [alert], now)?.sections?.[0];
+    expect(hot?.kind === 'image' && requestOf(hot.url, now).kind).toBe('gpu-node');
+  });
 });
