@@ -98,6 +98,15 @@ describe('remediation from the console, end to end on the simulated cluster', ()
     }
     // The head in the last line is the one the card shows and the audit table ends with.
     expect(JSON.stringify(done.card)).toContain(String(steps.at(-1)!.auditHead));
+    // The incident's timeline merges the audit's steps with the flow's own outcome (the clock is frozen here).
+    const timeline = JSON.stringify((await bot.say('/timeline INC-1')).card);
+    const steps2 = [
+      'remediation proposed',
+      'remediation approved',
+      'remediation started',
+      'remediation succeeded',
+    ];
+    for (const step of steps2) expect(timeline).toContain(step);
     // The thread keeps each step's head too: the "verified" reply carries the final one.
     const verifiedReply = (await bot.consoleMessages()).find(
       (m) => /verified\./.test(m.text) && m.id !== proposal.id,
