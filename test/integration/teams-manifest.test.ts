@@ -211,6 +211,7 @@ describe('Slack app manifest', () => {
       '/aoai',
       '/ask',
       '/gpu',
+      '/inventory',
       '/kql',
       '/oncall',
       '/own',
