@@ -6,10 +6,12 @@ import { costPerTeam } from './kql/cost-per-team.ts';
 import type { KqlQuery } from './kql/define-kql-query.ts';
 import { errorSpike } from './kql/error-spike.ts';
 import { latencyDistribution } from './kql/latency-distribution.ts';
+import { modelQuality } from './kql/model-quality.ts';
 import { modelVersionComparison } from './kql/model-version-comparison.ts';
 import { pipelineFreshness } from './kql/pipeline-freshness.ts';
 import { promptInjection } from './kql/prompt-injection.ts';
 import { promptInjectionSources } from './kql/prompt-injection-sources.ts';
+import { responseLength } from './kql/response-length.ts';
 import { serviceAvailability } from './kql/service-availability.ts';
 import { slowRequests } from './kql/slow-requests.ts';
 import { throttleRate } from './kql/throttle-rate.ts';
@@ -47,6 +49,8 @@ export const KQL_CATALOG: KqlCatalog = buildCatalog([
   ttftPercentiles,
   topFailingOperations,
   modelVersionComparison,
+  modelQuality,
+  responseLength,
   costPerTeam,
   tokenSpend,
   serviceAvailability,
