@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { AlertDetail } from '../../core/alerts/alert.ts';
+import { formatDuration } from '../../core/duration.ts';
 import { timespan } from '../../queries/params.ts';
 import { defineDetector, type Finding } from './detector.ts';
 import { num, pct, pValue, rowsOf, str } from './result-rows.ts';
@@ -147,7 +148,7 @@ export const modelDrift = defineDetector({
     const lengthRows = rowsOf(lengths);
     const findings: Finding[] = [];
     for (const [dep, versions] of versionsOf(rowsOf(quality))) {
-      const sides = sidesOf(versions, p.minSample, String(p.recent));
+      const sides = sidesOf(versions, p.minSample, formatDuration(p.recent));
       if (!sides || total(sides.recent, 'Answers') < p.minSample) continue;
       const details: AlertDetail[] = [];
       const values: Record<string, number> = {};
@@ -193,12 +194,12 @@ export const modelDrift = defineDetector({
       findings.push({
         subject: dep,
         summary: `Model regression: ${dep} ${version} answers worse than ${sides.baselineVersion}`,
-        description: `Since ${dep} moved to ${version} (first seen ${new Date(sides.current.firstSeen).toISOString()}): ${worse.join(', ')} in the last ${p.recent}, against ${sides.baselineLabel}. Latency and errors may look normal; no alert rule watches this.`,
+        description: `Since ${dep} moved to ${version} (first seen ${new Date(sides.current.firstSeen).toISOString()}): ${worse.join(', ')} in the last ${formatDuration(p.recent)}, against ${sides.baselineLabel}. Latency and errors may look normal; no alert rule watches this.`,
         resource: { deployment: dep, model: dep, modelVersion: version },
         values,
         details: [
           { label: 'Version', value: `${sides.baselineLabel} → ${version}` },
-          { label: 'Recent window', value: `last ${p.recent} of ${version}` },
+          { label: 'Recent window', value: `last ${formatDuration(p.recent)} of ${version}` },
           ...details,
         ],
         labels: { model_version: version, baseline_version: sides.baselineVersion },

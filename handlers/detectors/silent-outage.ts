@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { formatDuration } from '../../core/duration.ts';
 import { timespan } from '../../queries/params.ts';
 import { defineDetector, type Finding } from './detector.ts';
 import { num, rowsOf, str } from './result-rows.ts';
@@ -47,8 +48,8 @@ export const silentOutage = defineDetector({
         const codes = resultCodes(r.ResultCodes);
         return {
           subject: dep,
-          summary: `Silent outage: ${dep} answered none of ${num(r.Requests)} requests in ${p.window}`,
-          description: `${dep} received ${num(r.Requests)} requests in the last ${p.window} and not one succeeded (result codes ${codes || 'none'}). The bot found this itself; no alert rule was needed.`,
+          summary: `Silent outage: ${dep} answered none of ${num(r.Requests)} requests in ${formatDuration(p.window)}`,
+          description: `${dep} received ${num(r.Requests)} requests in the last ${formatDuration(p.window)} and not one succeeded (result codes ${codes || 'none'}). The bot found this itself; no alert rule was needed.`,
           resource: { deployment: dep, model: dep },
           values: { requests: num(r.Requests), successes: 0 },
           details: [

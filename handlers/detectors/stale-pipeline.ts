@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { formatDuration } from '../../core/duration.ts';
 import { timespan } from '../../queries/params.ts';
 import { defineDetector, type Finding } from './detector.ts';
 import { num, rowsOf, str } from './result-rows.ts';
@@ -33,14 +34,14 @@ export const stalePipeline = defineDetector({
       .filter((r) => r.Stale === true || num(r.FailedRuns) >= p.maxFailedRuns)
       .map((r) => {
         const pipeline = str(r.Pipeline);
-        const since = str(r.SinceSuccess) || `more than ${p.window}`;
+        const since = str(r.SinceSuccess) || `more than ${formatDuration(p.window)}`;
         const stale = r.Stale === true;
         return {
           subject: pipeline,
           summary: stale
             ? `Stale data: ${pipeline} has not succeeded for ${since}`
             : `Data pipeline failing: ${pipeline} failed ${num(r.FailedRuns)} runs`,
-          description: `${pipeline} last succeeded ${str(r.LastSuccess) || 'never in the window'}; ${num(r.FailedRuns)} runs failed in the last ${p.window}. Answers built on it use stale data although every request succeeds.`,
+          description: `${pipeline} last succeeded ${str(r.LastSuccess) || 'never in the window'}; ${num(r.FailedRuns)} runs failed in the last ${formatDuration(p.window)}. Answers built on it use stale data although every request succeeds.`,
           resource: {},
           values: { failedRuns: num(r.FailedRuns) },
           details: [

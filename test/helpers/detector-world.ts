@@ -20,6 +20,7 @@ export function simulatedWorkspace(clock: ManualClock, story: boolean, historyMs
     startMs: story ? STORY_START : clock.now() + 60 * DAY,
     historyMs,
   });
+  telemetry.refresh(); // build the days now, in the caller's set-up, not in the first test
   return createLocalLogsBackend({
     catalog: KQL_CATALOG,
     engine: telemetry.engine,
