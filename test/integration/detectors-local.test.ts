@@ -75,6 +75,14 @@ describe('the bot watches by itself (real bot, local mode, no alert sent by anyo
     expect(await cardOf(/Silent outage/)).toBeUndefined();
   });
 
+  it('answers "did answers get worse since the new version?" with the comparison per version', async () => {
+    const answer = await bot.say('did answers get worse since the new version?');
+    const text = JSON.stringify(answer.card);
+    expect(text).toContain('Answer quality per model version');
+    expect(text).toContain(FINETUNE_EPISODE.toVersion);
+    expect(text).toContain('UngroundedRate (%)');
+  }, 60_000);
+
   it('the webhook intake has no detector source: nobody can post as the bot’s detectors', async () => {
     const res = await bot.postAlert('detector', { status: 'firing' });
     expect(res.status).toBe(404);
