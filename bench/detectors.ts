@@ -45,7 +45,7 @@ function workspace(until: number, startMs: number, historyMs: number): LogsBacke
 const times: Record<string, number[]> = {};
 
 /** One run of a detector as if it were `at`: its queries bound to the range that ends then. */
-async function runAt(logs: LogsBackend, d: Detector, at: number): Promise<string[]> {
+async function runAt(logs: LogsBackend, d: Detector, at: number, explain = false): Promise<string[]> {
   const ctx: DetectorContext = {
     now: at,
     query: (id, params) => {
@@ -60,6 +60,11 @@ async function runAt(logs: LogsBackend, d: Detector, at: number): Promise<string
   const started = performance.now();
   const { findings } = await d.evaluate(d.params.parse({}) as never, ctx);
   (times[d.id] ??= []).push(performance.now() - started);
+  if (explain)
+    for (const f of findings)
+      console.log(
+        `    at ${new Date(at).toISOString()}: ${f.summary}; ${f.details.map((x) => `${x.label}: ${x.value}`).join('; ')}`,
+      );
   return findings.map((f) => f.subject);
 }
 
@@ -127,7 +132,7 @@ for (let w = 0; w < WEEKS; w++) {
   let weekFlagged = 0;
   for (let at = weekEnd - 7 * DAY; at <= weekEnd; at += EVERY) {
     for (const d of DETECTORS) {
-      const subjects = await runAt(logs, d, at);
+      const subjects = await runAt(logs, d, at, true);
       runs++;
       if (subjects.length > 0) {
         flagged++;

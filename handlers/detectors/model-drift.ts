@@ -15,14 +15,17 @@ const params = z.object({
   minSample: z.number().int().min(30).default(300),
   /** Rated answers each side needs before negative feedback is tested. */
   minRated: z.number().int().min(10).default(100),
-  /** The z statistic a rate's rise must reach (one-sided; 3.5 is p ≈ 0.0002). */
-  z: z.number().min(2).max(10).default(3.5),
+  /**
+   * The z statistic a rate's rise must reach (one-sided; 4 is p ≈ 0.00003): strict, because three
+   * rates and a distribution are tested per deployment on every run (a family-wise bound).
+   */
+  z: z.number().min(2).max(10).default(4),
   /** A rise must also be this large relative to the baseline (0.25: a quarter more) … */
   minRelativeRise: z.number().min(0).max(10).default(0.25),
   /** … and this many percentage points. */
   minPointsRise: z.number().min(0).max(100).default(0.5),
   /** Answer length: the KS p-value must be below this … */
-  ksAlpha: z.number().min(1e-9).max(0.1).default(0.001),
+  ksAlpha: z.number().min(1e-9).max(0.1).default(0.0001),
   /** … and the population-stability index at least this (0.2: a material shift). */
   psi: z.number().min(0.01).max(5).default(0.2),
 });
@@ -136,7 +139,7 @@ export const modelDrift = defineDetector({
   queries: ['model-quality', 'response-length'],
   params,
   condition:
-    'A quality rate of the current version’s recent window is higher than its baseline’s with z ≥ 3.5, by a quarter and half a point at least, or its answer-length distribution moved (KS p < 0.001 and PSI ≥ 0.2); each side with 300 answers or more.',
+    'A quality rate of the current version’s recent window is higher than its baseline’s with z ≥ 4, by a quarter and half a point at least, or its answer-length distribution moved (KS p < 0.0001 and PSI ≥ 0.2); each side with 300 answers or more.',
   kind: 'model-regression',
   tier: 'P2',
   everyMs: 15 * 60_000,

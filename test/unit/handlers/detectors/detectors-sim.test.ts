@@ -35,8 +35,7 @@ describe('the detectors on the simulated platform', () => {
       model: 'gpt-4.1',
       modelVersion: FINETUNE_EPISODE.toVersion,
     });
-    expect(ft.values.ungrounded_z).toBeGreaterThan(3.5);
-    expect(ft.values.negative_z).toBeGreaterThan(3.5);
+    expect(ft.values.ungrounded_z).toBeGreaterThan(4);
     expect(ft.values.length_psi).toBeGreaterThan(0.2);
     const labels = ft.details.map((d) => d.label);
     expect(labels).toEqual([
