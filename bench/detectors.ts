@@ -8,6 +8,7 @@
  * replayed run reads exactly what a live run at that instant would have read.
  */
 import { ManualClock } from '../core/clock.ts';
+import { abuseSpike } from '../handlers/detectors/abuse-spike.ts';
 import type { Detector, DetectorContext } from '../handlers/detectors/detector.ts';
 import { modelDrift } from '../handlers/detectors/model-drift.ts';
 import { silentOutage } from '../handlers/detectors/silent-outage.ts';
@@ -31,7 +32,7 @@ const argValue = (name: string, fallback: number): number => {
 };
 const WEEKS = argValue('weeks', 3);
 const EVERY = argValue('every-hours', 2) * HOUR;
-const DETECTORS = [silentOutage, modelDrift, stalePipeline] as unknown as Detector[];
+const DETECTORS = [silentOutage, modelDrift, stalePipeline, abuseSpike] as unknown as Detector[];
 const START = Date.parse('2026-12-01T12:00:00Z');
 
 /** A workspace whose tables hold `historyMs` before `until`, built once. */
@@ -115,6 +116,18 @@ console.log('Detection delay (the simulated story, replayed):');
   );
   console.log(
     `  stale pipeline (rag-index-tickets, checked every 5 min): ${late === undefined ? 'not detected' : `${minutes(late - stale)} after its runs began to fail (stale_after 2h from its last success, runs every 30 min)`}`,
+  );
+  const campaign = START + INJECTION_EPISODE.from;
+  const spike = await firstFinding(
+    story,
+    abuseSpike,
+    'agent-api POST /agent/run',
+    campaign,
+    campaign + HOUR,
+    MINUTE,
+  );
+  console.log(
+    `  jailbreak spike (agent-api, checked every minute): ${spike === undefined ? 'not detected' : `${minutes(spike - campaign)} after the campaign began`}`,
   );
 }
 

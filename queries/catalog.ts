@@ -5,6 +5,7 @@ import { cacheHitRate } from './kql/cache-hit-rate.ts';
 import { costPerTeam } from './kql/cost-per-team.ts';
 import type { KqlQuery } from './kql/define-kql-query.ts';
 import { errorSpike } from './kql/error-spike.ts';
+import { jailbreakRate } from './kql/jailbreak-rate.ts';
 import { latencyDistribution } from './kql/latency-distribution.ts';
 import { modelQuality } from './kql/model-quality.ts';
 import { modelVersionComparison } from './kql/model-version-comparison.ts';
@@ -58,6 +59,7 @@ export const KQL_CATALOG: KqlCatalog = buildCatalog([
   cacheHitRate,
   promptInjection,
   promptInjectionSources,
+  jailbreakRate,
   pipelineFreshness,
   aoaiResourceErrors,
 ]);

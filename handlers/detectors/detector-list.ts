@@ -1,3 +1,4 @@
+import { abuseSpike } from './abuse-spike.ts';
 import type { Detector } from './detector.ts';
 import { modelDrift } from './model-drift.ts';
 import { silentOutage } from './silent-outage.ts';

@@ -5,6 +5,7 @@ import {
   EPISODES,
   FINETUNE_EPISODE,
   finetuneDegradation,
+  INJECTION_EPISODE,
   inDailyPeak,
   LATENCY_EPISODE,
   MINUTE,
@@ -200,7 +201,12 @@ export function generateMinute(
       (ok && dep.completion && judge() < FINETUNE_EPISODE.extraRefused * degraded);
     const quality =
       ok && dep.completion && !refusal && tokens > 0 ? judgeAnswer(judge, degraded, tokens - prompt) : {};
-    const jailbreak = role.name === 'chat-api' && rand() < 0.002;
+    const campaign =
+      role.name === INJECTION_EPISODE.role &&
+      tRel >= INJECTION_EPISODE.from &&
+      tRel < INJECTION_EPISODE.from + INJECTION_EPISODE.minutes * MINUTE;
+    const jailbreak =
+      (role.name === 'chat-api' && rand() < 0.002) || (campaign && judge() < INJECTION_EPISODE.share);
     const user = Math.floor(rand() * 5000);
     const props: Record<string, unknown> = {
       deployment: dep.name,

@@ -165,6 +165,18 @@ export const FINETUNE_EPISODE = {
   lengthFactor: 0.6,
 } as const;
 
+/**
+ * A prompt-injection campaign a day before the scenario: for 40 minutes the content filter flags
+ * 8 % of agent-api's requests as jailbreak attempts (its usual share is none). The abuse detector
+ * finds it by app role and operation; who sent them stays in the private query.
+ */
+export const INJECTION_EPISODE = {
+  role: 'agent-api',
+  from: -1 * DAY - 5 * HOUR,
+  minutes: 40,
+  share: 0.08,
+} as const;
+
 /** The answer quality of a stable model, as the application logs it (see generate-requests.ts). */
 export const QUALITY = {
   /** Share of answers the evaluator scores 1 or 2 of 5 for groundedness. */

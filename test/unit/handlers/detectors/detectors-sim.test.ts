@@ -1,11 +1,19 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../../../core/clock.ts';
+import { abuseSpike } from '../../../../handlers/detectors/abuse-spike.ts';
 import type { DetectorContext } from '../../../../handlers/detectors/detector.ts';
 import { modelDrift } from '../../../../handlers/detectors/model-drift.ts';
 import { silentOutage } from '../../../../handlers/detectors/silent-outage.ts';
 import { stalePipeline } from '../../../../handlers/detectors/stale-pipeline.ts';
 import type { LogsBackend } from '../../../../queries/backends/logs-backend.ts';
-import { DAY, EPISODES, FINETUNE_EPISODE, HOUR, MINUTE } from '../../../../sim/telemetry/profile.ts';
+import {
+  DAY,
+  EPISODES,
+  FINETUNE_EPISODE,
+  HOUR,
+  INJECTION_EPISODE,
+  MINUTE,
+} from '../../../../sim/telemetry/profile.ts';
 import { STORY_START, simulatedWorkspace } from '../../../helpers/detector-world.ts';
 
 const context = (logs: LogsBackend, clock: ManualClock): DetectorContext => ({
@@ -72,6 +80,25 @@ describe('the detectors on the simulated platform', () => {
     expect(after.findings).toEqual([]);
   });
 
+  it('abuse: agent-api’s jailbreak campaign, by app role and operation and never by user; clear after', async () => {
+    clock.set(STORY_START + INJECTION_EPISODE.from + 30 * MINUTE);
+    const during = await abuseSpike.evaluate(abuseSpike.params.parse({}), context(logs, clock));
+    expect(during.findings.map((f) => f.subject)).toEqual(['agent-api POST /agent/run']);
+    const text = JSON.stringify(during.findings);
+    expect(text).not.toMatch(/user-\d+|10\.\d+\.\d+\.0/);
+    expect(during.findings[0]!.summary).toMatch(
+      /^Jailbreak spike: agent-api POST \/agent\/run flagged \d+\.\d\d % of requests$/,
+    );
+    clock.set(STORY_START + INJECTION_EPISODE.from + (INJECTION_EPISODE.minutes + 70) * MINUTE);
+    expect((await abuseSpike.evaluate(abuseSpike.params.parse({}), context(logs, clock))).findings).toEqual(
+      [],
+    );
+    clock.set(STORY_START);
+    expect((await abuseSpike.evaluate(abuseSpike.params.parse({}), context(logs, clock))).findings).toEqual(
+      [],
+    );
+  });
+
   it('stale pipeline: the tickets index stopped nine hours before the scenario', async () => {
     clock.set(STORY_START);
     const { findings } = await stalePipeline.evaluate(stalePipeline.params.parse({}), context(logs, clock));
@@ -97,7 +124,7 @@ describe('a noisy but unchanged platform', () => {
     const found: string[] = [];
     for (let at = 0; at <= DAY; at += 8 * HOUR) {
       clock.set(STORY_START + at);
-      for (const d of [modelDrift, silentOutage, stalePipeline]) {
+      for (const d of [modelDrift, silentOutage, stalePipeline, abuseSpike]) {
         const { findings } = await d.evaluate(d.params.parse({}) as never, context(logs, clock));
         found.push(...findings.map((f) => `${d.id}:${f.subject}@${at / HOUR}h`));
       }
