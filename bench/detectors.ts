@@ -22,6 +22,7 @@ import {
   FINETUNE_EPISODE,
   finetuneDegradation,
   HOUR,
+  INJECTION_EPISODE,
   MINUTE,
 } from '../sim/telemetry/profile.ts';
 import { SimulatedTelemetry } from '../sim/telemetry/telemetry.ts';
