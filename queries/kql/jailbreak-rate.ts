@@ -16,7 +16,7 @@ export const jailbreakRate = defineKqlQuery({
   params: z.object({
     ...timeRange({ min: '1h', max: '31d', default: '7d' }),
     recent: timespan({ min: '5m', max: '1d', default: '1h' }),
-    ...subjectFilters(['app_role']),
+    ...subjectFilters(),
   }),
   columns: [
     { name: 'AppRoleName', type: 'string' },

@@ -17,7 +17,7 @@ export const modelQuality = defineKqlQuery({
   params: z.object({
     ...timeRange({ min: '1h', max: '31d', default: '7d' }),
     recent: timespan({ min: '15m', max: '7d', default: '6h' }),
-    ...subjectFilters(['deployment', 'app_role', 'operation', 'team']),
+    ...subjectFilters(),
   }),
   columns: [
     { name: 'Deployment', type: 'string' },

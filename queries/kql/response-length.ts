@@ -16,7 +16,7 @@ export const responseLength = defineKqlQuery({
   params: z.object({
     ...timeRange({ min: '1h', max: '31d', default: '7d' }),
     recent: timespan({ min: '15m', max: '7d', default: '6h' }),
-    ...subjectFilters(['deployment']),
+    ...subjectFilters(),
   }),
   columns: [
     { name: 'Deployment', type: 'string' },
