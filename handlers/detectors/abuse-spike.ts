@@ -3,7 +3,7 @@ import { formatDuration } from '../../core/duration.ts';
 import { timespan } from '../../queries/params.ts';
 import { defineDetector, type Finding } from './detector.ts';
 import { num, pct, pValue, rowsOf, str } from './result-rows.ts';
-import { twoProportionTest } from './stats.ts';
+import { poissonUpperTail, twoProportionTest } from './stats.ts';
 
 const params = z.object({
   window: timespan({ min: '1d', max: '31d', default: '7d' }),
@@ -12,8 +12,11 @@ const params = z.object({
   minFlagged: z.number().int().min(1).default(5),
   /** The recent share must be this many times the baseline's … */
   minFactor: z.number().min(1).max(1000).default(3),
-  /** … with this one-sided z statistic. */
-  z: z.number().min(2).max(10).default(4),
+  /**
+   * … and be this unlikely by chance: the exact Poisson tail of the recent count at the baseline
+   * share (the z-test's normal approximation is poor for a handful of rare flags).
+   */
+  alpha: z.number().min(1e-12).max(0.01).default(1e-5),
 });
 
 type Row = Record<string, unknown>;
@@ -32,7 +35,7 @@ export const abuseSpike = defineDetector({
   queries: ['jailbreak-rate'],
   params,
   condition:
-    'An app role’s operation had 5 or more flagged requests in the last hour, at least three times its baseline share with z ≥ 4.',
+    'An app role’s operation had 5 or more flagged requests in the last hour, at least three times its baseline share, and a count that likely by chance less than once in 100,000 (exact Poisson tail).',
   kind: 'abuse',
   tier: 'P2',
   everyMs: 5 * 60_000,
@@ -55,7 +58,11 @@ export const abuseSpike = defineDetector({
       const base = { hits: num(e.earlier?.Flagged), n: num(e.earlier?.Requests) };
       const now = { hits: num(e.recent.Flagged), n: num(e.recent.Requests) };
       const t = twoProportionTest(base, now);
-      if (!t || t.z < p.z || t.recentRate < p.minFactor * t.baselineRate) continue;
+      if (!t || t.recentRate < p.minFactor * t.baselineRate) continue;
+      // A role with no flags in its baseline is held to one flag in its baseline's length of requests.
+      const expected = now.n * Math.max(t.baselineRate, 1 / Math.max(base.n, 1));
+      const chance = poissonUpperTail(now.hits, expected);
+      if (chance >= p.alpha) continue;
       findings.push({
         subject,
         summary: `Jailbreak spike: ${e.role} ${e.op} flagged ${pct(t.recentRate)} of requests`,
@@ -67,7 +74,7 @@ export const abuseSpike = defineDetector({
           { label: 'Operation', value: e.op },
           {
             label: 'Flagged share',
-            value: `${pct(t.baselineRate)} → ${pct(t.recentRate)} (z ${t.z.toFixed(1)}, ${pValue(t.p)})`,
+            value: `${pct(t.baselineRate)} → ${pct(t.recentRate)} (${now.hits} flagged where ${expected.toFixed(1)} were expected, ${pValue(chance)})`,
           },
           { label: 'Last flagged', value: str(e.recent.LastFlagged) },
         ],

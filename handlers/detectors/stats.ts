@@ -108,3 +108,19 @@ export function compareDistributions(baseline: Histogram, recent: Histogram): Di
   const p = kolmogorovTail((effective + 0.12 + 0.11 / effective) * ks);
   return { ks, p, psi, medianShift: medianBucket(recent) - medianBucket(baseline) };
 }
+
+/**
+ * P(X ≥ k) for a Poisson count with mean `lambda`: exact where the z-test's normal approximation
+ * is poor (a handful of rare events, like jailbreak flags). Summed in log space term by term.
+ */
+export function poissonUpperTail(k: number, lambda: number): number {
+  if (k <= 0) return 1;
+  if (!(lambda > 0)) return 0;
+  let term = Math.exp(-lambda);
+  let below = term;
+  for (let i = 1; i < k; i++) {
+    term *= lambda / i;
+    below += term;
+  }
+  return Math.max(0, 1 - below);
+}

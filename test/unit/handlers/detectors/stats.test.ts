@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { compareDistributions, normalTail, twoProportionTest } from '../../../../handlers/detectors/stats.ts';
+import {
+  compareDistributions,
+  normalTail,
+  poissonUpperTail,
+  twoProportionTest,
+} from '../../../../handlers/detectors/stats.ts';
 
 describe('detector statistics', () => {
   it('normal tail matches the table', () => {
@@ -39,5 +44,12 @@ describe('detector statistics', () => {
     expect(shifted.p).toBeLessThan(1e-6);
     expect(shifted.medianShift).toBe(-1);
     expect(compareDistributions([], [])).toBeUndefined();
+  });
+
+  it('Poisson tail: exact for a handful of rare events', () => {
+    expect(poissonUpperTail(0, 2)).toBe(1);
+    expect(poissonUpperTail(1, 2)).toBeCloseTo(1 - Math.exp(-2), 12);
+    expect(poissonUpperTail(5, 0.67)).toBeCloseTo(0.000647, 6);
+    expect(poissonUpperTail(3, 0)).toBe(0);
   });
 });
