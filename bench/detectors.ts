@@ -61,7 +61,9 @@ async function runAt(logs: LogsBackend, d: Detector, at: number, explain = false
   };
   const started = performance.now();
   const { findings } = await d.evaluate(d.params.parse({}) as never, ctx);
-  (times[d.id] ??= []).push(performance.now() - started);
+  const spent = times[d.id] ?? [];
+  spent.push(performance.now() - started);
+  times[d.id] = spent;
   if (explain)
     for (const f of findings)
       console.log(

@@ -9,4 +9,5 @@ export const DETECTORS: readonly Detector[] = [
   silentOutage,
   modelDrift,
   stalePipeline,
+  abuseSpike,
 ] as unknown as readonly Detector[];
