@@ -1,6 +1,7 @@
 import { ModuleList, type ModuleParts } from './module-list.ts';
 import { askPlugin } from './modules/ask.ts';
 import { azureMetricsPlugin } from './modules/azure-metrics.ts';
+import { detectorsPlugin } from './modules/detectors.ts';
 import { gpuPlugin } from './modules/gpu.ts';
 import { helpPlugin } from './modules/help.ts';
 import { incidentsPlugin } from './modules/incidents.ts';
@@ -26,6 +27,7 @@ export const MODULES = ModuleList.of<ModuleParts>()
   .add(gpuPlugin)
   .add(simDcgmExporterPlugin)
   .add(queriesPlugin)
+  .add(detectorsPlugin)
   .add(azureMetricsPlugin)
   .add(viewsPlugin)
   .add(oncallPlugin)

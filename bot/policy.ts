@@ -3,6 +3,7 @@ import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { alertPolicySections } from '../core/alerts/alert-policy.ts';
 import { ConfigError, describeIssue } from '../core/config-error.ts';
+import { detectorsPolicy } from '../handlers/detectors/detectors-policy.ts';
 import { chartPolicy } from '../handlers/gpu/chart-policy.ts';
 import { oncallPolicy } from '../handlers/lifecycle/oncall-policy.ts';
 import { pagingPolicy } from '../handlers/paging/paging-policy.ts';
@@ -50,6 +51,8 @@ export const policySchema = z
     inventory: inventoryPolicy,
     /** Chart rendering: threads, renders at once, the line behind them, the PNG cache (handlers/gpu/chart-policy.ts). */
     charts: chartPolicy,
+    /** The bot's own detectors: on or off, schedule and tuning (handlers/detectors/detectors-policy.ts). */
+    detectors: detectorsPolicy.prefault({}),
   })
   .strict();
 

@@ -6,11 +6,14 @@ import { costPerTeam } from './kql/cost-per-team.ts';
 import type { KqlQuery } from './kql/define-kql-query.ts';
 import { errorSpike } from './kql/error-spike.ts';
 import { inventory } from './kql/inventory.ts';
+import { jailbreakRate } from './kql/jailbreak-rate.ts';
 import { latencyDistribution } from './kql/latency-distribution.ts';
+import { modelQuality } from './kql/model-quality.ts';
 import { modelVersionComparison } from './kql/model-version-comparison.ts';
 import { pipelineFreshness } from './kql/pipeline-freshness.ts';
 import { promptInjection } from './kql/prompt-injection.ts';
 import { promptInjectionSources } from './kql/prompt-injection-sources.ts';
+import { responseLength } from './kql/response-length.ts';
 import { serviceAvailability } from './kql/service-availability.ts';
 import { slowRequests } from './kql/slow-requests.ts';
 import { throttleRate } from './kql/throttle-rate.ts';
@@ -48,6 +51,8 @@ export const KQL_CATALOG: KqlCatalog = buildCatalog([
   ttftPercentiles,
   topFailingOperations,
   modelVersionComparison,
+  modelQuality,
+  responseLength,
   costPerTeam,
   tokenSpend,
   serviceAvailability,
@@ -55,6 +60,7 @@ export const KQL_CATALOG: KqlCatalog = buildCatalog([
   cacheHitRate,
   promptInjection,
   promptInjectionSources,
+  jailbreakRate,
   pipelineFreshness,
   aoaiResourceErrors,
   inventory,

@@ -145,6 +145,8 @@ export const remediationPolicySchema = z
       'gpu-xid': [{ action: 'cordon-node', params: {} }],
       // The incident's model and version pick the Deployment and the revision (see rollback-deployment).
       'latency-slo': [{ action: 'rollback-deployment', params: {} }],
+      // The drift detector names the version whose answers got worse: the rollback leaves it.
+      'model-regression': [{ action: 'rollback-deployment', params: {} }],
     }),
     /** The record an action needs before it counts as earned: approved runs that verified. */
     autoAfterVerifiedRuns: z.number().int().min(1).default(5),

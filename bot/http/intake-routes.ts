@@ -1,5 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { AlertSource, ParsedAlert } from '../../core/alerts/alert.ts';
+import type { IntakeSource, ParsedAlert } from '../../core/alerts/alert.ts';
 import type { Clock } from '../../core/clock.ts';
 import { AppError, errorBody } from '../../core/errors.ts';
 import type { TraceSpan } from '../../core/tracing.ts';
@@ -14,7 +14,7 @@ export interface IntakeRouteDeps {
   /** Stores a payload's alerts durably (group-committed with concurrent payloads). */
   ingest: (alerts: readonly ParsedAlert[]) => Promise<IngestResult>;
   tracing: Tracing;
-  parsers: Readonly<Record<AlertSource, (body: unknown) => ParsedAlert[]>>;
+  parsers: Readonly<Record<IntakeSource, (body: unknown) => ParsedAlert[]>>;
   token: string;
   grafana: { hmacSecret?: string; signatureHeader: string; timestampHeader?: string };
   metrics: BotMetrics;
@@ -35,7 +35,7 @@ function header(req: FastifyRequest, name: string): string | undefined {
  * Why the request is not authentic judged by its headers alone, or null: checked before the body is
  * read, so an unauthenticated sender cannot make the bot buffer up to MAX_BODY_BYTES.
  */
-function headerRejectReason(source: AlertSource, req: FastifyRequest, deps: IntakeRouteDeps): string | null {
+function headerRejectReason(source: IntakeSource, req: FastifyRequest, deps: IntakeRouteDeps): string | null {
   if (!checkBearer(req.headers.authorization, deps.token)) {
     return 'Missing or wrong bearer token: send "Authorization: Bearer <ALERT_WEBHOOK_TOKEN>".';
   }
@@ -52,7 +52,7 @@ function headerRejectReason(source: AlertSource, req: FastifyRequest, deps: Inta
 }
 
 /** Why the body does not match Grafana's signature, or null (the headers already passed). */
-function bodyRejectReason(source: AlertSource, req: FastifyRequest, deps: IntakeRouteDeps): string | null {
+function bodyRejectReason(source: IntakeSource, req: FastifyRequest, deps: IntakeRouteDeps): string | null {
   const { hmacSecret, signatureHeader, timestampHeader } = deps.grafana;
   if (source !== 'grafana' || !hmacSecret) return null;
   const timestamp = timestampHeader ? header(req, timestampHeader) : undefined;
@@ -79,7 +79,7 @@ function unauthorized(reply: FastifyReply, reason: string): FastifyReply {
  * (never 429 or another 4xx, which senders treat as final).
  */
 export function registerIntakeRoutes(app: BotServer, deps: IntakeRouteDeps): void {
-  for (const source of Object.keys(deps.parsers) as AlertSource[]) {
+  for (const source of Object.keys(deps.parsers) as IntakeSource[]) {
     const onRequest = async (req: FastifyRequest, reply: FastifyReply) => {
       const reason = headerRejectReason(source, req, deps);
       if (!reason) return;
@@ -120,7 +120,7 @@ export function registerIntakeRoutes(app: BotServer, deps: IntakeRouteDeps): voi
   }
 
   async function handle(
-    source: AlertSource,
+    source: IntakeSource,
     req: FastifyRequest,
     reply: FastifyReply,
     span: TraceSpan,

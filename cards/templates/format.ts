@@ -82,6 +82,7 @@ const SOURCE_NAMES = {
   alertmanager: 'Alertmanager',
   'azure-monitor': 'Azure Monitor',
   grafana: 'Grafana',
+  detector: 'the bot’s detectors',
 } as const;
 
 export function sourceName(source: keyof typeof SOURCE_NAMES): string {

@@ -1,7 +1,14 @@
 import { z } from 'zod';
 
-/** Where an alert came from: one value per intake endpoint. */
-export const alertSource = z.enum(['alertmanager', 'azure-monitor', 'grafana']);
+/** The senders the bot has a webhook for: one value per intake endpoint. */
+export const intakeSource = z.enum(['alertmanager', 'azure-monitor', 'grafana']);
+export type IntakeSource = z.infer<typeof intakeSource>;
+
+/**
+ * Where an alert came from: an intake endpoint, or the bot's own detectors (handlers/detectors),
+ * which no webhook can claim to be.
+ */
+export const alertSource = z.enum([...intakeSource.options, 'detector']);
 export type AlertSource = z.infer<typeof alertSource>;
 
 /**
@@ -106,6 +113,14 @@ export const alertKind = z.enum([
   'network',
   /** A blind spot: an exporter down, GPUs or fields missing, a node condition (shipped gpu-coverage rules). */
   'gpu-coverage',
+  /** The bot's drift detector: a model version answers worse than the one before it. */
+  'model-regression',
+  /** A data pipeline (RAG index, embeddings) stopped succeeding, or its failures rose. */
+  'data-freshness',
+  /** Jailbreak flags, tokens or requests of one caller far over their baseline. */
+  'abuse',
+  /** A detector of the bot that cannot run: what it watches is not watched. */
+  'detector-blind-spot',
   'other',
 ]);
 export type AlertKind = z.infer<typeof alertKind>;

@@ -28,6 +28,12 @@ export interface RunHooks {
    * never runs). A task already on a thread runs to its end: a thread cannot be interrupted.
    */
   signal?: AbortSignal;
+  /**
+   * Background work (the bot's own detectors) yields to everything else: it leaves the line only
+   * when no other task waits, and never holds the last free thread of a pool of two or more, so a
+   * person's question or an incident's evidence never waits behind it for a thread.
+   */
+  background?: boolean;
 }
 
 /** A task withdrawn through its signal before a thread took it. */
@@ -56,6 +62,8 @@ interface Slot<T, R> {
 export class WorkerPool<T, R> {
   private readonly slots: Slot<T, R>[] = [];
   private readonly queue: Pending<T, R>[] = [];
+  /** Background tasks, in order: dispatched only when {@link queue} is empty (see RunHooks.background). */
+  private readonly backgroundQueue: Pending<T, R>[] = [];
   private nextId = 1;
   private closed = false;
   /** Crashes since the last answered task: a worker that cannot even start is not restarted forever. */
@@ -67,7 +75,7 @@ export class WorkerPool<T, R> {
 
   /** Tasks waiting for a free thread. */
   get waiting(): number {
-    return this.queue.length;
+    return this.queue.length + this.backgroundQueue.length;
   }
 
   /**
@@ -88,10 +96,11 @@ export class WorkerPool<T, R> {
     if (signal?.aborted) return Promise.reject(cancelledTask());
     return new Promise<R>((resolve, reject) => {
       const pending: Pending<T, R> = { id: this.nextId++, task, hooks, resolve, reject };
+      const line = hooks?.background ? this.backgroundQueue : this.queue;
       const withdraw = () => {
-        const at = this.queue.indexOf(pending);
+        const at = line.indexOf(pending);
         if (at < 0) return; // on a thread already, or done
-        this.queue.splice(at, 1);
+        line.splice(at, 1);
         reject(cancelledTask());
       };
       signal?.addEventListener('abort', withdraw, { once: true });
@@ -104,7 +113,7 @@ export class WorkerPool<T, R> {
         settled();
         reject(err);
       };
-      this.queue.push(pending);
+      line.push(pending);
       this.dispatch();
     });
   }
@@ -113,7 +122,7 @@ export class WorkerPool<T, R> {
   async close(): Promise<void> {
     this.closed = true;
     const gone = new AppError('WORKER_POOL_CLOSED', 'the worker pool is closed');
-    for (const p of this.queue.splice(0)) p.reject(gone);
+    for (const p of [...this.queue.splice(0), ...this.backgroundQueue.splice(0)]) p.reject(gone);
     await Promise.all(
       this.slots.map(async (slot) => {
         slot.busy?.reject(gone);
@@ -147,7 +156,7 @@ export class WorkerPool<T, R> {
       this.crashes += 1;
       if (this.crashes > 3 * this.options.size) {
         // Broken, not unlucky (e.g. the entry does not load): fail what waits rather than spin.
-        for (const p of this.queue.splice(0)) p.reject(crashed);
+        for (const p of [...this.queue.splice(0), ...this.backgroundQueue.splice(0)]) p.reject(crashed);
         const others = this.slots.splice(0).filter((s) => s !== slot);
         for (const other of others) void other.worker.terminate();
         this.crashes = 0;
@@ -164,11 +173,20 @@ export class WorkerPool<T, R> {
   private dispatch(): void {
     for (const slot of this.slots) {
       if (slot.busy) continue;
-      const next = this.queue.shift();
+      const next = this.queue.shift() ?? this.nextBackground();
       if (!next) return;
       slot.busy = next;
       slot.worker.postMessage({ id: next.id, task: next.task });
       next.hooks?.onStart?.();
     }
+  }
+
+  /** The next background task, if one may take a thread now: one thread stays free for other work. */
+  private nextBackground(): Pending<T, R> | undefined {
+    if (this.backgroundQueue.length === 0) return undefined;
+    const busy = this.slots.filter((s) => s.busy).length;
+    const free = this.slots.length - busy;
+    if (this.slots.length > 1 && free < 2) return undefined;
+    return this.backgroundQueue.shift();
   }
 }

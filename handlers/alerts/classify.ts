@@ -28,6 +28,10 @@ const KIND_TIER: Partial<Record<AlertKind, Exclude<Tier, 'log'>>> = {
   'error-spike': 'P2',
   'quota-approaching': 'P3',
   'cost-forecast': 'P3',
+  'model-regression': 'P2',
+  'data-freshness': 'P2',
+  abuse: 'P2',
+  'detector-blind-spot': 'P3',
 };
 
 /**

@@ -70,6 +70,16 @@ export const EVIDENCE_POLICY: Partial<Record<AlertKind, (incident: Incident) => 
   'quota-approaching': (i) => [
     { queryId: 'tpm-vs-quota', lookBack: '1h', params: { deployment: deploymentOf(i) } },
   ],
+  // The drift detector's incidents: the before/after quality per version, then latency and errors.
+  'model-regression': (i) => [
+    { queryId: 'model-quality', lookBack: '7d', params: { deployment: deploymentOf(i) } },
+    { queryId: 'model-version-comparison', lookBack: '7d', params: { deployment: deploymentOf(i) } },
+  ],
+  'data-freshness': () => [{ queryId: 'pipeline-freshness', lookBack: '2d' }],
+  // App roles and operations only: who sent them is the private query, for direct messages.
+  abuse: (i) => [
+    { queryId: 'prompt-injection', lookBack: '1h', params: { app_role: i.resource.appRole ?? '' } },
+  ],
 };
 
 /**

@@ -67,7 +67,8 @@ export function withCoalescedRuns(backend: LogsBackend): LogsBackend & { readonl
       return inFlight.size;
     },
     run(id, params, options) {
-      if (options?.caller) return backend.run(id, params, options);
+      // A background run must not hold up evidence that would join it: it runs on its own.
+      if (options?.caller || options?.background) return backend.run(id, params, options);
       const key = keyOf(id, params, options?.timeoutMs);
       const onStarted = options?.onStarted;
       const running = inFlight.get(key);

@@ -16,7 +16,12 @@ export type LocalLogsOptions = { catalog: KqlCatalog } & (
        * Runs bound query text elsewhere, e.g. in a worker thread that owns the tables; calls
        * `onStarted` when the text reaches an engine (after any wait for a free one).
        */
-      runQuery(text: string, onStarted: () => void, signal?: AbortSignal): Promise<QueryResult>;
+      runQuery(
+        text: string,
+        onStarted: () => void,
+        signal?: AbortSignal,
+        background?: boolean,
+      ): Promise<QueryResult>;
     }
 );
 
@@ -27,8 +32,8 @@ export type LocalLogsOptions = { catalog: KqlCatalog } & (
 export function createLocalLogsBackend(options: LocalLogsOptions): LogsBackend {
   const execute =
     'runQuery' in options
-      ? (text: string, onStarted: () => void, signal?: AbortSignal) =>
-          options.runQuery(text, onStarted, signal)
+      ? (text: string, onStarted: () => void, signal?: AbortSignal, background?: boolean) =>
+          options.runQuery(text, onStarted, signal, background)
       : async (text: string, onStarted: () => void, signal?: AbortSignal) => {
           if (signal?.aborted) throw cancelledRun();
           options.beforeQuery?.();
@@ -40,7 +45,12 @@ export function createLocalLogsBackend(options: LocalLogsOptions): LogsBackend {
     catalog: options.catalog,
     async run(id, raw, runOptions) {
       const { query, params, text } = prepareRun(options.catalog, id, raw);
-      const result = await execute(text, () => runOptions?.onStarted?.(), runOptions?.signal);
+      const result = await execute(
+        text,
+        () => runOptions?.onStarted?.(),
+        runOptions?.signal,
+        runOptions?.background,
+      );
       return { query, params, text, result: { ...result, partial: false } };
     },
   };

@@ -61,6 +61,11 @@ export interface LogsBackend {
        * backend can; the run's promise then rejects.
        */
       signal?: AbortSignal;
+      /**
+       * The bot's own background work (detectors): yields to questions and evidence where the
+       * backend queues (the local engine's threads); a remote backend runs it as any other.
+       */
+      background?: boolean;
       /** Who asked and where the answer goes; private queries need an authorised caller in a direct message. */
       caller?: { user: ChatUser; place: ChatPlace };
     },

@@ -1,4 +1,4 @@
-import type { AlertSource } from '../../core/alerts/alert.ts';
+import type { IntakeSource } from '../../core/alerts/alert.ts';
 import type { DcgmCluster } from '../dcgm/cluster.ts';
 import { defaultPodOnGpu } from '../dcgm/placement.ts';
 import { latencyPercentileMs, throttledRequests } from '../telemetry/episode-readings.ts';
@@ -21,7 +21,7 @@ export interface ScenarioPlatform {
 /** One webhook call of a scenario, `atMs` after the scenario starts. */
 export interface ScenarioStep {
   atMs: number;
-  source: AlertSource;
+  source: IntakeSource;
   what: string;
   body: unknown;
   /** What happens on the simulated platform that makes this alert true (metrics, GPUs). */

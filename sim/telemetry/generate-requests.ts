@@ -3,10 +3,14 @@ import {
   type DeploymentProfile,
   diurnalFactor,
   EPISODES,
+  FINETUNE_EPISODE,
+  finetuneDegradation,
+  INJECTION_EPISODE,
   inDailyPeak,
   LATENCY_EPISODE,
   MINUTE,
   OTHER_VERSIONS,
+  QUALITY,
   QUOTA_EPISODE,
   ROLES,
   type RoleProfile,
@@ -137,6 +141,8 @@ export function generateMinute(
   sampling: SamplingOptions,
 ): void {
   const rand = seeded(Math.floor(minuteStart / MINUTE) ^ 0x5eed);
+  // The quality fields draw from a stream of their own, so the rest of every row stays as it was.
+  const judge = seeded(Math.floor(minuteStart / MINUTE) ^ 0x9a11);
   const rel = minuteStart - startMs;
   const rowsPerMinute = sampling.requestsPerMinute * ROWS_PER_REQUEST;
   const n = Math.round(rowsPerMinute * diurnalFactor(minuteStart) * (0.85 + 0.3 * rand()));
@@ -148,11 +154,15 @@ export function generateMinute(
     const dep = pickDeployment(role, rand());
     const versioned = dep.name === LATENCY_EPISODE.deployment;
     const newVersion = versioned && tRel >= LATENCY_EPISODE.changeAt;
+    const degraded = dep.name === FINETUNE_EPISODE.deployment ? finetuneDegradation(tRel) : 0;
+    const finetuned = dep.name === FINETUNE_EPISODE.deployment && tRel >= FINETUNE_EPISODE.changeAt;
     const version = versioned
       ? newVersion
         ? LATENCY_EPISODE.toVersion
         : LATENCY_EPISODE.fromVersion
-      : OTHER_VERSIONS[dep.name]!;
+      : finetuned
+        ? FINETUNE_EPISODE.toVersion
+        : OTHER_VERSIONS[dep.name]!;
     const cacheHit = dep.completion && (role.name === 'chat-api' || role.name === 'rag-api') && rand() < 0.2;
     let duration =
       dep.medianMs * Math.exp(0.45 * gaussian(rand)) * (newVersion ? LATENCY_EPISODE.latencyFactor : 1);
@@ -186,8 +196,17 @@ export function generateMinute(
     if (cacheHit && ok) duration = 15 + 30 * rand();
     const tokens = ok && !cacheHit ? Math.round(dep.medianTokens * Math.exp(0.5 * gaussian(rand))) : 0;
     const prompt = Math.round(tokens * dep.promptShare);
-    const refusal = ok && dep.completion && rand() < (newVersion ? 0.015 : 0.005);
-    const jailbreak = role.name === 'chat-api' && rand() < 0.002;
+    const refusal =
+      (ok && dep.completion && rand() < (newVersion ? 0.015 : 0.005)) ||
+      (ok && dep.completion && judge() < FINETUNE_EPISODE.extraRefused * degraded);
+    const quality =
+      ok && dep.completion && !refusal && tokens > 0 ? judgeAnswer(judge, degraded, tokens - prompt) : {};
+    const campaign =
+      role.name === INJECTION_EPISODE.role &&
+      tRel >= INJECTION_EPISODE.from &&
+      tRel < INJECTION_EPISODE.from + INJECTION_EPISODE.minutes * MINUTE;
+    const jailbreak =
+      (role.name === 'chat-api' && rand() < 0.002) || (campaign && judge() < INJECTION_EPISODE.share);
     const user = Math.floor(rand() * 5000);
     const props: Record<string, unknown> = {
       deployment: dep.name,
@@ -199,6 +218,7 @@ export function generateMinute(
       'cache.hit': cacheHit,
       finish_reason: !ok ? '' : refusal ? 'content_filter' : dep.completion ? 'stop' : '',
       'content_filter.jailbreak': jailbreak,
+      ...quality,
     };
     const id = `${Math.floor(t / MINUTE).toString(36)}-${i.toString(36)}`;
     out.TimeGenerated.push(t);
@@ -224,6 +244,32 @@ export function generateMinute(
     out.Type.push('AppRequests');
   }
   if (rel >= QUOTA_EPISODE.from && rel < QUOTA_EPISODE.until) topUpQuotaEpisode(out, minuteStart, firstRow);
+}
+
+/**
+ * What the application logs about one answer's quality: the evaluator's groundedness score (1–5),
+ * a user's rating when there is one, and the answer's length. `degraded` (0–1) is how far the
+ * fine-tune story has gone; a stable model is at 0.
+ */
+function judgeAnswer(
+  judge: () => number,
+  degraded: number,
+  completionTokens: number,
+): Record<string, unknown> {
+  const ungrounded = judge() < QUALITY.ungrounded + FINETUNE_EPISODE.extraUngrounded * degraded;
+  const score = ungrounded ? 1 + Math.floor(judge() * 2) : 3 + Math.floor(judge() * 3);
+  const rated = judge() < QUALITY.rated;
+  const down = judge() < QUALITY.negative + FINETUNE_EPISODE.extraNegative * degraded;
+  const factor = 1 - (1 - FINETUNE_EPISODE.lengthFactor) * degraded;
+  const length = Math.max(
+    1,
+    Math.round(completionTokens * QUALITY.charsPerToken * factor * Math.exp(0.3 * gaussian(judge))),
+  );
+  return {
+    'eval.groundedness': score,
+    feedback: rated ? (down ? 'down' : 'up') : '',
+    'response.length': length,
+  };
 }
 
 /** rag-api's batch of long answers that pushes the quota episode's deployment to its used TPM. */

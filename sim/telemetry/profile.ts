@@ -143,6 +143,60 @@ export const LATENCY_EPISODE = {
 } as const;
 
 /**
+ * The operations guide's silent failure: gpt-4.1 moved to a fine-tuned model version three days
+ * before the scenario, and its answers got worse a little more every day (more refusals, more
+ * answers an evaluator scores ungrounded, more thumbs down, shorter answers) while its latency,
+ * errors and tokens stayed as they were, so no alert rule fires. The drift detector (and `/ask`
+ * "did answers get worse since the new version?") finds it in the quality fields the application
+ * logs: `eval.groundedness`, `feedback`, `response.length`, `finish_reason`.
+ */
+export const FINETUNE_EPISODE = {
+  deployment: 'gpt-4.1',
+  fromVersion: '2025-04-14',
+  toVersion: '2025-04-14-ft-support-v2',
+  changeAt: -3 * DAY,
+  /** The degradation grows linearly from nothing at the rollout to its full size after this. */
+  rampMs: 4 * DAY,
+  /** Full-size degradation, added to the stable shares below (percentage points as fractions). */
+  extraRefused: 0.015,
+  extraUngrounded: 0.09,
+  extraNegative: 0.12,
+  /** Full-size factor on answer length. */
+  lengthFactor: 0.6,
+} as const;
+
+/**
+ * A prompt-injection campaign a day before the scenario: for 40 minutes the content filter flags
+ * 8 % of agent-api's requests as jailbreak attempts (its usual share is none). The abuse detector
+ * finds it by app role and operation; who sent them stays in the private query.
+ */
+export const INJECTION_EPISODE = {
+  role: 'agent-api',
+  from: -1 * DAY - 5 * HOUR,
+  minutes: 40,
+  share: 0.08,
+} as const;
+
+/** The answer quality of a stable model, as the application logs it (see generate-requests.ts). */
+export const QUALITY = {
+  /** Share of answers the evaluator scores 1 or 2 of 5 for groundedness. */
+  ungrounded: 0.05,
+  /** Share of answers a user rates (thumbs up or down). */
+  rated: 0.1,
+  /** Share of rated answers rated down. */
+  negative: 0.12,
+  /** Characters per completion token. */
+  charsPerToken: 4,
+} as const;
+
+/** How far gpt-4.1's fine-tune has degraded at `tRel` after the scenario start: 0 before it, up to 1. */
+export function finetuneDegradation(tRel: number): number {
+  const since = tRel - FINETUNE_EPISODE.changeAt;
+  if (since < 0) return 0;
+  return Math.min(1, since / FINETUNE_EPISODE.rampMs);
+}
+
+/**
  * The throttling episode: gpt-4o answers HTTP 429 to ~30 % of its requests from 15 minutes before
  * the scenario until its "throttling resolved" step. The telemetry draws its 429s from it; the
  * scenario's Azure Monitor metric alert counts them over its window (AzureOpenAIRequests with

@@ -58,8 +58,11 @@ export function createThreadedSimulatedLogsBackend(
   pool.warm();
   const backend = createLocalLogsBackend({
     catalog: KQL_CATALOG,
-    runQuery: (text, onStarted, signal) =>
-      pool.run({ text, now: clock.now() }, { onStart: onStarted, ...(signal ? { signal } : {}) }),
+    runQuery: (text, onStarted, signal, background) =>
+      pool.run(
+        { text, now: clock.now() },
+        { onStart: onStarted, ...(signal ? { signal } : {}), ...(background ? { background } : {}) },
+      ),
   });
   return Object.assign(backend, { threads, startMs, close: () => pool.close() });
 }

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultPolicy } from '../../../bot/policy.ts';
-import type { AlertSource, ParsedAlert } from '../../../core/alerts/alert.ts';
+import type { IntakeSource, ParsedAlert } from '../../../core/alerts/alert.ts';
 import type { Incident } from '../../../core/alerts/incident.ts';
 import { classifyAlert } from '../../../handlers/alerts/classify.ts';
 import { parseAlertmanager, parseAzureMonitor, parseGrafana } from '../../../handlers/alerts/intake/index.ts';
@@ -13,7 +13,7 @@ import { PLATFORM_NAMESPACES } from '../../../sim/dcgm/placement.ts';
 import { aiPlatformIncidents } from '../../../sim/scenarios/ai-platform-incidents.ts';
 import { type SimCluster, startSimCluster } from '../kube/harness.ts';
 
-const PARSERS: Record<AlertSource, (body: unknown) => ParsedAlert[]> = {
+const PARSERS: Record<IntakeSource, (body: unknown) => ParsedAlert[]> = {
   alertmanager: parseAlertmanager,
   'azure-monitor': parseAzureMonitor,
   grafana: parseGrafana,

@@ -50,6 +50,7 @@ describe('the lists are the only composition point', () => {
       'gpu',
       'sim-dcgm-exporter',
       'queries',
+      'detectors',
       'azure-metrics',
       'views',
       'oncall',

@@ -57,7 +57,15 @@ function comparable(result: QueryResult): { columns: string[]; rows: unknown[][]
   };
 }
 
-const requestQueries = [...KQL_CATALOG.values()].filter((q) => /\bAppRequests\b/.test(q.text));
+/**
+ * The detectors' queries count sampled rows on purpose: a rate test needs the number of
+ * observations (judged answers, flagged requests), which ItemCount-weighted sums would inflate
+ * (documented in each query). Every other query over AppRequests counts requests.
+ */
+const OBSERVATION_QUERIES = new Set(['model-quality', 'response-length', 'jailbreak-rate']);
+const requestQueries = [...KQL_CATALOG.values()].filter(
+  (q) => /\bAppRequests\b/.test(q.text) && !OBSERVATION_QUERIES.has(q.id),
+);
 
 describe('request counts on sampled telemetry', () => {
   it('the simulator emits sampled rows whose mix differs from the requests’ mix', () => {
