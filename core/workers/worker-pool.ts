@@ -1,7 +1,7 @@
 import type { Worker } from 'node:worker_threads';
 import { AppError } from '../errors.ts';
 import { spawnWorker } from './spawn-worker.ts';
-import { reviveError, type WorkerReply } from './worker-protocol.ts';
+import { reviveError, type WORKER_READY, type WorkerReply } from './worker-protocol.ts';
 
 export interface WorkerPoolOptions {
   /** The worker module (see {@link spawnWorker}); it calls `serveTasks`. */
@@ -52,6 +52,11 @@ interface Pending<T, R> {
 interface Slot<T, R> {
   worker: Worker;
   busy: Pending<T, R> | undefined;
+  /** The worker said it is set up ({@link WORKER_READY}); no task is sent before. */
+  ready: boolean;
+  /** Resolves when it says so. */
+  readied: Promise<void>;
+  markReady: () => void;
 }
 
 /**
@@ -118,6 +123,12 @@ export class WorkerPool<T, R> {
     });
   }
 
+  /** Starts the threads (if not yet) and resolves once every one has set itself up. */
+  async ready(): Promise<void> {
+    this.warm();
+    await Promise.all(this.slots.map((s) => s.readied));
+  }
+
   /** Ends every thread; queued and running tasks fail. */
   async close(): Promise<void> {
     this.closed = true;
@@ -138,8 +149,18 @@ export class WorkerPool<T, R> {
       ...(this.options.niceness !== undefined ? { niceness: this.options.niceness } : {}),
     });
     worker.unref();
-    const slot: Slot<T, R> = { worker, busy: undefined };
-    worker.on('message', (reply: WorkerReply<R>) => {
+    let markReady!: () => void;
+    const readied = new Promise<void>((resolve) => {
+      markReady = resolve;
+    });
+    const slot: Slot<T, R> = { worker, busy: undefined, ready: false, readied, markReady };
+    worker.on('message', (reply: WorkerReply<R> | typeof WORKER_READY) => {
+      if ('ready' in reply) {
+        slot.ready = true;
+        slot.markReady();
+        this.dispatch();
+        return;
+      }
       const pending = slot.busy;
       if (!pending || pending.id !== reply.id) return;
       slot.busy = undefined;
@@ -172,7 +193,7 @@ export class WorkerPool<T, R> {
 
   private dispatch(): void {
     for (const slot of this.slots) {
-      if (slot.busy) continue;
+      if (slot.busy || !slot.ready) continue;
       const next = this.queue.shift() ?? this.nextBackground();
       if (!next) return;
       slot.busy = next;
@@ -184,8 +205,7 @@ export class WorkerPool<T, R> {
   /** The next background task, if one may take a thread now: one thread stays free for other work. */
   private nextBackground(): Pending<T, R> | undefined {
     if (this.backgroundQueue.length === 0) return undefined;
-    const busy = this.slots.filter((s) => s.busy).length;
-    const free = this.slots.length - busy;
+    const free = this.slots.filter((s) => s.ready && !s.busy).length;
     if (this.slots.length > 1 && free < 2) return undefined;
     return this.backgroundQueue.shift();
   }

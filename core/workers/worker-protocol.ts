@@ -14,6 +14,13 @@ export interface WorkerFailure {
   message: string;
 }
 
+/**
+ * What a worker says once, when it has loaded and set itself up (a simulated workspace builds its
+ * tables first): the pool hands it tasks only after that, so set-up time is waiting in line, not
+ * part of a task's run (whose budget starts when it reaches a thread).
+ */
+export const WORKER_READY = { ready: true } as const;
+
 /** A worker's answer to one task. */
 export type WorkerReply<R> =
   | { id: number; ok: true; value: R }
@@ -29,8 +36,9 @@ export function reviveError(failure: WorkerFailure): Error {
 }
 
 /**
- * The worker side: answers each task of the parent with `handle`'s value or error, one at a time
- * (the pool sends a worker one task at a time anyway).
+ * The worker side: says it is ready, then answers each task of the parent with `handle`'s value
+ * or error, one at a time (the pool sends a worker one task at a time anyway). Call it once the
+ * worker's set-up is done.
  */
 export function serveTasks<T, R>(handle: (task: T) => R | Promise<R>): void {
   const port = parentPort;
@@ -53,4 +61,5 @@ export function serveTasks<T, R>(handle: (task: T) => R | Promise<R>): void {
     }
     port.postMessage(reply);
   });
+  port.postMessage(WORKER_READY);
 }

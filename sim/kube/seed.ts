@@ -1,6 +1,6 @@
 import { MODEL_LABEL, MODEL_VERSION_LABEL } from '../../core/workload-labels.ts';
 import { DEFAULT_CLUSTER, DEFAULT_PLACEMENT, type GpuWorkload } from '../dcgm/placement.ts';
-import { GPT4O_NEW_VERSION, GPT4O_OLD_VERSION } from '../telemetry/profile.ts';
+import { FINETUNE_EPISODE, GPT4O_NEW_VERSION, GPT4O_OLD_VERSION } from '../telemetry/profile.ts';
 import type { KubeCluster } from './cluster.ts';
 import { newReplicaSet } from './controllers/deployments.ts';
 import { controllerRef } from './controllers/util.ts';
@@ -108,7 +108,7 @@ function template(
           image,
           env: Object.entries(env).map(([name, value]) => ({ name, value })),
           resources: {
-            limits: { 'nvidia.com/gpu': String(w.gpusPerReplica) },
+            ...(w.gpusPerReplica > 0 ? { limits: { 'nvidia.com/gpu': String(w.gpusPerReplica) } } : {}),
             requests: { cpu: '4', memory: '32Gi' },
           },
         },
@@ -142,6 +142,22 @@ function deploymentSpec(w: GpuWorkload): { revisions: Revision[]; labels?: Recor
         labels: { [MODEL_LABEL]: 'gpt-4o' },
       };
     }
+    case SUPPORT_API.name: {
+      // support-api serves gpt-4.1; its second revision is the fine-tuned version of the model
+      // drift story (sim/telemetry/profile.ts), so the regression's rollback has a target.
+      const { deployment, fromVersion, toVersion } = FINETUNE_EPISODE;
+      const at = (image: string, version: string): Revision => ({
+        template: template(w, image, { MODEL_VERSION: version }, { [MODEL_VERSION_LABEL]: version }),
+        cause: `model ${deployment} ${version}`,
+      });
+      return {
+        revisions: [
+          at('mlplatform.azurecr.io/support-api:2.3.0', fromVersion),
+          at('mlplatform.azurecr.io/support-api:2.4.0', toVersion),
+        ],
+        labels: { [MODEL_LABEL]: deployment },
+      };
+    }
     case 'embeddings':
       return {
         revisions: [
@@ -160,6 +176,26 @@ function deploymentSpec(w: GpuWorkload): { revisions: Revision[]; labels?: Recor
     }
   }
 }
+
+/**
+ * The support assistant's API in `ml`: an Azure OpenAI client (no GPUs of its own) pinned to the
+ * gpt-4.1 model version it was rolled out with, two replicas on the API nodes.
+ */
+const SUPPORT_API: GpuWorkload = {
+  namespace: ML_NAMESPACE,
+  kind: 'Deployment',
+  name: 'support-api',
+  container: 'support-api',
+  gpusPerReplica: 0,
+  templateHash: '7c5d9f6b48',
+  pods: ['q2m8x', 'w7k3p'].map((suffix, i) => ({
+    namespace: ML_NAMESPACE,
+    pod: `support-api-7c5d9f6b48-${suffix}`,
+    container: 'support-api',
+    node: `node-${i}`,
+    gpus: [],
+  })),
+};
 
 /** The Hugging Face models the vLLM deployments of the placement table serve. */
 const VLLM_MODELS: Record<string, string> = {
@@ -319,6 +355,7 @@ export function seedAiPlatform(c: KubeCluster): void {
     if (w.kind === 'Deployment') addDeployment(c, w);
     else addTrainingJob(c, w);
   }
+  addDeployment(c, SUPPORT_API);
   c.create('HorizontalPodAutoscaler', {
     metadata: { name: 'llm-api', namespace: ML_NAMESPACE },
     spec: {

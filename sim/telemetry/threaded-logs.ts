@@ -39,7 +39,13 @@ export const MAX_LOCAL_KQL_THREADS = 4;
 export function createThreadedSimulatedLogsBackend(
   clock: Clock,
   options: Omit<SimulatedTelemetryOptions, 'clock'> & { threads?: number } = {},
-): LogsBackend & { readonly threads: number; readonly startMs: number; close(): Promise<void> } {
+): LogsBackend & {
+  readonly threads: number;
+  readonly startMs: number;
+  /** Resolves once every thread has built its tables. */
+  ready(): Promise<void>;
+  close(): Promise<void>;
+} {
   const threads = options.threads ?? Math.min(availableParallelism(), MAX_LOCAL_KQL_THREADS);
   const startMs = options.startMs ?? clock.now();
   const pool = new WorkerPool<TelemetryTask, QueryResult>({
@@ -64,5 +70,5 @@ export function createThreadedSimulatedLogsBackend(
         { onStart: onStarted, ...(signal ? { signal } : {}), ...(background ? { background } : {}) },
       ),
   });
-  return Object.assign(backend, { threads, startMs, close: () => pool.close() });
+  return Object.assign(backend, { threads, startMs, ready: () => pool.ready(), close: () => pool.close() });
 }

@@ -52,6 +52,30 @@ describe('the bot watches by itself (real bot, local mode, no alert sent by anyo
     expect(text).toMatch(/P2/);
     const propose = buttons(card.card).find((a) => a.verb === 'remediation-propose');
     expect(propose?.title).toBe(`Propose: Roll back gpt-4.1 ${FINETUNE_EPISODE.toVersion}`);
+    // The rollback has a target in the simulated cluster: the Deployment serving gpt-4.1, whose
+    // previous revision is the version before the fine-tune.
+    const pressed = await fetch(`${bot.url}/api/console/actions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        user: 'alice',
+        messageId: card.id,
+        verb: 'remediation-propose',
+        data: propose!.data,
+      }),
+    });
+    expect(pressed.status).toBeLessThan(300);
+    await vi.waitFor(
+      async () => {
+        await bot.flush();
+        const plan = (await bot.consoleMessages()).find(
+          (m) => m.threadId === card.id && buttons(m.card).some((a) => a.verb === 'remediation-approve'),
+        );
+        expect(JSON.stringify(plan?.card)).toContain('support-api');
+        expect(JSON.stringify(plan?.card)).toContain(FINETUNE_EPISODE.fromVersion);
+      },
+      { timeout: 30_000, interval: 200 },
+    );
     // The evidence: the quality per version, run as any incident's evidence.
     await vi.waitFor(
       async () => {

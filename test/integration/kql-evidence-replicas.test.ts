@@ -10,6 +10,9 @@ import { type ConsoleApiMessage, startTestBot, type TestBot } from '../helpers/t
 // Decided at collection time so that a machine without PostgreSQL skips (CI fails instead).
 const db: TestDatabase | undefined = await createTestDatabase();
 
+/** Bound on the first collection of a fresh bot, which waits for the local engine's first build. */
+const FIRST_BUILD_MS = 45_000;
+
 /** Evidence collections a bot logged (one per incident whose queries it ran). */
 const collections = (bot: TestBot) =>
   bot.logs.filter((l) => l.includes('"incident evidence collected"')).map((l) => JSON.parse(l).incidentId);
@@ -38,37 +41,50 @@ describe.skipIf(!db)('two replicas on one PostgreSQL database share incident evi
     await db?.drop();
   });
 
-  it('collects once on the replica that got the alert; a card rendered by the other shows it', async () => {
-    expect(a.store.engine).toBe('postgres');
-    expect((await a.postAlert('azure-monitor', throttleAlert('gpt-4o', '11', clock.now()))).status).toBe(202);
-    await a.flush(); // A renders the first card and starts collecting
-    await vi.waitFor(() => expect(collections(a)).toHaveLength(1), { timeout: 15_000, interval: 20 });
-    const [incidentId] = collections(a);
+  it(
+    'collects once on the replica that got the alert; a card rendered by the other shows it',
+    async () => {
+      expect(a.store.engine).toBe('postgres');
+      expect((await a.postAlert('azure-monitor', throttleAlert('gpt-4o', '11', clock.now()))).status).toBe(
+        202,
+      );
+      await a.flush(); // A renders the first card and starts collecting
+      // The first evidence of a fresh bot waits for its KQL workers to build seven days of simulated
+      // telemetry (seconds per worker, two bots in this process): a loaded machine needs longer.
+      await vi.waitFor(() => expect(collections(a)).toHaveLength(1), {
+        timeout: FIRST_BUILD_MS,
+        interval: 20,
+      });
+      const [incidentId] = collections(a);
 
-    // B delivers the update A queued (and ticks as every replica does): B never runs the queries.
-    await b.tick();
-    await vi.waitFor(
-      async () => {
-        await b.flush();
-        expect(JSON.stringify((await cardOf(b, /429/))?.card)).toContain('Evidence: HTTP 429 throttle rate');
-      },
-      { timeout: 15_000, interval: 20 },
-    );
-    await a.tick();
-    await b.tick();
-    expect(collections(a)).toEqual([incidentId]);
-    expect(collections(b)).toEqual([]);
+      // B delivers the update A queued (and ticks as every replica does): B never runs the queries.
+      await b.tick();
+      await vi.waitFor(
+        async () => {
+          await b.flush();
+          expect(JSON.stringify((await cardOf(b, /429/))?.card)).toContain(
+            'Evidence: HTTP 429 throttle rate',
+          );
+        },
+        { timeout: 15_000, interval: 20 },
+      );
+      await a.tick();
+      await b.tick();
+      expect(collections(a)).toEqual([incidentId]);
+      expect(collections(b)).toEqual([]);
 
-    // B's card carries exactly what A collected.
-    const saved = (await repo.listSince(0, 10)).map((s) => s.evidence);
-    expect(saved.map((e) => e.incidentId)).toEqual([incidentId]);
-    const card = (await cardOf(b, /429/))!;
-    const table = cardTables(card.card).find((t) => t[0]?.includes('ThrottleRate (%)'))!;
-    const okItem = saved[0]!.items[0]!.outcome;
-    if (okItem.status !== 'ok') throw new Error('the throttle-rate evidence should have rows');
-    expect(table[0]).toEqual(okItem.columns);
-    expect(table.slice(1)).toEqual(okItem.rows);
-  });
+      // B's card carries exactly what A collected.
+      const saved = (await repo.listSince(0, 10)).map((s) => s.evidence);
+      expect(saved.map((e) => e.incidentId)).toEqual([incidentId]);
+      const card = (await cardOf(b, /429/))!;
+      const table = cardTables(card.card).find((t) => t[0]?.includes('ThrottleRate (%)'))!;
+      const okItem = saved[0]!.items[0]!.outcome;
+      if (okItem.status !== 'ok') throw new Error('the throttle-rate evidence should have rows');
+      expect(table[0]).toEqual(okItem.columns);
+      expect(table.slice(1)).toEqual(okItem.rows);
+    },
+    FIRST_BUILD_MS + 30_000,
+  );
 
   it('a replica waits for another’s claim, and takes over once its lease ran out', async () => {
     // A replica (neither of these) claims the next incident and dies before saving.

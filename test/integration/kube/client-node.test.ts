@@ -25,8 +25,9 @@ describe('simulated Kubernetes API through @kubernetes/client-node', () => {
 
   it('serves the seeded platform', async () => {
     const deps = await apps.listNamespacedDeployment({ namespace: ns });
-    // The GPU workloads are the DCGM placement table's: training runs in ml-train, not in ml.
-    expect(deps.items.map((d) => d.metadata?.name)).toEqual(['embeddings', 'llm-api']);
+    // The GPU workloads are the DCGM placement table's (training runs in ml-train, not in ml),
+    // beside support-api, which serves gpt-4.1 from Azure OpenAI and holds no GPU.
+    expect(deps.items.map((d) => d.metadata?.name)).toEqual(['embeddings', 'llm-api', 'support-api']);
     const api = deps.items.find((d) => d.metadata?.name === 'llm-api');
     expect(api?.spec?.replicas).toBe(4);
     expect(api?.status?.readyReplicas).toBe(4);

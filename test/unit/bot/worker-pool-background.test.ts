@@ -10,13 +10,15 @@ const release = (gate: SharedArrayBuffer) => {
 
 describe('WorkerPool background lane (the detectors’ queries)', () => {
   const pools: WorkerPool<Task, unknown>[] = [];
-  const pool = (size: number) => {
+  /** A pool whose threads have set themselves up, so tasks reach them at once. */
+  const pool = async (size: number) => {
     const p = new WorkerPool<Task, unknown>({
       entry: new URL('../../fixtures/workers/echo-worker.ts', import.meta.url),
       size,
       name: `test-background-${size}`,
     });
     pools.push(p);
+    await p.ready();
     return p;
   };
   afterAll(async () => {
@@ -24,7 +26,7 @@ describe('WorkerPool background lane (the detectors’ queries)', () => {
   });
 
   it('never takes the last free thread: a question or evidence starts at once beside it', async () => {
-    const two = pool(2);
+    const two = await pool(2);
     const gate = new SharedArrayBuffer(4);
     const held = two.run({ kind: 'hold', value: gate }, { background: true });
     const secondStarted = vi.fn();
@@ -39,7 +41,7 @@ describe('WorkerPool background lane (the detectors’ queries)', () => {
   });
 
   it('waits behind every foreground task, even ones queued after it', async () => {
-    const one = pool(1);
+    const one = await pool(1);
     const gate = new SharedArrayBuffer(4);
     const order: string[] = [];
     const held = one.run({ kind: 'hold', value: gate });
@@ -52,7 +54,7 @@ describe('WorkerPool background lane (the detectors’ queries)', () => {
   });
 
   it('a withdrawn background task never runs', async () => {
-    const one = pool(1);
+    const one = await pool(1);
     const gate = new SharedArrayBuffer(4);
     const held = one.run({ kind: 'hold', value: gate });
     const abort = new AbortController();

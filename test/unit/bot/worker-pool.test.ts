@@ -23,6 +23,29 @@ describe('WorkerPool', () => {
     expect(values).toEqual(Array.from({ length: 10 }, (_, i) => ({ i, at: new Date(i) })));
   });
 
+  it('hands a worker no task before it has set itself up: set-up is waiting, not running', async () => {
+    const gate = new SharedArrayBuffer(4);
+    const slow = new WorkerPool<{ value: unknown }, unknown>({
+      entry: new URL('../../fixtures/workers/slow-setup-worker.ts', import.meta.url),
+      size: 1,
+      name: 'test-slow-setup',
+      workerData: { gate },
+    });
+    try {
+      let started = false;
+      const run = slow.run({ value: 'x' }, { onStart: () => (started = true) });
+      await new Promise((r) => setTimeout(r, 300));
+      expect(started).toBe(false);
+      Atomics.store(new Int32Array(gate), 0, 1);
+      Atomics.notify(new Int32Array(gate), 0);
+      await slow.ready();
+      expect(await run).toBe('x');
+      expect(started).toBe(true);
+    } finally {
+      await slow.close();
+    }
+  });
+
   it('revives a user-facing error with its class, code and text', async () => {
     const err = await pool.run({ kind: 'refuse' }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(UserFacingError);
@@ -45,6 +68,7 @@ describe('WorkerPool', () => {
       size: 1,
       name: 'test-withdraw',
     });
+    await single.ready();
     const gate = new SharedArrayBuffer(4);
     const running = new AbortController();
     const held = single.run({ kind: 'hold', value: gate }, { signal: running.signal });
@@ -100,6 +124,7 @@ describe('WorkerPool', () => {
       size: 1,
       name: 'test-start',
     });
+    await single.ready();
     try {
       const started: string[] = [];
       const first = single.run({ kind: 'echo', value: 'a' }, { onStart: () => started.push('a') });

@@ -53,6 +53,8 @@ describe('the local KQL engine sized to the machine', () => {
     const single = createThreadedSimulatedLogsBackend(clock, { ...options, threads: 1 });
     try {
       expect(threaded.threads).toBe(Math.min(availableParallelism(), MAX_LOCAL_KQL_THREADS));
+      // Each thread builds its tables before it takes a task (that is waiting, not running).
+      await Promise.all([threaded.ready(), single.ready()]);
       const startedOn = (backend: typeof threaded) => {
         let started = 0;
         const runs = ['gpt-4o', 'o3-mini'].map((deployment) =>
