@@ -43,6 +43,18 @@ const metricSpec: OpenApiSchema = obj(
       { name: str('Name of the resource, e.g. cpu.'), target: metricTarget },
       ['name', 'target'],
     ),
+    pods: obj(
+      'A metric of each pod (e.g. requests per second), averaged across the pods.',
+      {
+        metric: obj(
+          'The metric.',
+          { name: str('Name of the metric.'), selector: labelSelector('Selects the metric series.') },
+          ['name'],
+        ),
+        target: metricTarget,
+      },
+      ['metric', 'target'],
+    ),
   },
   ['type'],
 );

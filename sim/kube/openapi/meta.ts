@@ -75,6 +75,7 @@ export const conditions = (description: string): OpenApiSchema =>
       {
         type: str('Type of the condition, e.g. Ready or Available.'),
         status: str('Status of the condition.', ['True', 'False', 'Unknown']),
+        observedGeneration: int64('The generation of the object the condition was set for.'),
         reason: str('A one-word CamelCase reason for the last transition.'),
         message: str('A human-readable message about the last transition.'),
         lastTransitionTime: time('When the condition last changed status.'),

@@ -44,6 +44,13 @@ const container: OpenApiSchema = obj(
       ),
       'containerPort',
     ),
+    securityContext: obj('Security options the container runs with.', {
+      privileged: bool(
+        'Run the container privileged: as root on the host, with access to its devices (a GPU reset needs this).',
+      ),
+      runAsUser: int64('The UID the container process runs as.'),
+      runAsNonRoot: bool('True when the container must not run as root.'),
+    }),
     resources: obj('Compute resources the container needs (cpu, memory, nvidia.com/gpu).', {
       requests: quantityMap('The minimum amount of each resource the scheduler reserves for the container.'),
       limits: quantityMap('The maximum amount of each resource the container may use.'),
@@ -60,6 +67,9 @@ export const podSpec: OpenApiSchema = obj(
     nodeName: str('The node the pod is bound to; set by the scheduler, or by the client to bypass it.'),
     nodeSelector: stringMap('Labels a node must carry for the pod to be scheduled there.'),
     restartPolicy: str('Restart policy for all containers of the pod.', ['Always', 'OnFailure', 'Never']),
+    runtimeClassName: str(
+      'The RuntimeClass the pod runs with, e.g. nvidia for the NVIDIA container runtime.',
+    ),
     serviceAccountName: str('Name of the service account the pod runs as.'),
     terminationGracePeriodSeconds: int64('Seconds the pod is given to stop gracefully.'),
     tolerations: list(

@@ -153,5 +153,33 @@ describe('the simulated API serves OpenAPI v3 and field validation', () => {
       expect(stored('openapi-demo')?.spec).toMatchObject({ replicas: 3 });
       expect(stored('openapi-demo')?.spec).not.toHaveProperty('replicaz');
     });
+
+    it('checks an autoscaling/v1 body against the v1 schema before converting it', async () => {
+      const hpa = (field: string) =>
+        [
+          'apiVersion: autoscaling/v1',
+          'kind: HorizontalPodAutoscaler',
+          'metadata: {name: openapi-hpa}',
+          'spec:',
+          '  scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: llm-api}',
+          '  maxReplicas: 6',
+          `  ${field}: 70`,
+          '',
+        ].join('\n');
+      await expect(
+        kubectl('apply', '-f', file('hpa-typo.yaml', hpa('targetCPUUtilisationPercentage'))),
+      ).rejects.toThrow(/strict decoding error: unknown field "spec\.targetCPUUtilisationPercentage"/);
+      expect(await kubectl('apply', '-f', file('hpa.yaml', hpa('targetCPUUtilizationPercentage')))).toContain(
+        'horizontalpodautoscaler.autoscaling/openapi-hpa created',
+      );
+      const explained = await kubectl(
+        'explain',
+        'hpa.spec.targetCPUUtilizationPercentage',
+        '--api-version=autoscaling/v1',
+      );
+      expect(explained).toMatch(/VERSION:\s+v1\n/);
+      expect(explained).toContain('Target average CPU utilisation');
+      expect(await kubectl('explain', 'node.spec.unschedulable')).toContain('True when the node is cordoned');
+    });
   });
 });
