@@ -154,6 +154,22 @@ describe('the simulated API serves OpenAPI v3 and field validation', () => {
       expect(stored('openapi-demo')?.spec).not.toHaveProperty('replicaz');
     });
 
+    it('deletes a Deployment with its ReplicaSets and pods, so the same manifest applies again', async () => {
+      const path = file('again.yaml', manifest('openapi-again', '2'));
+      await kubectl('apply', '-f', path);
+      const owned = (kind: string) =>
+        sim.server.state.list(kind, 'ml').filter((o) => o.metadata.name.startsWith('openapi-again-'));
+      sim.server.state.tick();
+      expect(owned('ReplicaSet')).toHaveLength(1);
+      expect(owned('Pod')).toHaveLength(2);
+      expect(await kubectl('delete', '-f', path)).toContain('deployment.apps "openapi-again" deleted');
+      sim.server.state.tick();
+      expect(owned('ReplicaSet')).toEqual([]);
+      expect(owned('Pod')).toEqual([]);
+      expect((await kubectl('apply', '-f', path)).trim()).toBe('deployment.apps/openapi-again created');
+      expect(stored('openapi-again')?.spec).toMatchObject({ replicas: 2 });
+    });
+
     it('checks an autoscaling/v1 body against the v1 schema before converting it', async () => {
       const hpa = (field: string) =>
         [
