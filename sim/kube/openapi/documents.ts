@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { acceptedPatchTypes } from '../patch.ts';
 import { type ResourceType, resourceTypes } from '../resources.ts';
 import { componentName, schemaFor } from './kinds.ts';
 import type { OpenApiSchema } from './schema.ts';
@@ -50,12 +51,10 @@ function pathsOf(rt: ResourceType, ref: string) {
         requestBody: {
           required: true,
           content: Object.fromEntries(
-            [
-              'application/json-patch+json',
-              'application/merge-patch+json',
-              ...(rt.custom ? [] : ['application/strategic-merge-patch+json']),
-              'application/apply-patch+yaml',
-            ].map((type) => [type, { schema: { type: 'object', description: 'A patch document.' } }]),
+            acceptedPatchTypes(rt).map((type) => [
+              type,
+              { schema: { type: 'object', description: 'A patch document.' } },
+            ]),
           ),
         },
       },

@@ -135,6 +135,12 @@ describe('the simulated API serves OpenAPI v3 and field validation', () => {
       const changed = await kubectl('apply', '-f', file('valid3.yaml', manifest('openapi-demo', '3')));
       expect(changed.trim()).toBe('deployment.apps/openapi-demo configured');
       expect(stored('openapi-demo')?.spec).toMatchObject({ replicas: 3 });
+      // A new image goes through kubectl's strategic merge patch of the containers list (merge key `name`).
+      const image = manifest('openapi-demo', '3').replace('llm-api:1.4', 'llm-api:1.5');
+      await kubectl('apply', '-f', file('image.yaml', image));
+      expect(stored('openapi-demo')?.spec).toMatchObject({
+        template: { spec: { containers: [{ name: 'server', image: 'ghcr.io/acme/llm-api:1.5' }] } },
+      });
     });
 
     it('refuses an unknown field and a mistyped one, naming the field', async () => {
