@@ -22,7 +22,8 @@ export function readFieldValidation(req: ApiRequest): FieldValidation {
   return found;
 }
 
-interface Findings {
+/** What a body holds that its kind's schema does not allow: unknown field paths and type mismatches. */
+export interface Findings {
   unknown: string[];
   mistyped: string[];
 }
@@ -85,6 +86,14 @@ function walk(schema: OpenApiSchema, value: unknown, path: string, patch: boolea
   }
 }
 
+/** Walk a body (or, with `patch`, a merge or strategic patch) along its kind's schema; kinds without one pass. */
+export function inspectFields(rt: ResourceType, body: unknown, opts: { patch?: boolean } = {}): Findings {
+  const found: Findings = { unknown: [], mistyped: [] };
+  const schema = schemaFor(rt.group, rt.version, rt.kind);
+  if (schema) walk(schema, body, '', opts.patch ?? false, found);
+  return found;
+}
+
 /**
  * Check a create/update body, or a merge/strategic patch, against the kind's published schema.
  * Wrongly typed fields fail the request (400, as a decoding error would); unknown fields fail it
@@ -97,10 +106,7 @@ export function checkFields(
   opts: { patch?: boolean } = {},
 ): string[] {
   const directive = readFieldValidation(req);
-  const schema = schemaFor(rt.group, rt.version, rt.kind);
-  if (!schema) return [];
-  const found: Findings = { unknown: [], mistyped: [] };
-  walk(schema, body, '', opts.patch ?? false, found);
+  const found = inspectFields(rt, body, opts);
   const subject = `${rt.kind} in version "${rt.version}" cannot be handled as a ${rt.kind}`;
   if (found.mistyped.length > 0) throw badRequest(`${subject}: ${found.mistyped.join(', ')}`);
   const unknown = found.unknown.map((f) => `unknown field ${JSON.stringify(f)}`);
