@@ -1,3 +1,4 @@
+import { checkFields, checkPatchFields } from './field-validation.ts';
 import { type ApiRequest, type ApiResponse, ok, readDryRun, readJsonBody, wantsTable } from './http.ts';
 import { type Json, pruneNulls } from './json.ts';
 import { applyPatch } from './patch.ts';
@@ -58,9 +59,10 @@ export function handleCollection(req: ApiRequest, t: Target): ApiResponse {
       throw notFound(resourceTypeOf('Namespace'), t.namespace ?? '');
     }
   }
+  const warnings = checkFields(req, t.rt, body);
   const obj = pruneNulls({ ...body, metadata });
   validateResource(t.rt, obj);
-  return ok(store.create(t.rt, obj, { dryRun }), 201);
+  return { ...ok(store.create(t.rt, obj, { dryRun }), 201), warnings };
 }
 
 /** GET, PUT, PATCH or DELETE on one object (or its `status` subresource). */
@@ -89,11 +91,14 @@ export function handleObject(req: ApiRequest, t: Target): ApiResponse {
   }
   let next: KubeObject;
   let dryRun: boolean;
+  let warnings: string[];
   if (req.method === 'PUT') {
     dryRun = readDryRun(req, 'UpdateOptions');
     next = readJsonBody(req) as KubeObject;
+    warnings = checkFields(req, t.rt, next);
   } else if (req.method === 'PATCH') {
     dryRun = readDryRun(req, 'PatchOptions');
+    warnings = checkPatchFields(req, t.rt);
     next = applyPatch(
       t.rt,
       req.headers['content-type'],
@@ -134,5 +139,5 @@ export function handleObject(req: ApiRequest, t: Target): ApiResponse {
   }
   next = pruneNulls(next);
   validateResource(t.rt, next, current);
-  return ok(store.update(t.rt, next, { dryRun, keepStatus: t.rt.hasStatus && !statusOnly }));
+  return { ...ok(store.update(t.rt, next, { dryRun, keepStatus: t.rt.hasStatus && !statusOnly })), warnings };
 }

@@ -1,3 +1,4 @@
+import { checkFields, checkPatchFields } from './field-validation.ts';
 import { type ApiRequest, type ApiResponse, readJsonBody } from './http.ts';
 import type { Json } from './json.ts';
 import { applyPatch } from './patch.ts';
@@ -15,6 +16,7 @@ import type { KubeObject } from './store.ts';
 
 type Obj = Record<string, unknown>;
 
+const V1 = () => findResourceType('autoscaling', 'v1', 'horizontalpodautoscalers')!;
 const V2 = () => findResourceType('autoscaling', 'v2', 'horizontalpodautoscalers')!;
 
 function cpuTarget(metrics: unknown): number | undefined {
@@ -109,11 +111,14 @@ export function serveHpaV1(
   current: () => KubeObject,
 ): ApiResponse {
   let next = req;
+  let warnings: string[] = [];
   if (req.method === 'POST' || req.method === 'PUT') {
     const protobuf = String(req.headers['content-type'] ?? '').startsWith(
       'application/vnd.kubernetes.protobuf',
     );
     const body = protobuf && req.raw ? decodeHpaV1Protobuf(req.raw) : readJsonBody(req);
+    // The v1 body is checked against the v1 schema before it is converted (and its extras lost).
+    warnings = checkFields(req, V1(), body);
     next = {
       ...req,
       headers: { ...req.headers, 'content-type': 'application/json' },
@@ -121,6 +126,7 @@ export function serveHpaV1(
     };
   }
   if (req.method === 'PATCH') {
+    warnings = checkPatchFields(req, V1());
     const v1 = hpaToV1(current() as unknown as Obj);
     const patched = applyPatch(V2(), req.headers['content-type'], v1 as Json, req.body) as Obj;
     next = {
@@ -131,5 +137,5 @@ export function serveHpaV1(
     };
   }
   const answer = handle(next, V2());
-  return { ...answer, body: convertBody(answer.body) };
+  return { ...answer, body: convertBody(answer.body), warnings: [...warnings, ...(answer.warnings ?? [])] };
 }

@@ -21,6 +21,8 @@ export interface ApiResponse {
   body: unknown;
   /** Set for `?watch=true`: the server streams events for this target instead of a body. */
   watch?: Target;
+  /** Sent as `Warning: 299 - "…"` headers (e.g. unknown fields under fieldValidation=Warn). */
+  warnings?: string[];
 }
 
 /** The answer to a request: 200 by default. */

@@ -3,6 +3,7 @@ import { apiGroup, coreVersions, groupList, resourceList, serverVersion } from '
 import { handleEviction } from './eviction.ts';
 import { isHpaV1, serveHpaV1 } from './hpa-v1.ts';
 import { type ApiRequest, type ApiResponse, ok } from './http.ts';
+import { serveOpenApi } from './openapi/serve.ts';
 import { findResourceType } from './resources.ts';
 import { handleScale } from './scale.ts';
 import { methodNotAllowed, pathNotFound } from './status.ts';
@@ -31,6 +32,7 @@ function discovery(req: ApiRequest, segments: string[]): ApiResponse | undefined
   if (path === 'healthz' || path === 'readyz' || path === 'livez') return ok('ok');
   if (path === 'api') return ok(coreVersions(String(req.headers.host ?? '127.0.0.1')));
   if (path === 'apis') return ok(groupList());
+  if (segments[0] === 'openapi') return serveOpenApi(req, segments.slice(1));
   if (path === 'api/v1') return ok(resourceList('', 'v1'));
   const [root, group, version, ...rest] = segments;
   if (root === 'apis' && group && !version) {

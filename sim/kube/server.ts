@@ -41,8 +41,13 @@ function readBody(req: IncomingMessage): Promise<Buffer> {
   });
 }
 
-function send(res: ServerResponse, status: number, body: unknown): void {
+function send(res: ServerResponse, status: number, body: unknown, warnings: string[] = []): void {
   const text = typeof body === 'string' ? body : JSON.stringify(body);
+  if (warnings.length > 0)
+    res.setHeader(
+      'warning',
+      warnings.map((w) => `299 - ${JSON.stringify(w)}`),
+    );
   res.writeHead(status, {
     'content-type': typeof body === 'string' ? 'text/plain; charset=utf-8' : 'application/json',
     'content-length': Buffer.byteLength(text),
@@ -67,7 +72,7 @@ async function handle(cluster: KubeCluster, req: IncomingMessage, res: ServerRes
     };
     const answer = route(apiReq);
     if (answer.watch) serveWatch(cluster, url.searchParams, answer.watch, req, res);
-    else send(res, answer.status, answer.body);
+    else send(res, answer.status, answer.body, answer.warnings);
   } catch (err) {
     const status = err instanceof KubeApiError ? err.status : internalError((err as Error).message).status;
     send(res, status.code, status);

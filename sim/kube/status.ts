@@ -134,6 +134,15 @@ export function unsupportedMediaType(accepted: string[]): KubeApiError {
   );
 }
 
+/** 406 for a representation the server cannot produce (e.g. OpenAPI as protobuf). */
+export function notAcceptable(supported: string[]): KubeApiError {
+  return failure(
+    406,
+    'NotAcceptable',
+    `only the following media types are accepted: ${supported.join(', ')}`,
+  );
+}
+
 /** 429 for an eviction that would break a PodDisruptionBudget. */
 export function disruptionBudgetExceeded(pdbMessage: string): KubeApiError {
   return failure(

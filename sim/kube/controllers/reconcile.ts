@@ -2,10 +2,12 @@ import type { KubeCluster } from '../cluster.ts';
 import { syncNodeReboots } from '../node-vms.ts';
 import { syncAutoscalers, syncDisruptionBudgets, syncNodeTaints } from './cluster-state.ts';
 import { rollOutDeployments, updateDeploymentStatus } from './deployments.ts';
+import { collectGarbage } from './garbage.ts';
 import { syncJobs } from './jobs.ts';
 import { schedulePods, syncReplicaSetPods, updatePodStatus, updateReplicaSetStatus } from './pods.ts';
 
 const passes = [
+  collectGarbage,
   syncNodeReboots,
   syncNodeTaints,
   syncAutoscalers,
