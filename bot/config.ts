@@ -3,9 +3,10 @@ import { resolve } from 'node:path';
 import { z } from 'zod';
 import { ConfigError, describeIssues } from '../core/config-error.ts';
 import { logSource } from '../queries/kql/log-sources.ts';
-import type { LlmEndpoint } from '../queries/llm/llm-client.ts';
 import { parseAgentTokens } from './adapters/mcp/agent-tokens.ts';
 import { azureMetricsEnv, azureMetricsSettings } from './azure-metrics-env.ts';
+import { optionalSecret } from './env-values.ts';
+import { llmEndpoint, llmEnv } from './llm-env.ts';
 import { pagerDutyApiEnv, pagerDutyApiSettings } from './pagerduty-api-env.ts';
 import { defaultPolicy, loadPolicyFile, type Policy } from './policy.ts';
 import { ticketWebhookEnv, ticketWebhookSettings } from './ticket-webhook-env.ts';
@@ -28,13 +29,6 @@ export const PLATFORM_CREDENTIAL_VARS = [
 const onOff = z
   .enum(['on', 'off', 'true', 'false', '1', '0'])
   .transform((v) => v === 'on' || v === 'true' || v === '1');
-
-const optionalSecret = (min: number) =>
-  z
-    .string()
-    .optional()
-    .transform((v) => (v === '' ? undefined : v))
-    .pipe(z.string().min(min, `must be at least ${min} characters`).optional());
 
 /** The environment variables the bot reads. Every one is documented in the README. */
 export const envSchema = z.object({
@@ -121,21 +115,7 @@ export const envSchema = z.object({
   SMTP_PASSWORD: optionalSecret(1),
   /** Refuse to mail unless the relay upgrades the connection with STARTTLS. */
   SMTP_REQUIRE_TLS: onOff.default(false),
-  /** Optional LLM question router: OpenAI (or a server speaking its API) … */
-  OPENAI_API_KEY: optionalSecret(8),
-  OPENAI_BASE_URL: z.url().optional(),
-  OPENAI_MODEL: z.string().min(1).default('gpt-4o-mini'),
-  /** … or Azure OpenAI (endpoint, key and deployment together). */
-  AZURE_OPENAI_ENDPOINT: z.url().optional(),
-  AZURE_OPENAI_API_KEY: optionalSecret(8),
-  AZURE_OPENAI_DEPLOYMENT: z
-    .string()
-    .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'a deployment name such as gpt-4o-mini')
-    .optional(),
-  AZURE_OPENAI_API_VERSION: z
-    .string()
-    .regex(/^\d{4}-\d{2}-\d{2}(-preview)?$/, 'an API version such as 2024-10-21')
-    .default('2024-10-21'),
+  ...llmEnv,
   /** Time budget of one LLM routing call; past it the offline router answers. */
   LLM_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(4000),
   /** MCP clients (agents) as `name:token,…`; each is the principal `mcp:<name>`. `/mcp` is off without. */
@@ -371,36 +351,4 @@ function databasePassword(url: string | undefined): string | undefined {
   } catch {
     return undefined;
   }
-}
-
-/** The LLM endpoint from the environment: OpenAI or Azure OpenAI, complete, never both. */
-function llmEndpoint(e: z.infer<typeof envSchema>, problems: string[]) {
-  const azure = [e.AZURE_OPENAI_ENDPOINT, e.AZURE_OPENAI_API_KEY, e.AZURE_OPENAI_DEPLOYMENT];
-  if (azure.some(Boolean)) {
-    if (e.OPENAI_API_KEY || e.OPENAI_BASE_URL)
-      problems.push(
-        'OPENAI_API_KEY: set either OPENAI_* or AZURE_OPENAI_* for the question router, not both',
-      );
-    const [endpoint, apiKey, deployment] = azure;
-    if (!endpoint || !apiKey || !deployment) {
-      problems.push(
-        'AZURE_OPENAI_ENDPOINT: the Azure OpenAI question router needs AZURE_OPENAI_ENDPOINT, AZURE_OPENAI_API_KEY and AZURE_OPENAI_DEPLOYMENT together',
-      );
-      return undefined;
-    }
-    return {
-      provider: 'azure' as const,
-      endpoint,
-      apiKey,
-      deployment,
-      apiVersion: e.AZURE_OPENAI_API_VERSION,
-    } satisfies LlmEndpoint;
-  }
-  if (!e.OPENAI_API_KEY) return undefined;
-  return {
-    provider: 'openai' as const,
-    apiKey: e.OPENAI_API_KEY,
-    baseUrl: e.OPENAI_BASE_URL,
-    model: e.OPENAI_MODEL,
-  } satisfies LlmEndpoint;
 }

@@ -1,16 +1,13 @@
 import { z } from 'zod';
 import type { TicketWebhook } from '../remediation/executors/ticket-webhook.ts';
+import { optionalSecret } from './env-values.ts';
 
 /** The environment variables of the ticket webhook (part of `envSchema`). */
 export const ticketWebhookEnv = {
   /** Where GPU replacement requests are POSTed as JSON (file-gpu-replacement). */
   TICKET_WEBHOOK_URL: z.url({ protocol: /^https?$/ }).optional(),
   /** Sent as a bearer token, or the HMAC-SHA256 key of the body (TICKET_WEBHOOK_AUTH=hmac). */
-  TICKET_WEBHOOK_SECRET: z
-    .string()
-    .optional()
-    .transform((v) => (v === '' ? undefined : v))
-    .pipe(z.string().min(16, 'must be at least 16 characters').optional()),
+  TICKET_WEBHOOK_SECRET: optionalSecret(16),
   TICKET_WEBHOOK_AUTH: z.enum(['bearer', 'hmac']).default('bearer'),
 };
 

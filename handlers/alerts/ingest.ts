@@ -2,7 +2,6 @@ import { resolvedReply } from '../../cards/templates/incident-replies.ts';
 import { type Alert, type ParsedAlert, serializeAlert, type Tier } from '../../core/alerts/alert.ts';
 import type { AlertPolicy } from '../../core/alerts/alert-policy.ts';
 import { type Incident, type IncidentTier, mostUrgentTier } from '../../core/alerts/incident.ts';
-import { matchesAll } from '../../core/alerts/matchers.ts';
 import type { Silence } from '../../core/alerts/silence.ts';
 import { BOT_ACTOR } from '../../core/alerts/timeline.ts';
 import type { Clock } from '../../core/clock.ts';
@@ -16,8 +15,8 @@ import type { AlertState, Repos, Store, StoredAlert } from '../../core/store.ts'
 import { recordAlertEvent } from './alert-timeline.ts';
 import { classifyAlert } from './classify.ts';
 import { groupKeyFor } from './group-key.ts';
+import { applySilence, newIncident, senderTimes } from './incident-from-alert.ts';
 import { firingTier } from './incident-tier.ts';
-import { matchLabels } from './kinds.ts';
 import { foldIntoStorm } from './storm-ingest.ts';
 
 export interface IngestDeps {
@@ -64,39 +63,6 @@ async function readIncident(b: Batch, id: number): Promise<Incident | undefined>
 /** The batch's working copy of an incident found by a query, if it has one. */
 function current(b: Batch, found: Incident | undefined): Incident | undefined {
   return found && (b.incidents.get(found.id) ?? found);
-}
-
-function newIncident(a: Alert, groupKey: string, now: number): Omit<Incident, 'id'> {
-  return {
-    groupKey,
-    source: a.source,
-    title: a.summary || a.rule,
-    kind: a.kind,
-    tier: a.tier as IncidentTier,
-    status: 'open',
-    flapping: false,
-    flapCount: 0,
-    resource: a.resource,
-    acknowledgedBy: null,
-    acknowledgedAt: null,
-    silenceId: null,
-    silencedBy: null,
-    silencedUntil: null,
-    openedAt: now,
-    updatedAt: now,
-    resolvedAt: null,
-    startedAt: Date.parse(a.startsAt),
-    endedAt: null,
-    version: 1,
-  };
-}
-
-/** Puts the incident under the first active silence that matches the alert, if it has none yet. */
-function applySilence(incident: Incident, a: Alert, silences: readonly Silence[]): Incident {
-  if (incident.silenceId !== null) return incident;
-  const labels = matchLabels(a);
-  const s = silences.find((candidate) => matchesAll(candidate.matchers, labels));
-  return s ? { ...incident, silenceId: s.id, silencedBy: s.createdBy, silencedUntil: s.endsAt } : incident;
 }
 
 /** Finds (or opens, or re-opens as flapping) the incident a firing alert belongs to. */
@@ -195,18 +161,6 @@ async function applyAlert(b: Batch, a: Alert): Promise<boolean> {
   await b.tx.alerts.put({ ...stored, incidentId: incident.id });
   b.dirty.add(incident.id);
   return true;
-}
-
-/**
- * Folds an alert's own start and end into its incident's: the earliest start, and the latest end
- * among the alerts that resolved (the bot's clock when a resolution carries no end time).
- */
-function senderTimes(i: Incident, a: Alert, now: number): Pick<Incident, 'startedAt' | 'endedAt'> {
-  const start = Date.parse(a.startsAt);
-  const startedAt = i.startedAt === undefined || i.startedAt === null ? start : Math.min(i.startedAt, start);
-  if (a.status !== 'resolved') return { startedAt, endedAt: i.endedAt ?? null };
-  const end = a.endsAt === null ? now : Date.parse(a.endsAt);
-  return { startedAt, endedAt: Math.max(i.endedAt ?? end, end) };
 }
 
 /**
