@@ -93,6 +93,7 @@ export async function createRemediationModule(options: RemediationModuleOptions)
       await r.sweepExpired();
       // A replica restarted at once leaves a cut-off execution alone until its deadline passed.
       await r.service.failInterrupted();
+      await r.startEarnedRuns();
     },
     close: () => r.close(),
   };
