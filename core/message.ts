@@ -26,6 +26,10 @@ export const messageTier = z.enum(['P1', 'P2', 'P3']);
  * (Adaptive Cards `{{DATE()}}`/`{{TIME()}}`, Slack `<!date^…>`), so a posted card never carries a
  * server-computed "14m ago" that freezes. `fallback` is what plain-text surfaces show instead.
  */
+/** A document the bot serves for download (a postmortem draft): its file name and type. */
+export const downloadFile = z.object({ name: z.string().min(1).max(255), type: z.enum(['text/markdown']) });
+export type DownloadFile = z.infer<typeof downloadFile>;
+
 export const timeToken = z.object({
   kind: z.literal('time'),
   /** Epoch milliseconds. */
@@ -113,7 +117,17 @@ export const section = z.discriminatedUnion('kind', [
     collapsed: z.boolean().default(true),
   }),
   z.object({ kind: z.literal('notice'), text: richText, tone }),
-  z.object({ kind: z.literal('links'), links: z.array(z.object({ title: z.string(), url: httpUrl })) }),
+  z.object({
+    kind: z.literal('links'),
+    links: z.array(
+      z.object({
+        title: z.string(),
+        url: httpUrl,
+        /** Set only by the bot on its own signed downloads: surfaces that can also send the file into the thread. */
+        file: downloadFile.optional(),
+      }),
+    ),
+  }),
 ]);
 export type Section = z.infer<typeof section>;
 

@@ -8,10 +8,10 @@ import type { Message } from '../../core/message.ts';
 import type { Attachment, MessageRef } from '../../core/outbox/outbox-entry.ts';
 import type { Logger } from '../logger.ts';
 import {
-  chartImages,
   createChartUploader,
   type FetchChart,
   fetchChartOverHttp,
+  threadFiles,
   withChartsInThread,
 } from './slack/chart-uploads.ts';
 import { toDeliveryError } from './slack/delivery-errors.ts';
@@ -164,7 +164,7 @@ export function createSlackSurface(deps: SlackSurfaceDeps): ChatSurface {
     reply: (thread, m, options) =>
       postMessage(thread.channel, m, thread.extra.threadId ?? thread.id, options?.key),
     findPosted,
-    attachmentsOf: chartImages,
+    attachmentsOf: threadFiles,
     sendAttachment,
     async update(ref, m) {
       // Charts are in the thread already; the card keeps pointing there.

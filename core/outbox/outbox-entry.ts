@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { message } from '../message.ts';
+import { downloadFile, message } from '../message.ts';
 
 export const surfaceId = z.enum(['console', 'teams', 'slack']);
 export type SurfaceId = z.infer<typeof surfaceId>;
@@ -17,10 +17,12 @@ export type MessageRef = z.infer<typeof messageRef>;
 
 /** An image a surface sends after a message, into its thread (Slack uploads chart PNGs). */
 export const attachment = z.object({
-  /** The bot's own signed chart URL the bytes come from. */
+  /** The bot's own signed URL the bytes come from (a chart, or a document such as a postmortem). */
   url: z.url(),
   alt: z.string().min(1),
   title: z.string().optional(),
+  /** A document's file name and type; a chart (PNG) without them, as queued before documents. */
+  file: downloadFile.optional(),
 });
 export type Attachment = z.infer<typeof attachment>;
 

@@ -21,7 +21,10 @@ export interface PostmortemOptions {
 
 const fileName = (incidentId: number) => `${formatIncidentId(incidentId)}-postmortem.md`;
 
-/** `/postmortem <incident>`: a Markdown draft from the bot's records, as a signed download. */
+/**
+ * `/postmortem <incident>`: a Markdown draft from the bot's records, as a signed download; Slack
+ * also gets the file itself in the thread (files upload v2), from the same link.
+ */
 export function createPostmortemCommand(options: PostmortemOptions): CommandHandler {
   return defineCommand({
     id: 'postmortem',
@@ -53,7 +56,12 @@ export function createPostmortemCommand(options: PostmortemOptions): CommandHand
             kind: 'text',
             text: 'Summary, impact window, affected resources, timeline, evidence, actions and open questions, from what the bot recorded. The link works for 7 days.',
           },
-          { kind: 'links', links: [{ title: `Download ${fileName(id)}`, url }] },
+          {
+            kind: 'links',
+            links: [
+              { title: `Download ${fileName(id)}`, url, file: { name: fileName(id), type: 'text/markdown' } },
+            ],
+          },
         ],
       });
     },

@@ -8,8 +8,8 @@ import type { Attachment } from '../../../core/outbox/outbox-entry.ts';
 /** A chart image of a card: a signed `/charts/<token>.png` URL served by this bot. */
 export type ChartImage = Attachment;
 
-/** Fetches a chart's PNG; throws a {@link DeliveryError} saying whether to retry. */
-export type FetchChart = (url: string) => Promise<Buffer>;
+/** Fetches a chart's PNG (or a document of `type`); throws a {@link DeliveryError} saying whether to retry. */
+export type FetchChart = (url: string, type?: string) => Promise<Buffer>;
 
 /** Runs one Web API call with pacing and error mapping (the surface's `call`). */
 export type SlackCall = <T>(
@@ -37,11 +37,23 @@ function isChartUrl(url: string): boolean {
 type ImageSection = Extract<Section, { kind: 'image' }>;
 const isChartSection = (s: Section): s is ImageSection => s.kind === 'image' && isChartUrl(s.url);
 
-/** The charts of a message, in order. */
-export function chartImages(m: Message): ChartImage[] {
-  return m.sections
+/**
+ * What a message sends into its thread as files, in order: its charts, then the documents it
+ * links to as the bot's own downloads (a postmortem draft), so the file is in the channel.
+ */
+export function threadFiles(m: Message): ChartImage[] {
+  const charts = m.sections
     .filter(isChartSection)
     .map((s) => ({ url: s.url, alt: s.alt, ...(s.title ? { title: s.title } : {}) }));
+  // Only links the bot marked as its own downloads: a sender's link is never fetched.
+  const documents = m.sections.flatMap((s) =>
+    s.kind !== 'links'
+      ? []
+      : s.links.flatMap((l) =>
+          l.file ? [{ url: l.url, alt: l.title, title: l.file.name, file: l.file }] : [],
+        ),
+  );
+  return [...charts, ...documents];
 }
 
 /**
@@ -65,7 +77,7 @@ export function withChartsInThread(m: Message): Message {
  */
 export const fetchChartOverHttp =
   (clock: Clock): FetchChart =>
-  async (url) => {
+  async (url, type = 'image/png') => {
     let res: Response;
     try {
       res = await fetch(url, { redirect: 'error', signal: AbortSignal.timeout(FETCH_TIMEOUT_MS) });
@@ -80,7 +92,7 @@ export const fetchChartOverHttp =
         },
       );
     }
-    if (res.status !== 200 || res.headers.get('content-type') !== 'image/png') {
+    if (res.status !== 200 || res.headers.get('content-type')?.split(';')[0]?.trim() !== type) {
       await res.body?.cancel();
       // The token is in the URL; say only which status came back.
       throw new DeliveryError(
@@ -137,11 +149,11 @@ export interface ChartUploaderDeps {
  */
 export function createChartUploader(deps: ChartUploaderDeps) {
   return async function uploadChart(channel: string, threadTs: string, chart: ChartImage, index: number) {
-    const bytes = await deps.fetchChart(chart.url);
+    const bytes = await deps.fetchChart(chart.url, chart.file?.type);
     const alt = chart.alt.slice(0, MAX_ALT);
     const target = await deps.call('files.getUploadURLExternal', channel, false, () =>
       deps.client.files.getUploadURLExternal({
-        filename: `chart-${index + 1}.png`,
+        filename: chart.file?.name ?? `chart-${index + 1}.png`,
         length: bytes.length,
         alt_text: alt,
       }),

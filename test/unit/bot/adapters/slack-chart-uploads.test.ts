@@ -3,8 +3,8 @@ import type { AddressInfo } from 'node:net';
 import { LogLevel, WebClient } from '@slack/web-api';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
-  chartImages,
   fetchChartOverHttp,
+  threadFiles,
   withChartsInThread,
 } from '../../../../bot/adapters/slack/chart-uploads.ts';
 import { createSlackSurface } from '../../../../bot/adapters/slack.ts';
@@ -29,7 +29,7 @@ const card = (): Message =>
 describe('which images are charts', () => {
   it('only signed /charts/<token>.png links are uploaded; the card points at the thread instead', () => {
     const m = card();
-    expect(chartImages(m)).toEqual([{ url: TOKEN_URL, alt: 'GPU temperature, node-7, last hour' }]);
+    expect(threadFiles(m)).toEqual([{ url: TOKEN_URL, alt: 'GPU temperature, node-7, last hour' }]);
     const shown = withChartsInThread(m);
     expect(shown.sections[1]).toEqual({
       kind: 'text',
@@ -98,10 +98,11 @@ describe('Slack surface with charts', () => {
   });
   afterEach(() => slack.close());
 
-  const surface = (fetchChart: (url: string) => Promise<Buffer>) => createSlackSurface(deps(fetchChart));
+  const surface = (fetchChart: (url: string, type?: string) => Promise<Buffer>) =>
+    createSlackSurface(deps(fetchChart));
 
   const chartOf = (m: Message) => createSlackSurface(deps(async () => PNG)).attachmentsOf!(m)[0]!;
-  const deps = (fetchChart: (url: string) => Promise<Buffer>) => ({
+  const deps = (fetchChart: (url: string, type?: string) => Promise<Buffer>) => ({
     client: new WebClient(slack.token, {
       slackApiUrl: slack.url,
       logLevel: LogLevel.ERROR,
@@ -155,6 +156,47 @@ describe('Slack surface with charts', () => {
     const files = [...slack.files.values()];
     expect(files).toHaveLength(1);
     expect(files[0]).toMatchObject({ thread_ts: root.id, completed: true });
+  });
+
+  it('uploads a postmortem draft the message links to as a Markdown file in its thread', async () => {
+    const link = 'https://bot.example.com/postmortems/eyJ2IjoxfQ.c2lnbmF0dXJl/INC-7-postmortem.md';
+    const draft = buildMessage({
+      sections: [
+        {
+          kind: 'links',
+          links: [
+            {
+              title: 'Download INC-7-postmortem.md',
+              url: link,
+              file: { name: 'INC-7-postmortem.md', type: 'text/markdown' },
+            },
+          ],
+        },
+        // A link the bot did not mark as its own download is a link, however its path looks.
+        { kind: 'links', links: [{ title: 'Runbook', url: 'https://wiki.example.com/postmortems/x/y.md' }] },
+      ],
+    });
+    const asked: Array<[string, string | undefined]> = [];
+    const markdown = Buffer.from('# INC-7 postmortem draft\n');
+    const s = surface(async (url, type) => {
+      asked.push([url, type]);
+      return markdown;
+    });
+    const [file, ...rest] = s.attachmentsOf!(draft);
+    expect(rest).toEqual([]);
+    expect(file).toEqual({
+      url: link,
+      alt: 'Download INC-7-postmortem.md',
+      title: 'INC-7-postmortem.md',
+      file: { name: 'INC-7-postmortem.md', type: 'text/markdown' },
+    });
+    const root = await s.post('C0INCIDENTS', buildMessage({ sections: [{ kind: 'text', text: 'INC-7' }] }));
+    const reply = await s.reply(root, draft);
+    await s.sendAttachment!(reply, file!, 0);
+    expect(asked).toEqual([[link, 'text/markdown']]);
+    expect([...slack.files.values()]).toMatchObject([
+      { filename: 'INC-7-postmortem.md', bytes: markdown, thread_ts: root.id, completed: true },
+    ]);
   });
 
   it('finds a message by the delivery key it was posted with, in the channel or in a thread', async () => {
