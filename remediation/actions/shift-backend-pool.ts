@@ -147,9 +147,12 @@ export const shiftBackendPool = defineAction({
   async verify(plan, ctx, deadline) {
     const t = plan.targets[0]!;
     const want = state.parse(plan.desired).members;
+    // A shift is meant to bring 429s down; a restore of exact settings (the rollback) only has to
+    // read back, since the traffic it returns to the primary may well be throttled again.
+    const throttle = plan.params.percent !== undefined ? ctx.throttle : undefined;
     // Verification starts right after the write: whole minutes before it are the baseline.
     const shiftedAt = ctx.clock.now();
-    const baseline = ctx.throttle && (await ctx.throttle.count(baselineRange(shiftedAt)));
+    const baseline = throttle && (await throttle.count(baselineRange(shiftedAt)));
     return pollUntil(
       ctx,
       deadline,
@@ -157,15 +160,19 @@ export const shiftBackendPool = defineAction({
         const now = membersOf(await poolsOf(ctx).get(t.name));
         const applied = sameSettings(now, want);
         const line = `backend pool ${t.name} reads ${describeShares(now)}`;
-        if (!applied || !ctx.throttle || !baseline) {
-          const note = ctx.throttle ? [] : ['429 rate not checked: no logs backend configured'];
+        if (!applied || !throttle || !baseline) {
+          const note = !ctx.throttle
+            ? ['429 rate not checked: no logs backend configured']
+            : !throttle
+              ? ['429 rate not judged: exact settings restored']
+              : [];
           return { ok: applied, detail: [applied ? line : `${line}, not as planned`, ...note] };
         }
-        const since = await ctx.throttle.count(afterRange(shiftedAt, ctx.clock.now()));
+        const since = await throttle.count(afterRange(shiftedAt, ctx.clock.now()));
         const judged = judgeThrottle(baseline, since);
         return { ok: judged.ok, detail: [line, ...judged.detail] };
       },
-      ctx.throttle ? 15_000 : 2_000,
+      throttle ? 15_000 : 2_000,
     );
   },
 });

@@ -1,0 +1,313 @@
+import { DefaultAzureCredential } from '@azure/identity';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { plan as planSchema } from '../../../core/remediation/plan.ts';
+import { createLocalLogsBackend } from '../../../queries/backends/local-logs.ts';
+import type { LogsBackend } from '../../../queries/backends/logs-backend.ts';
+import { KQL_CATALOG } from '../../../queries/catalog.ts';
+import { KqlEngine } from '../../../queries/engine/engine.ts';
+import { APP_REQUESTS } from '../../../queries/engine/table-schemas.ts';
+import { shiftBackendPool } from '../../../remediation/actions/shift-backend-pool.ts';
+import { membersOf, sharesOf } from '../../../remediation/backend-pool-weights.ts';
+import { ExecutorError } from '../../../remediation/errors.ts';
+import { type BackendPoolApi, createBackendPoolApi } from '../../../remediation/executors/apim-backends.ts';
+import { createLogsThrottleReader } from '../../../remediation/executors/throttle-rate.ts';
+import { actionContext } from '../../../remediation/flow/deps.ts';
+import { requireBinary } from '../../helpers/require-binary.ts';
+import {
+  type ApimBackendServer,
+  type ApimBackendState,
+  startApimBackendServer,
+} from '../../servers/apim-backends.ts';
+import { startManagedIdentityEndpoint } from '../../servers/managed-identity.ts';
+import { makeCertificate } from './arm-server.ts';
+import { alice, bob, type FlowHarness, place, postedText, refusal, startFlow } from './harness.ts';
+
+const haveOpenssl = requireBinary('/usr/bin/openssl', 'apt-get install openssl');
+const MINUTE = 60_000;
+const PER_MINUTE = 200;
+const TOKEN = 'arm-token-from-managed-identity-93d1';
+const IDENTITY_HEADER = 'app-service-identity-secret-5a0c';
+const APIM = {
+  subscriptionId: '0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d',
+  resourceGroup: 'rg-ai-gateway',
+  service: 'apim-ai-prod',
+};
+const POOL = 'aoai-pool';
+const PRIMARY = 'aoai-ptu-eastus2';
+const POLICY = {
+  apim: { resourceGroup: APIM.resourceGroup, service: APIM.service, pools: { [POOL]: { primary: PRIMARY } } },
+};
+
+/** The gateway's pool as a team builds it: the PTU deployment first, pay-as-you-go behind it. */
+function seedBackends(idOf: (name: string) => string): Record<string, Omit<ApimBackendState, 'etagSeq'>> {
+  return {
+    [PRIMARY]: { type: 'Single' },
+    'aoai-paygo-eastus2': { type: 'Single' },
+    'aoai-paygo-sweden': { type: 'Single' },
+    [POOL]: {
+      type: 'Pool',
+      services: [
+        { id: idOf(PRIMARY), priority: 1, weight: 100 },
+        { id: idOf('aoai-paygo-eastus2'), priority: 2, weight: 50 },
+        { id: idOf('aoai-paygo-sweden'), priority: 2, weight: 50 },
+      ],
+    },
+  };
+}
+
+/**
+ * Azure OpenAI behind the gateway as Log Analytics records it: PER_MINUTE requests a minute, of
+ * which the primary answers 429 to whatever exceeds its capacity (`capacityPercent` of the
+ * traffic). Its share is read from the server's pool as the minutes pass, so a real shift lowers
+ * the 429 rate the vetted throttle-rate query reports.
+ */
+function gatewayTelemetry(h: FlowHarness, server: ApimBackendServer, capacityPercent: number): LogsBackend {
+  const engine = new KqlEngine({ now: () => h.sim.clock.now() });
+  const local = createLocalLogsBackend({ engine, catalog: KQL_CATALOG });
+  const rows: Record<string, unknown>[] = [];
+  let until = Math.floor(h.sim.clock.now() / MINUTE) * MINUTE - 30 * MINUTE;
+  const refresh = () => {
+    const services = server.backends.get(POOL)!.services!;
+    const members = services.map((s) => ({
+      backend: s.id.split('/').at(-1)!,
+      id: s.id,
+      priority: s.priority ?? null,
+      weight: s.weight ?? null,
+    }));
+    const primary = sharesOf(members)[PRIMARY] ?? 0;
+    const throttled = Math.round((PER_MINUTE * Math.max(0, primary - capacityPercent)) / 100);
+    for (const end = Math.floor(h.sim.clock.now() / MINUTE) * MINUTE; until < end; until += MINUTE)
+      for (let i = 0; i < PER_MINUTE; i++)
+        rows.push({
+          TimeGenerated: until + i * 250,
+          Name: 'POST /chat/completions',
+          Success: i >= throttled,
+          ResultCode: i < throttled ? '429' : '200',
+          DurationMs: 100,
+          Properties: { deployment: 'gpt-4o' },
+          AppRoleName: 'chat-api',
+          ItemCount: 1,
+        });
+    engine.loadRows(APP_REQUESTS, rows);
+  };
+  refresh();
+  return {
+    kind: local.kind,
+    catalog: local.catalog,
+    async run(id, params, options) {
+      refresh();
+      return local.run(id, params, options);
+    },
+  };
+}
+
+describe.skipIf(!haveOpenssl)('shift-backend-pool against a local API Management backend API', () => {
+  const tls = haveOpenssl ? makeCertificate() : { key: '', cert: '' };
+  let identity: Awaited<ReturnType<typeof startManagedIdentityEndpoint>>;
+  let server: ApimBackendServer;
+  let api: BackendPoolApi;
+  let h: FlowHarness;
+  const saved = { endpoint: process.env.IDENTITY_ENDPOINT, header: process.env.IDENTITY_HEADER };
+
+  beforeAll(async () => {
+    identity = await startManagedIdentityEndpoint({ token: TOKEN, identityHeader: IDENTITY_HEADER });
+    // DefaultAzureCredential finds the App Service managed identity from these, as in Azure.
+    process.env.IDENTITY_ENDPOINT = identity.url;
+    process.env.IDENTITY_HEADER = IDENTITY_HEADER;
+  });
+  afterAll(async () => {
+    for (const [key, value] of [
+      ['IDENTITY_ENDPOINT', saved.endpoint],
+      ['IDENTITY_HEADER', saved.header],
+    ] as const)
+      if (value === undefined) delete process.env[key];
+      else process.env[key] = value;
+    await identity?.close();
+  });
+  beforeEach(async () => {
+    const base = `/subscriptions/${APIM.subscriptionId}/resourceGroups/${APIM.resourceGroup}/providers/Microsoft.ApiManagement/service/${APIM.service}/backends/`;
+    server = await startApimBackendServer({
+      tls,
+      token: TOKEN,
+      ...APIM,
+      backends: seedBackends((name) => base + name),
+    });
+    api = createBackendPoolApi({
+      apim: APIM,
+      endpoint: server.url,
+      credential: new DefaultAzureCredential(),
+      ca: server.ca,
+      maxRetries: 0,
+    });
+    h = await startFlow(POLICY, { backendPools: api });
+  });
+  afterEach(async () => {
+    await h.close();
+    await server.close();
+  });
+
+  const propose = (params: Record<string, unknown>, extra: { rollbackOf?: number } = {}) =>
+    h.service.propose({
+      actionId: 'shift-backend-pool',
+      params,
+      user: alice,
+      place,
+      incidentId: null,
+      ...extra,
+    });
+
+  it('proposal → four-eyes approval → PATCH with If-Match → 429 rate drops → rollback restores the weights', async () => {
+    h.deps.throttle = createLogsThrottleReader(gatewayTelemetry(h, server, 60), h.sim.clock, 'gpt-4o');
+    const etag = server.etagOf(POOL);
+    const p = await propose({ pool: POOL, to: 'aoai-paygo-sweden', percent: '50' });
+    expect(p.plan.targets).toEqual([
+      { kind: 'ApiManagementBackendPool', namespace: null, name: POOL, resourceVersion: etag },
+    ]);
+    expect(p.plan.summary).toBe(
+      `Route the ${APIM.resourceGroup}/${APIM.service} backend pool ${POOL}: aoai-ptu-eastus2 50%, aoai-paygo-eastus2 0%, aoai-paygo-sweden 50%`,
+    );
+    expect(p.plan.diff).toEqual([
+      'aoai-ptu-eastus2: priority 1, weight 100 → 50 (100% → 50% of traffic)',
+      'aoai-paygo-eastus2: priority 2, weight 50 (0% → 0% of traffic)',
+      'aoai-paygo-sweden: priority 2 → 1, weight 50 (0% → 50% of traffic)',
+    ]);
+    expect(p.dryRun?.detail).toEqual([
+      `pool ${POOL} unchanged since it was read (ETag ${etag})`,
+      'all 3 member backends exist; API Management has no what-if for backends',
+    ]);
+    expect(server.writes).toEqual([]);
+    // The proposer cannot approve their own plan.
+    expect(
+      (await refusal(h.service.approve({ proposalId: p.id, planHash: p.planHash, user: alice }))).code,
+    ).toBe('SELF_APPROVAL');
+    await h.service.approve({ proposalId: p.id, planHash: p.planHash, user: bob });
+    await h.service.idle();
+    const done = (await h.repo.getProposal(p.id))!;
+    expect(done.status).toBe('succeeded');
+    expect(done.result?.detail).toEqual([
+      `backend pool ${POOL} reads aoai-ptu-eastus2 50%, aoai-paygo-eastus2 0%, aoai-paygo-sweden 50%`,
+      expect.stringMatching(/^429 rate 40\.0% → 0\.0% \(\d+ requests since\)$/),
+    ]);
+    expect(server.writes).toEqual([
+      {
+        method: 'PATCH',
+        backend: POOL,
+        ifMatch: etag,
+        status: 200,
+        body: {
+          properties: {
+            pool: {
+              services: [
+                { id: server.idOf(PRIMARY), priority: 1, weight: 50 },
+                { id: server.idOf('aoai-paygo-eastus2'), priority: 2, weight: 50 },
+                { id: server.idOf('aoai-paygo-sweden'), priority: 1, weight: 50 },
+              ],
+            },
+          },
+        },
+      },
+    ]);
+    // The token came from the managed-identity endpoint, for Resource Manager (here: the local one).
+    expect(identity.tokenRequests).toContain(server.url);
+
+    const back = await propose(p.plan.rollback.params, { rollbackOf: p.id });
+    expect(back.plan.diff[0]).toBe('aoai-ptu-eastus2: priority 1, weight 50 → 100 (50% → 100% of traffic)');
+    await h.service.approve({ proposalId: back.id, planHash: back.planHash, user: bob });
+    await h.service.idle();
+    expect((await h.repo.getProposal(back.id))?.status).toBe('succeeded');
+    expect((await h.repo.getProposal(p.id))?.status).toBe('rolled-back');
+    expect(server.backends.get(POOL)?.services).toEqual(seedBackends(server.idOf)[POOL]!.services);
+    expect(server.writes.map((w) => [w.method, w.status, w.ifMatch === '*'])).toEqual([
+      ['PATCH', 200, false],
+      ['PATCH', 200, false],
+    ]);
+    const events = (await h.repo.readAuditChain()).map((r) => r.event);
+    expect(events.filter((e) => e === 'executed' || e === 'verified' || e === 'rolled-back')).toEqual([
+      'executed',
+      'verified',
+      'executed',
+      'verified',
+      'rolled-back',
+    ]);
+  });
+
+  it('a stale ETag: 412 from the API voids the approval and plans again; the other change stays', async () => {
+    const p = await propose({ pool: POOL, to: 'aoai-paygo-sweden', percent: '30' });
+    const theirs = [
+      { id: server.idOf(PRIMARY), priority: 1, weight: 80 },
+      { id: server.idOf('aoai-paygo-eastus2'), priority: 1, weight: 20 },
+      { id: server.idOf('aoai-paygo-sweden'), priority: 2, weight: 50 },
+    ];
+    // Someone else writes between the bot's re-plan and its PATCH.
+    server.raceNextWrite(POOL, theirs);
+    await h.service.approve({ proposalId: p.id, planHash: p.planHash, user: bob });
+    await h.service.idle();
+    expect((await h.repo.getProposal(p.id))?.status).toBe('void');
+    expect(server.writes.map((w) => [w.status, w.ifMatch])).toEqual([
+      [412, p.plan.targets[0]!.resourceVersion],
+    ]);
+    expect(server.backends.get(POOL)?.services).toEqual(theirs);
+    expect(postedText(h.posted)).toContain(
+      'approval void: the target changed while applying (412 Precondition Failed)',
+    );
+    const [next] = (await h.repo.listProposals({ limit: 10 })).filter((x) => x.supersedes === p.id);
+    expect(next?.status).toBe('pending');
+    expect(next?.plan.targets[0]?.resourceVersion).toBe(server.etagOf(POOL));
+    expect(next?.plan.diff).toEqual([
+      'aoai-ptu-eastus2: priority 1, weight 80 → 56 (80% → 56% of traffic)',
+      'aoai-paygo-eastus2: priority 1, weight 20 → 14 (20% → 14% of traffic)',
+      'aoai-paygo-sweden: priority 2 → 1, weight 50 → 30 (0% → 30% of traffic)',
+    ]);
+  });
+
+  it('an approved plan whose pool changed since is voided before any write', async () => {
+    const p = await propose({ pool: POOL, to: 'aoai-paygo-sweden', percent: '30' });
+    server.changeBy(POOL, [
+      { id: server.idOf(PRIMARY), priority: 1, weight: 90 },
+      { id: server.idOf('aoai-paygo-sweden'), priority: 1, weight: 10 },
+    ]);
+    await h.service.approve({ proposalId: p.id, planHash: p.planHash, user: bob });
+    await h.service.idle();
+    expect((await h.repo.getProposal(p.id))?.status).toBe('void');
+    expect(server.writes).toEqual([]);
+  });
+
+  it('writes only with the plan’s ETag: a stale plan applied directly fails with 412, nothing overwritten', async () => {
+    const ctx = actionContext(h.deps);
+    const stale = planSchema.parse(
+      await shiftBackendPool.plan(shiftBackendPool.params.parse({ pool: POOL, percent: '20' }), ctx),
+    );
+    server.changeBy(POOL, [{ id: server.idOf(PRIMARY), priority: 1, weight: 100 }]);
+    expect((await shiftBackendPool.dryRun(stale, ctx)).ok).toBe(false);
+    const err = await shiftBackendPool.apply(stale, ctx).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ExecutorError);
+    expect(err).toMatchObject({ status: 412, conflict: true, code: 'ARM_412' });
+    expect(membersOf(await api.get(POOL)).map((m) => m.weight)).toEqual([100]);
+  });
+
+  it('the API validates bodies: a member that is no backend of the service is a 400 naming it', async () => {
+    const err = await api
+      .update(POOL, [{ id: server.idOf('aoai-nowhere'), priority: 1, weight: 100 }], server.etagOf(POOL))
+      .catch((e: unknown) => e);
+    expect(err).toMatchObject({ status: 400 });
+    expect((err as Error).message).toContain(`Pool member ${server.idOf('aoai-nowhere')} is not a backend`);
+    expect(await api.exists('aoai-nowhere')).toBe(false);
+    expect(await api.exists(PRIMARY)).toBe(true);
+  });
+
+  it('guardrails: only the policy’s pools, and the primary keeps its minimum share', async () => {
+    const outside = await refusal(propose({ pool: 'other-pool', percent: '50' }));
+    expect(outside.message).toBe(
+      `Refused by guardrail: backend pool "other-pool" is not one the policy allows (${POOL}).`,
+    );
+    const tooFar = await refusal(propose({ pool: POOL, to: 'aoai-paygo-sweden', percent: '90' }));
+    expect(tooFar.message).toBe(
+      'Refused by guardrail: the primary aoai-ptu-eastus2 would keep 10% of the traffic; the minimum is 20%.',
+    );
+    const chain = await h.repo.readAuditChain();
+    expect(chain.map((r) => [r.event, r.result])).toEqual([
+      ['proposal-refused', 'GUARDRAIL'],
+      ['proposal-refused', 'GUARDRAIL'],
+    ]);
+  });
+});
