@@ -10,6 +10,7 @@ import { createLogsThrottleReader } from '../../remediation/executors/throttle-r
 import { type TicketWebhook, ticketFiler } from '../../remediation/executors/ticket-webhook.ts';
 import { type RemediationPolicy, remediationPolicySchema } from '../../remediation/policy.ts';
 import type { RemediationTargets } from '../backends.ts';
+import { LOCAL_APIM_POLICY } from '../local-mode.ts';
 import type { ModuleParts, ModulePlugin } from '../module-list.ts';
 
 /**
@@ -18,6 +19,7 @@ import type { ModuleParts, ModulePlugin } from '../module-list.ts';
  */
 const LOCAL_REMEDIATION_POLICY = remediationPolicySchema.parse({
   groups: { oncall: ['console:alice', 'console:bob', 'console:carol', 'console:dave'] },
+  apim: LOCAL_APIM_POLICY,
 });
 
 type Needs = Pick<ModuleParts, 'store' | 'targets' | 'clock' | 'logger' | 'queued' | 'metrics' | 'backends'>;
@@ -57,6 +59,7 @@ export const remediationPlugin: ModulePlugin<
       databaseUrl: s.databaseUrl,
       kube: createKubeClients(s.on.kubeConfig),
       nodePools: s.on.nodePools,
+      backendPools: s.on.backendPools,
       policy: s.policy,
       store: needs.store,
       targets: needs.targets,
