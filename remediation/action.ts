@@ -34,6 +34,8 @@ export interface ActionContext {
   apimPools?: ApimPolicy['pools'];
   /** The 429 rate of Azure OpenAI traffic (shift-traffic verifies it drops); absent without logs. */
   throttle?: ThrottleReader;
+  /** The 429 rate as the Azure OpenAI resource counts it (Azure Monitor metrics); absent without them. */
+  resourceThrottle?: ThrottleReader;
   /** One GPU's XID, ECC and remap history with its serial (file-gpu-replacement); absent without metrics. */
   gpuEvidence?: GpuEvidenceReader;
   /** The ticket webhook (file-gpu-replacement); absent when none is configured. */

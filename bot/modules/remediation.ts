@@ -6,6 +6,7 @@ import {
 } from '../../handlers/approvals/remediation-module.ts';
 import { gpuEvidenceFromMetrics } from '../../remediation/executors/gpu-evidence.ts';
 import { createKubeClients } from '../../remediation/executors/kubernetes.ts';
+import { createMetricsThrottleReader } from '../../remediation/executors/throttle-metrics.ts';
 import { createLogsThrottleReader } from '../../remediation/executors/throttle-rate.ts';
 import { type TicketWebhook, ticketFiler } from '../../remediation/executors/ticket-webhook.ts';
 import { type RemediationPolicy, remediationPolicySchema } from '../../remediation/policy.ts';
@@ -70,6 +71,9 @@ export const remediationPlugin: ModulePlugin<
       registry: needs.metrics?.registry,
       // shift-traffic verifies with the vetted throttle-rate query that 429s are dropping.
       throttle: needs.backends.logs && createLogsThrottleReader(needs.backends.logs, needs.clock),
+      // shift-backend-pool also reads the resource's own 429 count from Azure Monitor metrics.
+      resourceThrottle:
+        needs.backends.azureMetrics && createMetricsThrottleReader(needs.backends.azureMetrics),
       gpu: {
         nodeVms: s.on.nodeVms,
         gpuEvidence: needs.backends.metrics && gpuEvidenceFromMetrics(needs.backends.metrics, needs.clock),

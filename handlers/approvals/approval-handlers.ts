@@ -49,6 +49,8 @@ export interface RemediationSetupOptions {
   backendPools?: BackendPoolApi | undefined;
   /** 429 counts from the logs backend (see `createLogsThrottleReader`) for shift-traffic's verification. */
   throttle?: ThrottleReader;
+  /** 429 counts from Azure Monitor metrics (see `createMetricsThrottleReader`) for shift-backend-pool. */
+  resourceThrottle?: ThrottleReader | undefined;
   /** Scale set VMs, GPU evidence and the ticket webhook for the GPU actions; each optional. */
   gpu?: GpuRemediationPorts;
   /** The parsed `remediation` section of the policy file; undefined for the defaults. */
@@ -77,6 +79,7 @@ export function setupRemediation(options: RemediationSetupOptions) {
     nodePools: options.nodePools,
     backendPools: options.backendPools,
     throttle: options.throttle,
+    resourceThrottle: options.resourceThrottle,
     ...options.gpu,
     store: options.store,
     targets: options.targets,

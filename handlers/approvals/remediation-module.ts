@@ -34,6 +34,8 @@ export interface RemediationModuleOptions {
   backendPools?: BackendPoolApi | undefined;
   /** 429 counts for shift-traffic's verification (build with `createLogsThrottleReader`). */
   throttle?: ThrottleReader | undefined;
+  /** 429 counts from the resource's Azure Monitor metrics (build with `createMetricsThrottleReader`). */
+  resourceThrottle?: ThrottleReader | undefined;
   /** Scale set VMs (reboot-node), GPU evidence and the ticket webhook (file-gpu-replacement). */
   gpu?: GpuRemediationPorts | undefined;
   /** The parsed `remediation` section of the policy file. */

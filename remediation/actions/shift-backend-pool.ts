@@ -13,6 +13,7 @@ import {
 } from '../backend-pool-weights.ts';
 import { guardrailBreach } from '../errors.ts';
 import { type BackendPoolApi, backendName } from '../executors/apim-backends.ts';
+import type { ThrottleReader } from '../executors/throttle-rate.ts';
 import { afterRange, baselineRange, judgeThrottle } from './shift-traffic.ts';
 
 const setting = z.record(backendName, z.number().int().min(0).max(100).nullable());
@@ -147,12 +148,19 @@ export const shiftBackendPool = defineAction({
   async verify(plan, ctx, deadline) {
     const t = plan.targets[0]!;
     const want = state.parse(plan.desired).members;
-    // A shift is meant to bring 429s down; a restore of exact settings (the rollback) only has to
-    // read back, since the traffic it returns to the primary may well be throttled again.
-    const throttle = plan.params.percent !== undefined ? ctx.throttle : undefined;
+    // A shift is meant to bring 429s down, in the app's logs and in the resource's own metrics; a
+    // restore of exact settings (the rollback) only has to read back, since the traffic it returns
+    // to the primary may well be throttled again.
+    const shift = plan.params.percent !== undefined;
+    const readers: [string, ThrottleReader][] = [];
+    if (shift && ctx.throttle) readers.push(['app logs', ctx.throttle]);
+    if (shift && ctx.resourceThrottle) readers.push(['resource metrics', ctx.resourceThrottle]);
     // Verification starts right after the write: whole minutes before it are the baseline.
     const shiftedAt = ctx.clock.now();
-    const baseline = throttle && (await throttle.count(baselineRange(shiftedAt)));
+    const baselines = await Promise.all(readers.map(([, r]) => r.count(baselineRange(shiftedAt))));
+    const unjudged = !shift
+      ? '429 rate not judged: exact settings restored'
+      : '429 rate not checked: neither a logs backend nor Azure Monitor metrics configured';
     return pollUntil(
       ctx,
       deadline,
@@ -160,19 +168,21 @@ export const shiftBackendPool = defineAction({
         const now = membersOf(await poolsOf(ctx).get(t.name));
         const applied = sameSettings(now, want);
         const line = `backend pool ${t.name} reads ${describeShares(now)}`;
-        if (!applied || !throttle || !baseline) {
-          const note = !ctx.throttle
-            ? ['429 rate not checked: no logs backend configured']
-            : !throttle
-              ? ['429 rate not judged: exact settings restored']
-              : [];
-          return { ok: applied, detail: [applied ? line : `${line}, not as planned`, ...note] };
-        }
-        const since = await throttle.count(afterRange(shiftedAt, ctx.clock.now()));
-        const judged = judgeThrottle(baseline, since);
-        return { ok: judged.ok, detail: [line, ...judged.detail] };
+        if (!applied) return { ok: false, detail: [`${line}, not as planned`] };
+        if (!readers.length) return { ok: true, detail: [line, unjudged] };
+        const range = afterRange(shiftedAt, ctx.clock.now());
+        const judged = await Promise.all(
+          readers.map(async ([label, r], i) => ({
+            label,
+            ...judgeThrottle(baselines[i]!, await r.count(range)),
+          })),
+        );
+        return {
+          ok: judged.every((j) => j.ok),
+          detail: [line, ...judged.flatMap((j) => j.detail.map((d) => `${j.label}: ${d}`))],
+        };
       },
-      throttle ? 15_000 : 2_000,
+      readers.length ? 15_000 : 2_000,
     );
   },
 });

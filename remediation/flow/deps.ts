@@ -36,6 +36,8 @@ export interface RemediationDeps {
   tickets?: TicketFiler;
   /** The 429 rate from the logs backend, when there is one (shift-traffic's verification). */
   throttle?: ThrottleReader;
+  /** The 429 rate from the resource's Azure Monitor metrics, when configured (shift-backend-pool). */
+  resourceThrottle?: ThrottleReader;
   /** The bot's store: incidents (tier) and the outbox (progress in the thread). */
   store: Store;
   targets: readonly ChannelTarget[];
@@ -67,6 +69,7 @@ export function actionContext(deps: RemediationDeps): ActionContext {
     gpuEvidence: deps.gpuEvidence,
     tickets: deps.tickets,
     throttle: deps.throttle,
+    resourceThrottle: deps.resourceThrottle,
     guardrails: deps.policy.guardrails,
     gpuReset: deps.policy.gpuReset,
     clock: deps.clock,

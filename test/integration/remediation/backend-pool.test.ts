@@ -1,6 +1,11 @@
+import { Agent } from 'node:https';
 import { DefaultAzureCredential } from '@azure/identity';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { plan as planSchema } from '../../../core/remediation/plan.ts';
+import { METRIC_CATALOG } from '../../../queries/azure-metrics/catalog.ts';
+import type { MetricRequest, MetricSeries } from '../../../queries/azure-metrics/metric-request.ts';
+import { createAzureMetricsBackend } from '../../../queries/backends/azure-metrics-backend.ts';
+import { createAzureMonitorMetricsSource } from '../../../queries/backends/azure-monitor-metrics.ts';
 import { createLocalLogsBackend } from '../../../queries/backends/local-logs.ts';
 import type { LogsBackend } from '../../../queries/backends/logs-backend.ts';
 import { KQL_CATALOG } from '../../../queries/catalog.ts';
@@ -10,6 +15,7 @@ import { shiftBackendPool } from '../../../remediation/actions/shift-backend-poo
 import { membersOf, sharesOf } from '../../../remediation/backend-pool-weights.ts';
 import { ExecutorError } from '../../../remediation/errors.ts';
 import { type BackendPoolApi, createBackendPoolApi } from '../../../remediation/executors/apim-backends.ts';
+import { createMetricsThrottleReader } from '../../../remediation/executors/throttle-metrics.ts';
 import { createLogsThrottleReader } from '../../../remediation/executors/throttle-rate.ts';
 import { actionContext } from '../../../remediation/flow/deps.ts';
 import { requireBinary } from '../../helpers/require-binary.ts';
@@ -18,6 +24,7 @@ import {
   type ApimBackendState,
   startApimBackendServer,
 } from '../../servers/apim-backends.ts';
+import { type AzureMetricsServer, startAzureMetricsServer } from '../../servers/azure-metrics.ts';
 import { startManagedIdentityEndpoint } from '../../servers/managed-identity.ts';
 import { makeCertificate } from './arm-server.ts';
 import { alice, bob, type FlowHarness, place, postedText, refusal, startFlow } from './harness.ts';
@@ -33,6 +40,7 @@ const APIM = {
   service: 'apim-ai-prod',
 };
 const POOL = 'aoai-pool';
+const AOAI_RESOURCE = `/subscriptions/${APIM.subscriptionId}/resourceGroups/rg-ai/providers/Microsoft.CognitiveServices/accounts/oai-prod-eastus2`;
 const PRIMARY = 'aoai-ptu-eastus2';
 const POLICY = {
   apim: { resourceGroup: APIM.resourceGroup, service: APIM.service, pools: { [POOL]: { primary: PRIMARY } } },
@@ -56,17 +64,28 @@ function seedBackends(idOf: (name: string) => string): Record<string, Omit<ApimB
 }
 
 /**
- * Azure OpenAI behind the gateway as Log Analytics records it: PER_MINUTE requests a minute, of
- * which the primary answers 429 to whatever exceeds its capacity (`capacityPercent` of the
- * traffic). Its share is read from the server's pool as the minutes pass, so a real shift lowers
- * the 429 rate the vetted throttle-rate query reports.
+ * Azure OpenAI behind the gateway: PER_MINUTE requests a minute, of which the primary answers 429
+ * to whatever exceeds its capacity (`capacityPercent` of the traffic), its share read from the
+ * server's pool as the minutes pass, so a real shift lowers the 429 rate. Two views of the same
+ * minutes: the app's requests in Log Analytics (the vetted throttle-rate query) and the resource's
+ * own AzureOpenAIRequests metric split by StatusCode (aoai-requests-by-status), which also counts
+ * the retries the SDK made before the app logged one request (`retries` extra 429s a minute while
+ * throttled) and a client that calls the deployment directly, around the gateway (`bypass`
+ * requests a minute, all throttled).
  */
-function gatewayTelemetry(h: FlowHarness, server: ApimBackendServer, capacityPercent: number): LogsBackend {
+function gatewayWorld(
+  h: FlowHarness,
+  server: ApimBackendServer,
+  capacityPercent: number,
+  resource: { retries?: number; bypass?: number } = {},
+) {
+  const { retries = 0, bypass = 0 } = resource;
+  const minutes = new Map<number, number>();
   const engine = new KqlEngine({ now: () => h.sim.clock.now() });
   const local = createLocalLogsBackend({ engine, catalog: KQL_CATALOG });
   const rows: Record<string, unknown>[] = [];
   let until = Math.floor(h.sim.clock.now() / MINUTE) * MINUTE - 30 * MINUTE;
-  const refresh = () => {
+  const advance = () => {
     const services = server.backends.get(POOL)!.services!;
     const members = services.map((s) => ({
       backend: s.id.split('/').at(-1)!,
@@ -76,7 +95,8 @@ function gatewayTelemetry(h: FlowHarness, server: ApimBackendServer, capacityPer
     }));
     const primary = sharesOf(members)[PRIMARY] ?? 0;
     const throttled = Math.round((PER_MINUTE * Math.max(0, primary - capacityPercent)) / 100);
-    for (const end = Math.floor(h.sim.clock.now() / MINUTE) * MINUTE; until < end; until += MINUTE)
+    for (const end = Math.floor(h.sim.clock.now() / MINUTE) * MINUTE; until < end; until += MINUTE) {
+      minutes.set(until, throttled);
       for (let i = 0; i < PER_MINUTE; i++)
         rows.push({
           TimeGenerated: until + i * 250,
@@ -88,17 +108,33 @@ function gatewayTelemetry(h: FlowHarness, server: ApimBackendServer, capacityPer
           AppRoleName: 'chat-api',
           ItemCount: 1,
         });
+    }
     engine.loadRows(APP_REQUESTS, rows);
   };
-  refresh();
-  return {
+  advance();
+  const logs: LogsBackend = {
     kind: local.kind,
     catalog: local.catalog,
     async run(id, params, options) {
-      refresh();
+      advance();
       return local.run(id, params, options);
     },
   };
+  /** The resource's AzureOpenAIRequests series for one metrics:getBatch request. */
+  const series = (request: MetricRequest): MetricSeries[] => {
+    advance();
+    const from = request.startTime.getTime();
+    const to = request.endTime.getTime();
+    const at = [...minutes.keys()].filter((m) => m >= from && m < to).sort((a, b) => a - b);
+    const status = (code: string, value: (throttled: number) => number): MetricSeries => ({
+      metric: 'AzureOpenAIRequests',
+      dimensions: { ModelDeploymentName: 'gpt-4o', StatusCode: code },
+      points: at.map((m) => ({ at: m, values: { total: value(minutes.get(m)!) } })),
+    });
+    const throttledOf = (t: number) => (t > 0 ? t + retries : 0) + bypass;
+    return [status('200', (t) => PER_MINUTE - t), status('429', throttledOf)];
+  };
+  return { logs, series };
 }
 
 describe.skipIf(!haveOpenssl)('shift-backend-pool against a local API Management backend API', () => {
@@ -109,8 +145,17 @@ describe.skipIf(!haveOpenssl)('shift-backend-pool against a local API Management
   let h: FlowHarness;
   const saved = { endpoint: process.env.IDENTITY_ENDPOINT, header: process.env.IDENTITY_HEADER };
 
+  let metrics: AzureMetricsServer;
+  let answer: (request: MetricRequest) => MetricSeries[] = () => [];
+
   beforeAll(async () => {
     identity = await startManagedIdentityEndpoint({ token: TOKEN, identityHeader: IDENTITY_HEADER });
+    metrics = await startAzureMetricsServer({
+      tls,
+      token: TOKEN,
+      identityHeader: IDENTITY_HEADER,
+      answer: async (_id, request) => answer(request),
+    });
     // DefaultAzureCredential finds the App Service managed identity from these, as in Azure.
     process.env.IDENTITY_ENDPOINT = identity.url;
     process.env.IDENTITY_HEADER = IDENTITY_HEADER;
@@ -123,6 +168,7 @@ describe.skipIf(!haveOpenssl)('shift-backend-pool against a local API Management
       if (value === undefined) delete process.env[key];
       else process.env[key] = value;
     await identity?.close();
+    await metrics?.close();
   });
   beforeEach(async () => {
     const base = `/subscriptions/${APIM.subscriptionId}/resourceGroups/${APIM.resourceGroup}/providers/Microsoft.ApiManagement/service/${APIM.service}/backends/`;
@@ -146,6 +192,22 @@ describe.skipIf(!haveOpenssl)('shift-backend-pool against a local API Management
     await server.close();
   });
 
+  /** The resource's 429 count through @azure/monitor-query-metrics and the local metrics API. */
+  const resourceThrottle = () =>
+    createMetricsThrottleReader(
+      createAzureMetricsBackend(
+        createAzureMonitorMetricsSource({
+          endpoint: metrics.url,
+          resourceIds: [AOAI_RESOURCE],
+          credential: new DefaultAzureCredential(),
+          agent: new Agent({ ca: tls.cert }),
+        }),
+        METRIC_CATALOG,
+        () => h.sim.clock.now(),
+      ),
+      'gpt-4o',
+    );
+
   const propose = (params: Record<string, unknown>, extra: { rollbackOf?: number } = {}) =>
     h.service.propose({
       actionId: 'shift-backend-pool',
@@ -157,7 +219,10 @@ describe.skipIf(!haveOpenssl)('shift-backend-pool against a local API Management
     });
 
   it('proposal → four-eyes approval → PATCH with If-Match → 429 rate drops → rollback restores the weights', async () => {
-    h.deps.throttle = createLogsThrottleReader(gatewayTelemetry(h, server, 60), h.sim.clock, 'gpt-4o');
+    const world = gatewayWorld(h, server, 60, { retries: 40 });
+    answer = world.series;
+    h.deps.throttle = createLogsThrottleReader(world.logs, h.sim.clock, 'gpt-4o');
+    h.deps.resourceThrottle = resourceThrottle();
     const etag = server.etagOf(POOL);
     const p = await propose({ pool: POOL, to: 'aoai-paygo-sweden', percent: '50' });
     expect(p.plan.targets).toEqual([
@@ -186,7 +251,8 @@ describe.skipIf(!haveOpenssl)('shift-backend-pool against a local API Management
     expect(done.status).toBe('succeeded');
     expect(done.result?.detail).toEqual([
       `backend pool ${POOL} reads aoai-ptu-eastus2 50%, aoai-paygo-eastus2 0%, aoai-paygo-sweden 50%`,
-      expect.stringMatching(/^429 rate 40\.0% → 0\.0% \(\d+ requests since\)$/),
+      expect.stringMatching(/^app logs: 429 rate 40\.0% → 0\.0% \(\d+ requests since\)$/),
+      expect.stringMatching(/^resource metrics: 429 rate 50\.0% → 0\.0% \(\d+ requests since\)$/),
     ]);
     expect(server.writes).toEqual([
       {
@@ -207,8 +273,18 @@ describe.skipIf(!haveOpenssl)('shift-backend-pool against a local API Management
         },
       },
     ]);
-    // The token came from the managed-identity endpoint, for Resource Manager (here: the local one).
+    // The tokens came from the managed-identity endpoint: for Resource Manager (here: the local
+    // one) and for Azure Monitor, whose batch API was asked for one-minute 429 counts.
     expect(identity.tokenRequests).toContain(server.url);
+    expect(metrics.requests.at(-1)).toMatchObject({
+      auth: `Bearer ${TOKEN}`,
+      resourceIds: [AOAI_RESOURCE],
+      query: {
+        metricnames: 'AzureOpenAIRequests',
+        interval: 'PT1M',
+        filter: "ModelDeploymentName eq 'gpt-4o' and StatusCode eq '*'",
+      },
+    });
 
     const back = await propose(p.plan.rollback.params, { rollbackOf: p.id });
     expect(back.plan.diff[0]).toBe('aoai-ptu-eastus2: priority 1, weight 50 → 100 (50% → 100% of traffic)');
@@ -229,6 +305,25 @@ describe.skipIf(!haveOpenssl)('shift-backend-pool against a local API Management
       'verified',
       'rolled-back',
     ]);
+  });
+
+  it('verification fails when the resource still throttles (a client around the gateway), and offers the rollback', async () => {
+    const world = gatewayWorld(h, server, 60, { bypass: 400 });
+    answer = world.series;
+    h.deps.throttle = createLogsThrottleReader(world.logs, h.sim.clock, 'gpt-4o');
+    h.deps.resourceThrottle = resourceThrottle();
+    const p = await propose({ pool: POOL, to: 'aoai-paygo-sweden', percent: '50' });
+    await h.service.approve({ proposalId: p.id, planHash: p.planHash, user: bob });
+    await h.service.idle();
+    const failed = (await h.repo.getProposal(p.id))!;
+    expect(failed.status).toBe('verify-failed');
+    expect(failed.result?.detail).toEqual([
+      expect.stringContaining('reads aoai-ptu-eastus2 50%'),
+      expect.stringMatching(/^app logs: 429 rate 40\.0% → 0\.0%/),
+      expect.stringMatching(/^resource metrics: 429 rate 80\.0% → 66\.7% .*not dropping$/),
+    ]);
+    const events = (await h.repo.readAuditChain()).map((r) => r.event);
+    expect(events.slice(-2)).toEqual(['verify-failed', 'rollback-offered']);
   });
 
   it('a stale ETag: 412 from the API voids the approval and plans again; the other change stays', async () => {
