@@ -1,4 +1,5 @@
-import { Agent } from 'node:https';
+import { Agent, request as httpsRequest } from 'node:https';
+import { ApiManagementClient } from '@azure/arm-apimanagement';
 import { DefaultAzureCredential } from '@azure/identity';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { plan as planSchema } from '../../../core/remediation/plan.ts';
@@ -28,6 +29,32 @@ import { type AzureMetricsServer, startAzureMetricsServer } from '../../servers/
 import { startManagedIdentityEndpoint } from '../../servers/managed-identity.ts';
 import { makeCertificate } from './arm-server.ts';
 import { alice, bob, type FlowHarness, place, postedText, refusal, startFlow } from './harness.ts';
+
+/** One HTTPS request trusting `ca`, for bodies the SDK would refuse to send. */
+function rawRequest(
+  url: string,
+  options: { method: string; ca: string; headers: Record<string, string>; body: string },
+): Promise<{ status: number; body: unknown }> {
+  return new Promise((resolve, reject) => {
+    const req = httpsRequest(
+      url,
+      {
+        method: options.method,
+        ca: options.ca,
+        headers: { 'content-type': 'application/json', ...options.headers },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () =>
+          resolve({ status: res.statusCode ?? 0, body: JSON.parse(Buffer.concat(chunks).toString('utf8')) }),
+        );
+      },
+    );
+    req.on('error', reject);
+    req.end(options.body);
+  });
+}
 
 const haveOpenssl = requireBinary('/usr/bin/openssl', 'apt-get install openssl');
 const MINUTE = 60_000;
@@ -355,16 +382,32 @@ describe.skipIf(!haveOpenssl)('shift-backend-pool against a local API Management
     ]);
   });
 
-  it('an approved plan whose pool changed since is voided before any write', async () => {
+  it('an approved plan whose pool a deployment pipeline replaced (PUT) since is voided before any write', async () => {
     const p = await propose({ pool: POOL, to: 'aoai-paygo-sweden', percent: '30' });
-    server.changeBy(POOL, [
+    // Infrastructure as code redeploys the pool with the SDK's PUT, unconditionally (If-Match: *).
+    const pipeline = new ApiManagementClient(new DefaultAzureCredential(), APIM.subscriptionId, {
+      endpoint: server.url,
+      tlsOptions: { ca: server.ca },
+      retryOptions: { maxRetries: 0 },
+    });
+    const services = [
       { id: server.idOf(PRIMARY), priority: 1, weight: 90 },
       { id: server.idOf('aoai-paygo-sweden'), priority: 1, weight: 10 },
-    ]);
+    ];
+    const { eTag } = await pipeline.backend.createOrUpdate(
+      APIM.resourceGroup,
+      APIM.service,
+      POOL,
+      { typePropertiesType: 'Pool', protocol: 'http', url: 'https://pool.invalid', pool: { services } },
+      { ifMatch: '*' },
+    );
+    expect(eTag).toBe(server.etagOf(POOL));
+    expect(server.writes.map((w) => [w.method, w.ifMatch, w.status])).toEqual([['PUT', '*', 200]]);
     await h.service.approve({ proposalId: p.id, planHash: p.planHash, user: bob });
     await h.service.idle();
     expect((await h.repo.getProposal(p.id))?.status).toBe('void');
-    expect(server.writes).toEqual([]);
+    expect(server.writes).toHaveLength(1);
+    expect(server.backends.get(POOL)?.services).toEqual(services);
   });
 
   it('writes only with the plan’s ETag: a stale plan applied directly fails with 412, nothing overwritten', async () => {
@@ -380,7 +423,7 @@ describe.skipIf(!haveOpenssl)('shift-backend-pool against a local API Management
     expect(membersOf(await api.get(POOL)).map((m) => m.weight)).toEqual([100]);
   });
 
-  it('the API validates bodies: a member that is no backend of the service is a 400 naming it', async () => {
+  it('the API validates bodies with zod and members against its backends (400 naming the field), and requires If-Match (428)', async () => {
     const err = await api
       .update(POOL, [{ id: server.idOf('aoai-nowhere'), priority: 1, weight: 100 }], server.etagOf(POOL))
       .catch((e: unknown) => e);
@@ -388,6 +431,27 @@ describe.skipIf(!haveOpenssl)('shift-backend-pool against a local API Management
     expect((err as Error).message).toContain(`Pool member ${server.idOf('aoai-nowhere')} is not a backend`);
     expect(await api.exists('aoai-nowhere')).toBe(false);
     expect(await api.exists(PRIMARY)).toBe(true);
+    // What the SDK would never send, sent by hand: the zod schema names the field; nothing changes.
+    const before = server.etagOf(POOL);
+    const patch = (body: unknown, ifMatch?: string) =>
+      rawRequest(`${server.url}${new URL(server.idOf(POOL), server.url).pathname}?api-version=2024-05-01`, {
+        method: 'PATCH',
+        ca: server.ca,
+        headers: { authorization: `Bearer ${TOKEN}`, ...(ifMatch ? { 'if-match': ifMatch } : {}) },
+        body: JSON.stringify(body),
+      });
+    const services = [{ id: server.idOf(PRIMARY), weight: 101 }];
+    expect(await patch({ properties: { pool: { services } } }, before)).toEqual({
+      status: 400,
+      body: {
+        error: {
+          code: 'ValidationError',
+          message: 'properties.pool.services.0.weight: Too big: expected number to be <=100',
+        },
+      },
+    });
+    expect((await patch({ properties: { pool: { services: [] } } })).status).toBe(428);
+    expect(server.etagOf(POOL)).toBe(before);
   });
 
   it('guardrails: only the policy’s pools, and the primary keeps its minimum share', async () => {
