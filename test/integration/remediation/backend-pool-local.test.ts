@@ -1,13 +1,15 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createDispatcher, type Dispatcher } from '../../../bot/inbound/dispatcher.ts';
 import { LOCAL_APIM_POLICY, simulatedBackendPools } from '../../../bot/local-mode.ts';
 import { createLogger } from '../../../bot/logger.ts';
 import { defaultPolicy } from '../../../bot/policy.ts';
 import { REMEDIATION_VERBS } from '../../../cards/templates/remediation-proposal.ts';
 import type { ChatUser } from '../../../core/chat-surface.ts';
+import { ManualClock } from '../../../core/clock.ts';
 import type { Message } from '../../../core/message.ts';
 import { createApprovalHandlers } from '../../../handlers/approvals/approval-handlers.ts';
 import { SIM_APIM, simulatedApimBackendPools } from '../../../sim/azure/apim-backend-pool.ts';
+import { startTestBot, type TestBot } from '../../helpers/test-bot.ts';
 import { alice, bob, type FlowHarness, postedText, startFlow } from './harness.ts';
 
 const where = { surface: 'console' as const, channel: 'oncall', thread: null };
@@ -98,4 +100,22 @@ describe('shift-backend-pool in local mode, against the simulated API Management
       `Refused by guardrail: backend pool \\"other-pool\\" is not one the policy allows (${SIM_APIM.pool}).`,
     );
   });
+});
+
+describe('the local bot offers shift-backend-pool on the simulated gateway', () => {
+  let bot: TestBot;
+  beforeAll(async () => {
+    bot = await startTestBot({}, new ManualClock(Date.now()), { localPlatform: true });
+  }, 60_000);
+  afterAll(async () => {
+    await bot?.stop();
+  }, 60_000);
+
+  it('plans from the simulated pool with its ETag and passes the dry run', async () => {
+    const reply = await bot.say(`/remediate shift-backend-pool pool=${SIM_APIM.pool} percent=30`);
+    const card = JSON.stringify(reply.card);
+    expect(card).toContain('Shift traffic in the API Management backend pool');
+    expect(card).toContain('gpt-4o-swedencentral: priority 2 → 1, weight 100 → 30 (0% → 30% of traffic)');
+    expect(card).toContain('pool aoai-gpt-4o-pool unchanged since it was read');
+  }, 30_000);
 });
