@@ -24,6 +24,7 @@ const effective = (n: number | null): number => n ?? 1;
 
 /** The pool's members by backend id; a member whose id names no backend is refused. */
 export function membersOf(pool: BackendPool): Member[] {
+  if (!pool.services.length) throw guardrailBreach(`pool ${pool.name} has no member backends`);
   return pool.services.map((s) => {
     const backend = memberBackend(s.id);
     if (!backend) throw guardrailBreach(`pool ${pool.name} lists "${s.id}", which is not a backend id`);

@@ -31,7 +31,7 @@ export type PoolMember = z.infer<typeof poolMember>;
 /** A backend pool with the ETag it was read at. */
 export const backendPool = z.object({
   name: z.string(),
-  services: z.array(poolMember).min(1),
+  services: z.array(poolMember),
   etag: z.string().min(1),
 });
 export type BackendPool = z.infer<typeof backendPool>;
@@ -143,6 +143,10 @@ export function createBackendPoolApi(options: BackendPoolOptions): BackendPoolAp
       return await fn();
     } catch (err) {
       if (err instanceof ExecutorError) throw err;
+      if (err instanceof z.ZodError)
+        throw new ExecutorError('ARM_UNEXPECTED_RESPONSE', `${what}: ${z.prettifyError(err)}`, undefined, {
+          cause: err,
+        });
       throw toExecutorError(what, err);
     }
   }

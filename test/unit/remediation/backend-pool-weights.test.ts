@@ -59,6 +59,9 @@ describe('API Management backend pool weights', () => {
         membersOf({ name: 'pool', etag: '"e"', services: [{ id: 'nonsense', priority: 1, weight: 1 }] }),
       ),
     ).toBe('Refused by guardrail: pool pool lists "nonsense", which is not a backend id.');
+    expect(refusal(() => membersOf({ name: 'empty', etag: '"e"', services: [] }))).toBe(
+      'Refused by guardrail: pool empty has no member backends.',
+    );
   });
 
   it('moves a fallback member into the first group with its percent; lower groups keep theirs', () => {
