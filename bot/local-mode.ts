@@ -72,7 +72,7 @@ export function simulatedBackendPools(sim: LocalPlatform['backendPools']): Backe
     service: sim.service,
     get: (pool) => call(`read backend pool ${pool}`, () => sim.get(pool)),
     etag: (pool) => call(`read the ETag of backend pool ${pool}`, () => sim.etag(pool)),
-    exists: (backend) => sim.exists(backend),
+    backendUrl: (backend) => sim.backendUrl(backend),
     update: (pool, services, ifMatch) =>
       call(`update backend pool ${pool}`, () => sim.update(pool, services, ifMatch)),
   };

@@ -87,6 +87,14 @@ export const shiftBackendPool = defineAction({
     } else {
       desired = setPool(current, p.weights ?? {}, p.priorities ?? {});
     }
+    // Which Azure OpenAI endpoint each member sends to, for the approver (and: they all exist).
+    const endpoints: string[] = [];
+    for (const m of current) {
+      const url = await api.backendUrl(m.backend);
+      if (url === undefined)
+        throw guardrailBreach(`pool member ${m.backend} is not a backend of ${api.service}`);
+      endpoints.push(`${m.backend} → ${url ?? '(no URL)'}`);
+    }
     checkPoolChange(current, desired, {
       primary,
       minPrimaryShare: ctx.guardrails.minPrimaryWeight,
@@ -114,6 +122,7 @@ export const shiftBackendPool = defineAction({
         },
       },
       notes: [
+        `Members: ${endpoints.join('; ')}`,
         `Written with If-Match on the ETag read (${pool.etag}); a pool changed meanwhile is planned again, never overwritten.`,
       ],
     };
@@ -125,7 +134,7 @@ export const shiftBackendPool = defineAction({
     const desired = state.parse(plan.desired).members;
     const etag = await api.etag(t.name);
     const missing: string[] = [];
-    for (const m of desired) if (!(await api.exists(m.backend))) missing.push(m.backend);
+    for (const m of desired) if ((await api.backendUrl(m.backend)) === undefined) missing.push(m.backend);
     const detail = [
       etag === t.resourceVersion
         ? `pool ${t.name} unchanged since it was read (ETag ${etag})`

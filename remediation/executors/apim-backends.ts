@@ -49,8 +49,8 @@ export interface BackendPoolApi {
   get(pool: string): Promise<BackendPool>;
   /** The pool's current ETag (HEAD), without its body. */
   etag(pool: string): Promise<string>;
-  /** Whether a backend of that id exists (pool members must). */
-  exists(backend: string): Promise<boolean>;
+  /** A backend's runtime URL (the Azure OpenAI endpoint a member sends to), or undefined when there is no such backend. */
+  backendUrl(backend: string): Promise<string | null | undefined>;
   /** PATCHes the pool's members with `If-Match: ifMatch`; 412 when the pool changed since. */
   update(pool: string, services: readonly PoolMember[], ifMatch: string): Promise<BackendPool>;
 }
@@ -162,13 +162,12 @@ export function createBackendPoolApi(options: BackendPoolOptions): BackendPoolAp
         if (!head.eTag) throw new ExecutorError('NO_ETAG', `backend ${pool} has no ETag`, undefined);
         return head.eTag;
       }),
-    exists: (backend) =>
+    backendUrl: (backend) =>
       call(`look up backend ${backend}`, async () => {
         try {
-          await backends.getEntityTag(resourceGroup, service, backend);
-          return true;
+          return (await backends.get(resourceGroup, service, backend)).url ?? null;
         } catch (err) {
-          if (isRestError(err) && err.statusCode === 404) return false;
+          if (isRestError(err) && err.statusCode === 404) return undefined;
           throw err;
         }
       }),

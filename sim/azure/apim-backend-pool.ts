@@ -56,8 +56,9 @@ export function simulatedApimBackendPools() {
       known(pool);
       return etag();
     },
-    async exists(backend: string) {
-      return backend === SIM_APIM.pool || singles.has(backend);
+    async backendUrl(backend: string) {
+      if (backend === SIM_APIM.pool) return null;
+      return singles.has(backend) ? `https://oai-${backend}.openai.azure.com/openai` : undefined;
     },
     async update(pool: string, next: readonly Member[], ifMatch: string) {
       known(pool);

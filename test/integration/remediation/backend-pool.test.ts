@@ -263,6 +263,9 @@ describe.skipIf(!haveOpenssl)('shift-backend-pool against a local API Management
       'aoai-paygo-eastus2: priority 2, weight 50 (0% → 0% of traffic)',
       'aoai-paygo-sweden: priority 2 → 1, weight 50 (0% → 50% of traffic)',
     ]);
+    expect(p.plan.notes[0]).toBe(
+      `Members: ${[PRIMARY, 'aoai-paygo-eastus2', 'aoai-paygo-sweden'].map((b) => `${b} → https://${b}.openai.azure.com/openai`).join('; ')}`,
+    );
     expect(p.dryRun?.detail).toEqual([
       `pool ${POOL} unchanged since it was read (ETag ${etag})`,
       'all 3 member backends exist; API Management has no what-if for backends',
@@ -429,8 +432,8 @@ describe.skipIf(!haveOpenssl)('shift-backend-pool against a local API Management
       .catch((e: unknown) => e);
     expect(err).toMatchObject({ status: 400 });
     expect((err as Error).message).toContain(`Pool member ${server.idOf('aoai-nowhere')} is not a backend`);
-    expect(await api.exists('aoai-nowhere')).toBe(false);
-    expect(await api.exists(PRIMARY)).toBe(true);
+    expect(await api.backendUrl('aoai-nowhere')).toBeUndefined();
+    expect(await api.backendUrl(PRIMARY)).toBe(`https://${PRIMARY}.openai.azure.com/openai`);
     // What the SDK would never send, sent by hand: the zod schema names the field; nothing changes.
     const before = server.etagOf(POOL);
     const patch = (body: unknown, ifMatch?: string) =>
