@@ -146,8 +146,9 @@ async function main(): Promise<void> {
   const verdicts: string[] = [];
   try {
     const db = new Database(join(dir, 'bot.db'), { readonly: true, fileMustExist: true });
-    // Warm-up: each KQL worker generates its 7 days of telemetry on its first query (seconds). A
-    // burst keeps both threads busy so each gets one; what follows measures the bot warmed up.
+    // Each KQL worker builds its 7 days of telemetry at start (seconds); then a short burst warms
+    // the first per-minute appends and the JIT, so what follows measures the bot warmed up.
+    await bot.logged('query workers ready');
     await runRate(bot.url, db, 6000, 0.1);
     for (const r of rates) {
       const res = await runRate(bot.url, db, r, minutes);

@@ -110,6 +110,7 @@ export async function startBot(config: Config, overrides: BotOverrides = {}): Pr
     config.mode === 'local' && overrides.localPlatform !== false
       ? await startLocalPlatform(clock)
       : undefined;
+  const startedAt = performance.now();
   const backends = createBackends(config, { clock, platform, metrics });
   const handlerDeps: HandlerDeps = { store, policy: config.policy, clock, targets };
   const { modules, provided } = await MODULES.setUp(config, {
@@ -219,6 +220,10 @@ export async function startBot(config: Config, overrides: BotOverrides = {}): Pr
       })
     : undefined;
   logger.info({ url, mode: config.mode, sim: config.sim, store: store.engine }, 'on-call bot started');
+  backends.warmed.then(
+    () => logger.info({ ms: Math.round(performance.now() - startedAt) }, 'query workers ready'),
+    (err) => logger.warn({ err, code: 'WORKERS_FAILED' }, 'query workers failed to start'),
+  );
 
   return {
     url,

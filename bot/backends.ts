@@ -71,6 +71,11 @@ export interface Backends {
   inventory: InventoryInput;
   /** The nodes `/gpu` knows, in local mode; by default those reporting DCGM metrics. */
   knownNodes: (() => Promise<string[]>) | undefined;
+  /**
+   * Resolves once the query workers have set themselves up: in local mode each builds its week of
+   * simulated telemetry first (seconds of CPU), so queries before then wait in the queue.
+   */
+  warmed: Promise<void>;
   /** Ends the worker threads; after every module closed (their work in flight uses them). */
   close(): Promise<void>;
 }
@@ -119,6 +124,7 @@ export function createBackends(
         : undefined,
     inventory: platform ? simulatedInventory(platform) : {},
     knownNodes: platform && simulatedNodes(platform),
+    warmed: simulatedLogs ? simulatedLogs.ready() : Promise.resolve(),
     async close() {
       await charts.close();
       await simulatedLogs?.close();

@@ -31,6 +31,11 @@ export interface BotModule {
    */
   enrichIncidentCard?(incident: Incident, alerts: readonly StoredAlert[], now: number): CardEnrichment;
   /**
+   * Adds to an incident's card what the module's own records say at render time (one indexed
+   * read): state any replica may have changed a moment ago, which a card must never show stale.
+   */
+  incidentCardRecords?(incident: Incident, now: number): Promise<CardEnrichment>;
+  /**
    * An incident's events the module keeps in its own records (the remediation audit log), for
    * `/timeline` and the postmortem; what it records in the store's timeline is not repeated here.
    */

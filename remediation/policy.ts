@@ -32,6 +32,11 @@ const actionRule = z.object({
   approve: personPrincipals.default(['group:oncall']),
   /** Approvers per incident tier; replaces `approve` for that tier. */
   approveByTier: z.partialRecord(incidentTier, personPrincipals).default({}),
+  /**
+   * With `mode: auto`: once this action has earned its record for an alert rule (see
+   * `autoAfterVerifiedRuns`), matching incidents run it without approval. False keeps asking.
+   */
+  unattended: z.boolean().default(false),
   /** At most `max` executions of this action per `window`. */
   rateLimit: z
     .object({
@@ -126,21 +131,29 @@ export const apimPolicy = z
   .strict();
 export type ApimPolicy = z.infer<typeof apimPolicy>;
 
+/** A change freeze: no unattended run starts between `from` and `to` (people may still approve). */
+const freezeWindow = z
+  .object({
+    from: z.iso.datetime({ offset: true }).transform((t) => Date.parse(t)),
+    to: z.iso.datetime({ offset: true }).transform((t) => Date.parse(t)),
+    reason: z.string().max(200).default('change freeze'),
+  })
+  .strict()
+  .refine((w) => w.from < w.to, { message: 'a freeze must end after it starts (from < to)' });
+export type FreezeWindow = z.infer<typeof freezeWindow>;
+
 /**
  * The remediation part of the policy. `suggest` (default) proposes and always requires approval;
- * `off` refuses every proposal. `auto` is refused with a config error: unattended runs are not
- * built yet, and a mode that still asked for approval would be a setting that does nothing. The
- * record it would rest on (approved runs that verified, `autoEligibility`) is kept already.
+ * `off` refuses every proposal. `auto` also runs, without approval, the actions marked
+ * `unattended` that earned their record for the incident's alert rule: `autoAfterVerifiedRuns`
+ * approved runs in a row that verified (a failure or rollback starts the count again), outside the
+ * `freezes`, within the same guardrails, rate limits and kill switch.
  */
 export const remediationPolicySchema = z
   .object({
-    mode: z
-      .enum(['off', 'suggest', 'auto'])
-      .default('suggest')
-      .refine((mode) => mode !== 'auto', {
-        message:
-          'auto is not available in this version: every remediation still needs approval, so auto would do nothing. Use suggest (the default) or off',
-      }),
+    mode: z.enum(['off', 'suggest', 'auto']).default('suggest'),
+    /** Change-freeze windows: no unattended run starts inside one. */
+    freezes: z.array(freezeWindow).default([]),
     /** How long a proposal may wait for its approvals. */
     approvalTtl: durationMs({ min: MINUTE, max: 24 * 60 * MINUTE }).default(15 * MINUTE),
     /** How long verification may take before it counts as failed. */
@@ -170,7 +183,7 @@ export const remediationPolicySchema = z
       // The drift detector names the version whose answers got worse: the rollback leaves it.
       'model-regression': [{ action: 'rollback-deployment', params: {} }],
     }),
-    /** The record an action needs before it counts as earned: approved runs that verified. */
+    /** The record an action needs per alert rule before it runs unattended: approved runs in a row that verified. */
     autoAfterVerifiedRuns: z.number().int().min(1).default(5),
     /**
      * The AKS cluster whose node pools scale-node-pool may change; the subscription comes from
@@ -195,9 +208,19 @@ export const remediationPolicySchema = z
      */
     apim: apimPolicy.optional(),
   })
-  .strict();
+  .strict()
+  .refine((p) => p.mode !== 'auto' || Object.values(p.actions).some((a) => a.unattended), {
+    path: ['mode'],
+    message:
+      'auto runs only the actions marked unattended: true under actions, and none is, so auto would do nothing. Mark the actions that may run unattended, or use suggest',
+  });
 
 export type RemediationPolicy = z.infer<typeof remediationPolicySchema>;
+
+/** The freeze in force at `now`, if any. */
+export function freezeAt(policy: RemediationPolicy, now: number): FreezeWindow | undefined {
+  return policy.freezes.find((w) => w.from <= now && now < w.to);
+}
 
 /** The remediation policy when the policy file has no `remediation` section. */
 export function defaultRemediationPolicy(): RemediationPolicy {

@@ -14,7 +14,7 @@ export async function spawnTs(
   args: string[],
   env: Record<string, string>,
   ready: (line: Record<string, unknown>) => boolean,
-): Promise<{ child: ChildProcess; line: Record<string, unknown> }> {
+): Promise<{ child: ChildProcess; line: Record<string, unknown>; logged: (msg: string) => Promise<void> }> {
   const loader = entry.endsWith('.ts') ? ['--import', 'tsx'] : [];
   // BENCH_CPU_PROF=dir: the child writes a V8 CPU profile there when it exits (SIGTERM, not SIGKILL).
   const profile = process.env.BENCH_CPU_PROF
@@ -25,18 +25,31 @@ export async function spawnTs(
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
+  // Log messages seen so far, and who waits for one (see `logged`).
+  const seen = new Set<string>();
+  const waiting = new Map<string, Array<() => void>>();
   const line = await new Promise<Record<string, unknown>>((resolve, reject) => {
     child.once('exit', (code) => reject(new Error(`${entry} exited with ${code}`)));
     createInterface({ input: child.stdout! }).on('line', (text) => {
+      let parsed: Record<string, unknown>;
       try {
-        const parsed = JSON.parse(text) as Record<string, unknown>;
-        if (ready(parsed)) resolve(parsed);
+        parsed = JSON.parse(text) as Record<string, unknown>;
       } catch {
-        // not a JSON line
+        return; // not a JSON line
       }
+      if (ready(parsed)) resolve(parsed);
+      if (typeof parsed.msg !== 'string' || seen.has(parsed.msg)) return;
+      seen.add(parsed.msg);
+      for (const wake of waiting.get(parsed.msg) ?? []) wake();
+      waiting.delete(parsed.msg);
     });
   });
-  return { child, line };
+  /** Resolves once the child has logged `msg` (at once if it already has). */
+  const logged = (msg: string) =>
+    seen.has(msg)
+      ? Promise.resolve()
+      : new Promise<void>((resolve) => waiting.set(msg, [...(waiting.get(msg) ?? []), resolve]));
+  return { child, line, logged };
 }
 
 /** Peak resident set size of a process so far (VmHWM), in MB. */
@@ -69,8 +82,8 @@ export const BENCH_TOKEN = 'bench-token-0123456789abcdef';
 export async function spawnCompiledBot(
   dataDir: string,
   env: Record<string, string> = {},
-): Promise<{ child: ChildProcess; url: string }> {
-  const { child, line } = await spawnTs(
+): Promise<{ child: ChildProcess; url: string; logged: (msg: string) => Promise<void> }> {
+  const { child, line, logged } = await spawnTs(
     'dist/bot/main.js',
     [],
     {
@@ -86,5 +99,5 @@ export async function spawnCompiledBot(
     },
     (l) => l.msg === 'on-call bot started',
   );
-  return { child, url: String(line.url) };
+  return { child, url: String(line.url), logged };
 }

@@ -52,6 +52,14 @@ function nextStep(p: Proposal): string {
 /** Optional card context: the audit chain's head, shown so it is kept outside the database. */
 export interface ProposalCardContext {
   auditHead?: { seq: number; hash: string } | undefined;
+  /** Why an unattended run needed nobody's approval: its `auto-approved` audit record's detail. */
+  unattended?: Record<string, unknown> | undefined;
+}
+
+/** "unattended: 5 approved runs in a row for alertmanager/GpuHot verified (last approved by bob)". */
+function unattendedApproval(why: Record<string, unknown>): string {
+  if (typeof why.rollbackOf === 'number') return `unattended: automatic rollback of #${why.rollbackOf}`;
+  return `unattended: ${String(why.runs)} approved runs in a row for ${String(why.rule)} verified (last approved by ${String(why.lastApprover ?? 'nobody')})`;
 }
 
 /** "12/ab34cd56ef78": short enough to read out, long enough to tell plans apart. */
@@ -93,7 +101,9 @@ export function remediationProposalCard(
     text: nextStep(p),
   });
   if (p.result?.detail.length) sections.push({ kind: 'text', text: p.result.detail.join('\n') });
-  const approvals = `${p.approvers.length} of ${p.requiredApprovals}${p.approvers.length ? ` (${p.approvers.join(', ')})` : ''}`;
+  const approvals = context.unattended
+    ? unattendedApproval(context.unattended)
+    : `${p.approvers.length} of ${p.requiredApprovals}${p.approvers.length ? ` (${p.approvers.join(', ')})` : ''}`;
   return buildMessage({
     header: {
       title: `Remediation #${p.id}: ${actionTitle}`,

@@ -11,6 +11,8 @@ export const auditEvent = z.enum([
   /** An approval refused: four-eyes, not authorised, duplicate, stale card, not pending. */
   'approval-refused',
   'approved',
+  /** Approved by the action's earned record (`mode: auto`): the run needs nobody's approval. */
+  'auto-approved',
   'rejected',
   'expired',
   'voided',

@@ -22,6 +22,9 @@ export const proposalStatus = z.enum([
 ]);
 export type ProposalStatus = z.infer<typeof proposalStatus>;
 
+/** Who proposes and approves an unattended run (`mode: auto`): the action's earned record, not a person. */
+export const UNATTENDED_ACTOR = 'bot:earned';
+
 /** The outcome of a server-side dry run, apply or verification, in lines for people. */
 export const stepResult = z.object({ ok: z.boolean(), detail: z.array(z.string()) });
 export type StepResult = z.infer<typeof stepResult>;

@@ -30,7 +30,16 @@ export function createIncidentCardRenderer(
         : (await repos.timeline.listOfTypes([incidentId], PAGING_STEPS)).at(-1);
     const card = incidentCard({ incident, alerts, time: { timeZone: policy.timeZone, now }, paging });
     // Resolved incidents keep their evidence but offer no more actions.
-    const message = enrichCard(card, modules, incident, alerts, now);
+    let message = enrichCard(card, modules, incident, alerts, now);
+    for (const m of modules) {
+      const extra = await m.incidentCardRecords?.(incident, now);
+      if (extra)
+        message = {
+          ...message,
+          sections: [...message.sections, ...(extra.sections ?? [])],
+          actions: [...message.actions, ...(extra.actions ?? [])],
+        };
+    }
     return { incident, message: incident.status === 'resolved' ? { ...message, actions: [] } : message };
   };
 }

@@ -5,6 +5,7 @@ import type { Logger } from '../../core/logger.ts';
 import type { MessageAction } from '../../core/message.ts';
 import type { ChannelTarget } from '../../core/outbox/enqueue.ts';
 import type { ProposalCardSource } from '../../core/outbox/proposal-cards.ts';
+import { UNATTENDED_ACTOR } from '../../core/remediation/proposal.ts';
 import type { Store, StoredAlert } from '../../core/store.ts';
 import type { GpuRemediationPorts } from '../../remediation/action.ts';
 import { ACTIONS } from '../../remediation/catalog.ts';
@@ -18,6 +19,7 @@ import { defaultRemediationPolicy, type RemediationPolicy } from '../../remediat
 import type { RemediationRepo } from '../../store/remediation/remediation-repo.ts';
 import type { ButtonHandler, CommandHandler } from '../commands/command.ts';
 import { createAuditCommand } from './audit-command.ts';
+import { startEarnedRuns } from './earned-runs.ts';
 import { createRemediateCommand } from './remediate-command.ts';
 import { createApproveButton, createProposeButton, createRejectButton } from './remediation-buttons.ts';
 import { createRemediationSwitchCommand } from './remediation-switch-command.ts';
@@ -98,6 +100,8 @@ export function setupRemediation(options: RemediationSetupOptions) {
     suggestedActions: (incident: Incident, alerts: readonly StoredAlert[] = []): MessageAction[] =>
       suggestedRemediationActions(deps.policy, ACTIONS, incident, alerts),
     sweepExpired: () => service.sweepExpired(),
+    /** `mode: auto`: unattended runs of what open incidents call for (see earned-runs.ts). */
+    startEarnedRuns: () => startEarnedRuns(service),
     async close(): Promise<void> {
       await service.idle();
       await repo.close();
@@ -112,11 +116,17 @@ export function createProposalCards(deps: RemediationDeps): ProposalCardSource {
       const p = await deps.repo.getProposal(proposalId);
       if (!p) return undefined;
       const title = findAction(deps, p.actionId).title;
+      const unattended =
+        p.proposedBy === UNATTENDED_ACTOR
+          ? (await deps.repo.listAudit({ incidentId: p.incidentId ?? undefined, limit: 500 })).find(
+              (r) => r.proposalId === p.id && r.event === 'auto-approved',
+            )?.detail
+          : undefined;
       return remediationProposalCard(
         p,
         title,
         { ...timeFormat(deps), now },
-        { auditHead: await deps.repo.auditHead() },
+        { auditHead: await deps.repo.auditHead(), unattended },
       );
     },
     getMessage: (proposalId, surface) => deps.repo.getCardMessage(proposalId, surface),

@@ -1,4 +1,5 @@
 import { Gauge, type Registry } from 'prom-client';
+import { remediationOutcomes } from '../../cards/templates/remediation-outcome.ts';
 import type { Clock } from '../../core/clock.ts';
 import type { Logger } from '../../core/logger.ts';
 import type { Message } from '../../core/message.ts';
@@ -90,6 +91,13 @@ export async function createRemediationModule(options: RemediationModuleOptions)
     commands: r.commands,
     buttons: r.buttons,
     enrichIncidentCard: (incident, alerts) => ({ actions: r.suggestedActions(incident, alerts) }),
+    incidentCardRecords: async (incident, now) =>
+      remediationOutcomes({
+        incident,
+        proposals: await repo.listProposals({ incidentId: incident.id, limit: 20 }),
+        verifyTimeoutMs: r.service.deps.policy.verifyTimeout,
+        tf: { timeZone: options.timeZone, now },
+      }),
     timelineOf: async (incidentId) => auditTimeline(await repo.listAudit({ incidentId, limit: 500 })),
     proposalCards: r.proposalCards,
     propose: (input) => proposeAndPost(r.service, input),
@@ -98,6 +106,7 @@ export async function createRemediationModule(options: RemediationModuleOptions)
       await r.sweepExpired();
       // A replica restarted at once leaves a cut-off execution alone until its deadline passed.
       await r.service.failInterrupted();
+      await r.startEarnedRuns();
     },
     close: () => r.close(),
   };

@@ -78,22 +78,29 @@ function xidSuggestions(incident: Incident, alerts: readonly StoredAlert[]): Sug
     });
 }
 
+/** One action an open incident's alerts call for, with its parameters filled in. */
+export interface SuggestedRemediation {
+  action: RemediationAction;
+  params: Record<string, string | number | boolean>;
+  /** The button's title. */
+  title: string;
+}
+
 /**
- * The "Propose …" buttons for an open incident's card: for XIDs, what the XID knowledge calls for
- * (see {@link xidSuggestions}); otherwise the policy maps the incident's kind to actions and
- * parameters and the incident's resource (node, deployment, namespace) fills the gaps. A
- * suggestion whose namespace the guardrails do not allow, or whose action the policy disables, is
- * left out. Pressing one proposes; nothing runs without approval.
+ * What an open incident calls for: for XIDs, what the XID knowledge calls for (see
+ * {@link xidSuggestions}); otherwise the policy maps the incident's kind to actions and parameters
+ * and the incident's resource (node, deployment, namespace) fills the gaps. A suggestion whose
+ * namespace the guardrails do not allow, or whose action the policy disables, is left out.
  */
-export function suggestedRemediationActions(
+export function suggestedRemediations(
   policy: RemediationPolicy,
   actions: readonly RemediationAction[],
   incident: Incident,
   alerts: readonly StoredAlert[] = [],
-): MessageAction[] {
+): SuggestedRemediation[] {
   if (policy.mode === 'off' || incident.status === 'resolved') return [];
   const fromXids = xidSuggestions(incident, alerts);
-  const out: MessageAction[] = [];
+  const out: SuggestedRemediation[] = [];
   for (const s of fromXids ?? policy.suggestions[incident.kind] ?? []) {
     const action = actions.find((a) => a.id === s.action);
     if (!action || !ruleFor(policy, action.id).enabled) continue;
@@ -105,12 +112,25 @@ export function suggestedRemediationActions(
     // A hot GPU held by a training job (ml-train) gets no "Reduce batch size" for a namespace the
     // guardrails keep the bot out of: a card never offers what approving would refuse.
     if (refusedNamespace(action, params, policy) !== undefined) continue;
-    out.push({
-      verb: REMEDIATION_VERBS.propose,
-      title: (s.title ?? `Propose: ${describe(action, params)}`).slice(0, 75),
-      style: 'default',
-      data: { action: action.id, params: JSON.stringify(params), incidentId: incident.id },
-    });
+    out.push({ action, params, title: (s.title ?? `Propose: ${describe(action, params)}`).slice(0, 75) });
   }
   return out;
+}
+
+/**
+ * The "Propose …" buttons for an open incident's card, one per {@link suggestedRemediations}.
+ * Pressing one proposes; nothing runs without approval (or, with `mode: auto`, an earned record).
+ */
+export function suggestedRemediationActions(
+  policy: RemediationPolicy,
+  actions: readonly RemediationAction[],
+  incident: Incident,
+  alerts: readonly StoredAlert[] = [],
+): MessageAction[] {
+  return suggestedRemediations(policy, actions, incident, alerts).map((s) => ({
+    verb: REMEDIATION_VERBS.propose,
+    title: s.title,
+    style: 'default',
+    data: { action: s.action.id, params: JSON.stringify(s.params), incidentId: incident.id },
+  }));
 }

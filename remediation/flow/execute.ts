@@ -4,7 +4,7 @@ import { describeForChat, UserFacingError } from '../../core/errors.ts';
 import { enqueueIncidentCard } from '../../core/outbox/enqueue.ts';
 import { enqueueProposalCard } from '../../core/outbox/proposal-cards.ts';
 import { hashPlan } from '../../core/remediation/plan.ts';
-import type { Proposal } from '../../core/remediation/proposal.ts';
+import { type Proposal, UNATTENDED_ACTOR } from '../../core/remediation/proposal.ts';
 import type { StepResult } from '../action.ts';
 import { ExecutorError } from '../errors.ts';
 import { ruleFor } from '../policy.ts';
@@ -87,6 +87,15 @@ async function markRolledBack(deps: RemediationDeps, rollback: Proposal): Promis
 /** The target changed since approval: the approval is void; plan again and ask again. */
 async function voidAndReplan(deps: RemediationDeps, p: Proposal, why: string): Promise<void> {
   await finish(deps, p, 'void', 'voided', { ok: false, detail: [why] }, 'TARGET_CHANGED');
+  if (p.proposedBy === UNATTENDED_ACTOR) {
+    // Nobody approved it: an unattended run whose target moved stops (its one attempt for the incident).
+    await postToPlace(
+      deps,
+      p.place,
+      remediationProgressReply(p, `unattended run stopped: ${why}.`, 'warning'),
+    );
+    return;
+  }
   await postToPlace(
     deps,
     p.place,

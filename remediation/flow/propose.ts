@@ -20,6 +20,12 @@ export interface ProposeInput {
   supersedes?: number;
   /** The proposal this one rolls back (its "Propose rollback" button). */
   rollbackOf?: number;
+  /**
+   * An unattended run or its rollback (see unattended.ts): the policy's `unattended` flag
+   * authorises it, not the action's `propose` list. Every other check (kill switch, rate limit,
+   * guardrails, dry run) applies.
+   */
+  unattended?: boolean;
 }
 
 async function tierOf(deps: RemediationDeps, incidentId: number | null): Promise<IncidentTier> {
@@ -103,7 +109,9 @@ async function planAndStore(deps: RemediationDeps, input: ProposeInput): Promise
   const action = findAction(deps, input.actionId);
   const rule = ruleFor(deps.policy, action.id);
   if (!rule.enabled) throw new UserFacingError('ACTION_DISABLED', `${action.id} is disabled in the policy.`);
-  if (!isAllowed(deps.policy, input.user.id, rule.propose))
+  // An unattended run's rollback undoes what the bot did: allowed whatever the rollback action's flag.
+  const unattended = input.unattended === true && (rule.unattended || input.rollbackOf !== undefined);
+  if (!unattended && !isAllowed(deps.policy, input.user.id, rule.propose))
     throw new UserFacingError('NOT_AUTHORISED', `${input.user.id} may not propose ${action.id}.`);
   await checkRateLimit(deps, action.id);
   const tier = await tierOf(deps, input.incidentId);

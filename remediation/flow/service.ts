@@ -8,6 +8,7 @@ import { type ApproveResult, approveRemediation, rejectRemediation } from './app
 import { KILL_SWITCH_KEY, postToPlace, type RemediationDeps, syncProposalCard } from './deps.ts';
 import { executeApproved } from './execute.ts';
 import { type ProposeInput, proposeRemediation } from './propose.ts';
+import { recordFor, runUnattended, type UnattendedCandidate } from './unattended.ts';
 
 /** An execution still marked running this long after its verification deadline was cut off. */
 const RECOVERY_GRACE_MS = 60_000;
@@ -18,6 +19,8 @@ const RECOVERY_GRACE_MS = 60_000;
  */
 export function createRemediationService(deps: RemediationDeps) {
   const running = new Set<Promise<unknown>>();
+  /** Actions with an unattended run under way on this replica. */
+  const unattended = new Set<string>();
 
   function startExecution(proposalId: number, actor: string): void {
     const task: Promise<unknown> = executeApproved(deps, proposalId, actor)
@@ -100,14 +103,31 @@ export function createRemediationService(deps: RemediationDeps) {
       return deps.policy.mode !== 'off' && (await deps.repo.getSetting(KILL_SWITCH_KEY)) !== 'off';
     },
 
+    /** An action's earned record for an alert rule (`source/rule`): see earned-record.ts. */
+    record: (actionId: string, rule: string) => recordFor(deps, actionId, rule),
+
     /**
-     * An action's record: whether it has `autoAfterVerifiedRuns` approved runs that verified. It
-     * is reported only; every run is approved (the policy refuses `mode: auto`).
+     * Starts an unattended run of a suggestion in the background when everything allows it (see
+     * {@link runUnattended}). One run of an action at a time on this replica: two incidents that
+     * call for the same change make it once (the second finds nothing left to do); across
+     * replicas the re-plan check voids the later of two runs on one target.
      */
-    async autoEligibility(actionId: string): Promise<{ eligible: boolean; runs: number; needed: number }> {
-      const runs = await deps.repo.countVerifiedRuns(actionId);
-      const needed = deps.policy.autoAfterVerifiedRuns;
-      return { eligible: runs >= needed, runs, needed };
+    startUnattended(candidate: UnattendedCandidate): void {
+      const key = candidate.actionId;
+      if (unattended.has(key)) return;
+      unattended.add(key);
+      const task: Promise<unknown> = runUnattended(deps, candidate)
+        .catch((err) =>
+          deps.logger?.error(
+            { err, code: 'REMEDIATION_UNATTENDED', incidentId: candidate.incident.id },
+            'unattended remediation failed',
+          ),
+        )
+        .finally(() => {
+          running.delete(task);
+          unattended.delete(key);
+        });
+      running.add(task);
     },
 
     /** Periodic: pending proposals past their expiry become expired, and their threads say so. */

@@ -36,8 +36,10 @@ export class KubeCluster {
   /** HPA recommendations (namespace/name → replicas) that stand in for metrics; see {@link setHpaRecommendation}. */
   readonly hpaRecommendations = new Map<string, number>();
   private counter = 0;
-  /** Clock reading and store revision at the last fixed point; unchanged means nothing to do. */
+  /** Clock reading and store revision at the last fixed point. */
   private settled = { at: Number.NaN, revision: '' };
+  /** The earliest clock reading at which a controller has something to do without any write. */
+  private wakeAtMs = Number.POSITIVE_INFINITY;
 
   constructor(opts: ClusterOptions = {}) {
     this.clock = opts.clock ?? systemClock;
@@ -46,12 +48,24 @@ export class KubeCluster {
     this.jobRunMs = opts.jobRunMs ?? 3_000;
   }
 
-  /** Run every controller until nothing changes at the current clock reading. */
+  /**
+   * Run every controller until nothing changes at the current clock reading. Nothing to do while
+   * no object changed and no controller's deadline (see {@link wakeAt}) has come: every API
+   * request and metrics scrape ticks, and a full pass copies every object.
+   */
   tick(): void {
     const at = this.clock.now();
-    if (at === this.settled.at && this.store.resourceVersion === this.settled.revision) return;
+    const { settled } = this;
+    const idle = this.store.resourceVersion === settled.revision && at >= settled.at && at < this.wakeAtMs;
+    if (idle) return;
+    this.wakeAtMs = Number.POSITIVE_INFINITY;
     reconcileAll(this);
     this.settled = { at, revision: this.store.resourceVersion };
+  }
+
+  /** A controller's note that at `ms` it will act on objects nobody changed (a pod turns Ready, a Job ends). */
+  wakeAt(ms: number): void {
+    this.wakeAtMs = Math.min(this.wakeAtMs, ms);
   }
 
   /** Make an HPA want this many replicas (bounded by its min/max), as if metrics said so. */

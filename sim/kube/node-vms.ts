@@ -46,7 +46,11 @@ export function syncNodeReboots(c: KubeCluster): void {
   const now = c.clock.now();
   for (const node of c.list('Node')) {
     const until = Number(node.metadata.annotations?.[REBOOTING_UNTIL] ?? Number.NaN);
-    if (!Number.isFinite(until) || now < until) continue;
+    if (!Number.isFinite(until)) continue;
+    if (now < until) {
+      c.wakeAt(until);
+      continue;
+    }
     const next = cloneJson(node);
     const annotations: Record<string, string> = {
       ...(next.metadata.annotations ?? {}),

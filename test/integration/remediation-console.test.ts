@@ -75,6 +75,17 @@ describe('remediation from the console, end to end on the simulated cluster', ()
       .toMatch(/Done and verified/);
     const done = await cardNow();
     expect(JSON.stringify(done.card)).toMatch(/2 of 2 \(console:bob, console:carol\)/);
+    // The incident's own card closes the loop: how the run ended, and its rollback while possible.
+    const id = /Remediation #(\d+): /.exec(JSON.stringify(done.card))![1];
+    await expect
+      .poll(async () => JSON.stringify((await bot.consoleMessages()).find((m) => m.id === card.id)!.card))
+      .toMatch(
+        new RegExp(`Remediation #${id} \\(drain-and-reset-gpu\\) verified .*the alerts are still firing`),
+      );
+    const incidentNow = (await bot.consoleMessages()).find((m) => m.id === card.id)!;
+    expect(buttons(incidentNow.card).find((a) => a.title === `Roll back #${id}`)?.data).toMatchObject({
+      rollbackOf: Number(id),
+    });
     expect(buttons(done.card)).toEqual([]);
     // One card per proposal: every step edited it, none posted a second one.
     const title = /Remediation #\d+: /.exec(JSON.stringify(done.card))![0];

@@ -42,7 +42,11 @@ export function syncJobs(c: KubeCluster): void {
     }
     const node = nodes.get(String(specOf(pod).nodeName ?? ''));
     const started = Date.parse(String(statusOf(pod).startTime ?? ''));
-    if (!Number.isFinite(started) || now < started + c.jobRunMs) continue;
+    if (!Number.isFinite(started)) continue;
+    if (now < started + c.jobRunMs) {
+      c.wakeAt(started + c.jobRunMs);
+      continue;
+    }
     const ready = ((statusOf(node ?? pod).conditions ?? []) as { type: string; status: string }[]).some(
       (cond) => cond.type === 'Ready' && cond.status === 'True',
     );

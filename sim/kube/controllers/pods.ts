@@ -107,6 +107,7 @@ export function updatePodStatus(c: KubeCluster): void {
     if (!spec.nodeName || typeof status.startTime !== 'string' || isJobPod(pod)) continue;
     const readyAtMs = Date.parse(status.startTime) + c.podReadyDelayMs;
     const ready = c.clock.now() >= readyAtMs;
+    if (!ready) c.wakeAt(readyAtMs);
     const started = status.startTime;
     const readyAt = formatTime(readyAtMs);
     const hostIP = (

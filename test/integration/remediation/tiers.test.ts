@@ -1,18 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { alice, bob, carol, type FlowHarness, place, refusal, replicasOf, startFlow } from './harness.ts';
 
-describe('approvals per tier and automatic mode', () => {
+describe('approvals per tier', () => {
   let h: FlowHarness;
   afterEach(() => h.close());
-
-  const proposeScale = (replicas: number) =>
-    h.service.propose({
-      actionId: 'scale-replicas',
-      params: { deployment: 'embeddings', replicas: String(replicas) },
-      user: alice,
-      place,
-      incidentId: null,
-    });
 
   it('asks two approvers for a P1 incident, chosen per tier by the policy', async () => {
     h = await startFlow({
@@ -63,20 +54,5 @@ describe('approvals per tier and automatic mode', () => {
     await h.service.idle();
     expect(await replicasOf(h, 'embeddings')).toBe(3);
     expect((await h.service.audit(incident.id)).records.map((r) => r.event)).toContain('verified');
-    expect(await h.service.autoEligibility('scale-replicas')).toEqual({
-      eligible: false,
-      runs: 1,
-      needed: 5,
-    });
-  });
-
-  it("an action's record counts approved runs that verified, per action", async () => {
-    h = await startFlow({ autoAfterVerifiedRuns: 1 });
-    expect((await h.service.autoEligibility('scale-replicas')).eligible).toBe(false);
-    const p = await proposeScale(3);
-    await h.service.approve({ proposalId: p.id, planHash: p.planHash, user: bob });
-    await h.service.idle();
-    expect(await h.service.autoEligibility('scale-replicas')).toEqual({ eligible: true, runs: 1, needed: 1 });
-    expect((await h.service.autoEligibility('cordon-node')).eligible).toBe(false);
   });
 });

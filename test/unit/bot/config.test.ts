@@ -102,7 +102,7 @@ describe('loadConfig', () => {
     expect(p.some((l) => l.startsWith(`${file}: remediation: mode`))).toBe(true);
   });
 
-  it('refuses remediation mode auto, which this version cannot honour, and an oncall rotation that says nothing', () => {
+  it('refuses remediation mode auto with no action marked unattended (it would do nothing), and an oncall rotation that says nothing', () => {
     const dir = mkdtempSync(join(tmpdir(), 'policy-'));
     const file = join(dir, 'policy.yaml');
     writeFileSync(
@@ -111,7 +111,9 @@ describe('loadConfig', () => {
     );
     const p = problems({ POLICY_FILE: file });
     expect(p).toContainEqual(
-      expect.stringMatching(/: remediation: mode: auto is not available in this version.*Use suggest/),
+      expect.stringMatching(
+        /: remediation: mode: auto runs only the actions marked unattended: true.*or use suggest/,
+      ),
     );
     expect(p.some((l) => l.startsWith(`${file}: oncall: rotations.0.members`))).toBe(true);
     expect(p.some((l) => l.startsWith(`${file}: oncall: rotations.0.start`))).toBe(true);
