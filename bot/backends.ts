@@ -20,12 +20,14 @@ import type { LogsBackend } from '../queries/backends/logs-backend.ts';
 import type { MetricsBackend } from '../queries/backends/metrics-backend.ts';
 import { createPrometheusBackend } from '../queries/backends/prometheus.ts';
 import { KQL_CATALOG } from '../queries/catalog.ts';
+import type { BackendPoolApi } from '../remediation/executors/apim-backends.ts';
 import type { AgentPoolApi } from '../remediation/executors/azure.ts';
 import type { ScaleSetVmApi } from '../remediation/executors/scale-set-vms.ts';
 import type { Config } from './config.ts';
 import {
   type LocalPlatform,
   simulatedAzureMetrics,
+  simulatedBackendPools,
   simulatedInventory,
   simulatedNodes,
   startSimulatedLogs,
@@ -39,6 +41,8 @@ export interface RemediationTargets {
   nodePools: AgentPoolApi | undefined;
   /** The scale set instances behind the nodes (reboot-node), when Azure is configured. */
   nodeVms?: ScaleSetVmApi | undefined;
+  /** The AI gateway's API Management backend pools (shift-backend-pool), when the policy names them. */
+  backendPools?: BackendPoolApi | undefined;
 }
 
 /**
@@ -109,7 +113,12 @@ export function createBackends(
     charts,
     limiter: new WorkLimiter(config.policy.rateLimits, () => clock.now()),
     remediationTargets: platform
-      ? { kubeConfig: platform.kubeConfig, nodePools: undefined, nodeVms: platform.nodeVms }
+      ? {
+          kubeConfig: platform.kubeConfig,
+          nodePools: undefined,
+          nodeVms: platform.nodeVms,
+          backendPools: simulatedBackendPools(platform.backendPools),
+        }
       : config.policy.remediation !== undefined
         ? connectRemediationTargets(config.remediationTargets, config.policy.remediation)
         : undefined,

@@ -1,6 +1,10 @@
 import type { Clock } from '../core/clock.ts';
 import type { BotModule } from '../handlers/module.ts';
 import type { InventoryInput } from '../handlers/questions/inventory.ts';
+import { ExecutorError } from '../remediation/errors.ts';
+import type { BackendPoolApi } from '../remediation/executors/apim-backends.ts';
+import type { ApimPolicy } from '../remediation/policy.ts';
+import { SIM_APIM, SimulatedApimError } from '../sim/azure/apim-backend-pool.ts';
 import { createDcgmMetricsHandler } from '../sim/dcgm/http-handler.ts';
 import type { LocalPlatform } from '../sim/local-platform.ts';
 import { DEPLOYMENTS, ROLES } from '../sim/telemetry/profile.ts';
@@ -40,6 +44,37 @@ export function simulatedInventory(platform: LocalPlatform): InventoryInput {
     appRoles: ROLES.map((r) => r.name),
     teams: [...new Set(ROLES.map((r) => r.team))],
     nodes: platform.dcgm.nodes.map((n) => n.name),
+  };
+}
+
+/** The simulated gateway's backend pool, as remediation.apim would name it in a policy. */
+export const LOCAL_APIM_POLICY: ApimPolicy = {
+  resourceGroup: SIM_APIM.resourceGroup,
+  service: SIM_APIM.service,
+  pools: { [SIM_APIM.pool]: { primary: SIM_APIM.primary } },
+};
+
+/**
+ * The simulated API Management backend pool behind the bot's port: its refusals become the
+ * executor errors Resource Manager's would (a 412 voids the approval and plans again).
+ */
+export function simulatedBackendPools(sim: LocalPlatform['backendPools']): BackendPoolApi {
+  const call = async <T>(what: string, fn: () => Promise<T>): Promise<T> => {
+    try {
+      return await fn();
+    } catch (err) {
+      if (err instanceof SimulatedApimError)
+        throw new ExecutorError(`ARM_${err.status}`, `${what}: ${err.message}`, err.status, { cause: err });
+      throw err;
+    }
+  };
+  return {
+    service: sim.service,
+    get: (pool) => call(`read backend pool ${pool}`, () => sim.get(pool)),
+    etag: (pool) => call(`read the ETag of backend pool ${pool}`, () => sim.etag(pool)),
+    backendUrl: (backend) => sim.backendUrl(backend),
+    update: (pool, services, ifMatch) =>
+      call(`update backend pool ${pool}`, () => sim.update(pool, services, ifMatch)),
   };
 }
 

@@ -1,6 +1,11 @@
 import { DefaultAzureCredential, type TokenCredential } from '@azure/identity';
 import { KubeConfig } from '@kubernetes/client-node';
 import { AppError } from '../core/errors.ts';
+import {
+  apimService,
+  type BackendPoolApi,
+  createBackendPoolApi,
+} from '../remediation/executors/apim-backends.ts';
 import { type AgentPoolApi, aksCluster, createAgentPoolApi } from '../remediation/executors/azure.ts';
 import { createScaleSetVmApi, type ScaleSetVmApi } from '../remediation/executors/scale-set-vms.ts';
 import type { RemediationPolicy } from '../remediation/policy.ts';
@@ -70,6 +75,24 @@ export function connectNodeVms(
 }
 
 /**
+ * The AI gateway's API Management backend pools (shift-backend-pool), when the policy has
+ * `remediation.apim` and a subscription is known (its own or AZURE_SUBSCRIPTION_ID).
+ */
+export function connectBackendPools(
+  policy: RemediationPolicy,
+  azure: RemediationTargetConfig,
+  credential: () => TokenCredential,
+): BackendPoolApi | undefined {
+  const subscriptionId = policy.apim?.subscriptionId ?? azure.azureSubscriptionId;
+  if (!policy.apim || !subscriptionId) return undefined;
+  return createBackendPoolApi({
+    apim: apimService.parse({ ...policy.apim, subscriptionId }),
+    endpoint: azure.armEndpoint ?? 'https://management.azure.com',
+    credential: credential(),
+  });
+}
+
+/**
  * What a production bot's remediation acts on: the Kubernetes cluster of the kubeconfig and, when
  * the policy names an AKS cluster, its node pools and node VMs through Resource Manager with the Azure identity
  * of the environment (managed identity, workload identity, CLI login).
@@ -77,7 +100,12 @@ export function connectNodeVms(
 export function connectRemediationTargets(
   config: RemediationTargetConfig,
   policy: RemediationPolicy,
-): { kubeConfig: KubeConfig; nodePools: AgentPoolApi | undefined; nodeVms: ScaleSetVmApi | undefined } {
+): {
+  kubeConfig: KubeConfig;
+  nodePools: AgentPoolApi | undefined;
+  nodeVms: ScaleSetVmApi | undefined;
+  backendPools: BackendPoolApi | undefined;
+} {
   let credential: TokenCredential | undefined;
   const shared = () => {
     credential ??= new DefaultAzureCredential();
@@ -87,5 +115,6 @@ export function connectRemediationTargets(
     kubeConfig: loadKubeConfig(config.kubeconfigPath),
     nodePools: connectNodePools(policy, config, shared),
     nodeVms: connectNodeVms(policy, config, shared),
+    backendPools: connectBackendPools(policy, config, shared),
   };
 }

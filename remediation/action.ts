@@ -2,13 +2,14 @@ import type { z } from 'zod';
 import type { Clock } from '../core/clock.ts';
 import type { Plan, PlanInput } from '../core/remediation/plan.ts';
 import type { Risk, StepResult } from '../core/remediation/proposal.ts';
+import type { BackendPoolApi } from './executors/apim-backends.ts';
 import type { AgentPoolApi } from './executors/azure.ts';
 import type { GpuEvidenceReader } from './executors/gpu-evidence.ts';
 import type { KubeClients } from './executors/kubernetes.ts';
 import type { ScaleSetVmApi } from './executors/scale-set-vms.ts';
 import type { ThrottleReader } from './executors/throttle-rate.ts';
 import type { TicketFiler } from './executors/ticket-webhook.ts';
-import type { GpuResetSettings, Guardrails } from './policy.ts';
+import type { ApimPolicy, GpuResetSettings, Guardrails } from './policy.ts';
 
 /** Actions speak of these as part of their own contract. */
 export type { Risk, StepResult };
@@ -27,8 +28,14 @@ export interface ActionContext {
   nodePools?: AgentPoolApi;
   /** The VM scale set instances behind AKS nodes (reboot-node); absent when Azure is not configured. */
   nodeVms?: ScaleSetVmApi;
+  /** The AI gateway's API Management backend pools (shift-backend-pool); absent when not configured. */
+  backendPools?: BackendPoolApi;
+  /** The pools the policy lets shift-backend-pool change, with their primaries (`remediation.apim.pools`). */
+  apimPools?: ApimPolicy['pools'];
   /** The 429 rate of Azure OpenAI traffic (shift-traffic verifies it drops); absent without logs. */
   throttle?: ThrottleReader;
+  /** The 429 rate as the Azure OpenAI resource counts it (Azure Monitor metrics); absent without them. */
+  resourceThrottle?: ThrottleReader;
   /** One GPU's XID, ECC and remap history with its serial (file-gpu-replacement); absent without metrics. */
   gpuEvidence?: GpuEvidenceReader;
   /** The ticket webhook (file-gpu-replacement); absent when none is configured. */

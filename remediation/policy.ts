@@ -77,6 +77,8 @@ export const guardrails = z.object({
   maxCordonedNodes: z.number().int().min(1).default(2),
   /** Largest share of traffic one plan may move, in percentage points. */
   maxTrafficShift: z.number().int().min(1).max(100).default(100),
+  /** Share of traffic (%) the primary of an API Management backend pool keeps after any shift. */
+  minPrimaryWeight: z.number().int().min(0).max(100).default(20),
 });
 export type Guardrails = z.infer<typeof guardrails>;
 
@@ -108,6 +110,26 @@ export const gpuResetSettings = z
   })
   .strict();
 export type GpuResetSettings = z.infer<typeof gpuResetSettings>;
+
+const apimName = z
+  .string()
+  .regex(/^[A-Za-z0-9][-A-Za-z0-9_.]{0,79}$/, 'must be an API Management backend id');
+
+/** remediation.apim: where the AI gateway's backend pools are and which of them the bot may shift. */
+export const apimPolicy = z
+  .object({
+    subscriptionId: z
+      .string()
+      .regex(/^[0-9a-fA-F-]{36}$/, 'must be a subscription id (UUID)')
+      .optional(),
+    resourceGroup: z.string().regex(/^[-\w.()]{1,90}$/, 'must be a resource group name'),
+    service: z.string().regex(/^[a-zA-Z][-a-zA-Z0-9]{0,49}$/, 'must be an API Management service name'),
+    pools: z
+      .record(apimName, z.object({ primary: apimName }).strict())
+      .refine((pools) => Object.keys(pools).length > 0, { message: 'name at least one backend pool' }),
+  })
+  .strict();
+export type ApimPolicy = z.infer<typeof apimPolicy>;
 
 /** A change freeze: no unattended run starts between `from` and `to` (people may still approve). */
 const freezeWindow = z
@@ -178,6 +200,13 @@ export const remediationPolicySchema = z
       })
       .strict()
       .optional(),
+    /**
+     * The API Management instance of the AI gateway whose backend pools shift-backend-pool may
+     * change, and those pools: only the pools named here, each with its primary member (the
+     * backend that keeps at least `guardrails.minPrimaryWeight` % of the traffic). The
+     * subscription comes from AZURE_SUBSCRIPTION_ID unless given here.
+     */
+    apim: apimPolicy.optional(),
   })
   .strict()
   .refine((p) => p.mode !== 'auto' || Object.values(p.actions).some((a) => a.unattended), {

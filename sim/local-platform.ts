@@ -2,6 +2,7 @@ import { KubeConfig } from '@kubernetes/client-node';
 import type { Clock } from '../core/clock.ts';
 import { createLocalMetricsBackend, LocalSampleStore } from '../queries/backends/local-metrics.ts';
 import type { MetricsBackend } from '../queries/backends/metrics-backend.ts';
+import { simulatedApimBackendPools } from './azure/apim-backend-pool.ts';
 import { createDcgmCluster, type DcgmCluster } from './dcgm/cluster.ts';
 import { backfillInto, scrapeInto, startScrapeLoop } from './dcgm/feed-store.ts';
 import { syncPodsFromKube } from './dcgm/kube-pods.ts';
@@ -19,6 +20,8 @@ export interface LocalPlatform {
   metrics: MetricsBackend;
   /** The VM scale set instances behind the nodes: reboot-node restarts them (the DCGM episodes of the node end). */
   nodeVms: ReturnType<typeof simulatedNodeVms>;
+  /** The AI gateway's API Management backend pool (shift-backend-pool), with ETags. */
+  backendPools: ReturnType<typeof simulatedApimBackendPools>;
   /**
    * The scenario start, on the bot's clock: the simulated telemetry places its episodes and the
    * alert simulator its alerts relative to this one instant, so both tell the same story.
@@ -54,6 +57,7 @@ export async function startLocalPlatform(clock: Clock): Promise<LocalPlatform> {
     nodeVms: simulatedNodeVms(kube.state, SIM_NODE_VMS.subscriptionId, {
       onRestart: (node) => dcgm.recover(node),
     }),
+    backendPools: simulatedApimBackendPools(),
     scrapeNow: () => {
       syncPodsFromKube(dcgm, kube.state);
       scrapeInto(samples, dcgm, clock.now());

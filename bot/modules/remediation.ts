@@ -6,10 +6,12 @@ import {
 } from '../../handlers/approvals/remediation-module.ts';
 import { gpuEvidenceFromMetrics } from '../../remediation/executors/gpu-evidence.ts';
 import { createKubeClients } from '../../remediation/executors/kubernetes.ts';
+import { createMetricsThrottleReader } from '../../remediation/executors/throttle-metrics.ts';
 import { createLogsThrottleReader } from '../../remediation/executors/throttle-rate.ts';
 import { type TicketWebhook, ticketFiler } from '../../remediation/executors/ticket-webhook.ts';
 import { type RemediationPolicy, remediationPolicySchema } from '../../remediation/policy.ts';
 import type { RemediationTargets } from '../backends.ts';
+import { LOCAL_APIM_POLICY } from '../local-mode.ts';
 import type { ModuleParts, ModulePlugin } from '../module-list.ts';
 
 /**
@@ -18,6 +20,7 @@ import type { ModuleParts, ModulePlugin } from '../module-list.ts';
  */
 const LOCAL_REMEDIATION_POLICY = remediationPolicySchema.parse({
   groups: { oncall: ['console:alice', 'console:bob', 'console:carol', 'console:dave'] },
+  apim: LOCAL_APIM_POLICY,
 });
 
 type Needs = Pick<ModuleParts, 'store' | 'targets' | 'clock' | 'logger' | 'queued' | 'metrics' | 'backends'>;
@@ -57,6 +60,7 @@ export const remediationPlugin: ModulePlugin<
       databaseUrl: s.databaseUrl,
       kube: createKubeClients(s.on.kubeConfig),
       nodePools: s.on.nodePools,
+      backendPools: s.on.backendPools,
       policy: s.policy,
       store: needs.store,
       targets: needs.targets,
@@ -67,6 +71,9 @@ export const remediationPlugin: ModulePlugin<
       registry: needs.metrics?.registry,
       // shift-traffic verifies with the vetted throttle-rate query that 429s are dropping.
       throttle: needs.backends.logs && createLogsThrottleReader(needs.backends.logs, needs.clock),
+      // shift-backend-pool also reads the resource's own 429 count from Azure Monitor metrics.
+      resourceThrottle:
+        needs.backends.azureMetrics && createMetricsThrottleReader(needs.backends.azureMetrics),
       gpu: {
         nodeVms: s.on.nodeVms,
         gpuEvidence: needs.backends.metrics && gpuEvidenceFromMetrics(needs.backends.metrics, needs.clock),

@@ -9,6 +9,7 @@ import { UNATTENDED_ACTOR } from '../../core/remediation/proposal.ts';
 import type { Store, StoredAlert } from '../../core/store.ts';
 import type { GpuRemediationPorts } from '../../remediation/action.ts';
 import { ACTIONS } from '../../remediation/catalog.ts';
+import type { BackendPoolApi } from '../../remediation/executors/apim-backends.ts';
 import type { AgentPoolApi } from '../../remediation/executors/azure.ts';
 import type { KubeClients } from '../../remediation/executors/kubernetes.ts';
 import type { ThrottleReader } from '../../remediation/executors/throttle-rate.ts';
@@ -46,8 +47,12 @@ export interface RemediationSetupOptions {
   kube: KubeClients;
   /** AKS agent pools (see `createAgentPoolApi`); without it, scale-node-pool explains what to configure. */
   nodePools?: AgentPoolApi;
+  /** The AI gateway's API Management backend pools (see `createBackendPoolApi`) for shift-backend-pool. */
+  backendPools?: BackendPoolApi | undefined;
   /** 429 counts from the logs backend (see `createLogsThrottleReader`) for shift-traffic's verification. */
   throttle?: ThrottleReader;
+  /** 429 counts from Azure Monitor metrics (see `createMetricsThrottleReader`) for shift-backend-pool. */
+  resourceThrottle?: ThrottleReader | undefined;
   /** Scale set VMs, GPU evidence and the ticket webhook for the GPU actions; each optional. */
   gpu?: GpuRemediationPorts;
   /** The parsed `remediation` section of the policy file; undefined for the defaults. */
@@ -74,7 +79,9 @@ export function setupRemediation(options: RemediationSetupOptions) {
     policy: options.policy ?? defaultRemediationPolicy(),
     kube: options.kube,
     nodePools: options.nodePools,
+    backendPools: options.backendPools,
     throttle: options.throttle,
+    resourceThrottle: options.resourceThrottle,
     ...options.gpu,
     store: options.store,
     targets: options.targets,

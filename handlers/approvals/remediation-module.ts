@@ -8,6 +8,7 @@ import type { ProposalCardSource } from '../../core/outbox/proposal-cards.ts';
 import type { Proposal } from '../../core/remediation/proposal.ts';
 import type { Store } from '../../core/store.ts';
 import type { GpuRemediationPorts, RemediationAction } from '../../remediation/action.ts';
+import type { BackendPoolApi } from '../../remediation/executors/apim-backends.ts';
 import type { AgentPoolApi } from '../../remediation/executors/azure.ts';
 import type { KubeClients } from '../../remediation/executors/kubernetes.ts';
 import type { ThrottleReader } from '../../remediation/executors/throttle-rate.ts';
@@ -30,8 +31,12 @@ export interface RemediationModuleOptions {
   kube: KubeClients;
   /** AKS agent pools, when the policy names a cluster and Azure is configured. */
   nodePools?: AgentPoolApi | undefined;
+  /** The AI gateway's API Management backend pools (shift-backend-pool), when the policy names them. */
+  backendPools?: BackendPoolApi | undefined;
   /** 429 counts for shift-traffic's verification (build with `createLogsThrottleReader`). */
   throttle?: ThrottleReader | undefined;
+  /** 429 counts from the resource's Azure Monitor metrics (build with `createMetricsThrottleReader`). */
+  resourceThrottle?: ThrottleReader | undefined;
   /** Scale set VMs (reboot-node), GPU evidence and the ticket webhook (file-gpu-replacement). */
   gpu?: GpuRemediationPorts | undefined;
   /** The parsed `remediation` section of the policy file. */

@@ -184,13 +184,13 @@ const BASELINE_MS = 10 * MINUTE;
 const MIN_REQUESTS = 20;
 
 /** Complete one-minute buckets in the ten minutes before the shift. */
-function baselineRange(at: number): { from: number; to: number } {
+export function baselineRange(at: number): { from: number; to: number } {
   const to = Math.floor(at / MINUTE) * MINUTE;
   return { from: to - BASELINE_MS, to };
 }
 
 /** Complete one-minute buckets that started after the shift. */
-function afterRange(at: number, now: number): { from: number; to: number } {
+export function afterRange(at: number, now: number): { from: number; to: number } {
   return { from: Math.ceil(at / MINUTE) * MINUTE, to: Math.floor(now / MINUTE) * MINUTE };
 }
 

@@ -9,6 +9,7 @@ import type { Proposal, ReplyPlace } from '../../core/remediation/proposal.ts';
 import type { Store } from '../../core/store.ts';
 import type { RemediationRepo } from '../../store/remediation/remediation-repo.ts';
 import type { ActionContext, RemediationAction } from '../action.ts';
+import type { BackendPoolApi } from '../executors/apim-backends.ts';
 import type { AgentPoolApi } from '../executors/azure.ts';
 import type { GpuEvidenceReader } from '../executors/gpu-evidence.ts';
 import type { KubeClients } from '../executors/kubernetes.ts';
@@ -27,12 +28,16 @@ export interface RemediationDeps {
   nodePools?: AgentPoolApi;
   /** VM scale set instances behind the nodes (reboot-node), when Azure is configured. */
   nodeVms?: ScaleSetVmApi;
+  /** The AI gateway's API Management backend pools (shift-backend-pool), when configured. */
+  backendPools?: BackendPoolApi;
   /** GPU evidence from the metrics backend (file-gpu-replacement). */
   gpuEvidence?: GpuEvidenceReader;
   /** The ticket webhook (file-gpu-replacement). */
   tickets?: TicketFiler;
   /** The 429 rate from the logs backend, when there is one (shift-traffic's verification). */
   throttle?: ThrottleReader;
+  /** The 429 rate from the resource's Azure Monitor metrics, when configured (shift-backend-pool). */
+  resourceThrottle?: ThrottleReader;
   /** The bot's store: incidents (tier) and the outbox (progress in the thread). */
   store: Store;
   targets: readonly ChannelTarget[];
@@ -59,9 +64,12 @@ export function actionContext(deps: RemediationDeps): ActionContext {
     kube: deps.kube,
     nodePools: deps.nodePools,
     nodeVms: deps.nodeVms,
+    backendPools: deps.backendPools,
+    apimPools: deps.policy.apim?.pools ?? {},
     gpuEvidence: deps.gpuEvidence,
     tickets: deps.tickets,
     throttle: deps.throttle,
+    resourceThrottle: deps.resourceThrottle,
     guardrails: deps.policy.guardrails,
     gpuReset: deps.policy.gpuReset,
     clock: deps.clock,

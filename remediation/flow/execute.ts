@@ -188,7 +188,8 @@ export async function executeApproved(
     applied = await action.apply(p.plan, ctx);
   } catch (err) {
     if (err instanceof ExecutorError && err.conflict) {
-      await voidAndReplan(deps, p, 'the target changed while applying (409 Conflict)');
+      const answer = err.status === 412 ? '412 Precondition Failed' : '409 Conflict';
+      await voidAndReplan(deps, p, `the target changed while applying (${answer})`);
       return deps.repo.getProposal(p.id);
     }
     const failed = await finish(

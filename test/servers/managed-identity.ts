@@ -1,4 +1,5 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
 
 /** What the identity endpoint needs: the token it issues and the secret callers must present. */
 export interface ManagedIdentityOptions {
@@ -42,4 +43,27 @@ export function serveManagedIdentity(
     client_id: '00000000-0000-0000-0000-00000000c11e',
   });
   return true;
+}
+
+/**
+ * The managed-identity endpoint on its own loopback HTTP port, as App Service serves it to the
+ * process (`IDENTITY_ENDPOINT` is an http://localhost URL there too). For tests whose Azure API is
+ * a TLS server the identity client cannot be told to trust: `DefaultAzureCredential` in the test
+ * process reads `IDENTITY_ENDPOINT` and `IDENTITY_HEADER` and asks this server for its token.
+ */
+export async function startManagedIdentityEndpoint(options: ManagedIdentityOptions) {
+  const tokenRequests: string[] = [];
+  const server = createServer((req, res) => {
+    if (serveManagedIdentity(req, res, options, tokenRequests)) return;
+    res.writeHead(404, { 'content-type': 'application/json' });
+    res.end(JSON.stringify({ statusCode: 404, message: 'not found' }));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as AddressInfo).port;
+  return {
+    /** The value for IDENTITY_ENDPOINT. */
+    url: `http://127.0.0.1:${port}/msi/token`,
+    tokenRequests,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
 }

@@ -10,6 +10,7 @@ import type { ReplyPlace } from '../../../core/remediation/proposal.ts';
 import type { Store } from '../../../core/store.ts';
 import { createProposalCards } from '../../../handlers/approvals/approval-handlers.ts';
 import { ACTIONS } from '../../../remediation/catalog.ts';
+import type { BackendPoolApi } from '../../../remediation/executors/apim-backends.ts';
 import type { AgentPoolApi } from '../../../remediation/executors/azure.ts';
 import { createKubeClients } from '../../../remediation/executors/kubernetes.ts';
 import type { RemediationDeps } from '../../../remediation/flow/deps.ts';
@@ -76,7 +77,7 @@ export interface FlowHarness {
 /** A seeded simulated cluster, the bot's store and the remediation store on one temporary file. */
 export async function startFlow(
   policyOverrides: Record<string, unknown> = {},
-  extras: { nodePools?: AgentPoolApi } = {},
+  extras: { nodePools?: AgentPoolApi; backendPools?: BackendPoolApi } = {},
 ): Promise<FlowHarness> {
   const sim = await startSimCluster();
   const dir = mkdtempSync(join(tmpdir(), 'remediation-'));
@@ -93,6 +94,7 @@ export async function startFlow(
     policy,
     kube: createKubeClients(sim.kubeConfig),
     nodePools: extras.nodePools,
+    backendPools: extras.backendPools,
     store,
     targets: [{ surface: 'console', channel: 'oncall' }],
     clock: sim.clock,
