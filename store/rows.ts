@@ -129,10 +129,11 @@ export function toStorm(row: StormRow): Storm {
 /** The columns of `incidents` the storm card needs. */
 export type StormIncidentRow = Pick<
   IncidentRow,
-  'id' | 'title' | 'kind' | 'tier' | 'status' | 'resource' | 'opened_at'
+  'id' | 'title' | 'kind' | 'tier' | 'status' | 'resource' | 'opened_at' | 'acknowledged_by' | 'silence_id'
 >;
 
-export const STORM_INCIDENT_COLUMNS = 'id, title, kind, tier, status, resource, opened_at';
+export const STORM_INCIDENT_COLUMNS =
+  'id, title, kind, tier, status, resource, opened_at, acknowledged_by, silence_id';
 
 export function toStormIncident(row: StormIncidentRow): StormIncident {
   return stormIncident.parse({
@@ -143,6 +144,8 @@ export function toStormIncident(row: StormIncidentRow): StormIncident {
     status: row.status,
     resource: fromJson(row.resource),
     openedAt: Number(row.opened_at),
+    acknowledgedBy: row.acknowledged_by,
+    silenceId: row.silence_id === null ? null : Number(row.silence_id),
   });
 }
 

@@ -2,6 +2,7 @@ import type { Incident } from '../../core/alerts/incident.ts';
 import { BOT_ACTOR } from '../../core/alerts/timeline.ts';
 import type { ChatSurface } from '../../core/chat-surface.ts';
 import type { Message } from '../../core/message.ts';
+import { enqueueStormCard } from '../../core/outbox/enqueue.ts';
 import type { MessageRef, OutboxEntry } from '../../core/outbox/outbox-entry.ts';
 import type { ProposalCardSource } from '../../core/outbox/proposal-cards.ts';
 import type { Repos, Store } from '../../core/store.ts';
@@ -131,8 +132,16 @@ export async function sendEntry(
       }
       // A silenced incident is not announced; its card appears if the silence ends while it fires.
       if (view.incident.silenceId !== null) return 'skipped';
-      // An incident folded into an alert storm shows on the storm card only.
-      if ((view.incident.stormId ?? null) !== null) return 'skipped';
+      // An incident folded into an alert storm shows on the storm card only: a change to it (an
+      // acknowledgement, a silence) is brought to that card instead.
+      const stormId = view.incident.stormId ?? null;
+      if (stormId !== null) {
+        const target = { surface: entry.surface, channel: entry.channel };
+        await store.transaction((tx) =>
+          enqueueStormCard(tx, [target], stormId, deps.now(), { coalesce: true }),
+        );
+        return 'skipped';
+      }
       // A P3 waits for the digest; its card appears if it is raised to P2 or P1.
       if (deps.holdsIncidentCard?.(view.incident)) return 'skipped';
       const sent = await sendOnce(surface, entry, at, view.message, `incident:${p.incidentId}`);

@@ -51,7 +51,12 @@ export function stormCard(input: {
   // Clock times are time elements the client renders in the reader's zone; the server's own
   // rendering would be in one zone for everyone and the title (plain text on Slack) cannot hold one.
   const since = cardTime(storm.startedAt, time, 'time');
-  const firing = incidents.filter((i) => i.status === 'open').length;
+  const open = incidents.filter((i) => i.status === 'open');
+  const firing = open.length;
+  const acked = open.filter((i) => i.acknowledgedBy !== null).length;
+  const silenced = open.filter((i) => i.silenceId !== null).length;
+  // Nobody has taken these yet: what "Acknowledge all" and "Silence all" would act on.
+  const untaken = open.filter((i) => i.acknowledgedBy === null && i.silenceId === null).length;
   const resolved = incidents.length - firing;
   const ended = storm.endedAt !== null;
   const byTier = TIERS.map((t) => [t, incidents.filter((i) => i.tier === t).length] as const)
@@ -81,6 +86,9 @@ export function stormCard(input: {
     facts: [
       ['By tier', byTier || 'none'],
       ['Status', `${firing} firing · ${resolved} resolved`],
+      ...(firing > 0
+        ? [['Taken', `${acked} acknowledged · ${silenced} silenced · ${untaken} nobody yet`] as Fact]
+        : []),
     ],
     sections: [
       ...(kinds.length > 0 ? [{ kind: 'facts' as const, title: 'Top kinds', facts: kinds }] : []),
@@ -91,14 +99,7 @@ export function stormCard(input: {
         columns: ['Incident', 'Tier', 'Status', 'Title'],
         rows: incidents
           .slice(0, RECENT_ROWS)
-          .map((i) => [
-            formatIncidentId(i.id),
-            i.tier,
-            i.status === 'open'
-              ? { text: 'firing', tone: 'attention' as const }
-              : { text: 'resolved', tone: 'good' as const },
-            i.title,
-          ]),
+          .map((i) => [formatIncidentId(i.id), i.tier, stormRowStatus(i), i.title]),
         more: Math.max(0, incidents.length - RECENT_ROWS),
       },
       {
@@ -109,8 +110,17 @@ export function stormCard(input: {
           : 'New incidents fold into this card instead of posting their own. Type /alerts to list them; /ack and /silence work on any INC id.',
       },
     ],
-    actions: firing > 0 ? stormActions(storm.id, input.silenceChoices ?? ['1h', '4h', '24h']) : [],
+    // Buttons while someone still has to take an incident; none once all are acknowledged or silenced.
+    actions: untaken > 0 ? stormActions(storm.id, input.silenceChoices ?? ['1h', '4h', '24h']) : [],
   });
+}
+
+/** A row's status: resolved, silenced, acknowledged (by whom) or firing. */
+function stormRowStatus(i: StormIncident): { text: string; tone: 'attention' | 'good' | 'default' } {
+  if (i.status !== 'open') return { text: 'resolved', tone: 'good' };
+  if (i.silenceId !== null) return { text: 'silenced', tone: 'default' };
+  if (i.acknowledgedBy !== null) return { text: `ack ${i.acknowledgedBy}`, tone: 'default' };
+  return { text: 'firing', tone: 'attention' };
 }
 
 /** Acting on the whole storm at once: each firing incident is acknowledged or silenced. */

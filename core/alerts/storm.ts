@@ -24,6 +24,10 @@ export const stormIncident = z.object({
   status: z.enum(['open', 'resolved']),
   resource: alertResource,
   openedAt: z.number(),
+  /** Who acknowledged it (platform-qualified), if anybody: the storm card counts and names them. */
+  acknowledgedBy: z.string().nullable().default(null),
+  /** The silence it is under, if any. */
+  silenceId: z.number().int().nullable().default(null),
 });
 export type StormIncident = z.infer<typeof stormIncident>;
 

@@ -155,6 +155,12 @@ describe('storm card: Acknowledge all and Silence all', () => {
     const after = await bot.consoleMessages();
     expect(after.length).toBe(before + 1);
     expect(texts(after.at(-1)!.card)).toContain(`INC-${stormIds.at(-1)} acknowledged by bob.`);
+    // The storm card itself says so, edited in place, and has nothing left to press.
+    await bot.flush();
+    const edited = (await bot.consoleMessages()).find((m) => m.id === storm.id)!;
+    expect(texts(edited.card)).toContain(`${stormIds.length} acknowledged · 0 silenced · 0 nobody yet`);
+    expect(texts(edited.card)).toContain('ack bob');
+    expect(texts(edited.card)).not.toContain('Acknowledge all');
   });
 
   it('silences every firing incident of the storm for the chosen duration', async () => {

@@ -18,7 +18,15 @@ export function describeStormContract(current: () => Store): void {
 
       const a = await store.incidents.create(anIncident({ groupKey: 'a', title: 'first', openedAt: T0 }));
       const b = await store.incidents.create(
-        anIncident({ groupKey: 'b', title: 'second', tier: 'P3', kind: 'gpu-ecc', openedAt: T0 + MIN }),
+        anIncident({
+          groupKey: 'b',
+          title: 'second',
+          tier: 'P3',
+          kind: 'gpu-ecc',
+          openedAt: T0 + MIN,
+          acknowledgedBy: 'slack:U0ALICE',
+          acknowledgedAt: T0 + 2 * MIN,
+        }),
       );
       await store.incidents.create(anIncident({ groupKey: 'c', title: 'not in the storm' }));
       await store.storms.fold(storm.id, a.id, T0);
@@ -37,6 +45,8 @@ export function describeStormContract(current: () => Store): void {
           status: 'open',
           resource: { node: 'node-7', gpu: '3' },
           openedAt: T0 + MIN,
+          acknowledgedBy: 'slack:U0ALICE',
+          silenceId: null,
         },
         {
           id: a.id,
@@ -46,6 +56,8 @@ export function describeStormContract(current: () => Store): void {
           status: 'open',
           resource: { node: 'node-7', gpu: '3' },
           openedAt: T0,
+          acknowledgedBy: null,
+          silenceId: null,
         },
       ]);
 

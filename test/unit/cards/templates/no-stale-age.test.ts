@@ -62,6 +62,8 @@ function postedCards(now: number): Record<string, Message> {
       status: 'open' as const,
       resource: { node: 'node-1' },
       openedAt: T0,
+      acknowledgedBy: null,
+      silenceId: null,
     },
   ];
   return {

@@ -23,6 +23,9 @@ function incidents(): StormIncident[] {
       resource:
         id % 2 === 0 ? { node: `node-${id % 4}`, gpu: String(id % 8) } : { deployment: `vllm-${id % 3}` },
       openedAt: T0 + Math.floor(k / 8) * MIN,
+      // Of the firing ones, some acknowledged and one silenced.
+      acknowledgedBy: id % 22 === 0 ? 'slack:U0ALICE' : null,
+      silenceId: id === 253 ? 9 : null,
     };
   });
 }
@@ -46,6 +49,7 @@ describe('storm card', () => {
     expect(m.facts).toEqual([
       ['By tier', 'P2 110 · P3 27'],
       ['Status', `${firing} firing · ${137 - firing} resolved`],
+      ['Taken', '6 acknowledged · 1 silenced · 5 nobody yet'],
     ]);
     const table = m.sections.find((s) => s.kind === 'table')!;
     expect(table.kind === 'table' && table.rows.map((r) => r[0])).toEqual(
@@ -56,6 +60,19 @@ describe('storm card', () => {
     expect(text).toContain('Top kinds');
     expect(text).toContain('Top resources');
     expect(text).toContain('/alerts');
+  });
+
+  it('shows who took which incident, and offers Acknowledge all / Silence all only while someone must', () => {
+    const table = cards['storm-active'].sections.find((s) => s.kind === 'table')!;
+    const status = (id: number) =>
+      table.kind === 'table' ? table.rows.find((r) => r[0] === `INC-${id}`)?.[2] : undefined;
+    expect(status(330)).toEqual({ text: 'ack slack:U0ALICE', tone: 'default' });
+    expect(status(336)).toEqual({ text: 'resolved', tone: 'good' });
+    expect(cards['storm-active'].actions.map((a) => a.verb)).toEqual(['storm-ack', 'storm-silence']);
+    const allTaken = incidents().map((i) => (i.status === 'open' ? { ...i, acknowledgedBy: 'console:bob' } : i));
+    const taken = stormCard({ storm, incidents: allTaken, time });
+    expect(taken.actions).toEqual([]);
+    expect(taken.facts).toContainEqual(['Taken', '12 acknowledged · 1 silenced · 0 nobody yet']);
   });
 
   it('says when it ended and how many still fire', () => {
