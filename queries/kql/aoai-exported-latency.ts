@@ -5,13 +5,13 @@ import { defineKqlQuery } from './define-kql-query.ts';
 /** The resource's time to response from exported platform metrics. */
 export const aoaiExportedLatency = defineKqlQuery({
   id: 'aoai-exported-latency',
-  title: 'Azure OpenAI exported metrics: time to response',
+  title: 'Exported platform metrics: time to response',
   description:
-    'Average and maximum time to response of the whole Azure OpenAI resource (AzureOpenAITimeToResponse from its exported platform metrics, AzureMetrics), per time bucket. Aggregated across deployments.',
+    'Average and maximum time to response of the whole Azure OpenAI resource (AzureOpenAITimeToResponse in its exported platform metrics, AzureMetrics), per time bucket; aggregated across deployments.',
   examples: [
-    'azure openai time to response from the platform metrics',
-    'exported metrics latency of the openai resource',
-    'how fast does the openai resource answer per the azure metrics?',
+    'time to response from the exported platform metrics',
+    'exported metrics response speed of the openai resource',
+    'how fast does the resource answer per the azure metrics export?',
   ],
   params: z.object({
     ...timeRange({ min: '5m', max: '7d', default: '1h' }),

@@ -5,13 +5,13 @@ import { defineKqlQuery } from './define-kql-query.ts';
 /** The resource's requests and tokens per minute from exported platform metrics, against its quota. */
 export const aoaiExportedVolume = defineKqlQuery({
   id: 'aoai-exported-volume',
-  title: 'Azure OpenAI exported metrics: volume against quota',
+  title: 'Exported platform metrics: volume against quota',
   description:
-    'Requests and tokens per minute of the whole Azure OpenAI resource from its exported platform metrics (AzureMetrics), with the peak tokens per minute against the resource’s token quota. Aggregated across deployments.',
+    'Requests and tokens per minute of the whole Azure OpenAI resource from its exported platform metrics (AzureMetrics), the peak against the resource’s token quota; aggregated across deployments.',
   examples: [
-    'how close is the openai resource to its token quota per minute?',
-    'exported azure metrics token volume',
-    'requests and tokens per minute of the whole resource',
+    'exported platform metrics volume of the openai resource',
+    'how close is the whole resource to its quota per the exported metrics?',
+    'requests and tokens per minute from the azure metrics export',
   ],
   params: z.object({
     ...timeRange({ min: '5m', max: '7d', default: '1h' }),

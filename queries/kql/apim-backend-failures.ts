@@ -7,11 +7,11 @@ export const apimBackendFailures = defineKqlQuery({
   id: 'apim-backend-failures',
   title: 'AI gateway: failing backends',
   description:
-    'Calls the API Management AI gateway forwarded, per backend and deployment: the backend’s 429s and 5xx, the failure rate and P95 backend time.',
+    'Calls the API Management AI gateway forwarded, per backend and deployment: the share the backend failed and its P95 backend time.',
   examples: [
-    'which backend is failing behind the gateway?',
-    'apim backend errors per deployment',
-    'is the openai backend of the ai gateway healthy',
+    'is a backend failing behind the gateway?',
+    'apim backend failures per deployment',
+    'are the ai gateway backends failing',
   ],
   params: z.object({
     ...timeRange({ min: '5m', max: '7d', default: '1h' }),

@@ -5,13 +5,13 @@ import { defineKqlQuery } from './define-kql-query.ts';
 /** 429s and 403s at the AI gateway per subscription and the policy (or backend) behind them. */
 export const apimPolicyRejections = defineKqlQuery({
   id: 'apim-policy-rejections',
-  title: 'AI gateway: 429s and 403s by policy and consumer',
+  title: 'AI gateway: rejections by policy and subscription',
   description:
-    'Requests the API Management AI gateway answered with 429 or 403, per subscription and cause: the token-limit policy (429), the token quota (403) or the backend’s own 429 passed through.',
+    'Calls the API Management AI gateway rejected per subscription and cause: its token-limit policy, its token quota, or the backend’s own answer passed through.',
   examples: [
-    'is the token limit policy rejecting anyone?',
-    'apim 429 and 403 by subscription',
-    'which subscriptions hit the gateway quota?',
+    'is the gateway policy rejecting anyone?',
+    'apim rejections per subscription',
+    'subscriptions the gateway blocked',
   ],
   params: z.object({
     ...timeRange({ min: '5m', max: '7d', default: '1h' }),

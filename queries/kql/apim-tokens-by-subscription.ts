@@ -5,13 +5,13 @@ import { defineKqlQuery } from './define-kql-query.ts';
 /** Tokens per APIM subscription (consumer) and deployment, from the AI gateway's LLM log. */
 export const apimTokensBySubscription = defineKqlQuery({
   id: 'apim-tokens-by-subscription',
-  title: 'AI gateway: tokens by consumer',
+  title: 'AI gateway: share of each deployment per subscription',
   description:
-    'Prompt, completion and total tokens per API Management subscription (consumer) and deployment, from the AI gateway’s LLM log, with each consumer’s share of the deployment’s tokens.',
+    'Prompt, completion and total tokens the API Management AI gateway counted per subscription (consumer) and deployment, with each subscription’s share of the deployment.',
   examples: [
-    'which consumer burns the tokens on gpt-4o?',
-    'tokens per apim subscription',
-    'who is using up the tokens at the gateway',
+    'which apim subscription uses the most of gpt-4o?',
+    'token share per gateway subscription',
+    'which consumer of the ai gateway burns the tokens',
   ],
   params: z.object({
     ...timeRange({ min: '5m', max: '7d', default: '1h' }),

@@ -5,14 +5,10 @@ import { defineKqlQuery } from './define-kql-query.ts';
 /** Each logged model rollout with the deployment's P95 latency before and after it. */
 export const deploymentLatencyChange = defineKqlQuery({
   id: 'deployment-latency-change',
-  title: 'Rollouts and the latency change they caused',
+  title: 'Rollouts and the slowdown they caused',
   description:
-    'Every model rollout the deployment pipeline logged (deployment, old and new version), with the deployment’s P95 latency in the hour before and after it.',
-  examples: [
-    'did a rollout make it slower?',
-    'latency before and after the last deployment',
-    'which model rollout changed latency',
-  ],
+    'Every model rollout the deployment pipeline logged (deployment, old and new version), with the deployment’s P95 latency in the hour before and the hour after it.',
+  examples: ['slowdown at each rollout', 'before and after the rollouts', 'was a release followed by a jump'],
   params: z.object({
     ...timeRange({ min: '1h', max: '14d', default: '7d' }),
     deployment: deploymentFilter(),

@@ -5,9 +5,9 @@ import { defineKqlQuery } from './define-kql-query.ts';
 /** Tokens per second per model, from the application's custom metric. */
 export const modelThroughput = defineKqlQuery({
   id: 'model-throughput',
-  title: 'Tokens per second per model',
+  title: 'Generation speed per model',
   description:
-    'Generation speed per deployment (the application’s tokens_per_second metric: completion tokens over the call’s duration), per time bucket, with the slowest call.',
+    'Generation speed per deployment (the application’s tokens_per_second metric: completion output over the call’s duration), per time bucket, with the slowest call.',
   examples: ['tokens per second per model', 'is gpt-4o generating slower?', 'generation speed of the models'],
   params: z.object({
     ...timeRange({ min: '5m', max: '3d', default: '1h' }),

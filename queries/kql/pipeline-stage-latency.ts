@@ -5,13 +5,13 @@ import { defineKqlQuery } from './define-kql-query.ts';
 /** P95 per pipeline stage (embedding, vector search, cache, LLM inference) against a baseline. */
 export const pipelineStageLatency = defineKqlQuery({
   id: 'pipeline-stage-latency',
-  title: 'Pipeline stage latency',
+  title: 'Time per stage: embedding, retrieval, inference',
   description:
-    'Where a request’s time goes: calls, average and P95 per stage of the application’s pipeline (embedding → vector search → LLM inference, semantic cache) from its spans, against the P95 over the baseline before.',
+    'Where a request’s time goes: calls, average and P95 per stage of its trace (embedding → vector retrieval → LLM inference, or the semantic cache) from the spans, against the P95 over the baseline before.',
   examples: [
-    'which stage is slow, embedding, vector search or inference?',
-    'stage latency breakdown of the rag pipeline',
-    'is vector search slower than usual',
+    'which stage is slow, embedding, retrieval or inference?',
+    'stage breakdown of a request',
+    'is vector retrieval slower than the baseline',
   ],
   params: z.object({
     ...timeRange({ min: '5m', max: '3d', default: '1h' }),

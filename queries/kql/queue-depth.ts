@@ -7,12 +7,8 @@ export const queueDepth = defineKqlQuery({
   id: 'queue-depth',
   title: 'Request queue depth',
   description:
-    'Requests waiting for a worker per app role (the queue_depth metric), per 5 minutes: average, lowest minute and peak, and whether it stayed above the scaling trigger (100) for the whole 5 minutes.',
-  examples: [
-    'how deep is the request queue?',
-    'queue depth of chat-api',
-    'is the backlog above 100 for 5 minutes',
-  ],
+    'Requests waiting for a worker per app role (the queue_depth metric), per 5 minutes: average, lowest minute and peak, and whether the queue stayed above the scaling trigger (100) for all 5 minutes.',
+  examples: ['how deep is the queue?', 'queue depth of chat-api', 'is the backlog over 100 for 5 minutes'],
   params: z.object({
     ...timeRange({ min: '5m', max: '3d', default: '1h' }),
     app_role: appRoleFilter(),

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { appRoleFilter, deploymentFilter, long, timeRange } from '../params.ts';
+import { long, subjectFilters, timeRange } from '../params.ts';
 import { defineKqlQuery } from './define-kql-query.ts';
 
 /** The slowest requests with the time each spent per pipeline stage. */
@@ -7,16 +7,15 @@ export const slowestTraces = defineKqlQuery({
   id: 'slowest-traces',
   title: 'Slowest traces with their span breakdown',
   description:
-    'The slowest requests of the range, each with the time its trace spent in embedding, vector search, the semantic cache and LLM inference, and its slowest stage.',
+    'The slowest traces of the range, each with the time it spent in embedding, vector retrieval, the semantic cache and LLM inference, and its slowest stage.',
   examples: [
     'show me the slowest traces',
-    'span breakdown of the slowest requests on gpt-4o',
-    'what made the slowest calls slow?',
+    'span breakdown of the slowest traces on gpt-4o',
+    'which spans made the slowest traces slow?',
   ],
   params: z.object({
     ...timeRange({ min: '5m', max: '3d', default: '1h' }),
-    deployment: deploymentFilter(),
-    app_role: appRoleFilter(),
+    ...subjectFilters(),
     limit: long({ min: 1, max: 50, default: 10 }),
   }),
   columns: [
