@@ -24,7 +24,7 @@ import { type DerivedTables, derivedTableGroups, namesAnyTable } from './platfor
 import { DAY, MINUTE } from './profile.ts';
 
 /** Default reach of the derived tables. */
-const DERIVED_HISTORY_MS = 3 * DAY;
+const DERIVED_HISTORY_MS = 2 * DAY;
 
 export interface SimulatedTelemetryOptions {
   clock: Clock;
@@ -41,7 +41,7 @@ export interface SimulatedTelemetryOptions {
    */
   onDemand?: boolean;
   /**
-   * How far back the derived tables reach (default 3 days, capped by the history): as if their
+   * How far back the derived tables reach (default 2 days, capped by the history): as if their
    * diagnostic settings and the pipeline's tracing were turned on then. Memory, not realism: a
    * week of them would more than double the simulator's size.
    */
