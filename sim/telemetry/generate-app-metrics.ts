@@ -6,7 +6,6 @@ import { seeded } from './seeded.ts';
 export const APP_METRIC_NAMES = {
   queueDepth: 'queue_depth',
   tokensPerSecond: 'tokens_per_second',
-  cacheHitRate: 'cache_hit_rate',
 } as const;
 
 /**
@@ -87,9 +86,9 @@ const NO_PROPS = Object.freeze({});
 
 /**
  * Appends one minute of the application's custom metrics: each role's queue depth (four 15 s
- * samples), tokens per second per model (completion tokens over the call's duration, from the
- * minute's successful uncached model calls) and each RAG role's cache hit rate (1 per hit, 0 per
- * miss), all from the same request rows as AppRequests.
+ * samples) and tokens per second per model (completion tokens over the call's duration, from the
+ * minute's successful uncached model calls), from the same request rows as AppRequests. (The cache
+ * hit rate is the cache-hit-rate query's, over AppRequests.)
  */
 export function appendAppMetricsMinute(
   out: AppMetricColumns,
@@ -121,7 +120,6 @@ export function appendAppMetricsMinute(
     push(APP_METRIC_NAMES.queueDepth, depth, role.name, NO_PROPS);
   }
   const tps = new Map<string, Aggregate>();
-  const hits = new Map<string, Aggregate>();
   for (let i = from; i < to; i++) {
     const props = requests.Properties[i]!;
     const deployment = String(props.deployment ?? '');
@@ -129,11 +127,6 @@ export function appendAppMetricsMinute(
     if (!profile?.completion) continue;
     const role = requests.AppRoleName[i]!;
     const cached = props['cache.hit'] === true;
-    if (role === 'chat-api' || role === 'rag-api') {
-      const a = hits.get(role) ?? new Aggregate();
-      hits.set(role, a);
-      a.add(cached ? 1 : 0);
-    }
     const completion = Number(props['tokens.completion'] ?? 0);
     if (requests.ResultCode[i] !== '200' || cached || completion <= 0) continue;
     const key = `${role}\u0000${deployment}`;
@@ -145,5 +138,4 @@ export function appendAppMetricsMinute(
     const [role, deployment] = key.split('\u0000') as [string, string];
     push(APP_METRIC_NAMES.tokensPerSecond, a, role, deploymentBags.get(deployment)!);
   }
-  for (const [role, a] of hits) push(APP_METRIC_NAMES.cacheHitRate, a, role, NO_PROPS);
 }
