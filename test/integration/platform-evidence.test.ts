@@ -63,6 +63,8 @@ describe('evidence from every source of the platform (real bot, local mode)', ()
       await bot.say(`/kql ${id}`);
   }, 180_000);
   afterAll(async () => {
+    if (process.env.SHOW_EVIDENCE)
+      console.log(bot.logs.filter((l) => l.includes('"incident evidence collected"')).join('\n'));
     await bot?.stop();
   });
 
