@@ -24,6 +24,7 @@ import { tpmVsQuota } from './kql/tpm-vs-quota.ts';
 import { trafficLatencyErrors } from './kql/traffic-latency-errors.ts';
 import { ttftPercentiles } from './kql/ttft-percentiles.ts';
 import { zeroSuccess } from './kql/zero-success.ts';
+import { PLATFORM_QUERIES } from './platform-queries.ts';
 
 /** A catalog: vetted queries by id. */
 export type KqlCatalog = ReadonlyMap<string, KqlQuery>;
@@ -63,5 +64,6 @@ export const KQL_CATALOG: KqlCatalog = buildCatalog([
   jailbreakRate,
   pipelineFreshness,
   aoaiResourceErrors,
+  ...PLATFORM_QUERIES,
   inventory,
 ]);

@@ -3,6 +3,7 @@ import type { CommandHandler } from '../../handlers/commands/command.ts';
 import type { QuestionAnswerer } from '../../handlers/module.ts';
 import type { InventorySource } from '../../handlers/questions/live-inventory.ts';
 import { KQL_CATALOG } from '../../queries/catalog.ts';
+import { catalogOfSources } from '../../queries/catalog-sources.ts';
 import type { Config } from '../config.ts';
 import type { ModuleParts, ModulePlugin } from '../module-list.ts';
 
@@ -23,7 +24,8 @@ export const askPlugin: ModulePlugin<Needs, Config, { answerQuestion: QuestionAn
   setUp(config, needs) {
     const { logs } = needs.backends;
     const module = createAskModule({
-      catalog: logs ? KQL_CATALOG : undefined,
+      // Only the queries whose tables the workspace has: a question is never routed to a refusal.
+      catalog: logs ? catalogOfSources(KQL_CATALOG, config.policy.logSources) : undefined,
       logs,
       gpuCommand: needs.gpuCommand,
       inventory: needs.inventory ?? needs.backends.inventory,

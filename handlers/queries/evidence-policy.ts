@@ -42,6 +42,11 @@ export const EVIDENCE_POLICY: Partial<Record<AlertKind, (incident: Incident) => 
       lookBack: '30m',
       params: { deployment: deploymentOf(i), bucket: '5m' },
     },
+    // The gateway's view: who consumes the deployment, and whom its policies turned away.
+    { queryId: 'apim-tokens-by-subscription', lookBack: '30m', params: { deployment: deploymentOf(i) } },
+    { queryId: 'apim-policy-rejections', lookBack: '30m' },
+    // The resource's tokens per minute against its quota, from the exported platform metrics.
+    { queryId: 'aoai-exported-volume', lookBack: '30m', params: { bucket: '5m' } },
     // The resource's own count (429s the application never logged) and, on PTU, its saturation.
     {
       source: 'metrics',
@@ -61,6 +66,12 @@ export const EVIDENCE_POLICY: Partial<Record<AlertKind, (incident: Incident) => 
     ...(deploymentOf(i) === ''
       ? []
       : [{ queryId: 'model-version-comparison', lookBack: '24h', params: { deployment: deploymentOf(i) } }]),
+    // Which stage got slow, the slowest traces behind the alert, the rollout that lined up with
+    // it, and the queue that backs up behind slow answers.
+    { queryId: 'pipeline-stage-latency', lookBack: '1h', params: { deployment: deploymentOf(i) } },
+    { queryId: 'slowest-traces', lookBack: '1h', params: { deployment: deploymentOf(i), limit: '5' } },
+    { queryId: 'deployment-latency-change', lookBack: '24h', params: { deployment: deploymentOf(i) } },
+    { queryId: 'queue-depth', lookBack: '1h' },
   ],
   'error-spike': (): EvidenceSpec[] => [
     { queryId: 'error-spike', lookBack: '1h', windowParam: 'recent', params: { baseline: '7d' } },

@@ -325,4 +325,16 @@ export const CONCEPTS: Record<string, readonly string[]> = {
   most: ['most', 'top', 'highest', 'biggest', 'largest', 'heaviest', 'more'],
   rate: ['rate', 'rates', 'share', 'ratio', 'percentage', 'fraction'],
   node: ['node', 'nodes', 'host', 'hosts', 'machine', 'machines', 'server', 'servers', 'box'],
+  // The platform's other records (issue 19): the AI gateway, the pipeline's stages and queue,
+  // rollouts, the resource's exported metrics.
+  gateway: ['gateway', 'gateways', 'apim', 'apimanagement'],
+  consumer: ['consumer', 'consumers', 'subscription', 'subscriptions', 'subscriber', 'subscribers'],
+  policy: ['policy', 'policies', 'rejected', 'rejection', 'rejections', 'rejecting', 'reject', 'blocked'],
+  backend: ['backend', 'backends', 'upstream'],
+  stage: ['stage', 'stages', 'span', 'spans', 'breakdown', 'embedding', 'retrieval', 'vector', 'inference'],
+  trace: ['trace', 'traces', 'tracing'],
+  queue: ['queue', 'queues', 'queued', 'backlog', 'depth', 'waiting'],
+  rollout: ['rollouts', 'rolled', 'release', 'releases', 'released', 'deployed', 'redeployed', 'redeploy'],
+  exported: ['exported', 'export', 'platform', 'azuremetrics'],
+  speed: ['speed', 'generation', 'generating', 'tps'],
 };

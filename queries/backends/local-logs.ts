@@ -9,7 +9,7 @@ export type LocalLogsOptions = { catalog: KqlCatalog } & (
       /** An engine on this thread: fine for tests and small tables, it blocks while it runs. */
       engine: KqlEngine;
       /** Brings the engine's tables up to date before a query (the simulator's live rows). */
-      beforeQuery?: () => void;
+      beforeQuery?: (text: string) => void;
     }
   | {
       /**
@@ -36,7 +36,7 @@ export function createLocalLogsBackend(options: LocalLogsOptions): LogsBackend {
           options.runQuery(text, onStarted, signal, background)
       : async (text: string, onStarted: () => void, signal?: AbortSignal) => {
           if (signal?.aborted) throw cancelledRun();
-          options.beforeQuery?.();
+          options.beforeQuery?.(text);
           onStarted();
           return options.engine.run(text);
         };

@@ -5,6 +5,7 @@ import { convertVal, stringOf } from './convert.ts';
 import { DATETIME_FUNCTIONS } from './datetime-functions.ts';
 import { KqlError, type SourcePos } from './errors.ts';
 import { dictToArray } from './string-dict.ts';
+import { evalExtract } from './string-extract.ts';
 import { evalHasAny } from './string-ops.ts';
 import type { KqlType } from './types.ts';
 import { cellAt, constVal, isNumType, mapRows, newBool, type Val } from './value.ts';
@@ -215,6 +216,7 @@ const FUNCTIONS: Record<string, ScalarFn> = {
         .join('');
     });
   },
+  extract: (args, ctx) => evalExtract(args, ctx.pos),
   tolower: caseFold('tolower', false),
   toupper: caseFold('toupper', true),
   not: (args, ctx) => {

@@ -66,12 +66,67 @@ export const AZURE_DIAGNOSTICS = schema(
     'SourceSystem:string, Type:string, TenantId:string, _ResourceId:string, _SubscriptionId:string',
 );
 
+/** AppMetrics: custom metrics, pre-aggregated by the SDK (value = Sum / ItemCount per interval). */
+export const APP_METRICS = schema(
+  'AppMetrics',
+  'TimeGenerated:datetime, Name:string, Sum:real, Min:real, Max:real, Properties:dynamic, ' +
+    `${COMMON}, ${STANDARD}`,
+);
+
+/**
+ * ApiManagementGatewayLogs: one row per request through the API Management gateway (resource-specific
+ * mode of the GatewayLogs category), with the subscription, backend and the policy that failed it.
+ */
+export const APIM_GATEWAY_LOGS = schema(
+  'ApiManagementGatewayLogs',
+  'TimeGenerated:datetime, ApiId:string, ApimSubscriptionId:string, ApiRevision:string, BackendId:string, ' +
+    'BackendMethod:string, BackendProtocol:string, BackendRequestBody:string, BackendRequestHeaders:dynamic, ' +
+    'BackendResponseBody:string, BackendResponseCode:int, BackendResponseHeaders:dynamic, BackendTime:long, ' +
+    'BackendUrl:string, Cache:string, CacheTime:long, CallerIpAddress:string, Category:string, ' +
+    'ClientProtocol:string, ClientTime:long, ClientTlsVersion:string, CorrelationId:string, Errors:dynamic, ' +
+    'IsMasterTrace:bool, IsRequestSuccess:bool, IsTraceAllowed:bool, IsTraceExpired:bool, IsTraceRequested:bool, ' +
+    'LastErrorElapsed:long, LastErrorMessage:string, LastErrorReason:string, LastErrorScope:string, ' +
+    'LastErrorSection:string, LastErrorSource:string, Method:string, OperationId:string, OperationName:string, ' +
+    'ProductId:string, Region:string, RequestBody:string, RequestHeaders:dynamic, RequestSize:int, ' +
+    'ResponseBody:string, ResponseCode:int, ResponseHeaders:dynamic, ResponseSize:int, TotalTime:long, ' +
+    'TraceRecords:dynamic, Url:string, UserId:string, ' +
+    'SourceSystem:string, Type:string, TenantId:string, _ResourceId:string, _SubscriptionId:string, _BilledSize:real, _IsBillable:string',
+);
+
+/**
+ * ApiManagementGatewayLlmLog: the AI gateway's record of each language-model call (GatewayLlmLogs):
+ * tokens per deployment and model, joined to ApiManagementGatewayLogs by CorrelationId.
+ */
+export const APIM_GATEWAY_LLM_LOG = schema(
+  'ApiManagementGatewayLlmLog',
+  'TimeGenerated:datetime, ApiVersion:string, CompletionTokens:int, CorrelationId:string, DeploymentName:string, ' +
+    'IsStreamCompletion:bool, ModelName:string, OperationName:string, PromptTokens:int, Region:string, ' +
+    'RequestId:string, RequestMessages:dynamic, ResponseMessages:dynamic, SequenceNumber:int, TotalTokens:int, ' +
+    'SourceSystem:string, Type:string, TenantId:string, _ResourceId:string, _SubscriptionId:string, _BilledSize:real, _IsBillable:string',
+);
+
+/**
+ * AzureMetrics: platform metrics exported by a diagnostic setting, one row per metric and time grain,
+ * aggregated across the metric's dimensions (no deployment or status code split).
+ */
+export const AZURE_METRICS = schema(
+  'AzureMetrics',
+  'TimeGenerated:datetime, ResourceId:string, SubscriptionId:string, ResourceGroup:string, ResourceProvider:string, ' +
+    'Resource:string, MetricName:string, Total:real, Count:real, Maximum:real, Minimum:real, Average:real, ' +
+    'TimeGrain:string, UnitName:string, Remarks:string, ' +
+    'SourceSystem:string, Type:string, TenantId:string, _ResourceId:string, _SubscriptionId:string, _BilledSize:real, _IsBillable:string',
+);
+
 /** All declared tables. */
 export const TABLE_SCHEMAS: readonly TableSchema[] = [
   APP_REQUESTS,
   APP_TRACES,
   APP_DEPENDENCIES,
   AZURE_DIAGNOSTICS,
+  APP_METRICS,
+  APIM_GATEWAY_LOGS,
+  APIM_GATEWAY_LLM_LOG,
+  AZURE_METRICS,
 ];
 
 /** Renders a schema as Kusto's `(Col:type, ...)` text (for Microsoft's language service). */

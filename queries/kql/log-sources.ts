@@ -9,6 +9,10 @@ export const logSource = z.enum([
   'app-insights',
   /** The Azure OpenAI resource's diagnostic setting: AzureDiagnostics (RequestResponse …). */
   'aoai-diagnostics',
+  /** The API Management AI gateway's diagnostic setting: ApiManagementGatewayLogs and ApiManagementGatewayLlmLog. */
+  'apim-gateway',
+  /** The Azure OpenAI resource's platform metrics exported by a diagnostic setting: AzureMetrics. */
+  'azure-metrics-export',
 ]);
 export type LogSource = z.infer<typeof logSource>;
 
@@ -17,4 +21,8 @@ export const LOG_SOURCE_SETUP: Readonly<Record<LogSource, string>> = {
   'app-insights': 'workspace-based Application Insights for the application',
   'aoai-diagnostics':
     'a diagnostic setting on the Azure OpenAI resource sending RequestResponse logs to this workspace',
+  'apim-gateway':
+    'a diagnostic setting on the API Management gateway sending GatewayLogs and GatewayLlmLogs (resource-specific tables) to this workspace',
+  'azure-metrics-export':
+    'a diagnostic setting on the Azure OpenAI resource sending AllMetrics to this workspace',
 };

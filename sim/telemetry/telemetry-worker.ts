@@ -18,6 +18,7 @@ const telemetry = new SimulatedTelemetry({
   startMs: data.startMs,
   ...(data.historyMs !== undefined ? { historyMs: data.historyMs } : {}),
   ...(data.sampling ? { sampling: data.sampling } : {}),
+  onDemand: true,
 });
 
 // The week of tables is built before the worker says it is ready: a query's run budget then
@@ -26,6 +27,6 @@ telemetry.refresh();
 
 serveTasks(({ text, now }: TelemetryTask) => {
   clock.set(now);
-  telemetry.refresh();
+  telemetry.refresh(text);
   return telemetry.engine.run(text);
 });

@@ -20,7 +20,11 @@ import {
   type SamplingOptions,
 } from './generate-requests.ts';
 import { emptyTraceColumns, generateTraceMinute, type TraceColumns } from './generate-traces.ts';
+import { type DerivedTables, derivedTableGroups, namesAnyTable } from './platform-tables.ts';
 import { DAY, MINUTE } from './profile.ts';
+
+/** Default reach of the derived tables. */
+const DERIVED_HISTORY_MS = 2 * DAY;
 
 export interface SimulatedTelemetryOptions {
   clock: Clock;
@@ -30,11 +34,26 @@ export interface SimulatedTelemetryOptions {
   historyMs?: number;
   /** Default: ~1,000 requests/min, kept as ~21 sampled rows/min (ItemCount 10–100 per app role). */
   sampling?: SamplingOptions;
+  /**
+   * Build the derived tables (spans, custom metrics, gateway logs, exported metrics) only once a
+   * query names one of them (`refresh(text)`), instead of at the first refresh. The local bot's
+   * workers do: a week of them more than doubles the build, and most queries read AppRequests.
+   */
+  onDemand?: boolean;
+  /**
+   * How far back the derived tables reach (default 2 days, capped by the history): as if their
+   * diagnostic settings and the pipeline's tracing were turned on then. Memory, not realism: a
+   * week of them would more than double the simulator's size.
+   */
+  derivedHistoryMs?: number;
 }
 
 /**
  * Application Insights telemetry of the simulated AI platform, in a local KQL engine: 7 days of
- * sampled AppRequests and pipeline AppTraces, the Azure OpenAI resource's AzureDiagnostics, plus live rows for every minute the clock completes.
+ * sampled AppRequests and AppTraces (pipeline runs, model rollouts), the Azure OpenAI resource's
+ * AzureDiagnostics, and the tables derived from the same requests (platform-tables.ts: stage spans
+ * in AppDependencies, custom metrics in AppMetrics, the API Management gateway's logs, the
+ * exported AzureMetrics), plus live rows for every minute the clock completes.
  * The engine's tables are immutable, so new minutes are appended to the column buffers and the
  * tables rebuilt, at most once per minute of simulated time, when a query asks.
  */
@@ -45,6 +64,14 @@ export class SimulatedTelemetry {
   private readonly traces: TraceColumns = emptyTraceColumns();
   private readonly diagnostics: DiagnosticsColumns = emptyDiagnosticsColumns();
   private readonly sampling: SamplingOptions;
+  private readonly derived: DerivedTables[] = derivedTableGroups();
+  /** Derived groups being kept up to date (all of them unless on demand). */
+  private readonly active = new Set<DerivedTables>();
+  /** Start instant and first request row of every generated minute, for the derived tables. */
+  private readonly minuteStarts: number[] = [];
+  private readonly minuteRows: number[] = [];
+  /** Index of the first generated minute the derived tables cover. */
+  private readonly firstDerivedMinute: number;
   /** Minutes before this instant are in the buffers. */
   private generatedUntil: number;
   private builtUntil = -1;
@@ -57,23 +84,52 @@ export class SimulatedTelemetry {
     this.sampling = options.sampling ?? DEFAULT_SAMPLING;
     this.engine = new KqlEngine({ now: () => options.clock.now() });
     this.generatedUntil = Math.floor((now - (options.historyMs ?? 7 * DAY)) / MINUTE) * MINUTE;
+    if (!options.onDemand) for (const g of this.derived) this.active.add(g);
+    const derivedFrom = now - (options.derivedHistoryMs ?? DERIVED_HISTORY_MS);
+    this.firstDerivedMinute = Math.max(0, Math.ceil((derivedFrom - this.generatedUntil) / MINUTE));
   }
 
-  /** Brings the tables up to the clock's last complete minute; cheap when nothing changed. */
-  refresh(): void {
+  /**
+   * Brings the tables up to the clock's last complete minute; cheap when nothing changed. With
+   * `onDemand`, the derived tables `queryText` names are built (and kept up to date from then on).
+   */
+  refresh(queryText?: string): void {
     const until = Math.floor(this.options.clock.now() / MINUTE) * MINUTE;
     for (let m = this.generatedUntil; m < until; m += MINUTE) {
       const first = this.requests.TimeGenerated.length;
+      this.minuteStarts.push(m);
+      this.minuteRows.push(first);
       generateMinute(this.requests, m, this.startMs, this.sampling);
       appendDiagnostics(this.diagnostics, this.requests, first);
       generateTraceMinute(this.traces, m, this.startMs);
     }
     this.generatedUntil = Math.max(this.generatedUntil, until);
+    if (queryText !== undefined)
+      for (const g of this.derived)
+        if (!this.active.has(g) && namesAnyTable(queryText, g)) this.active.add(g);
+    for (const g of this.active) this.derive(g);
     if (this.builtUntil === this.generatedUntil) return;
     this.build(APP_REQUESTS, this.requests as unknown as Record<string, unknown[]>);
     this.build(APP_TRACES, this.traces as unknown as Record<string, unknown[]>);
     this.build(AZURE_DIAGNOSTICS, this.diagnostics as unknown as Record<string, unknown[]>);
     this.builtUntil = this.generatedUntil;
+  }
+
+  /** Derives the group's minutes not yet derived and puts their rows into its tables. */
+  private derive(group: DerivedTables): void {
+    const rows = this.requests.TimeGenerated.length;
+    const minutes = this.minuteStarts.length;
+    if (group.minutes === minutes) return;
+    for (let k = Math.max(group.minutes, this.firstDerivedMinute); k < minutes; k++)
+      group.append(
+        this.requests,
+        this.minuteRows[k]!,
+        this.minuteRows[k + 1] ?? rows,
+        this.minuteStarts[k]!,
+        this.startMs,
+      );
+    group.minutes = minutes;
+    for (const { schema, data } of group.tables) this.build(schema, data);
   }
 
   /**

@@ -19,11 +19,13 @@ export function simulatedWorkspace(clock: ManualClock, story: boolean, historyMs
     clock,
     startMs: story ? STORY_START : clock.now() + 60 * DAY,
     historyMs,
+    // The detectors read AppRequests and AppTraces: the derived tables only if a query names them.
+    onDemand: true,
   });
   telemetry.refresh(); // build the days now, in the caller's set-up, not in the first test
   return createLocalLogsBackend({
     catalog: KQL_CATALOG,
     engine: telemetry.engine,
-    beforeQuery: () => telemetry.refresh(),
+    beforeQuery: (text) => telemetry.refresh(text),
   });
 }

@@ -79,7 +79,10 @@ describe.skipIf(!db)('two replicas on one PostgreSQL database share incident evi
       const card = (await cardOf(b, /429/))!;
       const table = cardTables(card.card).find((t) => t[0]?.includes('ThrottleRate (%)'))!;
       const okItem = saved[0]!.items[0]!.outcome;
-      if (okItem.status !== 'ok') throw new Error('the throttle-rate evidence should have rows');
+      if (okItem.status !== 'ok')
+        throw new Error(
+          `the throttle-rate evidence should have rows: ${JSON.stringify(saved[0]!.items.map((i) => [i.queryId, i.outcome.status, 'reason' in i.outcome ? i.outcome.reason : '']))}`,
+        );
       expect(table[0]).toEqual(okItem.columns);
       expect(table.slice(1)).toEqual(okItem.rows);
     },

@@ -86,10 +86,14 @@ describe('incident cards gain vetted-query evidence (real bot, local mode)', () 
       expect(saved).toHaveLength(2);
       const ids = (await bot.store.incidents.listOpen(10)).map((i) => i.id).sort();
       expect(saved.map((s) => s.evidence.incidentId).sort()).toEqual(ids);
-      // Local mode has the simulated resource's own log and metrics too: its 429s and PTU utilisation.
+      // Local mode has every source: the resource's own log, the gateway's logs, the exported
+      // metrics and the Metrics API (its 429s and PTU utilisation).
       const perIncident = [
         'throttle-rate',
         'aoai-resource-errors',
+        'apim-tokens-by-subscription',
+        'apim-policy-rejections',
+        'aoai-exported-volume',
         'aoai-requests-by-status',
         'aoai-ptu-utilization',
       ];

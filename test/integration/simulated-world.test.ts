@@ -82,11 +82,11 @@ describe('the simulated platform is one world (real bot, local mode)', () => {
     // The telemetry's episodes are placed relative to the bot's start; so is the scenario.
     startMs = clock.now();
     steps = aiPlatformIncidents(startMs);
-    const telemetry = new SimulatedTelemetry({ clock, startMs, historyMs: DAY + HOUR });
+    const telemetry = new SimulatedTelemetry({ clock, startMs, historyMs: DAY + HOUR, onDemand: true });
     evidence = createLocalLogsBackend({
       catalog: KQL_CATALOG,
       engine: telemetry.engine,
-      beforeQuery: () => telemetry.refresh(),
+      beforeQuery: (text) => telemetry.refresh(text),
     });
     // The telemetry worker builds 7 days of rows on its first query; build them before the alert
     // so the evidence's 10 s budget is spent on the query, not on a loaded CI machine's start-up.

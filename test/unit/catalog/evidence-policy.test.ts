@@ -17,6 +17,10 @@ describe('the evidence policy', () => {
     ]);
     expect(evidenceFor(incidentOf('latency-slo'), NOW).map((q) => q.queryId)).toEqual([
       'latency-distribution',
+      'pipeline-stage-latency',
+      'slowest-traces',
+      'deployment-latency-change',
+      'queue-depth',
     ]);
     expect(evidenceFor(incidentOf('error-spike'), NOW).map((q) => q.queryId)[0]).toBe('error-spike');
     expect(evidenceFor(incidentOf('outage', { model: 'o3-mini' }), NOW)).toEqual([

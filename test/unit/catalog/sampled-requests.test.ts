@@ -63,8 +63,13 @@ function comparable(result: QueryResult): { columns: string[]; rows: unknown[][]
  * (documented in each query). Every other query over AppRequests counts requests.
  */
 const OBSERVATION_QUERIES = new Set(['model-quality', 'response-length', 'jailbreak-rate']);
+// Queries that join AppRequests with another table (spans, rollout logs) are left out: the full
+// engine here holds AppRequests only.
 const requestQueries = [...KQL_CATALOG.values()].filter(
-  (q) => /\bAppRequests\b/.test(q.text) && !OBSERVATION_QUERIES.has(q.id),
+  (q) =>
+    /\bAppRequests\b/.test(q.text) &&
+    !/\b(AppDependencies|AppTraces)\b/.test(q.text) &&
+    !OBSERVATION_QUERIES.has(q.id),
 );
 
 describe('request counts on sampled telemetry', () => {
