@@ -69,7 +69,9 @@ describe('storm card', () => {
     expect(status(330)).toEqual({ text: 'ack slack:U0ALICE', tone: 'default' });
     expect(status(336)).toEqual({ text: 'resolved', tone: 'good' });
     expect(cards['storm-active'].actions.map((a) => a.verb)).toEqual(['storm-ack', 'storm-silence']);
-    const allTaken = incidents().map((i) => (i.status === 'open' ? { ...i, acknowledgedBy: 'console:bob' } : i));
+    const allTaken = incidents().map((i) =>
+      i.status === 'open' ? { ...i, acknowledgedBy: 'console:bob' } : i,
+    );
     const taken = stormCard({ storm, incidents: allTaken, time });
     expect(taken.actions).toEqual([]);
     expect(taken.facts).toContainEqual(['Taken', '12 acknowledged · 1 silenced · 0 nobody yet']);
