@@ -9,6 +9,7 @@ import type { CostPolicy } from '../../queries/cost/cost-policy.ts';
 import type { SlotClaims } from '../../store/schedule/slot-claims.ts';
 import type { BotModule } from '../module.ts';
 import { createCostCommand } from './cost-command.ts';
+import { createEngCommand } from './eng-command.ts';
 import { postDueExecutiveDigest } from './executive-digest.ts';
 import { createStatusCommand } from './status-command.ts';
 import { createViewCharts } from './view-charts.ts';
@@ -80,6 +81,10 @@ export function createViewsModule(options: ViewsModuleOptions): BotModule {
       : {}),
     commands: [
       createStatusCommand(executive, timed('status')),
+      createEngCommand(
+        { logs: options.logs, metrics: options.metrics, latencySloMs: options.views.latencySloMs, charts },
+        timed('eng'),
+      ),
       createCostCommand({
         logs: options.logs,
         metrics: options.metrics,

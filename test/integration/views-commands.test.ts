@@ -112,4 +112,30 @@ describe('/status and /cost on the real bot over the simulated platform', () => 
     // Arguments a command does not take are read as a question; the card still names the allowed range.
     expect(reply.text + JSON.stringify(reply.card)).toMatch(/between 1h and 31d/);
   });
+
+  it('/eng: the 429 storm on the error panel, latency against the SLO, throughput, and four PNG charts', async () => {
+    const started = performance.now();
+    const reply = await bot.say('/eng');
+    const elapsed = performance.now() - started;
+    const text = cardText(reply.card);
+    expect(reply.text).toContain('Engineering view');
+    // The storm: gpt-4o's callers see ~30 % 429s in its last minutes, marked as a 4xx spike.
+    expect(text).toMatch(/Error spikes: .*4xx POST \/chat [\d.]+ %/);
+    // batch-api's 5xx spike (gpt-4.1) is there too.
+    expect(text).toMatch(/Error spikes: .*5xx POST \/batch\/item [\d.]+ %/);
+    expect(text).toMatch(/Latency, last 1h \(SLO 2,000 ms\)/);
+    expect(text).toMatch(/Throughput now: [\d,.]+ req\/s · [\d,]+ tokens\/s/);
+    expect(text).toMatch(/GPU nodes: \d+ in the heatmap/);
+    const urls = imageUrls(reply.card);
+    expect(urls).toHaveLength(4);
+    for (const url of urls) {
+      const png = await fetch(url);
+      expect(png.headers.get('content-type')).toBe('image/png');
+    }
+    const timing = /Query time: (\d+) ms queries · (\d+) ms charts/.exec(text)!;
+    console.log(`/eng: ${timing[1]} ms queries, ${timing[2]} ms charts, ${Math.round(elapsed)} ms to the card`);
+    const one = cardText((await bot.say('/eng gpt-4o')).card);
+    expect(one).toContain('(the whole fleet: nodes are not per deployment)');
+    expect(one).not.toMatch(/gpt-4o-mini/);
+  }, 60_000);
 });
