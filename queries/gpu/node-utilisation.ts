@@ -13,7 +13,11 @@ export const gpuNodeUtilisation = defineGpuQuery({
   examples: ['gpu utilisation heatmap', 'which nodes are busy?', 'gpu use per node over the last hour'],
   kind: 'range',
   params: z.object({
-    rangeMs: z.number().int().min(5 * 60_000).max(24 * 3_600_000),
+    rangeMs: z
+      .number()
+      .int()
+      .min(5 * 60_000)
+      .max(24 * 3_600_000),
     stepMs: z.number().int().min(30_000).max(3_600_000),
   }),
   build: ({ rangeMs, stepMs }) => ({

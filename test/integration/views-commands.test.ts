@@ -133,7 +133,9 @@ describe('/status and /cost on the real bot over the simulated platform', () => 
       expect(png.headers.get('content-type')).toBe('image/png');
     }
     const timing = /Query time: (\d+) ms queries · (\d+) ms charts/.exec(text)!;
-    console.log(`/eng: ${timing[1]} ms queries, ${timing[2]} ms charts, ${Math.round(elapsed)} ms to the card`);
+    console.log(
+      `/eng: ${timing[1]} ms queries, ${timing[2]} ms charts, ${Math.round(elapsed)} ms to the card`,
+    );
     const one = cardText((await bot.say('/eng gpt-4o')).card);
     expect(one).toContain('(the whole fleet: nodes are not per deployment)');
     expect(one).not.toMatch(/gpt-4o-mini/);
