@@ -1,6 +1,8 @@
 import type { Clock } from '../core/clock.ts';
 import type { BotModule } from '../handlers/module.ts';
 import type { InventoryInput } from '../handlers/questions/inventory.ts';
+import type { ComputeUsagesApi } from '../queries/azure-quota/compute-usages.ts';
+import { simulatedComputeUsages } from '../sim/compute-usages.ts';
 import { createDcgmMetricsHandler } from '../sim/dcgm/http-handler.ts';
 import type { LocalPlatform } from '../sim/local-platform.ts';
 import { DEPLOYMENTS, ROLES } from '../sim/telemetry/profile.ts';
@@ -41,6 +43,11 @@ export function simulatedInventory(platform: LocalPlatform): InventoryInput {
     teams: [...new Set(ROLES.map((r) => r.team))],
     nodes: platform.dcgm.nodes.map((n) => n.name),
   };
+}
+
+/** The simulated subscription's Compute quota, consistent with the platform's GPU nodes. */
+export function simulatedQuota(platform: LocalPlatform): ComputeUsagesApi {
+  return simulatedComputeUsages(() => platform.dcgm.nodes.length);
 }
 
 /** The simulated fleet's node names: what `/gpu` knows in local mode. */

@@ -140,4 +140,22 @@ describe('/status and /cost on the real bot over the simulated platform', () => 
     expect(one).toContain('(the whole fleet: nodes are not per deployment)');
     expect(one).not.toMatch(/gpt-4o-mini/);
   }, 60_000);
+
+  it('/capacity: GPU quota of the simulated subscription, HPA headroom, the request projection and the burn rate', async () => {
+    const reply = await bot.say('/capacity');
+    const text = cardText(reply.card);
+    expect(reply.text).toContain('Capacity');
+    // Eight ND H100 v5 nodes of 96 vCPUs in eastus2, against a quota of twelve.
+    expect(text).toContain('Standard NDSH100v5 Family vCPUs');
+    expect(text).toContain('768 of 1,152 vCPUs');
+    expect(text).toContain('Standard NCADS_A100_v4 Family vCPUs');
+    expect(text).toMatch(/HPA ml\/llm-api/);
+    expect(text).toMatch(/node pool gpu/);
+    expect(text).toContain('Node pool ceilings: unknown: the policy names no AKS cluster (remediation.aks)');
+    expect(text).toMatch(/Projected requests per day: \+30 d: [\d,]+ · \+60 d: [\d,]+ · \+90 d: [\d,]+/);
+    expect(text).toMatch(/Budget lasts: platform-monthly \(60,000\.00 USD\): [\d,.]+ days left at this rate/);
+    expect(imageUrls(reply.card)).toHaveLength(1);
+    const timing = /Query time: (\d+) ms queries · (\d+) ms chart/.exec(text)!;
+    console.log(`/capacity: ${timing[1]} ms queries, ${timing[2]} ms chart`);
+  }, 60_000);
 });
