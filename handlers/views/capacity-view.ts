@@ -74,6 +74,9 @@ export async function gatherCapacityView(
   const days = [...perDay.entries()]
     .filter(([d]) => d >= trendStart && d < today)
     .sort((a, b) => a[0] - b[0]);
+  // Telemetry that begins after the window does (a new workspace, a short retention) begins
+  // somewhere in its first day: that day is partial and would bend the trend upwards.
+  if (days.length > 0 && days[0]![0] > startOfUtcDay(trendStart)) days.shift();
   const trend = fitTrend(days);
   const projections = trend
     ? PROJECTION_DAYS.map((d) => ({ days: d, requestsPerDay: Math.round(trend.at(today + d * DAY)) }))
