@@ -10,12 +10,14 @@
 import { ManualClock } from '../core/clock.ts';
 import { abuseSpike } from '../handlers/detectors/abuse-spike.ts';
 import type { Detector, DetectorContext } from '../handlers/detectors/detector.ts';
+import { createDetectorContext } from '../handlers/detectors/detector-context.ts';
 import { modelDrift } from '../handlers/detectors/model-drift.ts';
 import { silentOutage } from '../handlers/detectors/silent-outage.ts';
 import { stalePipeline } from '../handlers/detectors/stale-pipeline.ts';
 import { createLocalLogsBackend } from '../queries/backends/local-logs.ts';
 import type { LogsBackend } from '../queries/backends/logs-backend.ts';
 import { KQL_CATALOG } from '../queries/catalog.ts';
+import { costPolicySchema } from '../queries/cost/cost-policy.ts';
 import {
   DAY,
   EPISODES,
@@ -49,7 +51,13 @@ const times: Record<string, number[]> = {};
 /** One run of a detector as if it were `at`: its queries bound to the range that ends then. */
 async function runAt(logs: LogsBackend, d: Detector, at: number, explain = false): Promise<string[]> {
   const ctx: DetectorContext = {
-    now: at,
+    ...createDetectorContext({
+      logs,
+      metrics: undefined,
+      cost: costPolicySchema.parse({}),
+      logger: undefined,
+      now: at,
+    }),
     query: (id, params) => {
       const window = Number((params as { window?: number }).window ?? 15 * MINUTE);
       return logs.run(id, {

@@ -1,10 +1,12 @@
 import type { Clock } from '../core/clock.ts';
 import type { BotModule } from '../handlers/module.ts';
 import type { InventoryInput } from '../handlers/questions/inventory.ts';
+import type { ComputeUsagesApi } from '../queries/azure-quota/compute-usages.ts';
 import { ExecutorError } from '../remediation/errors.ts';
 import type { BackendPoolApi } from '../remediation/executors/apim-backends.ts';
 import type { ApimPolicy } from '../remediation/policy.ts';
 import { SIM_APIM, SimulatedApimError } from '../sim/azure/apim-backend-pool.ts';
+import { simulatedComputeUsages } from '../sim/compute-usages.ts';
 import { createDcgmMetricsHandler } from '../sim/dcgm/http-handler.ts';
 import type { LocalPlatform } from '../sim/local-platform.ts';
 import { DEPLOYMENTS, ROLES } from '../sim/telemetry/profile.ts';
@@ -76,6 +78,11 @@ export function simulatedBackendPools(sim: LocalPlatform['backendPools']): Backe
     update: (pool, services, ifMatch) =>
       call(`update backend pool ${pool}`, () => sim.update(pool, services, ifMatch)),
   };
+}
+
+/** The simulated subscription's Compute quota, consistent with the platform's GPU nodes. */
+export function simulatedQuota(platform: LocalPlatform): ComputeUsagesApi {
+  return simulatedComputeUsages(() => platform.dcgm.nodes.length);
 }
 
 /** The simulated fleet's node names: what `/gpu` knows in local mode. */

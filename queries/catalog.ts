@@ -4,11 +4,14 @@ import { availabilityTrend } from './kql/availability-trend.ts';
 import { cacheHitRate } from './kql/cache-hit-rate.ts';
 import { costPerTeam } from './kql/cost-per-team.ts';
 import type { KqlQuery } from './kql/define-kql-query.ts';
+import { endpointErrors } from './kql/endpoint-errors.ts';
 import { errorSpike } from './kql/error-spike.ts';
 import { inventory } from './kql/inventory.ts';
 import { jailbreakRate } from './kql/jailbreak-rate.ts';
 import { latencyDistribution } from './kql/latency-distribution.ts';
+import { latencyPercentiles } from './kql/latency-percentiles.ts';
 import { modelQuality } from './kql/model-quality.ts';
+import { modelTraffic } from './kql/model-traffic.ts';
 import { modelVersionComparison } from './kql/model-version-comparison.ts';
 import { pipelineFreshness } from './kql/pipeline-freshness.ts';
 import { promptInjection } from './kql/prompt-injection.ts';
@@ -58,6 +61,9 @@ export const KQL_CATALOG: KqlCatalog = buildCatalog([
   tokenSpend,
   serviceAvailability,
   availabilityTrend,
+  latencyPercentiles,
+  endpointErrors,
+  modelTraffic,
   cacheHitRate,
   promptInjection,
   promptInjectionSources,

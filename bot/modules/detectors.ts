@@ -13,7 +13,7 @@ interface DetectorsSettings {
 }
 
 /**
- * The bot's own detectors (silent outage, model drift, stale pipelines): on when there is a logs
+ * The bot's own detectors (silent outage, model drift, stale pipelines, budgets): on when there is a logs
  * backend to run them on and the policy does not turn them off.
  */
 export const detectorsPlugin: ModulePlugin<Needs, DetectorsSettings> = {
@@ -27,6 +27,8 @@ export const detectorsPlugin: ModulePlugin<Needs, DetectorsSettings> = {
       policy,
       alertPolicy: config.policy,
       logs,
+      metrics: needs.backends.metrics,
+      cost: config.policy.cost,
       store: needs.store,
       targets: needs.targets,
       clock: needs.clock,

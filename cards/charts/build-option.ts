@@ -188,6 +188,8 @@ export function buildChartOption(spec: ChartSpec): EChartsOption {
     legends.push({
       data: panel.series.map((s) => idOf(s.name)),
       icon: 'roundRect',
+      // Right of the panel title (about 8 px a character at 13 px bold): a legend that wraps stays off it.
+      left: LEFT + panelTitle.length * 8 + 24,
       right: RIGHT,
       top: top + 3,
       itemWidth: 18,

@@ -1,12 +1,11 @@
 import { workerEntry } from '../../core/workers/spawn-worker.ts';
 import { BACKGROUND_NICENESS } from '../../core/workers/thread-priority.ts';
 import { WorkerPool } from '../../core/workers/worker-pool.ts';
-import type { ChartSpecInput } from './chart-spec.ts';
-import { renderChartPng } from './render-chart.ts';
+import { type AnyChartSpecInput, renderChartPng } from './render-chart.ts';
 
 /** Turns chart specs into PNG bytes. */
 export interface ChartRenderer {
-  render(spec: ChartSpecInput): Promise<Buffer>;
+  render(spec: AnyChartSpecInput): Promise<Buffer>;
   close(): Promise<void>;
 }
 
@@ -17,7 +16,7 @@ export interface ChartRenderer {
  * for them.
  */
 export function createWorkerChartRenderer(threads = 1): ChartRenderer {
-  const pool = new WorkerPool<ChartSpecInput, Uint8Array>({
+  const pool = new WorkerPool<AnyChartSpecInput, Uint8Array>({
     entry: workerEntry(import.meta.url, 'chart-worker'),
     size: threads,
     name: 'chart-render',

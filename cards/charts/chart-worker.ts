@@ -3,10 +3,9 @@
  * loop. The parent sends a chart spec, the worker answers with the PNG bytes.
  */
 import { serveTasks } from '../../core/workers/worker-protocol.ts';
-import type { ChartSpecInput } from './chart-spec.ts';
-import { renderChartPng } from './render-chart.ts';
+import { type AnyChartSpecInput, renderChartPng } from './render-chart.ts';
 
-serveTasks((spec: ChartSpecInput) => {
+serveTasks((spec: AnyChartSpecInput) => {
   const { png } = renderChartPng(spec);
   // A view of the same bytes: structured clone copies them once, as a Uint8Array.
   return new Uint8Array(png.buffer, png.byteOffset, png.byteLength);

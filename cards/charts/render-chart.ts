@@ -1,22 +1,27 @@
 import { Resvg } from '@resvg/resvg-js';
-import { LineChart } from 'echarts/charts';
+import { HeatmapChart, LineChart } from 'echarts/charts';
 import {
   GraphicComponent,
   GridComponent,
   LegendComponent,
   MarkLineComponent,
   TitleComponent,
+  VisualMapContinuousComponent,
 } from 'echarts/components';
 import * as echarts from 'echarts/core';
 import { SVGRenderer } from 'echarts/renderers';
 import { buildChartOption, computeLayout } from './build-option.ts';
 import { type ChartSpecInput, chartSpec } from './chart-spec.ts';
 import { CHART_FONT_FAMILY, chartFontFiles } from './fonts.ts';
+import { buildHeatmapOption, heatmapLayout } from './heatmap-option.ts';
+import { type HeatmapSpecInput, heatmapSpec } from './heatmap-spec.ts';
 import { loadFontMetrics, measureWith, parseCssFont } from './text-metrics.ts';
 
-// Only the parts a line chart needs: smaller to load than the full bundle.
+// Only the parts line charts and heatmaps need: smaller to load than the full bundle.
 echarts.use([
   LineChart,
+  HeatmapChart,
+  VisualMapContinuousComponent,
   GridComponent,
   LegendComponent,
   TitleComponent,
@@ -44,6 +49,18 @@ function measureWithChartFonts(): void {
   measuring = true;
 }
 
+/** What the chart pipeline draws: a time-series chart, or a heatmap (`kind: 'heatmap'`). */
+export type AnyChartSpecInput = ChartSpecInput | HeatmapSpecInput;
+
+function optionOf(input: AnyChartSpecInput) {
+  if ('kind' in input && input.kind === 'heatmap') {
+    const spec = heatmapSpec.parse(input);
+    return { option: buildHeatmapOption(spec), ...heatmapLayout(spec) };
+  }
+  const spec = chartSpec.parse(input);
+  return { option: buildChartOption(spec), ...computeLayout(spec) };
+}
+
 export interface RenderedChart {
   png: Buffer;
   width: number;
@@ -51,13 +68,12 @@ export interface RenderedChart {
 }
 
 /** Renders a chart spec to SVG text with ECharts' server-side renderer (no DOM, no browser). */
-export function renderChartSvg(input: ChartSpecInput): { svg: string; width: number; height: number } {
-  const spec = chartSpec.parse(input);
+export function renderChartSvg(input: AnyChartSpecInput): { svg: string; width: number; height: number } {
   measureWithChartFonts();
-  const { width, height } = computeLayout(spec);
+  const { option, width, height } = optionOf(input);
   const chart = echarts.init(null, null, { renderer: 'svg', ssr: true, width, height });
   try {
-    chart.setOption(buildChartOption(spec));
+    chart.setOption(option);
     return { svg: chart.renderToSVGString(), width, height };
   } finally {
     chart.dispose();
@@ -68,7 +84,7 @@ export function renderChartSvg(input: ChartSpecInput): { svg: string; width: num
  * Renders a chart spec to PNG: ECharts SSR to SVG, then resvg with explicit DejaVu font files.
  * `scale` 2 gives a sharp image on high-density screens at twice the bytes.
  */
-export function renderChartPng(input: ChartSpecInput, scale = 1): RenderedChart {
+export function renderChartPng(input: AnyChartSpecInput, scale = 1): RenderedChart {
   const { svg, width, height } = renderChartSvg(input);
   const resvg = new Resvg(svg, {
     background: '#ffffff',

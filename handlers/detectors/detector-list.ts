@@ -1,4 +1,5 @@
 import { abuseSpike } from './abuse-spike.ts';
+import { budgetWatch } from './budget-watch.ts';
 import type { Detector } from './detector.ts';
 import { modelDrift } from './model-drift.ts';
 import { silentOutage } from './silent-outage.ts';
@@ -10,4 +11,5 @@ export const DETECTORS: readonly Detector[] = [
   modelDrift,
   stalePipeline,
   abuseSpike,
+  budgetWatch,
 ] as unknown as readonly Detector[];

@@ -4,14 +4,21 @@ import { AppError, UserFacingError } from '../../core/errors.ts';
 import type { Logger } from '../../core/logger.ts';
 import type { Store } from '../../core/store.ts';
 import type { LogsBackend } from '../../queries/backends/logs-backend.ts';
+import type { MetricsBackend } from '../../queries/backends/metrics-backend.ts';
+import type { CostPolicy } from '../../queries/cost/cost-policy.ts';
 import type { IngestResult } from '../alerts/ingest.ts';
 import { blindSpotAlert, blindSpotFingerprint, findingAlert, findingFingerprint } from './detector-alert.ts';
+import { createDetectorContext } from './detector-context.ts';
 import type { DetectorMetrics, RunOutcome } from './detector-metrics.ts';
 import type { ConfiguredDetector } from './detectors-policy.ts';
 
 export interface SchedulerDeps {
   detectors: readonly ConfiguredDetector[];
   logs: LogsBackend;
+  /** GPU metrics for the cost queries' GPU-hours; without them spend is tokens only. */
+  gpuMetrics: MetricsBackend | undefined;
+  /** The policy's cost section: what the budget watch holds spend against. */
+  cost: CostPolicy;
   /** The one alert pipeline: grouping, cards, paging, flap detection, resolution. */
   ingest(alerts: readonly ParsedAlert[]): Promise<IngestResult>;
   store: Store;
@@ -123,11 +130,17 @@ export class DetectorScheduler {
     let nextFiring = state.firing;
     let nextBlind = state.blind;
     try {
-      const evaluation = await d.evaluate(config.params, {
-        now,
-        query: (id, params) =>
-          this.deps.logs.run(id, params, { background: true, signal: this.abort.signal }),
-      });
+      const evaluation = await d.evaluate(
+        config.params,
+        createDetectorContext({
+          logs: this.deps.logs,
+          metrics: this.deps.gpuMetrics,
+          cost: this.deps.cost,
+          logger: this.deps.logger,
+          now,
+          runOptions: { background: true, signal: this.abort.signal },
+        }),
+      );
       outcome = evaluation.findings.length > 0 ? 'found' : 'clear';
       alerts = [];
       nextFiring = new Map();

@@ -3,6 +3,8 @@ import type { AlertDetail, AlertKind, AlertResource, Tier } from '../../core/ale
 import { AppError } from '../../core/errors.ts';
 import type { LogsRun } from '../../queries/backends/logs-backend.ts';
 import type { KqlCatalog } from '../../queries/catalog.ts';
+import type { CostPolicy } from '../../queries/cost/cost-policy.ts';
+import type { SpendAsk, SpendReport } from '../../queries/cost/spend-report.ts';
 
 /**
  * One thing a detector found wrong: what it is about (`subject`, stable from run to run: a
@@ -20,12 +22,27 @@ export interface Finding {
   details: AlertDetail[];
   /** Extra labels a policy rule may match on (`model_version`, `pipeline` …). */
   labels?: Record<string, string>;
+  /**
+   * The finding's own kind and tier, for a detector whose findings differ (a budget overrun is a
+   * P1 cost runaway, a forecast over budget a P3): else the detector's.
+   */
+  kind?: AlertKind;
+  tier?: Exclude<Tier, 'log'>;
 }
 
 /** What a detector may do while it runs: vetted queries only, as background work. */
 export interface DetectorContext {
   /** Runs a vetted query of the catalog, yielding to people's questions and incident evidence. */
   query(id: string, params: Readonly<Record<string, unknown>>): Promise<LogsRun>;
+  /**
+   * Spend through the vetted cost queries (`token-spend`, and `gpu-allocation` where there are GPU
+   * metrics), priced by the policy's cost section, as background work like `query`.
+   */
+  spend(ask: SpendAsk): Promise<{ report: SpendReport; queryText: string }>;
+  /** The policy's cost section: currency, prices, teams and the budgets. */
+  cost: CostPolicy;
+  /** Records a line in the bot's log: something worth knowing that opens nothing. */
+  note(fields: Record<string, unknown>, message: string): void;
   now: number;
 }
 
@@ -54,6 +71,11 @@ export interface Detector<P extends z.ZodObject = z.ZodObject> {
   condition: string;
   kind: AlertKind;
   tier: Exclude<Tier, 'log'>;
+  /**
+   * Set when every finding carries its own tier (in words, for the policy check): then the
+   * policy cannot set the detector's tier, since it would change nothing.
+   */
+  findingTiers?: string;
   /** How often it runs by default. */
   everyMs: number;
   /** What the incident card shows as evidence (the evidence policy of its kind). */

@@ -5,6 +5,8 @@ import type { Logger } from '../../core/logger.ts';
 import type { ChannelTarget } from '../../core/outbox/enqueue.ts';
 import type { Store } from '../../core/store.ts';
 import type { LogsBackend } from '../../queries/backends/logs-backend.ts';
+import type { MetricsBackend } from '../../queries/backends/metrics-backend.ts';
+import type { CostPolicy } from '../../queries/cost/cost-policy.ts';
 import { ingestAlerts } from '../alerts/ingest.ts';
 import type { BotModule } from '../module.ts';
 import { checkDetectors } from './detector.ts';
@@ -17,6 +19,10 @@ export interface DetectorsModuleOptions {
   /** The alert policy the pipeline classifies and groups with (tiers, flap window, silences). */
   alertPolicy: AlertPolicy;
   logs: LogsBackend;
+  /** GPU metrics, for the GPU-hours in the budget watch's spend (tokens only without them). */
+  metrics: MetricsBackend | undefined;
+  /** The policy's cost section (prices, teams, budgets). */
+  cost: CostPolicy;
   store: Store;
   targets: readonly ChannelTarget[];
   clock: Clock;
@@ -47,6 +53,8 @@ export function createDetectorsModule(options: DetectorsModuleOptions): Detector
   const scheduler = new DetectorScheduler({
     detectors,
     logs: options.logs,
+    gpuMetrics: options.metrics,
+    cost: options.cost,
     ingest: (alerts) => ingestAlerts({ store, policy: options.alertPolicy, targets, clock }, alerts),
     store,
     clock,

@@ -41,6 +41,12 @@ export const detectorsPolicy = z
         });
         continue;
       }
+      if (rule.tier && detector.findingTiers)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['rules', id, 'tier'],
+          message: `${id} sets each finding's tier (${detector.findingTiers}); leave tier out`,
+        });
       const params = detector.params.safeParse(rule.params);
       if (!params.success)
         for (const issue of params.error.issues)

@@ -87,6 +87,13 @@ export const EVIDENCE_POLICY: Partial<Record<AlertKind, (incident: Incident) => 
     { queryId: 'model-version-comparison', lookBack: '7d', params: { deployment: deploymentOf(i) } },
   ],
   'data-freshness': () => [{ queryId: 'pipeline-freshness', lookBack: '2d' }],
+  // Cost incidents (the budget watch's, Azure budget alerts): token cost per team over the day before.
+  'cost-runaway': (i) => [
+    { queryId: 'cost-per-team', lookBack: '24h', params: { deployment: deploymentOf(i) } },
+  ],
+  'cost-forecast': (i) => [
+    { queryId: 'cost-per-team', lookBack: '24h', params: { deployment: deploymentOf(i) } },
+  ],
   // App roles and operations only: who sent them is the private query, for direct messages.
   abuse: (i) => [
     { queryId: 'prompt-injection', lookBack: '1h', params: { app_role: i.resource.appRole ?? '' } },

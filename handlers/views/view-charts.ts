@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { ChartCache } from '../../cards/charts/chart-cache.ts';
 import type { ChartRenderer } from '../../cards/charts/chart-renderer.ts';
-import type { ChartSpecInput } from '../../cards/charts/chart-spec.ts';
+import type { AnyChartSpecInput } from '../../cards/charts/render-chart.ts';
 import type { Clock } from '../../core/clock.ts';
 import { errorBody } from '../../core/errors.ts';
 import type { Logger } from '../../core/logger.ts';
@@ -31,7 +31,7 @@ export function createViewCharts(options: {
   let server: FastifyInstance | undefined;
   return {
     /** Renders and links a chart; a chart that fails to render is left out of the card. */
-    async render(spec: ChartSpecInput, alt: string): Promise<ViewChart | undefined> {
+    async render(spec: AnyChartSpecInput, alt: string): Promise<ViewChart | undefined> {
       const base = options.publicUrl ?? (server && ownUrl(server));
       if (!base) return undefined;
       const started = performance.now();

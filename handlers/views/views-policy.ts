@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { durationMs } from '../../core/duration.ts';
+import { azureRegion } from '../../queries/azure-quota/compute-usages.ts';
 
 const HOUR = 3_600_000;
 
@@ -22,6 +23,18 @@ export const viewsPolicy = z
         channel: z.string().min(1).max(256).optional(),
         /** How often the executive digest is posted. */
         every: durationMs({ min: 15 * 60_000, max: 24 * HOUR }).default(HOUR),
+        /** How often the capacity view is posted to the same channel (the guide's daily refresh). */
+        capacityEvery: durationMs({ min: HOUR, max: 7 * 24 * HOUR }).default(24 * HOUR),
+      })
+      .strict()
+      .prefault({}),
+    capacity: z
+      .object({
+        /**
+         * Azure regions whose Compute quota (`usages`) the capacity view shows, in the subscription
+         * of AZURE_SUBSCRIPTION_ID. Local mode shows the simulated regions when none are named.
+         */
+        regions: z.array(azureRegion).max(20).default([]),
       })
       .strict()
       .prefault({}),

@@ -7,7 +7,7 @@ import { startTestBot, type TestBot } from '../helpers/test-bot.ts';
 
 const HOUR = 3_600_000;
 
-describe('the scheduled executive digest', () => {
+describe('the scheduled digests (executive hourly, capacity daily)', () => {
   let bot: TestBot;
   // Mid-hour, so the slot boundary is crossed by moving the clock, never by waiting.
   const clock = new ManualClock(Date.parse('2026-11-28T09:20:00Z'));
@@ -44,5 +44,20 @@ describe('the scheduled executive digest', () => {
     // Nothing of it lands in the on-call channel.
     expect((await bot.consoleMessages()).some((m) => m.text.includes('Executive status'))).toBe(false);
     expect(bot.logs.filter((l) => l.includes('"EXECUTIVE_DIGEST_POSTED"'))).toHaveLength(2);
+  }, 120_000);
+
+  it('posts the capacity view once per day to the same channel', async () => {
+    const capacity = async () =>
+      (await bot.store.consoleMessages.list('exec-digest', 50)).filter((m) => m.text.includes('Capacity'));
+    // The first tick (28 Nov) posted that day's; the hours since are the same day.
+    expect(await capacity()).toHaveLength(1);
+    clock.advance(24 * HOUR); // 29 Nov
+    await bot.tick();
+    await bot.tick();
+    await bot.flush();
+    const posted = await capacity();
+    expect(posted).toHaveLength(2);
+    expect(JSON.stringify(posted[1]!.card)).toContain('Projected requests per day');
+    expect(bot.logs.filter((l) => l.includes('"CAPACITY_DIGEST_POSTED"'))).toHaveLength(2);
   }, 120_000);
 });

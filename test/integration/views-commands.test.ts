@@ -34,6 +34,8 @@ cost:
     - { name: platform-daily, period: daily, amount: 5000 }
     - { name: platform-monthly, period: monthly, amount: 60000 }
 views: { slaTarget: 99.9 }
+# The views are under test: no detector's incident card may land between a command and its answer.
+detectors: { enabled: false }
 `;
 
 describe('/status and /cost on the real bot over the simulated platform', () => {
@@ -112,4 +114,51 @@ describe('/status and /cost on the real bot over the simulated platform', () => 
     // Arguments a command does not take are read as a question; the card still names the allowed range.
     expect(reply.text + JSON.stringify(reply.card)).toMatch(/between 1h and 31d/);
   });
+
+  it('/eng: the 429 storm on the error panel, latency against the SLO, throughput, and four PNG charts', async () => {
+    const started = performance.now();
+    // Its own user: the views are charged to the kql rate limit per user, and alice has used hers.
+    const reply = await bot.say('/eng', 'erin');
+    const elapsed = performance.now() - started;
+    const text = cardText(reply.card);
+    expect(reply.text).toContain('Engineering view');
+    // The storm: gpt-4o's callers see ~30 % 429s in its last minutes, marked as a 4xx spike.
+    expect(text).toMatch(/Error spikes: .*4xx POST \/chat [\d.]+ %/);
+    // batch-api's 5xx spike (gpt-4.1) is there too.
+    expect(text).toMatch(/Error spikes: .*5xx POST \/batch\/item [\d.]+ %/);
+    expect(text).toMatch(/Latency, last 1h \(SLO 2,000 ms\)/);
+    expect(text).toMatch(/Throughput now: [\d,.]+ req\/s · [\d,]+ tokens\/s/);
+    expect(text).toMatch(/GPU nodes: \d+ in the heatmap/);
+    const urls = imageUrls(reply.card);
+    expect(urls).toHaveLength(4);
+    for (const url of urls) {
+      const png = await fetch(url);
+      expect(png.headers.get('content-type')).toBe('image/png');
+    }
+    const timing = /Query time: (\d+) ms queries · (\d+) ms charts/.exec(text)!;
+    console.log(
+      `/eng: ${timing[1]} ms queries, ${timing[2]} ms charts, ${Math.round(elapsed)} ms to the card`,
+    );
+    const one = cardText((await bot.say('/eng gpt-4o', 'erin')).card);
+    expect(one).toContain('(the whole fleet: nodes are not per deployment)');
+    expect(one).not.toMatch(/gpt-4o-mini/);
+  }, 60_000);
+
+  it('/capacity: GPU quota of the simulated subscription, HPA headroom, the request projection and the burn rate', async () => {
+    const reply = await bot.say('/capacity', 'frank');
+    const text = cardText(reply.card);
+    expect(reply.text).toContain('Capacity');
+    // Eight ND H100 v5 nodes of 96 vCPUs in eastus2, against a quota of twelve.
+    expect(text).toContain('Standard NDSH100v5 Family vCPUs');
+    expect(text).toContain('768 of 1,152 vCPUs');
+    expect(text).toContain('Standard NCADS_A100_v4 Family vCPUs');
+    expect(text).toMatch(/HPA ml\/llm-api/);
+    expect(text).toMatch(/node pool gpu/);
+    expect(text).toContain('Node pool ceilings: unknown: the policy names no AKS cluster (remediation.aks)');
+    expect(text).toMatch(/Projected requests per day: \+30 d: [\d,]+ · \+60 d: [\d,]+ · \+90 d: [\d,]+/);
+    expect(text).toMatch(/Budget lasts: platform-monthly \(60,000\.00 USD\): [\d,.]+ days left at this rate/);
+    expect(imageUrls(reply.card)).toHaveLength(1);
+    const timing = /Query time: (\d+) ms queries · (\d+) ms chart/.exec(text)!;
+    console.log(`/capacity: ${timing[1]} ms queries, ${timing[2]} ms chart`);
+  }, 60_000);
 });

@@ -47,6 +47,8 @@ describe('the detector scheduler, through the alert pipeline', () => {
     return new DetectorScheduler({
       detectors: configuredDetectors(policy).filter((c) => ids.includes(c.detector.id)),
       logs,
+      gpuMetrics: undefined,
+      cost: defaultPolicy().cost,
       ingest: (alerts) => ingestAlerts({ store, policy: defaultPolicy(), targets, clock }, alerts),
       store,
       clock,

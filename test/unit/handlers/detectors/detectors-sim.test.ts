@@ -1,7 +1,9 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { defaultPolicy } from '../../../../bot/policy.ts';
 import { ManualClock } from '../../../../core/clock.ts';
 import { abuseSpike } from '../../../../handlers/detectors/abuse-spike.ts';
 import type { DetectorContext } from '../../../../handlers/detectors/detector.ts';
+import { createDetectorContext } from '../../../../handlers/detectors/detector-context.ts';
 import { modelDrift } from '../../../../handlers/detectors/model-drift.ts';
 import { silentOutage } from '../../../../handlers/detectors/silent-outage.ts';
 import { stalePipeline } from '../../../../handlers/detectors/stale-pipeline.ts';
@@ -16,10 +18,14 @@ import {
 } from '../../../../sim/telemetry/profile.ts';
 import { STORY_START, simulatedWorkspace } from '../../../helpers/detector-world.ts';
 
-const context = (logs: LogsBackend, clock: ManualClock): DetectorContext => ({
-  now: clock.now(),
-  query: (id, params) => logs.run(id, params),
-});
+const context = (logs: LogsBackend, clock: ManualClock): DetectorContext =>
+  createDetectorContext({
+    logs,
+    metrics: undefined,
+    cost: defaultPolicy().cost,
+    logger: undefined,
+    now: clock.now(),
+  });
 
 describe('the detectors on the simulated platform', () => {
   const clock = new ManualClock(STORY_START);

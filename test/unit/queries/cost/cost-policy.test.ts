@@ -14,7 +14,7 @@ function problems(yaml: string): string[] {
 }
 
 describe('policy: cost and views sections', () => {
-  it('defaults: USD, reviewed GPU-hour prices, no teams, no budgets, a 99.9 % SLA, hourly digest off', () => {
+  it('defaults: USD, reviewed GPU-hour prices, no teams, no budgets, a 99.9 % SLA, digests off (hourly and daily once a channel is named), no quota regions', () => {
     const p = defaultPolicy();
     expect(p.cost).toEqual({
       currency: 'USD',
@@ -22,7 +22,12 @@ describe('policy: cost and views sections', () => {
       teams: {},
       budgets: [],
     });
-    expect(p.views).toEqual({ slaTarget: 99.9, latencySloMs: 2000, digest: { every: 3_600_000 } });
+    expect(p.views).toEqual({
+      slaTarget: 99.9,
+      latencySloMs: 2000,
+      digest: { every: 3_600_000, capacityEvery: 86_400_000 },
+      capacity: { regions: [] },
+    });
   });
 
   it('reads budgets (total, per team, per deployment), the namespace map and the digest channel', () => {
