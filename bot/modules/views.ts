@@ -1,21 +1,10 @@
-import { join } from 'node:path';
 import { createViewsModule } from '../../handlers/views/views-module.ts';
 import type { LogsBackend } from '../../queries/backends/logs-backend.ts';
-import { openPostgresSlotClaims } from '../../store/schedule/postgres-slot-claims.ts';
-import type { SlotClaims } from '../../store/schedule/slot-claims.ts';
-import { openSqliteSlotClaims } from '../../store/schedule/sqlite-slot-claims.ts';
 import type { Config } from '../config.ts';
 import type { ModuleParts, ModulePlugin } from '../module-list.ts';
 import { rateLimited } from './rate-limited.ts';
 
 type Needs = Pick<ModuleParts, 'store' | 'clock' | 'logger' | 'backends' | 'targets' | 'queued'>;
-
-/** Shared by the replicas on DATABASE_URL (one digest per slot); else a table of `bot.db`. */
-async function openSlotClaims(config: Config): Promise<SlotClaims> {
-  return config.databaseUrl
-    ? openPostgresSlotClaims({ connectionString: config.databaseUrl, poolSize: 1 })
-    : openSqliteSlotClaims(join(config.dataDir, 'bot.db'));
-}
 
 interface ViewsSettings {
   logs: LogsBackend;
@@ -33,7 +22,8 @@ export const viewsPlugin: ModulePlugin<Needs, ViewsSettings> = {
   async setUp({ logs, config }, needs) {
     const digest = config.policy.views.digest.channel
       ? {
-          claims: await openSlotClaims(config),
+          // The store's: shared by the replicas on PostgreSQL (one digest per slot).
+          claims: needs.store.slotClaims,
           targets: needs.targets,
           timeZone: config.policy.timeZone,
           onQueued: needs.queued,

@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import type { IncidentEvidence } from '../../core/evidence.ts';
+import { owning, shared } from '../owned.ts';
 import type { Db } from '../postgres/db.ts';
 import { openMigratedPool, type PostgresOptions, serializable } from '../postgres/pool.ts';
 import type { EvidenceRepo } from './evidence-repo.ts';
@@ -10,7 +11,6 @@ import {
   serializeEvidence,
   toSaved,
 } from './evidence-rows.ts';
-import { EVIDENCE_PG_MIGRATIONS } from './postgres-migrations.ts';
 
 // Numbered max + 1 inside a SERIALIZABLE transaction: of two concurrent saves one is re-run, so a
 // save is only visible once every lower number is (a reader's cursor never skips one).
@@ -31,11 +31,7 @@ const CLAIM = `
  * transaction (re-run on conflict): two replicas claiming one incident at once behave as two
  * connections to one SQLite file do, one of them gets it.
  */
-export async function openPostgresEvidenceRepo(options: PostgresOptions): Promise<EvidenceRepo> {
-  const pool: pg.Pool = await openMigratedPool(options, {
-    table: 'evidence_schema_migrations',
-    migrations: EVIDENCE_PG_MIGRATIONS,
-  });
+export function createPostgresEvidenceRepo(pool: pg.Pool): EvidenceRepo {
   const atomically = <T>(fn: (db: Db) => Promise<T>) => serializable(pool, fn);
   const row = async (db: Db, id: number) =>
     (await db.query<EvidenceRow>('SELECT * FROM incident_evidence WHERE incident_id = $1', [id]))[0];
@@ -80,6 +76,12 @@ export async function openPostgresEvidenceRepo(options: PostgresOptions): Promis
             )
           )[0]!.seq,
       ),
-    close: () => pool.end(),
+    close: shared,
   };
+}
+
+/** The same on a pool of its own, migrated like the store's; for tests and tools. */
+export async function openPostgresEvidenceRepo(options: PostgresOptions): Promise<EvidenceRepo> {
+  const pool = await openMigratedPool(options);
+  return owning(createPostgresEvidenceRepo(pool), { close: () => pool.end() });
 }

@@ -1,5 +1,6 @@
 import type { IncidentEvidence } from '../../core/evidence.ts';
-import { atomicRunner, openModuleDatabase } from '../sqlite/module-database.ts';
+import { owning, shared } from '../owned.ts';
+import { openSqliteDatabase, type SqliteDatabase } from '../sqlite/database.ts';
 import type { EvidenceRepo } from './evidence-repo.ts';
 import {
   claimBlockedBy,
@@ -8,15 +9,14 @@ import {
   serializeEvidence,
   toSaved,
 } from './evidence-rows.ts';
-import { EVIDENCE_MIGRATIONS } from './sqlite-migrations.ts';
 
 /**
  * Opens the evidence table in a SQLite file (the bot's own `bot.db` works: the table is separate)
  * or `:memory:`. Each method is one immediate transaction, so saves are numbered in commit order
  * and a claim by one process holds against the others until its lease runs out.
  */
-export function openSqliteEvidenceRepo(path: string): EvidenceRepo {
-  const db = openModuleDatabase(path, { table: 'evidence_schema', migrations: EVIDENCE_MIGRATIONS });
+export function createSqliteEvidenceRepo(database: SqliteDatabase): EvidenceRepo {
+  const db = database.connection;
 
   const q = {
     get: db.prepare('SELECT * FROM incident_evidence WHERE incident_id = ?'),
@@ -37,7 +37,7 @@ export function openSqliteEvidenceRepo(path: string): EvidenceRepo {
   const row = (id: number) => q.get.get(id) as EvidenceRow | undefined;
 
   /** One atomic unit; retried while another connection holds the write lock. */
-  const atomically = atomicRunner(db, 'evidence store');
+  const { atomically } = database;
 
   const save = (evidence: IncidentEvidence, now: number) => {
     q.save.run({ id: evidence.incidentId, json: serializeEvidence(evidence), now });
@@ -66,8 +66,12 @@ export function openSqliteEvidenceRepo(path: string): EvidenceRepo {
       }),
     listSince: (seq, limit) => atomically(() => (q.since.all(seq, limit) as EvidenceRow[]).map(toSaved)),
     lastSeq: () => atomically(lastSeq),
-    close: async () => {
-      db.close();
-    },
+    close: shared,
   };
+}
+
+/** The same on a SQLite file (or `:memory:`) of its own, migrated like the store's; for tests and tools. */
+export function openSqliteEvidenceRepo(path: string): EvidenceRepo {
+  const database = openSqliteDatabase({ path });
+  return owning(createSqliteEvidenceRepo(database), database);
 }

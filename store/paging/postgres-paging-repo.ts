@@ -1,9 +1,9 @@
 import type pg from 'pg';
+import { owning, shared } from '../owned.ts';
 import type { Db } from '../postgres/db.ts';
 import { openMigratedPool, type PostgresOptions, serializable } from '../postgres/pool.ts';
 import type { PagingRepo, TimerKind } from './paging-repo.ts';
 import { type EventRow, FLAG_COLUMNS, type IncidentRow, toEvent, toTracked } from './paging-rows.ts';
-import { PAGING_PG_MIGRATIONS } from './postgres-migrations.ts';
 
 // Only the oldest pending event of an incident is deliverable: PagerDuty must see trigger before
 // acknowledge before resolve. The claim leases what it returns in the same statement.
@@ -40,11 +40,7 @@ const byId = <T extends { id: number }>(rows: T[]) => rows.sort((a, b) => a.id -
  * transaction (re-run on conflict), so two replicas racing for the same flag, event, timer or
  * digest behave exactly as two connections to one SQLite file do: one of them gets it.
  */
-export async function openPostgresPagingRepo(options: PostgresOptions): Promise<PagingRepo> {
-  const pool: pg.Pool = await openMigratedPool(options, {
-    table: 'paging_schema_migrations',
-    migrations: PAGING_PG_MIGRATIONS,
-  });
+export function createPostgresPagingRepo(pool: pg.Pool): PagingRepo {
   const atomically = <T>(fn: (db: Db) => Promise<T>) => serializable(pool, fn);
   const getIncident = async (db: Db, id: number) =>
     (await db.query<IncidentRow>('SELECT * FROM paging_incidents WHERE incident_id = $1', [id]))[0];
@@ -258,6 +254,12 @@ export async function openPostgresPagingRepo(options: PostgresOptions): Promise<
           );
         }
       }),
-    close: () => pool.end(),
+    close: shared,
   };
+}
+
+/** The same on a pool of its own, migrated like the store's; for tests and tools. */
+export async function openPostgresPagingRepo(options: PostgresOptions): Promise<PagingRepo> {
+  const pool = await openMigratedPool(options);
+  return owning(createPostgresPagingRepo(pool), { close: () => pool.end() });
 }

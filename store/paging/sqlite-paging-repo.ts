@@ -1,15 +1,15 @@
-import { atomicRunner, openModuleDatabase } from '../sqlite/module-database.ts';
+import { owning, shared } from '../owned.ts';
+import { openSqliteDatabase, type SqliteDatabase } from '../sqlite/database.ts';
 import type { PagingRepo, PagingTimer, TimerKind } from './paging-repo.ts';
 import { type EventRow, FLAG_COLUMNS, type IncidentRow, toEvent, toTracked } from './paging-rows.ts';
-import { PAGING_MIGRATIONS } from './sqlite-migrations.ts';
 
 /**
  * Opens the paging tables in a SQLite file (the bot's own `bot.db` works: the tables are separate)
  * or `:memory:`. Its own connection; each method is one immediate transaction, so a claim by one
  * process is invisible to the others until its lease runs out. A busy database is retried.
  */
-export function openSqlitePagingRepo(path: string): PagingRepo {
-  const db = openModuleDatabase(path, { table: 'paging_schema', migrations: PAGING_MIGRATIONS });
+export function createSqlitePagingRepo(database: SqliteDatabase): PagingRepo {
+  const db = database.connection;
 
   const q = {
     insertIncident: db.prepare(
@@ -103,7 +103,7 @@ export function openSqlitePagingRepo(path: string): PagingRepo {
   };
 
   /** One atomic unit; retried while another connection holds the write lock. */
-  const atomically = atomicRunner(db, 'paging store');
+  const { atomically } = database;
 
   return {
     track: async (i) => {
@@ -198,8 +198,12 @@ export function openSqlitePagingRepo(path: string): PagingRepo {
         else if ('retryAt' in outcome) q.emailRetry.run(outcome.retryAt, outcome.error, day);
         else q.emailFailed.run(outcome.failed, day);
       }),
-    close: async () => {
-      db.close();
-    },
+    close: shared,
   };
+}
+
+/** The same on a SQLite file (or `:memory:`) of its own, migrated like the store's; for tests and tools. */
+export function openSqlitePagingRepo(path: string): PagingRepo {
+  const database = openSqliteDatabase({ path });
+  return owning(createSqlitePagingRepo(database), database);
 }
