@@ -4,7 +4,7 @@ import type { Repos } from '../../core/store.ts';
 import type { BotStore, TxRepos } from '../bot-store.ts';
 import { createPostgresEvidenceRepo } from '../evidence/postgres-evidence-repo.ts';
 import { createPostgresInventoryRepo } from '../inventory/postgres-inventory-repo.ts';
-import { createPostgresPagingRepo } from '../paging/postgres-paging-repo.ts';
+import { createPagingRepo } from '../paging/paging-store.ts';
 import { createRemediationRepo } from '../remediation/remediation-store.ts';
 import { createPostgresSlotClaims } from '../schedule/postgres-slot-claims.ts';
 import { createAlertRepo } from './alert-repo.ts';
@@ -44,14 +44,15 @@ function createRepos(db: Db): Repos {
 export async function openPostgresStore(options: PostgresOptions): Promise<BotStore> {
   const pool = await openMigratedPool(options);
 
+  const engine = postgresEngine(pool);
   const insideTransaction = new AsyncLocalStorage<true>();
   let closed = false;
   return {
     engine: 'postgres',
     ...createRepos(wrapQueryable(pool)),
     evidence: createPostgresEvidenceRepo(pool),
-    paging: createPostgresPagingRepo(pool),
-    remediation: createRemediationRepo(postgresEngine(pool)),
+    paging: createPagingRepo(engine),
+    remediation: createRemediationRepo(engine),
     inventory: createPostgresInventoryRepo(pool),
     slotClaims: createPostgresSlotClaims(pool),
     transaction<T>(fn: (tx: TxRepos) => Promise<T>): Promise<T> {

@@ -2,7 +2,7 @@ import type { Repos } from '../../core/store.ts';
 import type { BotStore, TxRepos } from '../bot-store.ts';
 import { createSqliteEvidenceRepo } from '../evidence/sqlite-evidence-repo.ts';
 import { createSqliteInventoryRepo } from '../inventory/sqlite-inventory-repo.ts';
-import { createSqlitePagingRepo } from '../paging/sqlite-paging-repo.ts';
+import { createPagingRepo } from '../paging/paging-store.ts';
 import { createRemediationRepo } from '../remediation/remediation-store.ts';
 import { createSqliteSlotClaims } from '../schedule/sqlite-slot-claims.ts';
 import { createAlertRepo } from './alert-repo.ts';
@@ -40,7 +40,8 @@ export function openSqliteStore(options: SqliteOptions): BotStore {
     'INSERT INTO store_heartbeat (id, beat_at) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET beat_at = excluded.beat_at',
   );
   const exec = sqliteExecutor(db);
-  const remediation = createRemediationRepo(sqliteEngine(database, exec));
+  const engine = sqliteEngine(database, exec);
+  const remediation = createRemediationRepo(engine);
   // One connection: inside a transaction the same statements are part of it.
   const txRepos: TxRepos = { ...repos, remediation: createRemediationRepo(sqliteTxEngine(exec)) };
   const transaction = <T>(fn: (tx: TxRepos) => Promise<T>): Promise<T> =>
@@ -50,7 +51,7 @@ export function openSqliteStore(options: SqliteOptions): BotStore {
     engine: 'sqlite',
     ...repos,
     evidence: createSqliteEvidenceRepo(database),
-    paging: createSqlitePagingRepo(database),
+    paging: createPagingRepo(engine),
     remediation,
     inventory: createSqliteInventoryRepo(database),
     slotClaims: createSqliteSlotClaims(database),
