@@ -2,11 +2,11 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { AppError, StoreUnavailableError } from '../../core/errors.ts';
 import type { Repos } from '../../core/store.ts';
 import type { BotStore, TxRepos } from '../bot-store.ts';
-import { createPostgresEvidenceRepo } from '../evidence/postgres-evidence-repo.ts';
-import { createPostgresInventoryRepo } from '../inventory/postgres-inventory-repo.ts';
+import { createEvidenceRepo } from '../evidence/evidence-store.ts';
+import { createInventoryRepo } from '../inventory/inventory-store.ts';
 import { createPagingRepo } from '../paging/paging-store.ts';
 import { createRemediationRepo } from '../remediation/remediation-store.ts';
-import { createPostgresSlotClaims } from '../schedule/postgres-slot-claims.ts';
+import { createSlotClaims } from '../schedule/slot-claims-store.ts';
 import { createAlertRepo } from './alert-repo.ts';
 import { createChatMessageRepo, createConsoleMessageRepo } from './chat-message-repo.ts';
 import { createConversationRepo } from './conversation-repo.ts';
@@ -50,11 +50,11 @@ export async function openPostgresStore(options: PostgresOptions): Promise<BotSt
   return {
     engine: 'postgres',
     ...createRepos(wrapQueryable(pool)),
-    evidence: createPostgresEvidenceRepo(pool),
+    evidence: createEvidenceRepo(engine),
     paging: createPagingRepo(engine),
     remediation: createRemediationRepo(engine),
-    inventory: createPostgresInventoryRepo(pool),
-    slotClaims: createPostgresSlotClaims(pool),
+    inventory: createInventoryRepo(engine),
+    slotClaims: createSlotClaims(engine),
     transaction<T>(fn: (tx: TxRepos) => Promise<T>): Promise<T> {
       if (insideTransaction.getStore()) {
         return Promise.reject(

@@ -1,10 +1,10 @@
 import type { Repos } from '../../core/store.ts';
 import type { BotStore, TxRepos } from '../bot-store.ts';
-import { createSqliteEvidenceRepo } from '../evidence/sqlite-evidence-repo.ts';
-import { createSqliteInventoryRepo } from '../inventory/sqlite-inventory-repo.ts';
+import { createEvidenceRepo } from '../evidence/evidence-store.ts';
+import { createInventoryRepo } from '../inventory/inventory-store.ts';
 import { createPagingRepo } from '../paging/paging-store.ts';
 import { createRemediationRepo } from '../remediation/remediation-store.ts';
-import { createSqliteSlotClaims } from '../schedule/sqlite-slot-claims.ts';
+import { createSlotClaims } from '../schedule/slot-claims-store.ts';
 import { createAlertRepo } from './alert-repo.ts';
 import { createChatMessageRepo, createConsoleMessageRepo } from './chat-message-repo.ts';
 import { createConversationRepo } from './conversation-repo.ts';
@@ -50,11 +50,11 @@ export function openSqliteStore(options: SqliteOptions): BotStore {
   return {
     engine: 'sqlite',
     ...repos,
-    evidence: createSqliteEvidenceRepo(database),
+    evidence: createEvidenceRepo(engine),
     paging: createPagingRepo(engine),
     remediation,
-    inventory: createSqliteInventoryRepo(database),
-    slotClaims: createSqliteSlotClaims(database),
+    inventory: createInventoryRepo(engine),
+    slotClaims: createSlotClaims(engine),
     transaction,
     async probeCommit(at) {
       // Queued like any transaction: on the one connection a bare write would join an open one.
