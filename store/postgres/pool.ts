@@ -9,7 +9,7 @@ const INT8_OID = 20;
 export interface PostgresOptions {
   /** e.g. postgresql://bot:secret@db:5432/oncall or postgresql://user@/db?host=/var/run/postgresql */
   connectionString: string;
-  /** Connections per replica (default 16), shared by every module. */
+  /** Connections per replica (default 10), shared by every module. */
   poolSize?: number;
   /** How long a query waits for a connection before the store reports itself unavailable. */
   connectTimeoutMs?: number;
@@ -32,7 +32,7 @@ export async function openPool(options: PostgresOptions): Promise<pg.Pool> {
   types.setTypeParser(INT8_OID, (text: string) => Number(text));
   const pool = new pgModule.Pool({
     connectionString: options.connectionString,
-    max: options.poolSize ?? 16,
+    max: options.poolSize ?? 10,
     connectionTimeoutMillis: options.connectTimeoutMs ?? 5_000,
     types,
   });
