@@ -4,12 +4,12 @@ import { type Clock, systemClock } from '../core/clock.ts';
 import type { ChannelTarget } from '../core/outbox/enqueue.ts';
 import type { SurfaceId } from '../core/outbox/outbox-entry.ts';
 import { createSecretScrubber } from '../core/secret-scrubber.ts';
-import type { Store } from '../core/store.ts';
 import { createIncidentCardRenderer, type IncidentCardRenderer } from '../handlers/alerts/incident-view.ts';
 import { createIngestQueue } from '../handlers/alerts/ingest.ts';
 import { parseAlertmanager, parseAzureMonitor, parseGrafana } from '../handlers/alerts/intake/index.ts';
 import { createStormCardRenderer } from '../handlers/alerts/storm-view.ts';
 import type { CommandHandler, HandlerDeps } from '../handlers/commands/command.ts';
+import type { BotStore } from '../store/bot-store.ts';
 import { openPostgresStore } from '../store/postgres/postgres-store.ts';
 import { openSqliteStore } from '../store/sqlite/sqlite-store.ts';
 import { createBackends } from './backends.ts';
@@ -40,7 +40,7 @@ export interface BotOverrides {
   /** Where log lines go (tests collect them to prove secrets never appear). */
   logDestination?: LoggerOptions['destination'];
   /** Pre-built store (tests of other engines); by default SQLite under DATA_DIR. */
-  store?: Store;
+  store?: BotStore;
   /** Start the simulated platform (Kubernetes API, GPU fleet) in local mode; default true. */
   localPlatform?: boolean;
 }
@@ -49,7 +49,7 @@ export interface RunningBot {
   url: string;
   port: number;
   config: Config;
-  store: Store;
+  store: BotStore;
   logger: Logger;
   delivery: DeliveryLoop;
   /** Every chat command this bot answers (the registry the Slack and Teams manifests must match). */

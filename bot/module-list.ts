@@ -1,8 +1,8 @@
 import type { Clock } from '../core/clock.ts';
 import type { ChannelTarget } from '../core/outbox/enqueue.ts';
-import type { Store } from '../core/store.ts';
 import type { CommandHandler, HandlerDeps } from '../handlers/commands/command.ts';
 import type { BotModule } from '../handlers/module.ts';
+import type { BotStore } from '../store/bot-store.ts';
 import type { Backends } from './backends.ts';
 import type { Config } from './config.ts';
 import type { LocalPlatform } from './local-mode.ts';
@@ -12,7 +12,8 @@ import type { Tracing } from './tracing.ts';
 
 /** What the composition root gives every module; a module names the parts it needs by type. */
 export interface ModuleParts {
-  store: Store;
+  /** Every module's repositories on one database handle (closed by the root, not by modules). */
+  store: BotStore;
   clock: Clock;
   logger: Logger;
   /** Where incident cards go: the chat platforms' on-call channels (Teams adds its own once known). */

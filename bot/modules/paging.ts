@@ -1,8 +1,7 @@
-import { join } from 'node:path';
 import type { Incident } from '../../core/alerts/incident.ts';
 import type { OncallSource } from '../../handlers/lifecycle/oncall-source.ts';
 import { DEFAULT_PAGERDUTY_EVENTS_URL } from '../../handlers/paging/pagerduty-client.ts';
-import { createPagingModule, openPagingRepo } from '../../handlers/paging/paging-module.ts';
+import { createPagingModule } from '../../handlers/paging/paging-module.ts';
 import type { Config } from '../config.ts';
 import type { ModuleParts, ModulePlugin } from '../module-list.ts';
 
@@ -21,10 +20,7 @@ export const pagingPlugin: ModulePlugin<
   fromConfig: (config) => (config.pagerDuty || config.policy.paging !== undefined ? config : undefined),
   async setUp(config, needs) {
     const module = createPagingModule({
-      repo: await openPagingRepo({
-        databaseUrl: config.databaseUrl,
-        sqlitePath: join(config.dataDir, 'bot.db'),
-      }),
+      repo: needs.store.paging,
       policy: config.policy.paging,
       timeZone: config.policy.timeZone,
       pagerDuty: config.pagerDuty && {

@@ -1,4 +1,3 @@
-import { join } from 'node:path';
 import { createQueriesModule, openEvidenceRepo } from '../../handlers/queries/queries-module.ts';
 import type { LogsBackend } from '../../queries/backends/logs-backend.ts';
 import type { Config } from '../config.ts';
@@ -27,9 +26,7 @@ export const queriesPlugin: ModulePlugin<Needs, QueriesSettings> = {
       targets: needs.targets,
       clock: needs.clock,
       // Shared by replicas on DATABASE_URL, so an incident's evidence is collected once.
-      evidence: await openEvidenceRepo({
-        databaseUrl: config.databaseUrl,
-        sqlitePath: join(config.dataDir, 'bot.db'),
+      evidence: await openEvidenceRepo(needs.store.evidence, {
         dataDir: config.dataDir,
         now: needs.clock.now(),
         logger: needs.logger,

@@ -1,4 +1,3 @@
-import { join } from 'node:path';
 import type { ProposalCardSource } from '../../core/outbox/proposal-cards.ts';
 import {
   createRemediationModule,
@@ -28,8 +27,6 @@ type Needs = Pick<ModuleParts, 'store' | 'targets' | 'clock' | 'logger' | 'queue
 interface RemediationSettings {
   on: RemediationTargets;
   policy: RemediationPolicy;
-  dbPath: string;
-  databaseUrl: string | undefined;
   timeZone: string;
   ticketWebhook: TicketWebhook | undefined;
 }
@@ -49,15 +46,12 @@ export const remediationPlugin: ModulePlugin<
     backends.remediationTargets && {
       on: backends.remediationTargets,
       policy: config.policy.remediation ?? LOCAL_REMEDIATION_POLICY,
-      dbPath: join(config.dataDir, 'bot.db'),
-      databaseUrl: config.databaseUrl,
       timeZone: config.policy.timeZone,
       ticketWebhook: config.ticketWebhook,
     },
   async setUp(s, needs) {
     const module = await createRemediationModule({
-      dbPath: s.dbPath,
-      databaseUrl: s.databaseUrl,
+      repo: needs.store.remediation,
       kube: createKubeClients(s.on.kubeConfig),
       nodePools: s.on.nodePools,
       backendPools: s.on.backendPools,

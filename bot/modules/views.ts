@@ -1,12 +1,8 @@
-import { join } from 'node:path';
 import { DefaultAzureCredential } from '@azure/identity';
 import { createViewsModule } from '../../handlers/views/views-module.ts';
 import { createComputeUsagesApi } from '../../queries/azure-quota/compute-usages.ts';
 import type { LogsBackend } from '../../queries/backends/logs-backend.ts';
 import { createKubeClients } from '../../remediation/executors/kubernetes.ts';
-import { openPostgresSlotClaims } from '../../store/schedule/postgres-slot-claims.ts';
-import type { SlotClaims } from '../../store/schedule/slot-claims.ts';
-import { openSqliteSlotClaims } from '../../store/schedule/sqlite-slot-claims.ts';
 import type { Config } from '../config.ts';
 import { simulatedQuota } from '../local-mode.ts';
 import type { ModuleParts, ModulePlugin } from '../module-list.ts';
@@ -44,13 +40,6 @@ function capacitySources(config: Config, needs: Needs) {
   };
 }
 
-/** Shared by the replicas on DATABASE_URL (one digest per slot); else a table of `bot.db`. */
-async function openSlotClaims(config: Config): Promise<SlotClaims> {
-  return config.databaseUrl
-    ? openPostgresSlotClaims({ connectionString: config.databaseUrl, poolSize: 1 })
-    : openSqliteSlotClaims(join(config.dataDir, 'bot.db'));
-}
-
 interface ViewsSettings {
   logs: LogsBackend;
   config: Config;
@@ -67,7 +56,8 @@ export const viewsPlugin: ModulePlugin<Needs, ViewsSettings> = {
   async setUp({ logs, config }, needs) {
     const digest = config.policy.views.digest.channel
       ? {
-          claims: await openSlotClaims(config),
+          // The store's: shared by the replicas on PostgreSQL (one digest per slot).
+          claims: needs.store.slotClaims,
           targets: needs.targets,
           timeZone: config.policy.timeZone,
           onQueued: needs.queued,

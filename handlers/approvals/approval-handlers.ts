@@ -6,7 +6,7 @@ import type { MessageAction } from '../../core/message.ts';
 import type { ChannelTarget } from '../../core/outbox/enqueue.ts';
 import type { ProposalCardSource } from '../../core/outbox/proposal-cards.ts';
 import { UNATTENDED_ACTOR } from '../../core/remediation/proposal.ts';
-import type { Store, StoredAlert } from '../../core/store.ts';
+import type { StoredAlert } from '../../core/store.ts';
 import type { GpuRemediationPorts } from '../../remediation/action.ts';
 import { ACTIONS } from '../../remediation/catalog.ts';
 import type { BackendPoolApi } from '../../remediation/executors/apim-backends.ts';
@@ -16,6 +16,7 @@ import type { ThrottleReader } from '../../remediation/executors/throttle-rate.t
 import { findAction, type RemediationDeps, timeFormat } from '../../remediation/flow/deps.ts';
 import { createRemediationService, type RemediationService } from '../../remediation/flow/service.ts';
 import { defaultRemediationPolicy, type RemediationPolicy } from '../../remediation/policy.ts';
+import type { SpanningStore } from '../../store/bot-store.ts';
 import type { RemediationRepo } from '../../store/remediation/remediation-repo.ts';
 import type { ButtonHandler, CommandHandler } from '../commands/command.ts';
 import { createAuditCommand } from './audit-command.ts';
@@ -57,7 +58,7 @@ export interface RemediationSetupOptions {
   gpu?: GpuRemediationPorts;
   /** The parsed `remediation` section of the policy file; undefined for the defaults. */
   policy?: RemediationPolicy;
-  store: Store;
+  store: SpanningStore;
   targets: readonly ChannelTarget[];
   clock: Clock;
   timeZone: string;

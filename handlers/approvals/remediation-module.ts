@@ -6,7 +6,6 @@ import type { Message } from '../../core/message.ts';
 import type { ChannelTarget } from '../../core/outbox/enqueue.ts';
 import type { ProposalCardSource } from '../../core/outbox/proposal-cards.ts';
 import type { Proposal } from '../../core/remediation/proposal.ts';
-import type { Store } from '../../core/store.ts';
 import type { GpuRemediationPorts, RemediationAction } from '../../remediation/action.ts';
 import type { BackendPoolApi } from '../../remediation/executors/apim-backends.ts';
 import type { AgentPoolApi } from '../../remediation/executors/azure.ts';
@@ -14,19 +13,16 @@ import type { KubeClients } from '../../remediation/executors/kubernetes.ts';
 import type { ThrottleReader } from '../../remediation/executors/throttle-rate.ts';
 import type { ProposeInput } from '../../remediation/flow/propose.ts';
 import type { RemediationPolicy } from '../../remediation/policy.ts';
-import { openPostgresRemediationRepo } from '../../store/remediation/postgres-remediation-repo.ts';
+import type { SpanningStore } from '../../store/bot-store.ts';
 import type { RemediationRepo } from '../../store/remediation/remediation-repo.ts';
-import { openSqliteRemediationRepo } from '../../store/remediation/sqlite-remediation-repo.ts';
 import type { BotModule } from '../module.ts';
 import { auditTimeline } from '../timeline/audit-timeline.ts';
 import { setupRemediation } from './approval-handlers.ts';
 import { proposeAndPost } from './remediate-command.ts';
 
 export interface RemediationModuleOptions {
-  /** SQLite file for the remediation tables (the bot's `bot.db` is fine), used without a database URL. */
-  dbPath: string;
-  /** PostgreSQL (replicas): when set, remediation state lives there and `dbPath` is unused. */
-  databaseUrl?: string | undefined;
+  /** The remediation tables (the store's: PostgreSQL with replicas, else the bot's SQLite file). */
+  repo: RemediationRepo;
   /** The Kubernetes API clients of the cluster remediations act on (see `createKubeClients`). */
   kube: KubeClients;
   /** AKS agent pools, when the policy names a cluster and Azure is configured. */
@@ -41,7 +37,7 @@ export interface RemediationModuleOptions {
   gpu?: GpuRemediationPorts | undefined;
   /** The parsed `remediation` section of the policy file. */
   policy: RemediationPolicy;
-  store: Store;
+  store: SpanningStore;
   targets: readonly ChannelTarget[];
   clock: Clock;
   timeZone: string;
@@ -49,13 +45,6 @@ export interface RemediationModuleOptions {
   logger: Logger;
   /** Where `oncall_bot_remediation_audit_records` is registered (the bot's /metrics). */
   registry?: Registry;
-}
-
-/** The remediation store: PostgreSQL when the bot runs with a database URL, else SQLite. */
-export function openRemediationRepo(options: { dbPath: string; databaseUrl?: string | undefined }) {
-  return options.databaseUrl
-    ? openPostgresRemediationRepo({ connectionString: options.databaseUrl, poolSize: 4 })
-    : Promise.resolve<RemediationRepo>(openSqliteRemediationRepo(options.dbPath));
 }
 
 /**
@@ -77,7 +66,7 @@ export interface RemediationModule extends BotModule {
  * off mid-way are marked failed then and on every tick, once past their verification deadline.
  */
 export async function createRemediationModule(options: RemediationModuleOptions): Promise<RemediationModule> {
-  const repo = await openRemediationRepo(options);
+  const { repo } = options;
   if (options.registry) registerAuditGauge(options.registry, repo);
   const r = setupRemediation({ ...options, repo });
   try {

@@ -5,8 +5,6 @@ import type { Logger } from '../../core/logger.ts';
 import type { ChannelTarget } from '../../core/outbox/enqueue.ts';
 import type { Store } from '../../core/store.ts';
 import type { PagingRepo } from '../../store/paging/paging-repo.ts';
-import { openPostgresPagingRepo } from '../../store/paging/postgres-paging-repo.ts';
-import { openSqlitePagingRepo } from '../../store/paging/sqlite-paging-repo.ts';
 import type { OncallSource } from '../lifecycle/oncall-source.ts';
 import type { BotModule } from '../module.ts';
 import { deliverPagingEvents } from './deliver-events.ts';
@@ -106,14 +104,4 @@ export function createPagingModule(options: PagingModuleOptions): PagingModule {
       await repo.close();
     },
   };
-}
-
-/**
- * The paging tables beside the main store: in the replicas' PostgreSQL database when there is one
- * (so escalations and digests happen once across replicas), else in the SQLite file `sqlitePath`.
- */
-export function openPagingRepo(where: { databaseUrl: string | undefined; sqlitePath: string }) {
-  return where.databaseUrl
-    ? openPostgresPagingRepo({ connectionString: where.databaseUrl, poolSize: 2 })
-    : Promise.resolve(openSqlitePagingRepo(where.sqlitePath));
 }

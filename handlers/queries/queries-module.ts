@@ -13,8 +13,6 @@ import type { Tracing } from '../../core/tracing.ts';
 import type { AzureMetricsBackend } from '../../queries/backends/azure-metrics-backend.ts';
 import type { LogsBackend, LogsRun } from '../../queries/backends/logs-backend.ts';
 import type { EvidenceRepo } from '../../store/evidence/evidence-repo.ts';
-import { openPostgresEvidenceRepo } from '../../store/evidence/postgres-evidence-repo.ts';
-import { openSqliteEvidenceRepo } from '../../store/evidence/sqlite-evidence-repo.ts';
 import type { BotModule } from '../module.ts';
 import { KQL_CHART_PATH, ownUrl, registerKqlChartRoute } from './chart-route.ts';
 import { collectEvidence } from './collect-evidence.ts';
@@ -236,28 +234,16 @@ export function createQueriesModule(options: QueriesModuleOptions): BotModule {
 }
 
 /**
- * The evidence table beside the main store: in the replicas' PostgreSQL database when there is one
- * (so an incident's queries run once across replicas and every replica shows the result), else in
- * the SQLite file `sqlitePath`. Evidence files of older versions under `<dataDir>/evidence/` are
- * imported on the way (and left in place).
+ * The store's evidence table (shared by the replicas on PostgreSQL, so an incident's queries run
+ * once across replicas and every replica shows the result), with the evidence files of older
+ * versions under `<dataDir>/evidence/` imported on the way (and left in place).
  */
-export async function openEvidenceRepo(where: {
-  databaseUrl: string | undefined;
-  sqlitePath: string;
-  dataDir: string;
-  now: number;
-  logger: Logger;
-}): Promise<EvidenceRepo> {
-  const repo = where.databaseUrl
-    ? await openPostgresEvidenceRepo({ connectionString: where.databaseUrl, poolSize: 2 })
-    : openSqliteEvidenceRepo(where.sqlitePath);
-  try {
-    await importEvidenceFiles(where.dataDir, repo, where.now, where.logger);
-    return repo;
-  } catch (err) {
-    await repo.close();
-    throw err;
-  }
+export async function openEvidenceRepo(
+  repo: EvidenceRepo,
+  from: { dataDir: string; now: number; logger: Logger },
+): Promise<EvidenceRepo> {
+  await importEvidenceFiles(from.dataDir, repo, from.now, from.logger);
+  return repo;
 }
 
 /** The evidence's step on the timeline: which vetted queries ran and how each came out. */

@@ -6,7 +6,7 @@ import type { Message } from '../../core/message.ts';
 import { type ChannelTarget, enqueueReply } from '../../core/outbox/enqueue.ts';
 import { enqueueProposalCard } from '../../core/outbox/proposal-cards.ts';
 import type { Proposal, ReplyPlace } from '../../core/remediation/proposal.ts';
-import type { Store } from '../../core/store.ts';
+import type { SpanningStore } from '../../store/bot-store.ts';
 import type { RemediationRepo } from '../../store/remediation/remediation-repo.ts';
 import type { ActionContext, RemediationAction } from '../action.ts';
 import type { BackendPoolApi } from '../executors/apim-backends.ts';
@@ -39,7 +39,7 @@ export interface RemediationDeps {
   /** The 429 rate from the resource's Azure Monitor metrics, when configured (shift-backend-pool). */
   resourceThrottle?: ThrottleReader;
   /** The bot's store: incidents (tier) and the outbox (progress in the thread). */
-  store: Store;
+  store: SpanningStore;
   targets: readonly ChannelTarget[];
   clock: Clock;
   /** IANA time zone for times on cards (the bot policy's `timeZone`). */

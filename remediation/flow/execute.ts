@@ -37,17 +37,18 @@ async function finish(
   code: string,
 ): Promise<Proposal> {
   const at = deps.clock.now();
-  const moved = await deps.repo.transition(p.id, {
-    from: ['executing'],
-    to,
-    at,
-    result,
-    audit: { ...audited(p, at), actor: 'bot', event, result: code, detail: { detail: result.detail } },
-  });
   const incidentId = p.incidentId;
-  await deps.store.transaction(async (tx) => {
+  // One transaction: the outcome, its audit record, the timeline event and the cards it changes.
+  const moved = await deps.store.transaction(async (tx) => {
+    const finished = await tx.remediation.transition(p.id, {
+      from: ['executing'],
+      to,
+      at,
+      result,
+      audit: { ...audited(p, at), actor: 'bot', event, result: code, detail: { detail: result.detail } },
+    });
     await enqueueProposalCard(tx, p.place, p.id, at);
-    if (incidentId === null) return;
+    if (incidentId === null) return finished;
     await tx.incidents.addEvent({
       incidentId,
       at,
@@ -56,6 +57,7 @@ async function finish(
       detail: `#${p.id} ${p.actionId}: ${result.detail.join('; ')}`.slice(0, 500),
     });
     await enqueueIncidentCard(tx, deps.targets, incidentId, at);
+    return finished;
   });
   deps.onQueued();
   const done = moved ?? p;

@@ -14,9 +14,3 @@ export interface InventoryRepo {
   latest(): Promise<StoredInventory | undefined>;
   close(): Promise<void>;
 }
-
-/** The one row's upsert: a discovery older than the stored one never replaces it. */
-export const upsertLatest = (p: { json: string; at: string }) => `
-  INSERT INTO discovered_inventory (id, inventory, discovered_at) VALUES (1, ${p.json}, ${p.at})
-  ON CONFLICT (id) DO UPDATE SET inventory = excluded.inventory, discovered_at = excluded.discovered_at
-  WHERE excluded.discovered_at >= discovered_inventory.discovered_at`;

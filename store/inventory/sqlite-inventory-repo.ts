@@ -1,32 +1,11 @@
-import { openModuleDatabase } from '../sqlite/module-database.ts';
-import { type InventoryRepo, upsertLatest } from './inventory-repo.ts';
+import { owning } from '../owned.ts';
+import { openSqliteDatabase } from '../sqlite/database.ts';
+import { sqliteEngine } from '../sqlite/sql-engine.ts';
+import type { InventoryRepo } from './inventory-repo.ts';
+import { createInventoryRepo } from './inventory-store.ts';
 
-/** The table of the shared inventory in SQLite (`inventory_schema`). Never edit a shipped migration. */
-export const INVENTORY_MIGRATIONS: readonly string[] = [
-  `
-  CREATE TABLE discovered_inventory (
-    id            INTEGER PRIMARY KEY CHECK (id = 1),
-    inventory     TEXT NOT NULL,
-    discovered_at INTEGER NOT NULL
-  );
-  `,
-];
-
-/** Opens the shared inventory in a SQLite file (the bot's own `bot.db` works) or `:memory:`. */
+/** The shared inventory on a SQLite file (or `:memory:`) of its own, migrated like the store's; for tests and tools. */
 export function openSqliteInventoryRepo(path: string): InventoryRepo {
-  const db = openModuleDatabase(path, { table: 'inventory_schema', migrations: INVENTORY_MIGRATIONS });
-  const save = db.prepare(upsertLatest({ json: '@json', at: '@at' }));
-  const latest = db.prepare('SELECT inventory, discovered_at FROM discovered_inventory WHERE id = 1');
-  return {
-    async save({ json, discoveredAt }) {
-      save.run({ json, at: discoveredAt });
-    },
-    async latest() {
-      const row = latest.get() as { inventory: string; discovered_at: number } | undefined;
-      return row && { json: row.inventory, discoveredAt: row.discovered_at };
-    },
-    async close() {
-      db.close();
-    },
-  };
+  const database = openSqliteDatabase({ path });
+  return owning(createInventoryRepo(sqliteEngine(database)), database);
 }

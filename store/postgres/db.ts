@@ -3,11 +3,13 @@ import { StoreUnavailableError } from '../../core/errors.ts';
 /** What the repos need from a pool or from a client checked out for a transaction. */
 export interface Db {
   query<R>(text: string, values?: readonly unknown[]): Promise<R[]>;
+  /** The same, with how many rows the statement changed. */
+  execute<R>(text: string, values?: readonly unknown[]): Promise<{ rows: R[]; rowCount: number }>;
 }
 
 /** The subset of `pg`'s Pool and PoolClient the store uses (also what a test double would need). */
 export interface PgQueryable {
-  query(text: string, values?: unknown[]): Promise<{ rows: unknown[] }>;
+  query(text: string, values?: unknown[]): Promise<{ rows: unknown[]; rowCount?: number | null }>;
 }
 
 // Network errors of the socket and pg's own code-less messages when the server goes away.
@@ -53,14 +55,16 @@ export function toStoreError(err: unknown): unknown {
 
 /** Adapts a pool or a client to {@link Db}, translating connection failures on the way. */
 export function wrapQueryable(q: PgQueryable): Db {
+  async function execute<R>(text: string, values?: readonly unknown[]) {
+    try {
+      const result = await q.query(text, values ? [...values] : undefined);
+      return { rows: result.rows as R[], rowCount: result.rowCount ?? 0 };
+    } catch (err) {
+      throw toStoreError(err);
+    }
+  }
   return {
-    async query<R>(text: string, values?: readonly unknown[]) {
-      try {
-        const result = await q.query(text, values ? [...values] : undefined);
-        return result.rows as R[];
-      } catch (err) {
-        throw toStoreError(err);
-      }
-    },
+    execute,
+    query: async <R>(text: string, values?: readonly unknown[]) => (await execute<R>(text, values)).rows,
   };
 }

@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import { AppError } from '../../core/errors.ts';
 import { type Db, isUnavailable, toStoreError, wrapQueryable } from './db.ts';
+import { migratePostgres } from './schema.ts';
 import { withRetries } from './transaction.ts';
 
 const INT8_OID = 20;
@@ -8,7 +9,7 @@ const INT8_OID = 20;
 export interface PostgresOptions {
   /** e.g. postgresql://bot:secret@db:5432/oncall or postgresql://user@/db?host=/var/run/postgresql */
   connectionString: string;
-  /** Connections per replica (default 10). */
+  /** Connections per replica (default 10), shared by every module. */
   poolSize?: number;
   /** How long a query waits for a connection before the store reports itself unavailable. */
   connectTimeoutMs?: number;
@@ -88,14 +89,6 @@ export function serializable<T>(pool: pg.Pool, fn: (db: Db) => Promise<T>): Prom
   );
 }
 
-/** One schema's ordered migrations, recorded in their own table (one per module that owns tables). */
-export interface MigrationSet {
-  /** The table recording applied versions, e.g. `schema_migrations`. */
-  table: string;
-  /** Never edit a migration that has shipped; append a new one. */
-  migrations: readonly string[];
-}
-
 // Any constant shared by every replica: pg_advisory_xact_lock takes a bigint key.
 const MIGRATION_LOCK_KEY = 7_304_612_918;
 
@@ -103,21 +96,13 @@ const MIGRATION_LOCK_KEY = 7_304_612_918;
  * Applies pending migrations in one transaction under an advisory lock, so replicas starting
  * together queue up: the first applies them, the others find nothing left to do.
  */
-export async function migrate(pool: pg.Pool, set: MigrationSet): Promise<void> {
-  if (!/^[a-z_]+$/.test(set.table)) throw new AppError('BAD_MIGRATION_TABLE', set.table);
+export async function migrate(pool: pg.Pool): Promise<void> {
   try {
     await withClient(pool, async (db) => {
       await db.query('BEGIN');
       try {
         await db.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK_KEY]);
-        await db.query(
-          `CREATE TABLE IF NOT EXISTS ${set.table} (version integer PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())`,
-        );
-        const [row] = await db.query<{ v: number | null }>(`SELECT max(version) AS v FROM ${set.table}`);
-        for (let v = row?.v ?? 0; v < set.migrations.length; v++) {
-          await db.query(set.migrations[v]!);
-          await db.query(`INSERT INTO ${set.table} (version) VALUES ($1)`, [v + 1]);
-        }
+        await migratePostgres(db);
         await db.query('COMMIT');
       } catch (err) {
         await db.query('ROLLBACK').catch(() => undefined);
@@ -129,11 +114,14 @@ export async function migrate(pool: pg.Pool, set: MigrationSet): Promise<void> {
   }
 }
 
-/** Opens a pool and brings its schema up to date; the pool is closed again if that fails. */
-export async function openMigratedPool(options: PostgresOptions, set: MigrationSet): Promise<pg.Pool> {
+/**
+ * Opens the store's one pool and brings its schema up to date; the pool is closed again if that
+ * fails. Every module's repositories share it.
+ */
+export async function openMigratedPool(options: PostgresOptions): Promise<pg.Pool> {
   const pool = await openPool(options);
   try {
-    await migrate(pool, set);
+    await migrate(pool);
     return pool;
   } catch (err) {
     await pool.end();

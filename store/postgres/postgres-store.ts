@@ -1,15 +1,21 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { AppError, StoreUnavailableError } from '../../core/errors.ts';
-import type { Repos, Store } from '../../core/store.ts';
+import type { Repos } from '../../core/store.ts';
+import type { BotStore, TxRepos } from '../bot-store.ts';
+import { createEvidenceRepo } from '../evidence/evidence-store.ts';
+import { createInventoryRepo } from '../inventory/inventory-store.ts';
+import { createPagingRepo } from '../paging/paging-store.ts';
+import { createRemediationRepo } from '../remediation/remediation-store.ts';
+import { createSlotClaims } from '../schedule/slot-claims-store.ts';
 import { createAlertRepo } from './alert-repo.ts';
 import { createChatMessageRepo, createConsoleMessageRepo } from './chat-message-repo.ts';
 import { createConversationRepo } from './conversation-repo.ts';
 import { type Db, wrapQueryable } from './db.ts';
 import { createIncidentRepo } from './incident-repo.ts';
-import { MIGRATIONS } from './migrations.ts';
 import { createOutboxRepo } from './outbox-repo.ts';
 import { openMigratedPool, type PostgresOptions, serializable } from './pool.ts';
 import { createSilenceRepo } from './silence-repo.ts';
+import { postgresEngine, postgresTxEngine } from './sql-engine.ts';
 import { createStormRepo } from './storm-repo.ts';
 import { createTimelineRepo } from './timeline-repo.ts';
 
@@ -28,28 +34,38 @@ function createRepos(db: Db): Repos {
 }
 
 /**
- * The replicated store: any number of bot processes share one PostgreSQL database. Migrations run
- * at open (serialised across replicas); each repo method outside `transaction` is one statement
- * on its own connection.
+ * The replicated store: any number of bot processes share one PostgreSQL database. One pool per
+ * process serves every module's repositories; the one migration history runs at open (serialised
+ * across replicas); each repo method outside `transaction` is one statement on its own connection.
  *
  * Transaction callbacks may run more than once: a conflict with another replica aborts the
  * attempt and runs the callback again from the start (which is why they must only use the repos).
  */
-export async function openPostgresStore(options: PostgresOptions): Promise<Store> {
-  const pool = await openMigratedPool(options, { table: 'schema_migrations', migrations: MIGRATIONS });
+export async function openPostgresStore(options: PostgresOptions): Promise<BotStore> {
+  const pool = await openMigratedPool(options);
 
+  const engine = postgresEngine(pool);
   const insideTransaction = new AsyncLocalStorage<true>();
   let closed = false;
   return {
     engine: 'postgres',
     ...createRepos(wrapQueryable(pool)),
-    transaction<T>(fn: (tx: Repos) => Promise<T>): Promise<T> {
+    evidence: createEvidenceRepo(engine),
+    paging: createPagingRepo(engine),
+    remediation: createRemediationRepo(engine),
+    inventory: createInventoryRepo(engine),
+    slotClaims: createSlotClaims(engine),
+    transaction<T>(fn: (tx: TxRepos) => Promise<T>): Promise<T> {
       if (insideTransaction.getStore()) {
         return Promise.reject(
           new AppError('NESTED_TRANSACTION', 'a transaction was started inside another one'),
         );
       }
-      return insideTransaction.run(true, () => serializable(pool, (db) => fn(createRepos(db))));
+      return insideTransaction.run(true, () =>
+        serializable(pool, (db) =>
+          fn({ ...createRepos(db), remediation: createRemediationRepo(postgresTxEngine(db)) }),
+        ),
+      );
     },
     async probeCommit(at) {
       await serializable(pool, (db) =>

@@ -7,7 +7,3 @@ export interface SlotClaims {
   claim(job: string, slot: number, now: number): Promise<boolean>;
   close(): Promise<void>;
 }
-
-/** The claim: a row that can be inserted once. */
-export const INSERT_CLAIM = (p: { job: string; slot: string; now: string }) =>
-  `INSERT INTO scheduled_slots (job, slot, claimed_at) VALUES (${p.job}, ${p.slot}, ${p.now}) ON CONFLICT DO NOTHING`;

@@ -210,6 +210,9 @@ describe('Slack app manifest', () => {
       '/alerts',
       '/aoai',
       '/ask',
+      '/capacity',
+      '/cost',
+      '/eng',
       '/gpu',
       '/inventory',
       '/kql',
@@ -219,6 +222,7 @@ describe('Slack app manifest', () => {
       '/resolve',
       '/silence',
       '/silences',
+      '/status',
       '/timeline',
       '/unack',
     ]);

@@ -7,7 +7,6 @@ import { UserFacingError } from '../../../core/errors.ts';
 import type { Message } from '../../../core/message.ts';
 import type { NewOutboxEntry } from '../../../core/outbox/outbox-entry.ts';
 import type { ReplyPlace } from '../../../core/remediation/proposal.ts';
-import type { Store } from '../../../core/store.ts';
 import { createProposalCards } from '../../../handlers/approvals/approval-handlers.ts';
 import { ACTIONS } from '../../../remediation/catalog.ts';
 import type { BackendPoolApi } from '../../../remediation/executors/apim-backends.ts';
@@ -16,6 +15,7 @@ import { createKubeClients } from '../../../remediation/executors/kubernetes.ts'
 import type { RemediationDeps } from '../../../remediation/flow/deps.ts';
 import { createRemediationService, type RemediationService } from '../../../remediation/flow/service.ts';
 import { parseRemediationPolicy } from '../../../remediation/policy.ts';
+import type { SpanningStore } from '../../../store/bot-store.ts';
 import type { RemediationRepo } from '../../../store/remediation/remediation-repo.ts';
 import { openSqliteRemediationRepo } from '../../../store/remediation/sqlite-remediation-repo.ts';
 import { openSqliteStore } from '../../../store/sqlite/sqlite-store.ts';
@@ -37,7 +37,7 @@ export function testPolicy(overrides: Record<string, unknown> = {}) {
 }
 
 /** Records every message the flow queues, while still queuing it in the real store. */
-function recordingStore(store: Store, posted: Message[], cardSyncs: number[]): Store {
+function recordingStore(store: SpanningStore, posted: Message[], cardSyncs: number[]): SpanningStore {
   return {
     ...store,
     transaction: (fn) =>
@@ -59,7 +59,7 @@ function recordingStore(store: Store, posted: Message[], cardSyncs: number[]): S
 
 export interface FlowHarness {
   sim: SimCluster;
-  store: Store;
+  store: SpanningStore;
   repo: RemediationRepo;
   deps: RemediationDeps;
   service: RemediationService;

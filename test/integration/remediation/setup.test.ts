@@ -3,25 +3,24 @@ import { createDispatcher } from '../../../bot/inbound/dispatcher.ts';
 import { createLogger } from '../../../bot/logger.ts';
 import { defaultPolicy } from '../../../bot/policy.ts';
 import type { Incident } from '../../../core/alerts/incident.ts';
-import type { Store } from '../../../core/store.ts';
 import { setupRemediation } from '../../../handlers/approvals/approval-handlers.ts';
 import { createKubeClients } from '../../../remediation/executors/kubernetes.ts';
 import { parseRemediationPolicy } from '../../../remediation/policy.ts';
-import { openSqliteRemediationRepo } from '../../../store/remediation/sqlite-remediation-repo.ts';
+import type { BotStore } from '../../../store/bot-store.ts';
 import { openSqliteStore } from '../../../store/sqlite/sqlite-store.ts';
 import { type SimCluster, startSimCluster } from '../kube/harness.ts';
 import { alice, bob } from './harness.ts';
 
 describe('setupRemediation: what the composition root wires', () => {
   let sim: SimCluster;
-  let store: Store;
+  let store: BotStore;
   let remediation: ReturnType<typeof setupRemediation>;
   let queued = 0;
   beforeEach(async () => {
     sim = await startSimCluster();
     store = openSqliteStore({ path: ':memory:' });
     remediation = setupRemediation({
-      repo: openSqliteRemediationRepo(':memory:'),
+      repo: store.remediation,
       kube: createKubeClients(sim.kubeConfig),
       policy: parseRemediationPolicy({ groups: { oncall: [alice.id, bob.id] } }),
       store,

@@ -4,13 +4,9 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
-import { openPostgresEvidenceRepo } from '../../../store/evidence/postgres-evidence-repo.ts';
-import { openSqliteEvidenceRepo } from '../../../store/evidence/sqlite-evidence-repo.ts';
-import { openPostgresPagingRepo } from '../../../store/paging/postgres-paging-repo.ts';
-import { openSqlitePagingRepo } from '../../../store/paging/sqlite-paging-repo.ts';
 import { openPostgresStore } from '../../../store/postgres/postgres-store.ts';
-import { openPostgresRemediationRepo } from '../../../store/remediation/postgres-remediation-repo.ts';
-import { openSqliteRemediationRepo } from '../../../store/remediation/sqlite-remediation-repo.ts';
+import { POSTGRES_SCHEMA } from '../../../store/postgres/schema.ts';
+import { SQLITE_SCHEMA } from '../../../store/sqlite/schema.ts';
 import { openSqliteStore } from '../../../store/sqlite/sqlite-store.ts';
 import { createTestDatabase, type TestDatabase } from '../../helpers/postgres.ts';
 
@@ -123,22 +119,54 @@ function expectEveryTableFilled(snapshot: Snapshot, atLeast: number): void {
   for (const table of tables) expect(snapshot[table], table).not.toHaveLength(0);
 }
 
-/** Opens every module's tables the way the bot does today, which migrates them. */
+/** Opens the one store, which migrates every module's tables. */
 function openSqliteStores(path: string): Promise<void>[] {
-  return [
-    openSqliteStore({ path }).close(),
-    openSqliteEvidenceRepo(path).close(),
-    openSqlitePagingRepo(path).close(),
-    openSqliteRemediationRepo(path).close(),
-  ];
+  return [openSqliteStore({ path }).close()];
 }
 
 async function openPostgresStores(url: string): Promise<void> {
   await (await openPostgresStore({ connectionString: url, poolSize: 1 })).close();
-  await (await openPostgresEvidenceRepo({ connectionString: url, poolSize: 1 })).close();
-  await (await openPostgresPagingRepo({ connectionString: url, poolSize: 1 })).close();
-  await (await openPostgresRemediationRepo({ connectionString: url, poolSize: 1 })).close();
 }
+
+/** Tables and indexes, which a fresh database and an upgraded one must have alike. */
+function sqliteShape(path: string): string[] {
+  const db = new Database(path, { readonly: true });
+  try {
+    const objects = db
+      .prepare("SELECT type, name, tbl_name AS tbl FROM sqlite_master WHERE name NOT LIKE 'sqlite_%'")
+      .all() as { type: string; name: string; tbl: string }[];
+    const columns = objects
+      .filter((o) => o.type === 'table')
+      .flatMap((o) =>
+        (db.pragma(`table_info("${o.name}")`) as { name: string; type: string; notnull: number }[]).map(
+          (c) => `${o.name}.${c.name} ${c.type} ${c.notnull}`,
+        ),
+      );
+    return [...objects.map((o) => `${o.type} ${o.name} on ${o.tbl}`), ...columns].sort();
+  } finally {
+    db.close();
+  }
+}
+
+async function postgresShape(url: string): Promise<string[]> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const columns = await client.query<{ c: string }>(
+      `SELECT table_name || '.' || column_name || ' ' || data_type || ' ' || is_nullable AS c
+       FROM information_schema.columns WHERE table_schema = 'public'`,
+    );
+    const indexes = await client.query<{ c: string }>(
+      "SELECT 'index ' || indexname || ' on ' || tablename AS c FROM pg_indexes WHERE schemaname = 'public'",
+    );
+    return [...columns.rows, ...indexes.rows].map((r) => r.c).sort();
+  } finally {
+    await client.end();
+  }
+}
+
+/** The one history's rows: every step of the schema, whether adopted or applied. */
+const historyIds = (rows: { id: string }[]) => rows.map((r) => r.id).sort();
 
 describe('sqlite upgrade from the databases before the single store', () => {
   const dir = mkdtempSync(join(tmpdir(), 'store-upgrade-'));
@@ -157,6 +185,21 @@ describe('sqlite upgrade from the databases before the single store', () => {
     await Promise.all(openSqliteStores(path));
 
     expectRowsKept(before, sqliteSnapshot(path));
+
+    // One history, adopted from the four: the same steps and shape as a database made new.
+    const fresh = join(dir, 'fresh.db');
+    await openSqliteStore({ path: fresh }).close();
+    expect(sqliteShape(path)).toEqual(sqliteShape(fresh));
+    const history = (file: string) => {
+      const db = new Database(file, { readonly: true });
+      try {
+        return historyIds(db.prepare('SELECT id FROM store_schema_migrations').all() as { id: string }[]);
+      } finally {
+        db.close();
+      }
+    };
+    expect(history(path)).toEqual(history(fresh));
+    expect(history(path)).toEqual(SQLITE_SCHEMA.map((m) => m.id).sort());
   });
 });
 
@@ -180,5 +223,27 @@ describe.skipIf(!database)('postgres upgrade from the schema before the single s
     const after = await postgresSnapshot(url);
     // The identity sequence keeps its name across the rename: its position is what matters.
     expectRowsKept(before, after);
+
+    // One history, adopted from the four: the same steps and shape as a database made new.
+    const fresh = await createTestDatabase();
+    try {
+      await openPostgresStores(fresh!.url);
+      expect(await postgresShape(url)).toEqual(await postgresShape(fresh!.url));
+      const history = async (at: string) => {
+        const client = new pg.Client({ connectionString: at });
+        await client.connect();
+        try {
+          return historyIds(
+            (await client.query<{ id: string }>('SELECT id FROM store_schema_migrations')).rows,
+          );
+        } finally {
+          await client.end();
+        }
+      };
+      expect(await history(url)).toEqual(await history(fresh!.url));
+      expect(await history(url)).toEqual(POSTGRES_SCHEMA.map((m) => m.id).sort());
+    } finally {
+      await fresh?.drop();
+    }
   });
 });
