@@ -1,8 +1,6 @@
-import { Agent, request as httpsRequest } from 'node:https';
-import { ApiManagementClient } from '@azure/arm-apimanagement';
+import { Agent } from 'node:https';
 import { DefaultAzureCredential } from '@azure/identity';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { plan as planSchema } from '../../../core/remediation/plan.ts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { METRIC_CATALOG } from '../../../queries/azure-metrics/catalog.ts';
 import type { MetricRequest, MetricSeries } from '../../../queries/azure-metrics/metric-request.ts';
 import { createAzureMetricsBackend } from '../../../queries/backends/azure-metrics-backend.ts';
@@ -12,83 +10,29 @@ import type { LogsBackend } from '../../../queries/backends/logs-backend.ts';
 import { KQL_CATALOG } from '../../../queries/catalog.ts';
 import { KqlEngine } from '../../../queries/engine/engine.ts';
 import { APP_REQUESTS } from '../../../queries/engine/table-schemas.ts';
-import { shiftBackendPool } from '../../../remediation/actions/shift-backend-pool.ts';
-import { membersOf, sharesOf } from '../../../remediation/backend-pool-weights.ts';
-import { ExecutorError } from '../../../remediation/errors.ts';
-import { type BackendPoolApi, createBackendPoolApi } from '../../../remediation/executors/apim-backends.ts';
+import { sharesOf } from '../../../remediation/backend-pool-weights.ts';
 import { createMetricsThrottleReader } from '../../../remediation/executors/throttle-metrics.ts';
 import { createLogsThrottleReader } from '../../../remediation/executors/throttle-rate.ts';
-import { actionContext } from '../../../remediation/flow/deps.ts';
-import { requireBinary } from '../../helpers/require-binary.ts';
-import {
-  type ApimBackendServer,
-  type ApimBackendState,
-  startApimBackendServer,
-} from '../../servers/apim-backends.ts';
+import type { ApimBackendServer } from '../../servers/apim-backends.ts';
 import { type AzureMetricsServer, startAzureMetricsServer } from '../../servers/azure-metrics.ts';
-import { startManagedIdentityEndpoint } from '../../servers/managed-identity.ts';
-import { makeCertificate } from './arm-server.ts';
-import { alice, bob, type FlowHarness, place, postedText, refusal, startFlow } from './harness.ts';
+import {
+  APIM,
+  type ApimFlow,
+  haveOpenssl,
+  IDENTITY_HEADER,
+  makeCertificate,
+  POOL,
+  PRIMARY,
+  proposeShift,
+  seedBackends,
+  TOKEN,
+  useApimFlow,
+} from './backend-pool-fixture.ts';
+import { alice, bob, type FlowHarness, refusal } from './harness.ts';
 
-/** One HTTPS request trusting `ca`, for bodies the SDK would refuse to send. */
-function rawRequest(
-  url: string,
-  options: { method: string; ca: string; headers: Record<string, string>; body: string },
-): Promise<{ status: number; body: unknown }> {
-  return new Promise((resolve, reject) => {
-    const req = httpsRequest(
-      url,
-      {
-        method: options.method,
-        ca: options.ca,
-        headers: { 'content-type': 'application/json', ...options.headers },
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () =>
-          resolve({ status: res.statusCode ?? 0, body: JSON.parse(Buffer.concat(chunks).toString('utf8')) }),
-        );
-      },
-    );
-    req.on('error', reject);
-    req.end(options.body);
-  });
-}
-
-const haveOpenssl = requireBinary('/usr/bin/openssl', 'apt-get install openssl');
 const MINUTE = 60_000;
 const PER_MINUTE = 200;
-const TOKEN = 'arm-token-from-managed-identity-93d1';
-const IDENTITY_HEADER = 'app-service-identity-secret-5a0c';
-const APIM = {
-  subscriptionId: '0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d',
-  resourceGroup: 'rg-ai-gateway',
-  service: 'apim-ai-prod',
-};
-const POOL = 'aoai-pool';
 const AOAI_RESOURCE = `/subscriptions/${APIM.subscriptionId}/resourceGroups/rg-ai/providers/Microsoft.CognitiveServices/accounts/oai-prod-eastus2`;
-const PRIMARY = 'aoai-ptu-eastus2';
-const POLICY = {
-  apim: { resourceGroup: APIM.resourceGroup, service: APIM.service, pools: { [POOL]: { primary: PRIMARY } } },
-};
-
-/** The gateway's pool as a team builds it: the PTU deployment first, pay-as-you-go behind it. */
-function seedBackends(idOf: (name: string) => string): Record<string, Omit<ApimBackendState, 'etagSeq'>> {
-  return {
-    [PRIMARY]: { type: 'Single' },
-    'aoai-paygo-eastus2': { type: 'Single' },
-    'aoai-paygo-sweden': { type: 'Single' },
-    [POOL]: {
-      type: 'Pool',
-      services: [
-        { id: idOf(PRIMARY), priority: 1, weight: 100 },
-        { id: idOf('aoai-paygo-eastus2'), priority: 2, weight: 50 },
-        { id: idOf('aoai-paygo-sweden'), priority: 2, weight: 50 },
-      ],
-    },
-  };
-}
 
 /**
  * Azure OpenAI behind the gateway: PER_MINUTE requests a minute, of which the primary answers 429
@@ -163,60 +107,28 @@ function gatewayWorld(
   };
   return { logs, series };
 }
-
 describe.skipIf(!haveOpenssl)('shift-backend-pool against a local API Management backend API', () => {
   const tls = haveOpenssl ? makeCertificate() : { key: '', cert: '' };
-  let identity: Awaited<ReturnType<typeof startManagedIdentityEndpoint>>;
   let server: ApimBackendServer;
-  let api: BackendPoolApi;
+  let identity: ApimFlow['identity'];
   let h: FlowHarness;
-  const saved = { endpoint: process.env.IDENTITY_ENDPOINT, header: process.env.IDENTITY_HEADER };
-
+  useApimFlow(tls, (f) => {
+    ({ server, identity, h } = f);
+  });
+  const propose = (params: Record<string, unknown>, extra: { rollbackOf?: number } = {}) =>
+    proposeShift(h, params, extra);
   let metrics: AzureMetricsServer;
   let answer: (request: MetricRequest) => MetricSeries[] = () => [];
-
   beforeAll(async () => {
-    identity = await startManagedIdentityEndpoint({ token: TOKEN, identityHeader: IDENTITY_HEADER });
     metrics = await startAzureMetricsServer({
       tls,
       token: TOKEN,
       identityHeader: IDENTITY_HEADER,
       answer: async (_id, request) => answer(request),
     });
-    // DefaultAzureCredential finds the App Service managed identity from these, as in Azure.
-    process.env.IDENTITY_ENDPOINT = identity.url;
-    process.env.IDENTITY_HEADER = IDENTITY_HEADER;
   });
   afterAll(async () => {
-    for (const [key, value] of [
-      ['IDENTITY_ENDPOINT', saved.endpoint],
-      ['IDENTITY_HEADER', saved.header],
-    ] as const)
-      if (value === undefined) delete process.env[key];
-      else process.env[key] = value;
-    await identity?.close();
     await metrics?.close();
-  });
-  beforeEach(async () => {
-    const base = `/subscriptions/${APIM.subscriptionId}/resourceGroups/${APIM.resourceGroup}/providers/Microsoft.ApiManagement/service/${APIM.service}/backends/`;
-    server = await startApimBackendServer({
-      tls,
-      token: TOKEN,
-      ...APIM,
-      backends: seedBackends((name) => base + name),
-    });
-    api = createBackendPoolApi({
-      apim: APIM,
-      endpoint: server.url,
-      credential: new DefaultAzureCredential(),
-      ca: server.ca,
-      maxRetries: 0,
-    });
-    h = await startFlow(POLICY, { backendPools: api });
-  });
-  afterEach(async () => {
-    await h.close();
-    await server.close();
   });
 
   /** The resource's 429 count through @azure/monitor-query-metrics and the local metrics API. */
@@ -234,16 +146,6 @@ describe.skipIf(!haveOpenssl)('shift-backend-pool against a local API Management
       ),
       'gpt-4o',
     );
-
-  const propose = (params: Record<string, unknown>, extra: { rollbackOf?: number } = {}) =>
-    h.service.propose({
-      actionId: 'shift-backend-pool',
-      params,
-      user: alice,
-      place,
-      incidentId: null,
-      ...extra,
-    });
 
   it('proposal → four-eyes approval → PATCH with If-Match → 429 rate drops → rollback restores the weights', async () => {
     const world = gatewayWorld(h, server, 60, { retries: 40 });
@@ -354,107 +256,6 @@ describe.skipIf(!haveOpenssl)('shift-backend-pool against a local API Management
     ]);
     const events = (await h.repo.readAuditChain()).map((r) => r.event);
     expect(events.slice(-2)).toEqual(['verify-failed', 'rollback-offered']);
-  });
-
-  it('a stale ETag: 412 from the API voids the approval and plans again; the other change stays', async () => {
-    const p = await propose({ pool: POOL, to: 'aoai-paygo-sweden', percent: '30' });
-    const theirs = [
-      { id: server.idOf(PRIMARY), priority: 1, weight: 80 },
-      { id: server.idOf('aoai-paygo-eastus2'), priority: 1, weight: 20 },
-      { id: server.idOf('aoai-paygo-sweden'), priority: 2, weight: 50 },
-    ];
-    // Someone else writes between the bot's re-plan and its PATCH.
-    server.raceNextWrite(POOL, theirs);
-    await h.service.approve({ proposalId: p.id, planHash: p.planHash, user: bob });
-    await h.service.idle();
-    expect((await h.repo.getProposal(p.id))?.status).toBe('void');
-    expect(server.writes.map((w) => [w.status, w.ifMatch])).toEqual([
-      [412, p.plan.targets[0]!.resourceVersion],
-    ]);
-    expect(server.backends.get(POOL)?.services).toEqual(theirs);
-    expect(postedText(h.posted)).toContain(
-      'approval void: the target changed while applying (412 Precondition Failed)',
-    );
-    const [next] = (await h.repo.listProposals({ limit: 10 })).filter((x) => x.supersedes === p.id);
-    expect(next?.status).toBe('pending');
-    expect(next?.plan.targets[0]?.resourceVersion).toBe(server.etagOf(POOL));
-    expect(next?.plan.diff).toEqual([
-      'aoai-ptu-eastus2: priority 1, weight 80 → 56 (80% → 56% of traffic)',
-      'aoai-paygo-eastus2: priority 1, weight 20 → 14 (20% → 14% of traffic)',
-      'aoai-paygo-sweden: priority 2 → 1, weight 50 → 30 (0% → 30% of traffic)',
-    ]);
-  });
-
-  it('an approved plan whose pool a deployment pipeline replaced (PUT) since is voided before any write', async () => {
-    const p = await propose({ pool: POOL, to: 'aoai-paygo-sweden', percent: '30' });
-    // Infrastructure as code redeploys the pool with the SDK's PUT, unconditionally (If-Match: *).
-    const pipeline = new ApiManagementClient(new DefaultAzureCredential(), APIM.subscriptionId, {
-      endpoint: server.url,
-      tlsOptions: { ca: server.ca },
-      retryOptions: { maxRetries: 0 },
-    });
-    const services = [
-      { id: server.idOf(PRIMARY), priority: 1, weight: 90 },
-      { id: server.idOf('aoai-paygo-sweden'), priority: 1, weight: 10 },
-    ];
-    const { eTag } = await pipeline.backend.createOrUpdate(
-      APIM.resourceGroup,
-      APIM.service,
-      POOL,
-      { typePropertiesType: 'Pool', protocol: 'http', url: 'https://pool.invalid', pool: { services } },
-      { ifMatch: '*' },
-    );
-    expect(eTag).toBe(server.etagOf(POOL));
-    expect(server.writes.map((w) => [w.method, w.ifMatch, w.status])).toEqual([['PUT', '*', 200]]);
-    await h.service.approve({ proposalId: p.id, planHash: p.planHash, user: bob });
-    await h.service.idle();
-    expect((await h.repo.getProposal(p.id))?.status).toBe('void');
-    expect(server.writes).toHaveLength(1);
-    expect(server.backends.get(POOL)?.services).toEqual(services);
-  });
-
-  it('writes only with the plan’s ETag: a stale plan applied directly fails with 412, nothing overwritten', async () => {
-    const ctx = actionContext(h.deps);
-    const stale = planSchema.parse(
-      await shiftBackendPool.plan(shiftBackendPool.params.parse({ pool: POOL, percent: '20' }), ctx),
-    );
-    server.changeBy(POOL, [{ id: server.idOf(PRIMARY), priority: 1, weight: 100 }]);
-    expect((await shiftBackendPool.dryRun(stale, ctx)).ok).toBe(false);
-    const err = await shiftBackendPool.apply(stale, ctx).catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(ExecutorError);
-    expect(err).toMatchObject({ status: 412, conflict: true, code: 'ARM_412' });
-    expect(membersOf(await api.get(POOL)).map((m) => m.weight)).toEqual([100]);
-  });
-
-  it('the API validates bodies with zod and members against its backends (400 naming the field), and requires If-Match (428)', async () => {
-    const err = await api
-      .update(POOL, [{ id: server.idOf('aoai-nowhere'), priority: 1, weight: 100 }], server.etagOf(POOL))
-      .catch((e: unknown) => e);
-    expect(err).toMatchObject({ status: 400 });
-    expect((err as Error).message).toContain(`Pool member ${server.idOf('aoai-nowhere')} is not a backend`);
-    expect(await api.backendUrl('aoai-nowhere')).toBeUndefined();
-    expect(await api.backendUrl(PRIMARY)).toBe(`https://${PRIMARY}.openai.azure.com/openai`);
-    // What the SDK would never send, sent by hand: the zod schema names the field; nothing changes.
-    const before = server.etagOf(POOL);
-    const patch = (body: unknown, ifMatch?: string) =>
-      rawRequest(`${server.url}${new URL(server.idOf(POOL), server.url).pathname}?api-version=2024-05-01`, {
-        method: 'PATCH',
-        ca: server.ca,
-        headers: { authorization: `Bearer ${TOKEN}`, ...(ifMatch ? { 'if-match': ifMatch } : {}) },
-        body: JSON.stringify(body),
-      });
-    const services = [{ id: server.idOf(PRIMARY), weight: 101 }];
-    expect(await patch({ properties: { pool: { services } } }, before)).toEqual({
-      status: 400,
-      body: {
-        error: {
-          code: 'ValidationError',
-          message: 'properties.pool.services.0.weight: Too big: expected number to be <=100',
-        },
-      },
-    });
-    expect((await patch({ properties: { pool: { services: [] } } })).status).toBe(428);
-    expect(server.etagOf(POOL)).toBe(before);
   });
 
   it('guardrails: only the policy’s pools, and the primary keeps its minimum share', async () => {
